@@ -1,0 +1,5 @@
+"""``python -m osteotrials``."""
+
+from osteotrials.cli import main
+
+main()

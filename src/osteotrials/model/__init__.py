@@ -1,0 +1,25 @@
+"""Core data types shared by every stage. Imports nothing else of ours."""
+
+from osteotrials.model.trial import (
+    OPEN_STATUSES,
+    ArmGroup,
+    Design,
+    Eligibility,
+    Intervention,
+    Location,
+    Outcome,
+    Provenance,
+    Trial,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ArmGroup",
+    "Design",
+    "Eligibility",
+    "Intervention",
+    "Location",
+    "Outcome",
+    "Provenance",
+    "Trial",
+]
