@@ -58,6 +58,12 @@ def write_section(name: str, title: str, body: str) -> None:
         f"<!-- begin:{name} -->\n## {title}\n\n{machine_line()}\n\n{body.strip()}\n"
         f"<!-- end:{name} -->"
     )
-    pattern = re.compile(rf"<!-- begin:{re.escape(name)} -->.*?<!-- end:{re.escape(name)} -->", re.S)
-    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
+    pattern = re.compile(
+        rf"<!-- begin:{re.escape(name)} -->.*?<!-- end:{re.escape(name)} -->", re.S
+    )
+    text = (
+        pattern.sub(lambda _m: block, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block
+    )
     DOC.write_text(text.rstrip() + "\n")

@@ -23,9 +23,10 @@ PG_BASE_DSN = os.environ.get("OSTEOTRIALS_TEST_PG", "postgresql://postgres@127.0
 
 
 def services_required() -> bool:
-    return os.environ.get("CI", "").lower() == "true" or os.environ.get(
-        "OSTEOTRIALS_REQUIRE_SERVICES"
-    ) == "1"
+    return (
+        os.environ.get("CI", "").lower() == "true"
+        or os.environ.get("OSTEOTRIALS_REQUIRE_SERVICES") == "1"
+    )
 
 
 def missing_service(reason: str) -> None:
@@ -60,7 +61,9 @@ def pg_dsn() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Path to Debian's chromium binary (never downloaded by Playwright)."""
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
     if path is None:
         missing_service("Debian's chromium is not installed (apt-get install chromium)")
         raise RuntimeError("unreachable")

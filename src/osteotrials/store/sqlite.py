@@ -1,0 +1,469 @@
+"""The embedded store: one SQLite file with FTS5 full-text search.
+
+Layout (see ``MIGRATIONS``): ``trials`` (one row per NCT id, the model as JSON
+plus the scrubbed raw record), ``criteria_history`` (every distinct eligibility
+text ever seen), ``trials_fts`` (FTS5, BM25 with field weights),
+``sync_checkpoints`` and ``meta``. Schema changes are numbered migrations
+applied in order inside one transaction each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from osteotrials.model import Trial
+from osteotrials.store.base import (
+    STATUS_FILTERS,
+    CriteriaVersion,
+    Progress,
+    SearchHit,
+    StatusFilter,
+    StoreError,
+    StoreInfo,
+    TrialStore,
+    UpsertSummary,
+)
+from osteotrials.store.search import fts5_match
+
+#: BM25 weights per FTS column: title > conditions = keywords > interventions >
+#: summary > criteria. The first (nct_id) column is not indexed.
+FTS_WEIGHTS = (0.0, 10.0, 6.0, 6.0, 4.0, 2.0, 1.0)
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (
+        1,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE trials (
+            nct_id TEXT PRIMARY KEY,
+            record_version TEXT NOT NULL,
+            record_version_basis TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            source TEXT,
+            title TEXT,
+            overall_status TEXT,
+            study_type TEXT,
+            phases TEXT NOT NULL,
+            data TEXT NOT NULL,
+            raw TEXT NOT NULL,
+            ingested_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX trials_status ON trials(overall_status);
+        CREATE TABLE criteria_history (
+            nct_id TEXT NOT NULL,
+            criteria_hash TEXT NOT NULL,
+            record_version TEXT NOT NULL,
+            criteria TEXT,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (nct_id, criteria_hash)
+        );
+        CREATE VIRTUAL TABLE trials_fts USING fts5(
+            nct_id UNINDEXED, title, conditions, keywords, interventions, summary, criteria,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TABLE sync_checkpoints (
+            key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def fts_fields(trial: Trial) -> tuple[str, str, str, str, str, str]:
+    """The text of each full-text column for a trial."""
+    titles = " ".join(t for t in (trial.brief_title, trial.official_title, trial.acronym) if t)
+    conditions = " ".join([*trial.conditions, *trial.condition_mesh_terms])
+    interventions = " ".join(
+        [
+            *(i.name for i in trial.interventions),
+            *(n for i in trial.interventions for n in i.other_names),
+            *trial.intervention_mesh_terms,
+            *(a.label for a in trial.arm_groups),
+        ]
+    )
+    summary = " ".join(t for t in (trial.brief_summary, trial.detailed_description) if t)
+    return (
+        titles,
+        conditions,
+        " ".join(trial.keywords),
+        interventions,
+        summary,
+        trial.eligibility.criteria or "",
+    )
+
+
+class SQLiteStore(TrialStore):
+    """A trial store in one SQLite file."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.read_only = read_only
+        self._depth = 0  # nesting of atomic() blocks
+        if read_only:
+            if not self.path.exists():
+                raise StoreError(f"database {self.path} does not exist")
+            uri = f"file:{self.path}?mode=ro&immutable=1"
+            self.conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=False
+            )
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.row_factory = sqlite3.Row
+        self._migrate()
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def _schema_version(self) -> int:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
+        ).fetchone()
+        if not exists:
+            return 0
+        row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        current = self._schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this osteotrials "
+                f"({SCHEMA_VERSION}); upgrade osteotrials"
+            )
+        if current == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path} needs a schema upgrade but is open read-only")
+        with self.atomic():
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            for version, sql in MIGRATIONS:
+                if version > current:
+                    for statement in sql.split(";"):
+                        if statement.strip():
+                            self.conn.execute(statement)
+                    self.conn.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?)", (version, _now())
+                    )
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction (or a savepoint inside an outer one)."""
+        name = f"sp{self._depth}"
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute(f"RELEASE {name}")
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} is read-only (the bundled snapshot); pass --db FILE or set "
+                "OSTEOTRIALS_DB to write to your own database"
+            )
+
+    # -- writing ---------------------------------------------------------
+    def upsert_trials(
+        self,
+        trials: Iterable[Trial],
+        *,
+        batch_size: int = 500,
+        checkpoint: tuple[str, dict[str, Any]] | None = None,
+        progress: Progress | None = None,
+    ) -> UpsertSummary:
+        self._writable()
+        summary = UpsertSummary()
+        batch: list[Trial] = []
+        for trial in trials:
+            batch.append(trial)
+            if len(batch) >= batch_size:
+                summary.add(self._write_batch(batch, None))
+                if progress:
+                    progress(len(batch))
+                batch = []
+        # The checkpoint goes with the last batch (possibly empty) so it is
+        # committed together with the rows it describes.
+        if batch or checkpoint:
+            summary.add(self._write_batch(batch, checkpoint))
+            if progress and batch:
+                progress(len(batch))
+        return summary
+
+    def _write_batch(
+        self, batch: list[Trial], checkpoint: tuple[str, dict[str, Any]] | None
+    ) -> UpsertSummary:
+        summary = UpsertSummary()
+        now = _now()
+        ids = [t.nct_id for t in batch]
+        existing: dict[str, tuple[int, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT rowid, nct_id, content_hash FROM trials WHERE nct_id IN ({marks})", chunk
+            ):
+                existing[row["nct_id"]] = (row["rowid"], row["content_hash"])
+        with self.atomic():
+            seen_in_batch: dict[str, int] = {}
+            for trial in batch:
+                data = trial.model_dump_json(exclude={"raw"})
+                digest = _hash(data)
+                previous = existing.get(trial.nct_id)
+                if previous and previous[1] == digest:
+                    summary.unchanged += 1
+                    continue
+                raw = json.dumps(trial.raw, ensure_ascii=False, separators=(",", ":"))
+                fields = fts_fields(trial)
+                row = (
+                    trial.record_version,
+                    trial.record_version_basis,
+                    digest,
+                    trial.provenance.source,
+                    trial.title,
+                    trial.overall_status,
+                    trial.study_type,
+                    json.dumps(trial.phases),
+                    data,
+                    raw,
+                    now,
+                )
+                if previous:
+                    rowid = previous[0]
+                    self.conn.execute(
+                        "UPDATE trials SET record_version=?, record_version_basis=?, "
+                        "content_hash=?, source=?, title=?, overall_status=?, study_type=?, "
+                        "phases=?, data=?, raw=?, updated_at=? WHERE rowid=?",
+                        (*row, rowid),
+                    )
+                    self.conn.execute("DELETE FROM trials_fts WHERE rowid=?", (rowid,))
+                    if trial.nct_id not in seen_in_batch:  # count a repeated id once
+                        summary.updated += 1
+                        summary.updated_ids.append(trial.nct_id)
+                else:
+                    cursor = self.conn.execute(
+                        "INSERT INTO trials (record_version, record_version_basis, content_hash, "
+                        "source, title, overall_status, study_type, phases, data, raw, "
+                        "ingested_at, updated_at, nct_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (*row, now, trial.nct_id),
+                    )
+                    rowid = int(cursor.lastrowid or 0)
+                    summary.new += 1
+                    summary.new_ids.append(trial.nct_id)
+                existing[trial.nct_id] = (rowid, digest)
+                seen_in_batch[trial.nct_id] = rowid
+                self.conn.execute(
+                    "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, "
+                    "interventions, summary, criteria) VALUES (?,?,?,?,?,?,?,?)",
+                    (rowid, trial.nct_id, *fields),
+                )
+                criteria = trial.eligibility.criteria
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO criteria_history VALUES (?,?,?,?,?)",
+                    (trial.nct_id, _hash(criteria or ""), trial.record_version, criteria, now),
+                )
+            if checkpoint is not None:
+                self._set_checkpoint(*checkpoint)
+        return summary
+
+    # -- reading ---------------------------------------------------------
+    def _trial_from_row(self, row: sqlite3.Row) -> Trial:
+        trial = Trial.model_validate_json(row["data"])
+        trial.raw = json.loads(row["raw"])
+        return trial
+
+    def get_trial(self, nct_id: str) -> Trial | None:
+        row = self.conn.execute(
+            "SELECT data, raw FROM trials WHERE nct_id=?", (nct_id.strip().upper(),)
+        ).fetchone()
+        return self._trial_from_row(row) if row else None
+
+    def iter_trials(self) -> Iterator[Trial]:
+        for row in self.conn.execute("SELECT data, raw FROM trials ORDER BY nct_id"):
+            yield self._trial_from_row(row)
+
+    def nct_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT nct_id FROM trials ORDER BY nct_id")]
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM trials").fetchone()[0])
+
+    def search(
+        self,
+        query: str,
+        *,
+        status: StatusFilter = "all",
+        phase: str | None = None,
+        study_type: str | None = None,
+        limit: int = 20,
+    ) -> list[SearchHit]:
+        match = fts5_match(query)
+        if match is None:
+            return []
+        where, params = _filters(status, phase, study_type)
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        sql = (
+            f"SELECT t.nct_id, t.title, t.overall_status, t.phases, t.study_type, "
+            f"t.record_version, bm25(trials_fts, {weights}) AS rank "
+            f"FROM trials_fts JOIN trials t ON t.rowid = trials_fts.rowid "
+            f"WHERE trials_fts MATCH ? {where} ORDER BY rank, t.nct_id LIMIT ?"
+        )
+        rows = self.conn.execute(sql, (match, *params, limit)).fetchall()
+        return [
+            SearchHit(
+                nct_id=r["nct_id"],
+                title=r["title"],
+                status=r["overall_status"],
+                phases=json.loads(r["phases"]),
+                study_type=r["study_type"],
+                score=round(-float(r["rank"]), 4),
+                record_version=r["record_version"],
+            )
+            for r in rows
+        ]
+
+    def criteria_history(self, nct_id: str) -> list[CriteriaVersion]:
+        rows = self.conn.execute(
+            "SELECT nct_id, record_version, criteria, first_seen FROM criteria_history "
+            "WHERE nct_id=? ORDER BY first_seen, rowid",
+            (nct_id.strip().upper(),),
+        ).fetchall()
+        return [CriteriaVersion(**dict(r)) for r in rows]
+
+    def info(self) -> StoreInfo:
+        sources = {
+            (r[0] or "unknown"): r[1]
+            for r in self.conn.execute(
+                "SELECT source, count(*) FROM trials GROUP BY source ORDER BY source"
+            )
+        }
+        statuses = {
+            (r[0] or "unknown"): r[1]
+            for r in self.conn.execute(
+                "SELECT overall_status, count(*) FROM trials GROUP BY overall_status "
+                "ORDER BY overall_status"
+            )
+        }
+        return StoreInfo(
+            db_path=str(self.path),
+            backend="sqlite",
+            schema_version=self._schema_version(),
+            trials=self.count(),
+            snapshot_date=self.get_meta("snapshot_date"),
+            sources=sources,
+            statuses=statuses,
+            read_only=self.read_only,
+        )
+
+    # -- checkpoints and meta -------------------------------------------
+    def get_checkpoint(self, key: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT value FROM sync_checkpoints WHERE key=?", (key,)).fetchone()
+        return dict(json.loads(row[0])) if row else None
+
+    def _set_checkpoint(self, key: str, value: dict[str, Any] | None) -> None:
+        if value is None:
+            self.conn.execute("DELETE FROM sync_checkpoints WHERE key=?", (key,))
+        else:
+            self.conn.execute(
+                "INSERT INTO sync_checkpoints VALUES (?,?,?) ON CONFLICT(key) DO UPDATE "
+                "SET value=excluded.value, updated_at=excluded.updated_at",
+                (key, json.dumps(value, sort_keys=True), _now()),
+            )
+
+    def set_checkpoint(self, key: str, value: dict[str, Any] | None) -> None:
+        self._writable()
+        with self.atomic():
+            self._set_checkpoint(key, value)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._writable()
+        with self.atomic():
+            self.conn.execute(
+                "INSERT INTO meta VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+
+    def optimize(self) -> None:
+        """Merge FTS segments and compact the file (for the shipped snapshot)."""
+        self._writable()
+        self.conn.execute("INSERT INTO trials_fts(trials_fts) VALUES ('optimize')")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.execute("VACUUM")
+
+
+def _filters(
+    status: StatusFilter, phase: str | None, study_type: str | None
+) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    statuses = STATUS_FILTERS.get(status)
+    if status not in STATUS_FILTERS:
+        raise ValueError(
+            f"unknown status filter {status!r}; use one of {', '.join(STATUS_FILTERS)}"
+        )
+    if statuses is not None:
+        clauses.append(f"t.overall_status IN ({','.join('?' * len(statuses))})")
+        params.extend(sorted(statuses))
+    if phase:
+        clauses.append("t.phases LIKE ?")
+        params.append(f'%"{normalise_phase(phase)}"%')
+    if study_type:
+        clauses.append("t.study_type = ?")
+        params.append(study_type.strip().upper())
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def normalise_phase(phase: str) -> str:
+    """'2', 'phase 2', 'PHASE2' -> 'PHASE2'; 'early 1' -> 'EARLY_PHASE1'."""
+    text = phase.strip().upper().replace(" ", "").replace("PHASE", "")
+    if text in {"1", "2", "3", "4"}:
+        return f"PHASE{text}"
+    if text in {"EARLY1", "0", "EARLY_1"}:
+        return "EARLY_PHASE1"
+    if text in {"NA", "N/A"}:
+        return "NA"
+    raise ValueError(f"unknown phase {phase!r}; use 1, 2, 3, 4, early1 or na")
