@@ -35,6 +35,27 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, _session_cache: Path
+) -> Path:
+    """Keep tests away from the developer's own osteotrials data.
+
+    The user-data directory is new for every test; the cache (where the bundled
+    snapshot database is built in an editable install) is shared by the session.
+    """
+    data_home = tmp_path_factory.mktemp("xdg-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache))
+    monkeypatch.delenv("OSTEOTRIALS_DB", raising=False)
+    return data_home
+
+
 @pytest.fixture
 def pg_dsn() -> Iterator[str]:
     """A DSN for a fresh, empty schema on the local PostgreSQL server (dropped afterwards)."""
