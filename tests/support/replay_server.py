@@ -79,7 +79,7 @@ def _stamp_date(study: dict[str, Any]) -> None:
         return
     source_date = (study.get("provenance") or {}).get("sourceDate")
     if isinstance(source_date, str) and source_date:
-        date = source_date
+        date = source_date[:10]
     else:
         nct = study["protocolSection"]["identificationModule"]["nctId"]
         offset = zlib.crc32(nct.encode()) % (dt.date(2025, 12, 31) - dt.date(2020, 1, 1)).days
