@@ -163,6 +163,6 @@ def test_every_command_has_help_with_examples() -> None:
 
 
 def test_python_dash_m_entry_point() -> None:
-    command = [sys.executable, "-m", "osteotrials", "search", "neratinib", "--json", "--limit", "20"]
+    command = [sys.executable, "-m", "osteotrials", "search", "neratinib", "--json"]
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "NCT03377387" in {h["nct_id"] for h in json.loads(completed.stdout)}

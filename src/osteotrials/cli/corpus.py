@@ -121,12 +121,13 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], skip_bad: bool, batch_si
         ) from None
     console.print(
         f"Ingested into {escape(location)}: [bold]{summary.new}[/] new, "
-        f"[bold]{summary.updated}[/] updated, {summary.unchanged} unchanged."
+        f"[bold]{summary.updated}[/] updated, {summary.unchanged} unchanged.",
+        soft_wrap=True,
     )
     if skipped:
-        err_console.print(f"[yellow]Skipped {len(skipped)} bad record(s):[/]")
+        err_console.print(f"[yellow]Skipped {len(skipped)} bad record(s):[/]", soft_wrap=True)
         for error in skipped:
-            err_console.print(f"  - {escape(error.describe())}")
+            err_console.print(f"  - {escape(error.describe())}", soft_wrap=True)
 
 
 @click.command()
