@@ -33,7 +33,7 @@ class ReferenceDataError(OutcomesError):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in one registry row: file, 1-based data row, column, message."""
+    """One problem in one registry row: file, spreadsheet row (header = 1), column, message."""
 
     file: str
     row: int
@@ -49,8 +49,8 @@ class RegistryValidationError(OutcomesError):
     """A registry failed validation; nothing from it was imported.
 
     ``errors`` lists every problem found (not only the first), each with the
-    file, the 1-based data row (header excluded; 0 for file-level problems),
-    the column and what is wrong.
+    file, the row as a spreadsheet shows it (header = row 1, first data row =
+    row 2; 0 for file-level problems), the column and what is wrong.
     """
 
     def __init__(self, errors: list[RowError]) -> None:
