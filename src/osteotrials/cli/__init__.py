@@ -17,6 +17,7 @@ import click
 LAZY_COMMANDS: dict[str, str] = {
     "data": "osteotrials.cli.corpus:data",
     "ingest": "osteotrials.cli.corpus:ingest",
+    "outcomes": "osteotrials.cli.outcomes:outcomes",
     "search": "osteotrials.cli.corpus:search",
     "show": "osteotrials.cli.corpus:show",
 }
