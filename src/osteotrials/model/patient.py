@@ -332,7 +332,13 @@ class Disease(_Model):
 class CnsMetastases(_Model):
     """Brain / leptomeningeal disease, in the ASCO-Friends categories (domain.md §1.9)."""
 
-    status: Literal["none", "treated_stable", "active", "leptomeningeal"] | None = None
+    status: Literal["none", "treated_stable", "active", "leptomeningeal", "present"] | None = Field(
+        None,
+        description=(
+            "none / treated_stable / active / leptomeningeal; 'present' = brain metastases "
+            "known to exist but their category is unknown (e.g. read from a FHIR Condition)."
+        ),
+    )
     stable_since: PastDate | None = Field(None, description="Date imaging first showed stability.")
     last_cns_treatment_date: PastDate | None = Field(
         None, description="Last SRS / WBRT / neurosurgery."
@@ -352,7 +358,8 @@ class CnsMetastases(_Model):
 
 # --------------------------------------------------------------------------- treatment
 
-Setting = Literal["neoadjuvant", "adjuvant", "metastatic"]
+#: "early" = neoadjuvant or adjuvant, which one unknown (e.g. before the metastatic diagnosis).
+Setting = Literal["neoadjuvant", "adjuvant", "early", "metastatic"]
 StopReason = Literal["progression", "toxicity", "completed", "other"]
 
 
