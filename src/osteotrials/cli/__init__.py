@@ -18,6 +18,8 @@ LAZY_COMMANDS: dict[str, str] = {
     "data": "osteotrials.cli.corpus:data",
     "ingest": "osteotrials.cli.corpus:ingest",
     "outcomes": "osteotrials.cli.outcomes:outcomes",
+    "patient": "osteotrials.cli.patient:patient",
+    "patient-schema": "osteotrials.cli.patient:patient_schema",
     "search": "osteotrials.cli.corpus:search",
     "show": "osteotrials.cli.corpus:show",
 }
