@@ -27,7 +27,18 @@ OUT = Path(__file__).resolve().parent
 
 SBRT_REGIMENS = [(27, 3), (30, 5), (35, 5), (24, 3), (20, 1), (24, 2)]
 CONV_REGIMENS = [(8, 1), (20, 5), (30, 10), (24, 6)]
-SITES = ["spine", "spine", "spine", "pelvis", "pelvis", "rib", "femur", "humerus", "sternum", "scapula"]
+SITES = [
+    "spine",
+    "spine",
+    "spine",
+    "pelvis",
+    "pelvis",
+    "rib",
+    "femur",
+    "humerus",
+    "sternum",
+    "scapula",
+]
 ENDOCRINE = ["letrozole", "anastrozole", "fulvestrant", "exemestane"]
 
 
@@ -63,11 +74,16 @@ def scale_opioid(cell: str, factor: float) -> str:
 
 
 def main(out: Path = OUT) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     cdk = ["palbociclib"] * 12 + ["ribociclib"] * 21 + ["abemaciclib"] * 7
     rng.shuffle(cdk)
     start_dose = {"palbociclib": 125, "ribociclib": 600, "abemaciclib": 150}
-    levels = {"palbociclib": [125, 100, 75], "ribociclib": [600, 400, 200], "abemaciclib": [150, 100, 50]}
+    levels = {
+        "palbociclib": [125, 100, 75],
+        "ribociclib": [600, 400, 200],
+        "abemaciclib": [150, 100, 50],
+    }
 
     patients, lesions, courses, therapy, pain, aes, labs, pets, events = ([] for _ in range(9))
     lesion_no = course_no = 0
@@ -82,8 +98,10 @@ def main(out: Path = OUT) -> None:
         followup_days = rng.randint(150, 900)
         last_fu = index + dt.timedelta(days=followup_days)
         bone_agent = rng.choice(["zoledronic_acid", "zoledronic_acid", "denosumab", "none"])
-        schedule = rng.choice(["q4w", "q12w"]) if bone_agent == "zoledronic_acid" else (
-            "q4w" if bone_agent == "denosumab" else None
+        schedule = (
+            rng.choice(["q4w", "q12w"])
+            if bone_agent == "zoledronic_acid"
+            else ("q4w" if bone_agent == "denosumab" else None)
         )
 
         # --- events: progression, death, SREs
@@ -103,23 +121,52 @@ def main(out: Path = OUT) -> None:
             lesion_no += 1
             lid = f"L{lesion_no:03d}"
             pt_lesions.append(lid)
-            lesions.append([lid, pid, rng.choice(SITES), rng.choice(["blastic", "mixed", "lytic"]),
-                            "yes" if j == 0 else "no"])
+            lesions.append(
+                [
+                    lid,
+                    pid,
+                    rng.choice(SITES),
+                    rng.choice(["blastic", "mixed", "lytic"]),
+                    "yes" if j == 0 else "no",
+                ]
+            )
             course_no += 1
             sbrt = rng.random() < 0.76
             total, fx = rng.choice(SBRT_REGIMENS if sbrt else CONV_REGIMENS)
             start = index + dt.timedelta(days=0 if j == 0 else rng.randint(0, 10))
             end = start + dt.timedelta(days=(fx - 1) * (2 if sbrt else 1) + (fx - 1) // 5 * 2)
             technique = "sbrt" if sbrt else rng.choice(["3dcrt", "vmat", "vmat"])
-            courses.append([f"C{course_no:03d}", pid, lid, start.isoformat(), end.isoformat(),
-                            total, fx, technique, "yes" if sbrt else "no"])
+            courses.append(
+                [
+                    f"C{course_no:03d}",
+                    pid,
+                    lid,
+                    start.isoformat(),
+                    end.isoformat(),
+                    total,
+                    fx,
+                    technique,
+                    "yes" if sbrt else "no",
+                ]
+            )
         if sre_lesion_pending:
             sre_date = index + dt.timedelta(days=rng.randint(40, max(41, (last_fu - index).days)))
             if sre_date <= last_fu:
-                events.append([pid, sre_date.isoformat(),
-                               rng.choice(["pathologic_fracture", "radiation_to_bone",
-                                           "spinal_cord_compression", "surgery_to_bone"]),
-                               rng.choice(pt_lesions)])
+                events.append(
+                    [
+                        pid,
+                        sre_date.isoformat(),
+                        rng.choice(
+                            [
+                                "pathologic_fracture",
+                                "radiation_to_bone",
+                                "spinal_cord_compression",
+                                "surgery_to_bone",
+                            ]
+                        ),
+                        rng.choice(pt_lesions),
+                    ]
+                )
         if death_date is not None:
             events.append([pid, death_date.isoformat(), "death", None])
 
@@ -144,28 +191,49 @@ def main(out: Path = OUT) -> None:
         cdk_start = index - dt.timedelta(days=rng.randint(20, 400))
         dose = start_dose[drug]
         therapy.append([pid, cdk_start.isoformat(), drug, "start", dose, None, None])
-        therapy.append([pid, cdk_start.isoformat(), rng.choice(ENDOCRINE), "start", None, None, None])
+        therapy.append(
+            [pid, cdk_start.isoformat(), rng.choice(ENDOCRINE), "start", None, None, None]
+        )
         tox_change = rng.random() < 0.25
         if tox_change:
             when = index + dt.timedelta(days=rng.randint(10, 80))
             if when <= last_fu:
                 kind = rng.choice(["dose_reduction", "interruption", "interruption"])
                 if kind == "dose_reduction":
-                    therapy.append([pid, when.isoformat(), drug, kind, levels[drug][1], "toxicity", None])
+                    therapy.append(
+                        [pid, when.isoformat(), drug, kind, levels[drug][1], "toxicity", None]
+                    )
                 else:
-                    therapy.append([pid, when.isoformat(), drug, kind, None, "toxicity",
-                                    rng.choice([5, 7, 10, 14])])
+                    therapy.append(
+                        [
+                            pid,
+                            when.isoformat(),
+                            drug,
+                            kind,
+                            None,
+                            "toxicity",
+                            rng.choice([5, 7, 10, 14]),
+                        ]
+                    )
         if bone_agent != "none":
             interval = 28 if schedule == "q4w" else 84
             when = index - dt.timedelta(days=rng.randint(0, 20))
             agent_dose = 120.0 if bone_agent == "denosumab" else 4.0
             while when <= last_fu:
-                therapy.append([pid, when.isoformat(), bone_agent, "administration", agent_dose, None, None])
+                therapy.append(
+                    [pid, when.isoformat(), bone_agent, "administration", agent_dose, None, None]
+                )
                 when += dt.timedelta(days=interval + rng.choice([0, 0, 0, 3, -2, 10, 21]))
 
         # --- adverse events (mostly mild)
-        pool = [("Fatigue", "cdk46i"), ("Nausea", "rt_and_cdk46i"), ("Pain flare", "rt"),
-                ("Radiation dermatitis", "rt"), ("Esophagitis", "rt"), ("Neutrophil count decreased", "cdk46i")]
+        pool = [
+            ("Fatigue", "cdk46i"),
+            ("Nausea", "rt_and_cdk46i"),
+            ("Pain flare", "rt"),
+            ("Radiation dermatitis", "rt"),
+            ("Esophagitis", "rt"),
+            ("Neutrophil count decreased", "cdk46i"),
+        ]
         if drug == "abemaciclib":
             pool += [("Diarrhea", "cdk46i")] * 3
         for term, attr in rng.sample(pool, k=rng.randint(0, 3)):
@@ -192,36 +260,132 @@ def main(out: Path = OUT) -> None:
         if rng.random() < 0.65:
             liver = round(rng.uniform(1.6, 2.4), 2)
             b_sul = round(rng.uniform(3.5, 12.0), 1)
-            pets.append([pid, (index - dt.timedelta(days=rng.randint(3, 25))).isoformat(), "baseline",
-                         b_sul, liver, 0.25, round(b_sul * rng.uniform(8, 40), 1), 60, "PET-A", "no"])
+            pets.append(
+                [
+                    pid,
+                    (index - dt.timedelta(days=rng.randint(3, 25))).isoformat(),
+                    "baseline",
+                    b_sul,
+                    liver,
+                    0.25,
+                    round(b_sul * rng.uniform(8, 40), 1),
+                    60,
+                    "PET-A",
+                    "no",
+                ]
+            )
             when = index + dt.timedelta(days=rng.randint(80, 110))
             if when <= last_fu:
                 f_sul = round(b_sul * rng.choice([0.2, 0.45, 0.6, 0.8, 0.95, 1.1, 1.45]), 1)
                 new = "yes" if rng.random() < 0.08 else "no"
                 f_liver = round(liver * rng.choice([1.0, 1.05, 0.95, 1.3]), 2)
                 uptake = rng.choice([60, 62, 70, 80])
-                pets.append([pid, when.isoformat(), "followup", f_sul, f_liver, 0.25,
-                             round(f_sul * rng.uniform(8, 40), 1), uptake,
-                             rng.choice(["PET-A", "PET-A", "PET-B"]), new])
+                pets.append(
+                    [
+                        pid,
+                        when.isoformat(),
+                        "followup",
+                        f_sul,
+                        f_liver,
+                        0.25,
+                        round(f_sul * rng.uniform(8, 40), 1),
+                        uptake,
+                        rng.choice(["PET-A", "PET-A", "PET-B"]),
+                        new,
+                    ]
+                )
 
-        patients.append([pid, "F", age, weight, height, creat, drug, rng.choice(ENDOCRINE),
-                         bone_agent, schedule, index.isoformat(), last_fu.isoformat()])
+        patients.append(
+            [
+                pid,
+                "F",
+                age,
+                weight,
+                height,
+                creat,
+                drug,
+                rng.choice(ENDOCRINE),
+                bone_agent,
+                schedule,
+                index.isoformat(),
+                last_fu.isoformat(),
+            ]
+        )
 
-    write("patients.csv", ["patient_id", "sex", "age", "weight_kg", "height_cm",
-                           "serum_creatinine_mg_dl", "cdk46_inhibitor", "endocrine_partner",
-                           "bone_agent", "bone_agent_schedule", "index_date", "last_followup_date"],
-          patients, out)
-    write("lesions.csv", ["lesion_id", "patient_id", "site", "lesion_type", "index_site"], lesions, out)
-    write("rt_courses.csv", ["course_id", "patient_id", "lesion_id", "start_date", "end_date",
-                             "total_dose_gy", "fractions", "technique", "stereotactic"], courses, out)
-    write("systemic_therapy.csv", ["patient_id", "date", "drug", "action", "dose_mg", "reason",
-                                   "duration_days"], therapy, out)
-    write("pain_assessments.csv", ["patient_id", "date", "timepoint", "worst_nrs", "opioids",
-                                   "nsaids"], pain, out)
-    write("adverse_events.csv", ["patient_id", "term", "grade", "onset_date", "attribution"], aes, out)
+    write(
+        "patients.csv",
+        [
+            "patient_id",
+            "sex",
+            "age",
+            "weight_kg",
+            "height_cm",
+            "serum_creatinine_mg_dl",
+            "cdk46_inhibitor",
+            "endocrine_partner",
+            "bone_agent",
+            "bone_agent_schedule",
+            "index_date",
+            "last_followup_date",
+        ],
+        patients,
+        out,
+    )
+    write(
+        "lesions.csv",
+        ["lesion_id", "patient_id", "site", "lesion_type", "index_site"],
+        lesions,
+        out,
+    )
+    write(
+        "rt_courses.csv",
+        [
+            "course_id",
+            "patient_id",
+            "lesion_id",
+            "start_date",
+            "end_date",
+            "total_dose_gy",
+            "fractions",
+            "technique",
+            "stereotactic",
+        ],
+        courses,
+        out,
+    )
+    write(
+        "systemic_therapy.csv",
+        ["patient_id", "date", "drug", "action", "dose_mg", "reason", "duration_days"],
+        therapy,
+        out,
+    )
+    write(
+        "pain_assessments.csv",
+        ["patient_id", "date", "timepoint", "worst_nrs", "opioids", "nsaids"],
+        pain,
+        out,
+    )
+    write(
+        "adverse_events.csv", ["patient_id", "term", "grade", "onset_date", "attribution"], aes, out
+    )
     write("labs.csv", ["patient_id", "date", "test", "value", "unit", "lln", "uln"], labs, out)
-    write("pet_scans.csv", ["patient_id", "date", "timepoint", "sulpeak", "liver_sul_mean",
-                            "liver_sul_sd", "tlg", "uptake_time_min", "scanner", "new_lesions"], pets, out)
+    write(
+        "pet_scans.csv",
+        [
+            "patient_id",
+            "date",
+            "timepoint",
+            "sulpeak",
+            "liver_sul_mean",
+            "liver_sul_sd",
+            "tlg",
+            "uptake_time_min",
+            "scanner",
+            "new_lesions",
+        ],
+        pets,
+        out,
+    )
     write("events.csv", ["patient_id", "date", "event", "lesion_id"], events, out)
 
 

@@ -147,19 +147,23 @@ def plot_km(
     xlabel: str = "Months from start of radiotherapy",
     ylabel: str = "Probability",
 ) -> bytes:
-    """Step plot of one or more Kaplan-Meier curves with 95% CI bands and
-    censoring ticks omitted for clarity; returns PNG or SVG bytes."""
+    """Step plot of Kaplan-Meier curves (the first with its 95% CI band);
+    returns PNG or SVG bytes."""
     if fmt not in ("png", "svg"):
         raise OutcomesError("fmt", f"must be 'png' or 'svg', got {fmt!r}")
     # An explicit Agg canvas: no pyplot, no global backend switch, no display.
     fig = Figure(figsize=(6.4, 4.0), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    for c in curves:
-        (line,) = ax.step(c.timeline, c.survival, where="post", label=f"{c.label} (n={c.n})")
-        ax.fill_between(
-            c.timeline, c.ci_lower, c.ci_upper, step="post", alpha=0.15, color=line.get_color()
-        )
+    for i, c in enumerate(curves):
+        # The first curve (usually all patients) is drawn in black with its 95% CI
+        # band; further curves (subgroups) as plain lines so the plot stays legible.
+        style: dict[str, Any] = {"color": "black", "linewidth": 2.0} if i == 0 else {}
+        ax.step(c.timeline, c.survival, where="post", label=f"{c.label} (n={c.n})", **style)
+        if i == 0:
+            ax.fill_between(
+                c.timeline, c.ci_lower, c.ci_upper, step="post", alpha=0.12, color="black"
+            )
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0)
     ax.set_title(title)
