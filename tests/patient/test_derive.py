@@ -255,7 +255,7 @@ def test_bone_only_and_bone_dominant() -> None:
     nodes = [{"short_axis_mm": 12}, {"short_axis_mm": 35}, {"short_axis_mm": 40}]
     dom = facts(disease=disease(bone_lesions=bone, nodal_lesions=nodes), cns={"status": "none"})
     assert (dom.bone_only, dom.bone_dominant) == (False, True)  # <= 2 nodes over 30 mm
-    three = nodes + [{"short_axis_mm": 31}]
+    three = [*nodes, {"short_axis_mm": 31}]
     not_dom = facts(disease=disease(bone_lesions=bone, nodal_lesions=three), cns={"status": "none"})
     assert not_dom.bone_dominant is False
     liver = [{"organ": "liver", "longest_diameter_mm": 15}]

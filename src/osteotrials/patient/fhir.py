@@ -428,7 +428,9 @@ def _histology(res: Any, ref: str, ctx: _Ctx) -> str | None:
             for code in _codes(concept):
                 if code in codes.HISTOLOGY_CODES:
                     return codes.HISTOLOGY_CODES[code]
-        elif "histology-morphology-behavior" in url:
+        elif "histology-morphology-behavior" in url or (
+            url.startswith("http://hl7.org/fhir/us/mcode/") and "StructureDefinition" not in url
+        ):
             ctx.warn(
                 ref,
                 f"extension url {url!r} is not the mCODE histology-morphology-behavior "
@@ -912,6 +914,14 @@ def _regimen(meds: list[_Med], metastatic_date: date | None, de_novo: bool) -> d
     elif start is not None and metastatic_date is not None:
         setting = "metastatic" if start >= metastatic_date else "early"
     out: dict[str, Any] = {"drugs": names, "setting": setting, "start_date": start}
+    statuses = {m.ongoing for m in meds}
+    if len(statuses) > 1:
+        active = sorted({m.canonical or m.name for m in meds if m.ongoing})
+        other = sorted({m.canonical or m.name for m in meds if not m.ongoing})
+        out["note"] = (
+            f"statements started together; active: {', '.join(active)}; "
+            f"not active: {', '.join(other)}"
+        )
     if ongoing:
         out["ongoing"] = True
     else:
