@@ -8,9 +8,10 @@ that name the field path, never silently coerced.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
+
+import orjson
 
 from osteotrials.model import (
     ArmGroup,
@@ -55,13 +56,33 @@ _AGE_UNITS = {
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+?)s?\s*$")
 
 
-def scrub_personal(value: Any) -> Any:
-    """Return a copy of a JSON value without contact-person keys (recursively)."""
+def _without_personal(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: scrub_personal(v) for k, v in value.items() if k not in _PERSONAL_KEYS}
+        return {k: _without_personal(v) for k, v in value.items() if k not in _PERSONAL_KEYS}
     if isinstance(value, list):
-        return [scrub_personal(v) for v in value]
+        return [_without_personal(v) for v in value]
     return value
+
+
+# Contact details appear only in these modules of an API v2 record, so only
+# they are copied and cleaned (a full recursive copy would double ingest time).
+_PERSONAL_MODULES = (
+    ("protocolSection", "contactsLocationsModule"),
+    ("protocolSection", "sponsorCollaboratorsModule"),
+    ("resultsSection", "moreInfoModule"),
+)
+
+
+def scrub_personal(study: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an API v2 study without contact people, e-mails or phone numbers."""
+    out = dict(study)
+    for section, module in _PERSONAL_MODULES:
+        part = out.get(section)
+        if isinstance(part, dict) and module in part:
+            part = dict(part)
+            part[module] = _without_personal(part[module])
+            out[section] = part
+    return out
 
 
 def age_in_years(text: str | None) -> float | None:
@@ -79,8 +100,8 @@ def age_in_years(text: str | None) -> float | None:
 def content_hash(record: dict[str, Any]) -> str:
     """A short, stable hash of a record's content (used when it has no date)."""
     body = {k: v for k, v in record.items() if k != "provenance"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
+    canonical = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()[:12]
 
 
 class _Fields:

@@ -8,12 +8,13 @@ studies is read one member at a time.
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from osteotrials.model import Trial
 from osteotrials.sources.ctgov_json import trial_from_study
@@ -70,8 +71,8 @@ def _map_json(study: Any, location: str, source_label: str) -> ReadResult:
 
 def _read_json_bytes(data: bytes, location: str, source_label: str) -> Iterator[ReadResult]:
     try:
-        value = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
         yield ReadResult(location, error=RecordError(f"invalid JSON: {exc}", location=location))
         return
     try:

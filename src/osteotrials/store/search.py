@@ -8,6 +8,7 @@ concepts into their own full-text syntax (FTS5 MATCH, PostgreSQL tsquery).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -113,21 +114,38 @@ def _word_concept(word: str) -> Concept:
     return Concept(word, tuple(sorted(single, key=lambda p: (len(p), p))))
 
 
-def _fts5_alternatives(concept: Concept) -> str:
-    return " OR ".join('"' + " ".join(p).replace('"', "") + '"' for p in concept.phrases)
+Phrase = tuple[str, ...]
 
 
-def fts5_match(query: str) -> str | None:
+def _fts5_alternatives(phrases: tuple[Phrase, ...]) -> str:
+    return " OR ".join('"' + " ".join(p).replace('"', "") + '"' for p in phrases)
+
+
+def fts5_match(query: str, is_common: Callable[[Phrase], bool] | None = None) -> str | None:
     """The FTS5 MATCH expression for a query: concepts OR-ed, synonyms OR-ed.
 
     BM25 then ranks trials matching more (and rarer) concepts higher. Words are
     quoted so user input can never inject FTS5 syntax.
+
+    ``is_common(phrase)`` marks phrases found in at least half of all trials.
+    FTS5's BM25 gives such a phrase an IDF of ~0 (it clamps log((N-n+0.5)/(n+0.5))
+    to 1e-6), so leaving it out changes no score, only the number of rows FTS5
+    must rank: on a large corpus that is the difference between ranking most of
+    the corpus and ranking the few trials that mention the rare words.
     """
+    keep: Callable[[Phrase], bool] = (lambda p: not is_common(p)) if is_common else (lambda p: True)
     parts = []
     for concept in concepts(query):
-        alternatives = _fts5_alternatives(concept)
+        phrases = tuple(p for p in concept.phrases if keep(p))
+        alternatives = [_fts5_alternatives(phrases)] if phrases else []
         if concept.parts:
-            together = " AND ".join(f"({_fts5_alternatives(p)})" for p in concept.parts)
-            alternatives = f"{alternatives} OR ({together})"
-        parts.append(f"({alternatives})")
+            groups = [tuple(p for p in part.phrases if keep(p)) for part in concept.parts]
+            groups = [g for g in groups if g]
+            if groups:
+                together = " AND ".join(f"({_fts5_alternatives(g)})" for g in groups)
+                alternatives.append(f"({together})")
+        if alternatives:
+            parts.append("(" + " OR ".join(alternatives) + ")")
+    if not parts and is_common is not None:
+        return fts5_match(query)  # every word is common: rank on all of them
     return " OR ".join(parts) if parts else None

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from osteotrials.model import Trial
 from osteotrials.store.base import (
     STATUS_FILTERS,
@@ -30,7 +32,7 @@ from osteotrials.store.base import (
     TrialStore,
     UpsertSummary,
 )
-from osteotrials.store.search import fts5_match
+from osteotrials.store.search import Phrase, fts5_match
 
 #: BM25 weights per FTS column: title > conditions = keywords > interventions >
 #: summary > criteria. The first (nct_id) column is not indexed.
@@ -46,6 +48,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             record_version TEXT NOT NULL,
             record_version_basis TEXT NOT NULL,
             content_hash TEXT NOT NULL,
+            criteria_hash TEXT NOT NULL,
             source TEXT,
             title TEXT,
             overall_status TEXT,
@@ -63,7 +66,8 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             record_version TEXT NOT NULL,
             criteria TEXT,
             first_seen TEXT NOT NULL,
-            PRIMARY KEY (nct_id, criteria_hash)
+            replaced_at TEXT NOT NULL,
+            PRIMARY KEY (nct_id, criteria_hash, record_version)
         );
         CREATE VIRTUAL TABLE trials_fts USING fts5(
             nct_id UNINDEXED, title, conditions, keywords, interventions, summary, criteria,
@@ -132,6 +136,14 @@ class SQLiteStore(TrialStore):
             self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.row_factory = sqlite3.Row
         self._migrate()
+        # Document frequency of index terms, for leaving out phrases too common
+        # to change a BM25 score (see search.fts5_match). Reset on every write.
+        self._doc_freq: dict[str, int] = {}
+        self._doc_total: int | None = None
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.trials_terms "
+            "USING fts5vocab(main, trials_fts, 'row')"
+        )
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -234,16 +246,20 @@ class SQLiteStore(TrialStore):
         self, batch: list[Trial], checkpoint: tuple[str, dict[str, Any]] | None
     ) -> UpsertSummary:
         summary = UpsertSummary()
+        self._doc_freq.clear()
+        self._doc_total = None
         now = _now()
         ids = [t.nct_id for t in batch]
-        existing: dict[str, tuple[int, str]] = {}
+        existing: dict[str, tuple[int, str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                f"SELECT rowid, nct_id, content_hash FROM trials WHERE nct_id IN ({marks})", chunk
+                "SELECT rowid, nct_id, content_hash, criteria_hash FROM trials "
+                f"WHERE nct_id IN ({marks})",
+                chunk,
             ):
-                existing[row["nct_id"]] = (row["rowid"], row["content_hash"])
+                existing[row["nct_id"]] = (row["rowid"], row["content_hash"], row["criteria_hash"])
         with self.atomic():
             seen_in_batch: dict[str, int] = {}
             for trial in batch:
@@ -253,12 +269,14 @@ class SQLiteStore(TrialStore):
                 if previous and previous[1] == digest:
                     summary.unchanged += 1
                     continue
-                raw = json.dumps(trial.raw, ensure_ascii=False, separators=(",", ":"))
+                raw = orjson.dumps(trial.raw).decode()
                 fields = fts_fields(trial)
+                criteria_hash = _hash(trial.eligibility.criteria or "")
                 row = (
                     trial.record_version,
                     trial.record_version_basis,
                     digest,
+                    criteria_hash,
                     trial.provenance.source,
                     trial.title,
                     trial.overall_status,
@@ -270,10 +288,18 @@ class SQLiteStore(TrialStore):
                 )
                 if previous:
                     rowid = previous[0]
+                    if previous[2] != criteria_hash:
+                        # Keep the eligibility text being replaced, with its version.
+                        self.conn.execute(
+                            "INSERT OR IGNORE INTO criteria_history SELECT nct_id, criteria_hash, "
+                            "record_version, json_extract(data, '$.eligibility.criteria'), "
+                            "updated_at, ? FROM trials WHERE rowid=?",
+                            (now, rowid),
+                        )
                     self.conn.execute(
                         "UPDATE trials SET record_version=?, record_version_basis=?, "
-                        "content_hash=?, source=?, title=?, overall_status=?, study_type=?, "
-                        "phases=?, data=?, raw=?, updated_at=? WHERE rowid=?",
+                        "content_hash=?, criteria_hash=?, source=?, title=?, overall_status=?, "
+                        "study_type=?, phases=?, data=?, raw=?, updated_at=? WHERE rowid=?",
                         (*row, rowid),
                     )
                     self.conn.execute("DELETE FROM trials_fts WHERE rowid=?", (rowid,))
@@ -283,24 +309,20 @@ class SQLiteStore(TrialStore):
                 else:
                     cursor = self.conn.execute(
                         "INSERT INTO trials (record_version, record_version_basis, content_hash, "
-                        "source, title, overall_status, study_type, phases, data, raw, "
-                        "ingested_at, updated_at, nct_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "criteria_hash, source, title, overall_status, study_type, phases, data, "
+                        "raw, updated_at, ingested_at, nct_id) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (*row, now, trial.nct_id),
                     )
                     rowid = int(cursor.lastrowid or 0)
                     summary.new += 1
                     summary.new_ids.append(trial.nct_id)
-                existing[trial.nct_id] = (rowid, digest)
+                existing[trial.nct_id] = (rowid, digest, criteria_hash)
                 seen_in_batch[trial.nct_id] = rowid
                 self.conn.execute(
                     "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, "
                     "interventions, summary, criteria) VALUES (?,?,?,?,?,?,?,?)",
                     (rowid, trial.nct_id, *fields),
-                )
-                criteria = trial.eligibility.criteria
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO criteria_history VALUES (?,?,?,?,?)",
-                    (trial.nct_id, _hash(criteria or ""), trial.record_version, criteria, now),
                 )
             if checkpoint is not None:
                 self._set_checkpoint(*checkpoint)
@@ -337,17 +359,25 @@ class SQLiteStore(TrialStore):
         study_type: str | None = None,
         limit: int = 20,
     ) -> list[SearchHit]:
-        match = fts5_match(query)
+        match = fts5_match(query, self._is_common)
         if match is None:
             return []
         where, params = _filters(status, phase, study_type)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-        sql = (
-            f"SELECT t.nct_id, t.title, t.overall_status, t.phases, t.study_type, "
-            f"t.record_version, bm25(trials_fts, {weights}) AS rank "
-            f"FROM trials_fts JOIN trials t ON t.rowid = trials_fts.rowid "
-            f"WHERE trials_fts MATCH ? {where} ORDER BY rank, t.nct_id LIMIT ?"
-        )
+        if where:
+            sql = (
+                f"SELECT t.nct_id, t.title, t.overall_status, t.phases, t.study_type, "
+                f"t.record_version, bm25(trials_fts, {weights}) AS rank "
+                f"FROM trials_fts JOIN trials t ON t.rowid = trials_fts.rowid "
+                f"WHERE trials_fts MATCH ? {where} ORDER BY rank, t.nct_id LIMIT ?"
+            )
+        else:  # rank inside FTS5 first, join only the rows returned
+            sql = (
+                f"SELECT t.nct_id, t.title, t.overall_status, t.phases, t.study_type, "
+                f"t.record_version, r.rank FROM (SELECT rowid, bm25(trials_fts, {weights}) "
+                f"AS rank FROM trials_fts WHERE trials_fts MATCH ? ORDER BY rank LIMIT ?) r "
+                f"JOIN trials t ON t.rowid = r.rowid ORDER BY r.rank, t.nct_id"
+            )
         rows = self.conn.execute(sql, (match, *params, limit)).fetchall()
         return [
             SearchHit(
@@ -362,13 +392,36 @@ class SQLiteStore(TrialStore):
             for r in rows
         ]
 
+    def _is_common(self, phrase: Phrase) -> bool:
+        """True when a one-word phrase occurs in at least half of all trials."""
+        if len(phrase) != 1:
+            return False
+        if self._doc_total is None:
+            self._doc_total = self.count()
+        term = stem(phrase[0])
+        if term is None:
+            return False
+        if term not in self._doc_freq:
+            row = self.conn.execute(
+                "SELECT doc FROM temp.trials_terms WHERE term = ?", (term,)
+            ).fetchone()
+            self._doc_freq[term] = int(row[0]) if row else 0
+        return self._doc_total > 0 and 2 * self._doc_freq[term] >= self._doc_total
+
     def criteria_history(self, nct_id: str) -> list[CriteriaVersion]:
+        """Every eligibility text kept for a trial, oldest first, the current one last."""
+        nct = nct_id.strip().upper()
         rows = self.conn.execute(
             "SELECT nct_id, record_version, criteria, first_seen FROM criteria_history "
-            "WHERE nct_id=? ORDER BY first_seen, rowid",
-            (nct_id.strip().upper(),),
+            "WHERE nct_id=? ORDER BY replaced_at, rowid",
+            (nct,),
         ).fetchall()
-        return [CriteriaVersion(**dict(r)) for r in rows]
+        current = self.conn.execute(
+            "SELECT nct_id, record_version, json_extract(data, '$.eligibility.criteria') "
+            "AS criteria, updated_at AS first_seen FROM trials WHERE nct_id=?",
+            (nct,),
+        ).fetchall()
+        return [CriteriaVersion(**dict(r)) for r in [*rows, *current]]
 
     def info(self) -> StoreInfo:
         sources = {
@@ -433,6 +486,25 @@ class SQLiteStore(TrialStore):
         self.conn.execute("INSERT INTO trials_fts(trials_fts) VALUES ('optimize')")
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.execute("VACUUM")
+
+
+_STEMMER = sqlite3.connect(":memory:", check_same_thread=False)
+_STEMMER.execute(
+    "CREATE VIRTUAL TABLE words USING fts5(w, tokenize='porter unicode61 remove_diacritics 2')"
+)
+_STEMMER.execute("CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, 'instance')")
+_STEMS: dict[str, str | None] = {}
+
+
+def stem(word: str) -> str | None:
+    """The index term FTS5 makes of one word (its own tokenizer, so always the same)."""
+    if word not in _STEMS:
+        with _STEMMER:
+            _STEMMER.execute("DELETE FROM words")
+            _STEMMER.execute("INSERT INTO words (rowid, w) VALUES (1, ?)", (word,))
+            terms = [r[0] for r in _STEMMER.execute("SELECT term FROM word_terms")]
+        _STEMS[word] = terms[0] if len(terms) == 1 else None
+    return _STEMS[word]
 
 
 def _filters(
