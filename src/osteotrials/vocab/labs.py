@@ -123,6 +123,7 @@ def normalise_unit(unit: str) -> str:
     text = text.replace("×", "x").replace("*", "^")
     text = re.sub(r"\s+", "", text)
     text = text.replace("mm^3", "mm3").replace("cu.mm", "mm3").replace("cumm", "mm3")
+    text = re.sub(r"mcl$|mcl(?=\W)", "ul", text)
     text = text.replace("microliter", "ul").replace("microlitre", "ul")
     text = text.replace("/cmm", "/mm3").replace("cells/l", "/l")
     text = text.replace("1.73m^2", "1.73m2").replace("/1.73m2", "/1.73m2")

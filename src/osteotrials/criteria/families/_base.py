@@ -1,0 +1,73 @@
+"""Helpers shared by the family components."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint, Logic, Polarity, TimeWindow
+
+_UNSET: Any = object()
+
+
+def make(
+    item: ItemText,
+    family: str,
+    a: int,
+    b: int,
+    params: dict[str, Any] | None = None,
+    *,
+    confidence: float,
+    polarity: Polarity | None = None,
+    logic: Logic | None = None,
+    time_window: TimeWindow | None = _UNSET,
+) -> Constraint:
+    """A constraint for the local span [a, b) of ``item``."""
+    a = max(0, min(a, len(item.text)))
+    b = max(a, min(b, len(item.text)))
+    if time_window is _UNSET:
+        left, right = item.clause_bounds(a)
+        time_window = item.time_window(left, max(right, b))
+    clean = {k: v for k, v in (params or {}).items() if v is not None and v != [] and v != ""}
+    return Constraint(
+        family=family,
+        polarity=polarity or item.polarity(a, b),
+        params=clean,
+        logic=logic or Logic(),
+        time_window=time_window,
+        span=item.span(a, b),
+        text=item.text[a:b],
+        confidence=confidence,
+    )
+
+
+def first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text)
+
+
+def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{t})" for t in terms))
+
+
+def exceptions_in(norm: str, original: str) -> list[str]:
+    """Texts of "except ..." / "unless ..." / "other than ..." clauses."""
+    out: list[str] = []
+    for m in re.finditer(
+        r"\b(?:except(?: for)?|with the exception of|unless|other than|excluding|apart from|but not)\b([^.;]{3,200})",
+        norm,
+    ):
+        out.append(original[m.start(1) : m.end(1)].strip(" ,()"))
+    return out
+
+
+def sentences(norm: str) -> list[tuple[int, int]]:
+    """Sentence bounds of the normalised item text."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"(?<=[a-z0-9)\]%])[.;]\s+(?=\S)", norm):
+        bounds.append((start, m.start() + 1))
+        start = m.end()
+    bounds.append((start, len(norm)))
+    return [(a, b) for a, b in bounds if b > a]

@@ -1,0 +1,103 @@
+"""Age: minimum/maximum age in years ("≥ 18 years", "18-70 years", "Be  18 and < 80 years")."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "age"
+_YEARS = r"(?:years?|yrs?|y/o|yo)\b"
+_AGE_WORD = r"\b(?:age[ds]?|aged|years? of age|years? old|yrs? old|old)\b"
+_RANGE = re.compile(
+    rf"(?:between\s+(?:the\s+ages?\s+of\s+)?|from\s+|aged?\s+(?:of\s+)?)?(?P<a>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*(?P<b>\d{{1,3}})\s*(?:{_YEARS})?"
+)
+_OP_NUM = re.compile(rf"(?P<op>{OP_RE})\s*(?:the\s+age\s+of\s+)?(?P<n>\d{{1,3}})(?:\s*{_YEARS})?")
+_NUM_OP = re.compile(
+    rf"(?P<n>\d{{1,3}})\s*{_YEARS}\s*(?:of age\s*|old\s*)?(?P<op>or (?:older|more|above|over|greater)|and (?:older|over|above)|\+|or younger|or less|and younger|or under)"
+)
+_LOST = re.compile(rf"(?:\bbe|\bage[ds]?|\baged|,|^)\s{{1,3}}\s(?P<n>\d{{1,3}})\s*(?:{_YEARS}|and\b)")
+_NO_LIMIT = re.compile(r"\b(?:no (?:age )?limit|any age|not specified|no restriction)\b")
+_CONDITIONAL = re.compile(r"\b(?:or|if|when|and)\s+(?:an?\s+)?age\s*$|\bage at (?:diagnosis|menarche|first)")
+
+
+def _is_age_item(item: ItemText) -> bool:
+    return bool(re.search(_AGE_WORD, item.norm)) or "age" in item.context.lower().split(" | ")[-1:][0].split()
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    label_age = bool(re.search(r"(?:^|\| )age$", item.context.lower().strip()))
+    if not (re.search(_AGE_WORD, norm) or label_age or re.search(rf"\d\s*{_YEARS}", norm)):
+        return []
+    if label_age and _NO_LIMIT.search(norm):
+        return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
+    out: list[Constraint] = []
+    for m in re.finditer(rf"{_AGE_WORD}|\d{{1,3}}\s*{_YEARS}", norm):
+        pass  # presence check only
+    # ranges "18-70 years", "between 25 and 45 years of age"
+    for m in _RANGE.finditer(norm):
+        a, b = to_number(m.group("a")), to_number(m.group("b"))
+        if a is None or b is None or not (0 < a < b <= 120):
+            continue
+        window = norm[max(0, m.start() - 40) : m.end() + 25]
+        if not (re.search(_AGE_WORD, window) or label_age or re.search(_YEARS, norm[m.end("b") : m.end("b") + 8])):
+            continue
+        if not (re.search(_YEARS, norm[m.start() : m.end() + 12]) or re.search(r"\bage", window)):
+            continue
+        if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
+            continue
+        out.append(make(item, FAMILY, m.start(), m.end(), {"min": a, "max": b, "min_inclusive": True, "max_inclusive": True}, confidence=0.9))
+    if out:
+        return out
+    bounds: dict[str, tuple[float, bool, int, int, bool]] = {}
+    for m in _OP_NUM.finditer(norm):
+        n = to_number(m.group("n"))
+        op = to_op(m.group("op"))
+        if n is None or op is None or not 0 < n <= 120 or op in ("=", "range"):
+            continue
+        window = norm[max(0, m.start() - 35) : m.end() + 20]
+        if not (re.search(_AGE_WORD, window) or label_age):
+            continue
+        if not (re.search(_YEARS, norm[m.end("n") : m.end("n") + 8]) or re.search(r"\bage", window) or label_age):
+            continue
+        if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]):
+            continue
+        if re.search(r"\b(?:within|since|for|after|least \d+ years? (?:since|from))\b", norm[max(0, m.start() - 12) : m.start()]):
+            continue
+        key = "min" if op in (">=", ">") else "max"
+        bounds.setdefault(key, (n, op in (">=", "<="), m.start(), m.end(), False))
+    for m in _NUM_OP.finditer(norm):
+        n = to_number(m.group("n"))
+        if n is None:
+            continue
+        key = "max" if re.search(r"younger|less|under", m.group("op")) else "min"
+        bounds.setdefault(key, (n, True, m.start(), m.end(), False))
+    if not bounds:
+        for m in _LOST.finditer(item.text.lower()):
+            n = to_number(m.group("n"))
+            if n is None or not 10 <= n <= 100:
+                continue
+            if not (re.search(_AGE_WORD, norm) or label_age or re.search(_YEARS, norm[m.end("n") : m.end("n") + 8])):
+                continue
+            # "Be  18 and < 80 years": a comparison symbol was lost; a lower bound is implied
+            # only when an explicit upper bound follows
+            after = norm[m.end() : m.end() + 25]
+            if re.search(r"(?:and|,)\s*(?:<|≤|less|under|younger)", after) or re.search(r"\bbe\s+$", norm[: m.start("n")]) :
+                bounds.setdefault("min", (n, True, m.start("n"), m.end("n"), True))
+    if bounds:
+        params: dict[str, object] = {}
+        a = min(v[2] for v in bounds.values())
+        b = max(v[3] for v in bounds.values())
+        lost = any(v[4] for v in bounds.values())
+        for key, (n, inclusive, *_rest) in bounds.items():
+            params[key] = n
+            params[f"{key}_inclusive"] = inclusive
+        if lost:
+            params["symbol_lost"] = True
+        return [make(item, FAMILY, a, b, params, confidence=0.6 if lost else 0.9)]
+    if label_age and re.search(r"\d", norm):
+        return []
+    return []

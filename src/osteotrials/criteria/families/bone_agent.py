@@ -1,0 +1,31 @@
+"""Bone-modifying agents (zoledronic acid, pamidronate, denosumab, oral bisphosphonates):
+required, allowed or excluded, with route when stated."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families import _therapy
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "bone_agent"
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    if re.search(r"hypersensitiv|allerg", item.norm):
+        return []
+    out: list[Constraint] = []
+    for m in _therapy.mentions(item):
+        if not m.bone:
+            continue
+        window = item.norm[max(0, m.start - 25) : m.end + 5]
+        route = None
+        if re.search(r"\b(?:iv|intravenous)\b", window):
+            route = "iv"
+        elif re.search(r"\boral\b", window):
+            route = "oral"
+        params = {"drugs": sorted(m.drugs), "classes": sorted(m.classes), "route": route}
+        out.append(make(item, FAMILY, m.start, m.end, params, confidence=0.85))
+    return out

@@ -1,0 +1,81 @@
+"""Cardiac: LVEF and QTc thresholds, NYHA class, myocardial infarction, angina,
+arrhythmia, heart failure, uncontrolled hypertension, ECG abnormalities."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "cardiac"
+_LVEF = re.compile(r"\b(?:lvef|left ventricular ejection fraction|ejection fraction|lv ejection fraction|\bef\b)(?:\s*\((?:lvef|ef)\))?")
+_QTC = re.compile(r"\b(?:qtcf?|qtcb|qt interval corrected|corrected qt(?: interval)?|qt/qtc|qtc interval|qt interval)\b(?:\s*\(qtcf?\))?(?:\s+interval)?")
+_VALUE = re.compile(rf"(?P<op>{OP_RE})?\s*(?:the\s+)?(?P<n>{NUM})\s*(?P<u>%|percent|ms|msec|milliseconds)?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|less|lower|below))?")
+_LLN = re.compile(rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:lower limits? of normal|lln|normal limits?|normal range)|within (?:the\s+)?(?:institutional\s+)?normal (?:limits|range)|\bnormal\b")
+_CONDITIONS: list[tuple[str, str]] = [
+    ("heart_failure", r"heart failure|\bchf\b|cardiac failure|ventricular dysfunction|cardiomyopathy"),
+    ("nyha", r"\bnyha\b|new york heart association"),
+    ("myocardial_infarction", r"myocardial infarction|\bmi\b|heart attack|transmural infarction"),
+    ("angina", r"angina"),
+    ("arrhythmia", r"arrhythmi\w*|dysrhythmi\w*|atrial fibrillation|ventricular tachycardia|torsades?|av block|atrioventricular block|heart block|bradycardi\w*|tachycardi\w*|conduction"),
+    ("long_qt", r"long qt|qt prolongation|qtc prolongation"),
+    ("coronary", r"coronary|stent\w*|angioplasty|cabg|bypass graft|revasculari\w*|occlusive"),
+    ("hypertension", r"hypertension|blood pressure|\bbp\b"),
+    ("valvular", r"valvular|valve disease"),
+    ("pericardial", r"pericardi\w*"),
+    ("ecg", r"\becg\b|\bekg\b|electrocardiogram"),
+    ("cardiac_disease", r"cardiac (?:disease|dysfunction|illness|condition|function|event|history|risk)|heart disease|cardiovascular (?:disease|event|condition)|cardiomegaly|cardiac toxicity|cardiotoxicity"),
+    ("heart_rate", r"heart rate"),
+]
+_COMPILED = [(n, re.compile(p)) for n, p in _CONDITIONS]
+
+
+def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object] | None:
+    tail = item.norm[m.end() : m.end() + 70]
+    tail = re.sub(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:of\s+|is\s+|must be\s+|by [a-z ]+ )?", lambda x: " " * len(x.group(0)), tail)
+    if ll := _LLN.search(tail):
+        if ll.start() < 25:
+            return {"measure": measure, "op": ">=" if measure == "lvef" else "<=", "value": None, "unit": "LLN" if measure == "lvef" else "ULN"}
+    v = _VALUE.search(tail)
+    if not v or v.start() > 40:
+        return None
+    n = to_number(v.group("n"))
+    if n is None:
+        return None
+    if measure == "lvef" and not 10 <= n <= 100:
+        return None
+    if measure == "qtc" and not 300 <= n <= 600:
+        return None
+    op = to_op(v.group("op")) if v.group("op") else None
+    if op is None and v.group("post"):
+        op = "<=" if re.search(r"less|lower|below", v.group("post")) else ">="
+    return {"measure": measure, "op": op, "value": n, "unit": "%" if measure == "lvef" else "ms"}
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    out: list[Constraint] = []
+    for pattern, measure in ((_LVEF, "lvef"), (_QTC, "qtc")):
+        for m in pattern.finditer(norm):
+            params = _measure(item, m, measure)
+            if params is None:
+                params = {"measure": measure}
+            out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.9 if "op" in params else 0.7))
+            break
+    conditions = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    if conditions and not re.search(r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]):
+        names = sorted({n for n, _ in conditions})
+        if names == ["hypertension"] and re.search(r"pulmonary hypertension|portal hypertension", norm):
+            names = []
+        if names == ["cardiac_disease"] and re.search(r"adequate", norm) and not re.search(r"cardiac", norm):
+            names = []
+        if names:
+            params: dict[str, object] = {"condition": names}
+            if ny := re.search(r"(?:class|grade)\s*(?P<c>i{1,3}v?|iv|[1-4])(?:\s*(?:-|to|or)\s*(?P<c2>i{1,3}v?|iv|[1-4]))?", norm):
+                params["nyha_class"] = ny.group(0)
+            a = min(m.start() for _, m in conditions)
+            b = max(m.end() for _, m in conditions)
+            out.append(make(item, FAMILY, a, b, params, confidence=0.8))
+    return out

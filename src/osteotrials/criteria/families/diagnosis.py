@@ -1,0 +1,67 @@
+"""Diagnosis: breast cancer (or other tumour types of basket trials), histology,
+stage, setting (metastatic / locally advanced / recurrent / early / de novo)."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint
+from osteotrials.vocab import sites
+
+FAMILY = "diagnosis"
+_DISEASE = re.compile(r"cancer|carcinoma|tumou?r|malignan\w*|neoplas\w*|disease|metasta\w*|\bstage\b|lesions?|mass\b|dcis|lymphoma|melanoma|sarcoma|leukemia|\btnbc\b|\bmbc\b|\bbc\b|nsclc|\bcrc\b|hnscc|scchn|dlbcl|\bhcc\b")
+_STRONG = re.compile(
+    r"histolog\w*|cytolog\w*|patholog\w*|biops\w*[- ](?:proven|confirmed)|confirmed|proven|documented|diagnos\w*|\bstage\s*(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b|\b[cyp]?t[0-4x][a-d]?\b|\b[cyp]?n[0-3x]\b|\bm[01x]\b|\bajcc\b|carcinoma in situ|\bdcis\b|\bsolid tumou?r|inoperable|unresectable|not amenable to (?:curative )?(?:resection|surgery)|de novo|locally advanced|metastatic (?:breast )?(?:cancer|carcinoma|disease)|advanced (?:breast )?(?:cancer|carcinoma|disease|solid)|recurrent (?:breast )?(?:cancer|carcinoma|disease)|(?:breast )?(?:cancer|carcinoma) (?:that is|which is) (?:metastatic|advanced|recurrent)|relapsed|refractory (?:\w+ )?(?:cancer|tumou?r|lymphoma)|bilateral breast cancer|inflammatory breast|invasive (?:ductal|lobular|breast|adenocarcinoma|carcinoma)|adenocarcinoma of the breast|breast (?:cancer|carcinoma|adenocarcinoma)|\bmbc\b|\btnbc\b"
+)
+_THERAPY_BEFORE = re.compile(r"(?:therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$")
+_SETTINGS = [
+    ("metastatic", r"metasta\w*(?! to the (?:axill|lymph))|stage\s*iv\b|stage\s*4\b|\bm1\b|\bmbc\b|distant"),
+    ("locally_advanced", r"locally advanced|inoperable|unresectable|stage\s*iii[bc]?|stage\s*3[bc]?|\bt4"),
+    ("recurrent", r"recurren\w*|relapse\w*"),
+    ("early", r"early[- ](?:stage )?breast|stage\s*(?:0|i|ii|iia|iib|1|2)\b|operable|non-?metastatic|\bm0\b"),
+    ("de_novo", r"de[- ]novo"),
+    ("in_situ", r"\bdcis\b|in situ"),
+]
+_TUMOURS = re.compile(r"lung|nsclc|gastric|colorectal|\bcrc\b|pancrea\w*|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|scchn|esophag\w*|hepatocellular|\bhcc\b|cervical|endometrial|lymphoma|dlbcl|sarcoma|biliary|renal cell|merkel|glioblastoma|mesothelioma|solid tumou?rs?")
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    if not _DISEASE.search(norm):
+        return []
+    best = None
+    for m in _STRONG.finditer(norm):
+        before = norm[max(0, m.start() - 60) : m.start()]
+        if _THERAPY_BEFORE.search(before) and not re.search(r"histolog|cytolog|confirmed|diagnos|stage", m.group(0)):
+            continue
+        # "HER2-positive confirmed by FISH", "hepatitis ... confirmed by RNA": no disease named nearby
+        if re.match(r"confirmed|proven|documented", m.group(0)) and not _DISEASE.search(norm[max(0, m.start() - 80) : m.end() + 80]):
+            continue
+        best = m
+        break
+    if best is None:
+        return []
+    # other malignancy rules ("history of other cancer within 5 years") are not this trial's diagnosis
+    if re.search(r"\b(?:other|another|second|prior|previous|history of)\s+(?:\w+\s+){0,2}(?:malignan|cancer|carcinoma)", norm) and not re.search(r"breast", norm):
+        return []
+    params: dict[str, object] = {}
+    conditions = sites.find_conditions(item.text)
+    if "breast_cancer" in conditions or re.search(r"breast", norm):
+        params["cancer"] = "breast"
+    tumours = sorted({t.group(0) for t in _TUMOURS.finditer(norm)})
+    if tumours:
+        params["tumour_types"] = tumours
+    settings = [name for name, pat in _SETTINGS if re.search(pat, norm)]
+    if settings:
+        params["setting"] = settings
+    if st := re.search(r"\bstage\s*(?:(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)(?:\s*(?:,|-|to|or|and)\s*)?)+", norm):
+        params["stage"] = item.text[st.start() : st.end()].strip(" ,")
+    hist = [h for h, p in sites.histology_patterns().items() if p.search(item.text)]
+    if hist:
+        params["histology"] = hist
+    if c := re.search(r"histolog\w*|cytolog\w*|patholog\w*|biops\w*", norm):
+        params["confirmation"] = c.group(0)
+    a = best.start()
+    return [make(item, FAMILY, a, best.end(), params, confidence=0.8)]

@@ -1,0 +1,58 @@
+"""Disease sites and burden: bone-only, bone-dominant, visceral (liver, lung), lytic
+vs blastic, soft-tissue component, visceral crisis, spinal cord compression."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "disease_sites"
+_PATTERNS: list[tuple[str, str, str | None]] = [
+    ("bone", r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*", None),
+    ("liver", r"(?:liver|hepatic)\s+(?:metasta\w*|mets|lesions?|involvement|parenchyma)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:liver|hepatic)", None),
+    ("lung", r"(?:lung|pulmonary)\s+(?:metasta\w*|mets|lesions?|lymphangit\w*)|metasta\w*\s+(?:to|in)\s+(?:the\s+)?lungs?|lymphangitic", None),
+    ("visceral", r"visceral\s+(?:metasta\w*|disease|crisis|involvement|lesions?|organ)", None),
+    ("lymph_node", r"(?:lymph node|nodal)\s+(?:metasta\w*|disease|involvement)|other than (?:\w+\s+){0,3}lymph nodes", None),
+    ("spinal_cord", r"spinal cord compression|cord compression|epidural (?:disease|compression)", "compression"),
+    ("pleural", r"pleural effusions?|ascites|pericardial effusions?", None),
+    ("skin_soft_tissue", r"(?:skin|soft[- ]tissue|chest wall)\s+(?:metasta\w*|disease|lesions?|involvement)|soft[- ]tissue component", None),
+]
+_COMPILED = [(s, re.compile(p), e) for s, p, e in _PATTERNS]
+_RT_BEFORE = re.compile(r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$")
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    out: list[Constraint] = []
+    for site, pattern, extent_default in _COMPILED:
+        m = pattern.search(norm)
+        if not m:
+            continue
+        if _RT_BEFORE.search(norm[max(0, m.start() - 50) : m.start()]):
+            continue
+        text = m.group(0)
+        params: dict[str, object] = {"site": site}
+        extent = extent_default
+        window = norm[max(0, m.start() - 40) : m.end() + 40]
+        if re.search(r"\bonly\b|bone[- ]only|as the only|sole|exclusively|confined to", window):
+            extent = "only"
+        elif re.search(r"dominant|predominant", window):
+            extent = "dominant"
+        elif re.search(r"crisis", text):
+            extent = "crisis"
+        elif pct := re.search(r"(?:more than|>|≥|>=|at least)\s*\d+\s*%", window):
+            extent = pct.group(0)
+        elif re.search(r"at least one|≥\s*1|one or more", window):
+            extent = "at_least_one"
+        if extent:
+            params["extent"] = extent
+        lt = [w for w in ("lytic", "blastic", "mixed", "sclerotic") if re.search(rf"\b(?:osteo)?{w}\b", window)]
+        if lt:
+            params["lesion_type"] = lt
+        if re.search(r"soft[- ]tissue component", norm):
+            params["soft_tissue_component"] = True
+        out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.8))
+    return out

@@ -1,0 +1,33 @@
+"""Infections: HIV, hepatitis B/C (and A), tuberculosis, COVID-19, active/uncontrolled infection."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "infection"
+_AGENTS: list[tuple[str, str]] = [
+    ("hiv", r"\bhiv\b|human immunodeficiency virus|\baids\b|acquired immun\w* deficiency syndrome"),
+    ("hbv", r"hepatitis b|\bhbv\b|hbsag|hepatitis b surface antigen|\bhbc\b"),
+    ("hcv", r"hepatitis c|\bhcv\b"),
+    ("hav", r"hepatitis a\b"),
+    ("hepatitis", r"\bhepatitis\b(?! [abc]\b)|viral hepatitis"),
+    ("tuberculosis", r"tuberculosis|\btb\b"),
+    ("covid19", r"covid|sars-?cov-?2"),
+    ("active", r"(?:active|serious|severe|uncontrolled|ongoing|systemic|acute|significant|current|clinically significant|intercurrent)\s+(?:(?:and|or|,)\s+|\w+\s+){0,3}?infections?|infections? requiring (?:\w+\s+){0,3}(?:antibiotics|antimicrobial|antiviral|antifungal|treatment|therapy)|(?:bacterial|fungal|viral)(?:,|\s+or|\s+and)?\s+(?:\w+\s+){0,3}infections?|unexplained fever|febrile|sepsis"),
+]
+_COMPILED = [(n, re.compile(p)) for n, p in _AGENTS]
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    if not found:
+        return []
+    agents = sorted({n for n, _ in found})
+    a = min(m.start() for _, m in found)
+    b = max(m.end() for _, m in found)
+    return [make(item, FAMILY, a, b, {"agent": agents}, confidence=0.85)]

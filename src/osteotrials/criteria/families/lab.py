@@ -1,0 +1,295 @@
+"""Laboratory thresholds: analyte, operator, value, unit (normalised to the canonical
+unit of ``osteotrials.vocab.labs``), multiples of ULN/LLN, and conditional
+thresholds (liver metastases, Gilbert syndrome, bone metastases).
+
+One constraint per analyte and bound, so "ANC >= 1500/uL, platelets >= 100,000/uL
+and hemoglobin >= 9 g/dL" gives three constraints.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
+from osteotrials.model.criteria import Constraint, Logic
+from osteotrials.vocab import labs
+
+FAMILY = "lab"
+#: measured by the cardiac component instead
+_CARDIAC = {"lvef", "qtc"}
+#: direction assumed when a comparison symbol was lost (NLI4CT) or not written
+LOWER_BOUNDED = {"anc", "wbc", "platelets", "hemoglobin", "albumin", "crcl", "egfr", "magnesium", "potassium", "sodium"}
+
+_UNIT = (
+    r"(?:x\s*)?10\s*\^?\s*(?:9|3|4|6)\s*(?:cells\s*)?/\s*(?:l|ul|mcl|mm\s*\^?\s*3|mm3|cmm|ml)\b"
+    r"|(?:cells|cell)?\s*/\s*(?:ul|mcl|mm\s*\^?\s*3|mm3|cu\.?\s?mm|cmm|l)\b"
+    r"|k\s*/\s*ul|g\s*/\s*dl|gm\s*/\s*dl|g\s*/\s*l|mg\s*/\s*dl|mg\s*/\s*l|mg\s*%|u?mol\s*/\s*l|micromol\s*/\s*l|mmol\s*/\s*l"
+    r"|ml\s*/\s*min(?:ute)?(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m\s*2)?|ml/s|%|msec|ms\b|iu\s*/\s*l|u\s*/\s*l|seconds?|sec\b|meq\s*/\s*l|g\s*/\s*24\s*h(?:ours?)?"
+)
+_MULT = (
+    r"(?:x|times)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
+    r"(?P<ref>uln|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit)"
+)
+_THRESH = re.compile(
+    rf"(?P<op>{OP_RE})?\s*(?:a\s+|of\s+|the\s+)?(?P<n>{NUM})\s*(?:{_MULT}|(?P<unit>{_UNIT}))?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|over|less|lower|below))?"
+)
+_REF_ONLY = re.compile(
+    rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:{_MULT})|\b(?P<wnl>within (?:the\s+)?(?:institutional\s+)?normal (?:limits|range)|wnl|(?:no greater than|not above|below|less than|≤|<=|=<|<)\s*(?:the\s+)?(?:institutional\s+)?(?:normal|upper limit)|(?:is|are|be|were)?\s*normal\b)"
+)
+_CONDITIONS = [
+    (re.compile(r"liver (?:metasta\w*|mets|involvement|lesions?)|hepatic (?:metasta\w*|involvement|lesions?)|metasta\w* (?:to|in|of) the liver|liver disease due to"), "liver_metastases"),
+    (re.compile(r"gilbert"), "gilbert_syndrome"),
+    (re.compile(r"bone (?:metasta\w*|mets|involvement|lesions?)|osseous metasta|metasta\w* (?:to|in) (?:the )?bone|bony metasta"), "bone_metastases"),
+]
+_ADEQUATE = re.compile(
+    r"\b(?:adequate|normal|sufficient|acceptable|satisfactory|good)\s+(?P<organs>[a-z ,/&-]{0,70}?)\s*(?:function|reserve|values|parameters|status)\b"
+    r"|\blaboratory (?:values|parameters|results|tests?) (?:meeting|within|as|that meet|must be)"
+)
+_ORGAN_WORD = re.compile(r"marrow|hematolog|haematolog|hematopoietic|renal|kidney|hepatic|liver|organ|laboratory|\blab\b|coagulation|biochemical")
+_ORGANS = {
+    "marrow": r"marrow|hematolog|haematolog|hematopoietic",
+    "renal": r"renal|kidney",
+    "hepatic": r"hepatic|liver",
+    "coagulation": r"coagulation",
+    "organ": r"organ|laboratory|lab\b|biochemical",
+}
+_CONDITIONAL_MENTION = re.compile(r"(?:(?:for|in) (?:patients|subjects|participants|those) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+)?$")
+_FORMULA = re.compile(r"cockcroft[- ]?(?:and[- ])?gault|mdrd|ckd[- ]?epi|24[- ]hour urine|measured")
+
+
+@cache
+def _mention_pattern() -> re.Pattern[str]:
+    names: set[str] = set()
+    for analyte in labs.analytes().values():
+        if analyte.id in _CARDIAC:
+            continue
+        for name in (analyte.label, *analyte.synonyms):
+            n = name.lower()
+            if len(n) <= 2 or n in {"ap", "pt", "ld", "cr", "ef", "ca", "na", "mg", "k", "hb", "e2", "neutrophil", "neutrophils", "granulocytes"}:
+                continue
+            names.add(n)
+    names |= {"transaminases", "aminotransferases", "ast/alt", "alt/ast", "sgot/sgpt", "sgpt/sgot", "liver enzymes", "neutrophils", "neutrophil", "hb", "hgb", "cr"}
+    alternatives = sorted(names, key=len, reverse=True)
+    body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in alternatives)
+    return re.compile(rf"(?<![\w/-])(?:{body})(?![\w-])")
+
+
+def _analytes_of(name: str) -> list[str]:
+    key = re.sub(r"\s+", " ", name.replace("-", " ")).strip()
+    if key in {"transaminases", "aminotransferases", "ast/alt", "alt/ast", "sgot/sgpt", "sgpt/sgot", "liver enzymes"}:
+        return ["ast", "alt"]
+    found = labs.normalise_analyte(key)
+    return [found] if found else []
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    analytes: list[str]
+
+
+@dataclass
+class _Threshold:
+    start: int
+    end: int
+    op: str | None
+    value: float | None
+    unit: str | None
+    ref: str | None  # "uln" / "lln"
+    lost: bool
+
+
+def _mentions(item: ItemText) -> list[_Mention]:
+    out: list[_Mention] = []
+    for m in _mention_pattern().finditer(item.norm):
+        analytes = _analytes_of(m.group(0))
+        if not analytes:
+            continue
+        if _CONDITIONAL_MENTION.search(item.norm[max(0, m.start() - 30) : m.start()]):
+            continue
+        # "(SGOT)" right after "AST", "(ANC)" after "absolute neutrophil count": same mention
+        if out and out[-1].analytes == analytes and re.fullmatch(r"[\s(]*", item.norm[out[-1].end : m.start()]):
+            out[-1].end = m.end() + (1 if item.norm[m.end() : m.end() + 1] == ")" else 0)
+            continue
+        if out and re.fullmatch(r"\s*\(\s*", item.norm[out[-1].end : m.start()]) and set(analytes) <= set(out[-1].analytes):
+            continue
+        out.append(_Mention(m.start(), m.end(), analytes))
+    return out
+
+
+def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
+    region = item.norm[a:b]
+    out: list[_Threshold] = []
+    pos = 0
+    while pos < len(region):
+        m = _THRESH.search(region, pos)
+        r = _REF_ONLY.search(region, pos)
+        if r and (not m or r.start() < m.start()) and not (m and m.start() <= r.start() < m.end()):
+            wnl = r.group("wnl")
+            op = "<=" if wnl or not r.group("op") else to_op(r.group("op"))
+            ref = "lln" if r.group("ref") and "l" == r.group("ref")[0] and r.group("ref").startswith(("lln", "lower")) else "uln"
+            out.append(_Threshold(a + r.start(), a + r.end(), op, 1.0, None, ref, False))
+            pos = r.end()
+            continue
+        if not m:
+            break
+        n = to_number(m.group("n"))
+        op_text = m.group("op")
+        ok = n is not None and (op_text or m.group("post") or m.group("ref") or m.group("unit"))
+        # a bare number right after the analyte with two spaces: lost symbol
+        lost = False
+        if n is not None and not op_text and not m.group("post"):
+            before = item.text[a + pos : a + m.start("n")]
+            if re.search(r"\s{2,}$", before) or re.search(r"(?:of|level|count|is|:)\s*$", region[max(0, m.start() - 8) : m.start("n")]):
+                ok = bool(m.group("ref") or m.group("unit")) or re.search(r"\s{2,}$", before) is not None
+                lost = re.search(r"\s{2,}$", before) is not None
+        if re.match(r"\s*(?:days?|weeks?|months?|years?|hours?|mg/day|mg daily|mg)\b", region[m.end("n") :]) and not m.group("unit"):
+            ok = False
+        if ok and n is not None:
+            op = to_op(op_text) if op_text else None
+            if op is None and m.group("post"):
+                op = "<=" if re.search(r"less|lower|below", m.group("post")) else ">="
+            ref = None
+            if m.group("ref"):
+                ref = "lln" if m.group("ref").startswith(("lln", "lower")) else "uln"
+            out.append(_Threshold(a + m.start(), a + m.end(), op, n, m.group("unit"), ref, lost))
+        pos = m.end() if m.end() > pos else pos + 1
+    return out
+
+
+def _infer_unit(analyte: str, value: float) -> str | None:
+    if analyte in ("anc", "wbc"):
+        return "/ul" if value >= 100 else "10^9/l"
+    if analyte == "platelets":
+        return "/ul" if value >= 1000 else "10^9/l"
+    if analyte == "hemoglobin":
+        return "g/dl" if value < 25 else "g/l"
+    if analyte == "creatinine":
+        return "mg/dl" if value < 15 else "umol/l"
+    if analyte == "bilirubin":
+        return "mg/dl" if value < 10 else "umol/l"
+    if analyte == "albumin":
+        return "g/dl" if value < 10 else "g/l"
+    if analyte == "calcium":
+        return "mg/dl" if value > 5 else "mmol/l"
+    if analyte == "crcl":
+        return "ml/min"
+    if analyte == "egfr":
+        return "ml/min/1.73m2"
+    if analyte == "inr":
+        return "ratio"
+    return None
+
+
+def _condition(norm: str) -> list[str]:
+    return [name for pattern, name in _CONDITIONS if pattern.search(norm)]
+
+
+def _params(analyte: str, t: _Threshold) -> tuple[dict[str, object], float]:
+    op = t.op
+    conf = 0.9
+    params: dict[str, object] = {"analyte": analyte}
+    if op is None:
+        op = ">=" if analyte in LOWER_BOUNDED else "<="
+        params["symbol_lost"] = True
+        conf = 0.55
+    params["op"] = op
+    if t.ref:
+        params["uln_multiple" if t.ref == "uln" else "lln_multiple"] = t.value
+        params["relative_to"] = t.ref.upper()
+        return params, conf
+    params["value"] = t.value
+    unit = t.unit
+    if unit is None and t.value is not None:
+        unit = _infer_unit(analyte, t.value)
+        if unit is not None:
+            params["unit_inferred"] = True
+            conf = min(conf, 0.7)
+    if unit is not None:
+        params["unit"] = re.sub(r"\s+", "", unit)
+        try:
+            params["canonical_value"] = round(labs.to_canonical(analyte, t.value or 0.0, unit), 4)
+            params["canonical_unit"] = labs.canonical_unit(analyte)
+        except labs.UnitError:
+            conf = min(conf, 0.6)
+    return params, conf
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    mentions = _mentions(item)
+    out: list[Constraint] = []
+    group_members: list[int] = []
+    consumed_until = 0
+    last_threshold_end = 0
+    first_threshold_end: dict[str, int] = {}
+    for i, mention in enumerate(mentions):
+        if mention.start < consumed_until:
+            continue
+        # analytes sharing one threshold: "AST and ALT <= 2.5 x ULN"
+        shared = [mention]
+        j = i
+        while j + 1 < len(mentions) and re.fullmatch(
+            r"[\s,/]*(?:and|or|and/or|&)?[\s,/]*(?:\([^)]{0,25}\))?[\s,/]*(?:and|or|and/or)?\s*(?:serum\s+|total\s+)?",
+            norm[mentions[j].end : mentions[j + 1].start],
+        ) and not _thresholds(item, mentions[j].end, mentions[j + 1].start):
+            j += 1
+            shared.append(mentions[j])
+        last = shared[-1]
+        nxt = mentions[j + 1].start if j + 1 < len(mentions) else len(norm)
+        # stop at the sentence end unless a conditional threshold follows
+        region_end = nxt
+        sent = re.search(r"[.;]\s+(?=[a-z(])", norm[last.end : nxt])
+        if sent and not _condition(norm[last.end + sent.end() : nxt]):
+            region_end = last.end + sent.start()
+        ths = _thresholds(item, last.end, region_end)
+        # parenthesised "acceptable if ..." alternatives are exceptions, not new constraints
+        paren = norm.rfind("(", 0, mention.start)
+        if paren > norm.rfind(")", 0, mention.start) and re.search(r"acceptable|allowed|permitted|eligible", norm[paren : region_end]) and out and not _condition(norm[paren:region_end]):  # noqa: E501
+            out[-1].logic.exceptions.append(item.text[paren + 1 : region_end].strip(" )"))
+            consumed_until = region_end
+            continue
+        if not ths:
+            continue
+        consumed_until = ths[-1].end
+        for k, t in enumerate(ths):
+            conditions: list[str] = []
+            repeated = any(a in first_threshold_end for a in mention.analytes)
+            if k > 0 or repeated:
+                stop = re.search(r"[.;]\s", norm[t.end :])
+                window_end = t.end + stop.start() if stop else len(norm)
+                conditions = _condition(norm[last_threshold_end:window_end])
+            if k > 0 and not conditions and not (t.op and ths[0].op and t.op[0] != ths[0].op[0]):
+                last_threshold_end = t.end
+                continue  # a repeated figure (e.g. "1.5 x 10^9/L (1500/mm3)")
+            for mention_ in shared:
+                for analyte in mention_.analytes:
+                    params, conf = _params(analyte, t)
+                    if analyte == "crcl" and (f := _FORMULA.search(norm)):
+                        params["formula"] = f.group(0)
+                    logic = Logic(conditions=conditions)
+                    a_pos = mention_.start if not conditions else max(last_threshold_end, mention_.start if repeated else last_threshold_end)
+                    c = make(item, FAMILY, a_pos, t.end, params, confidence=conf, logic=logic)
+                    if conditions and item.kind == "inclusion":
+                        c.polarity = "require"
+                    out.append(c)
+                    group_members.append(len(out) - 1)
+                    first_threshold_end.setdefault(analyte, t.end)
+            last_threshold_end = t.end
+    # "creatinine <= 1.5 x ULN OR creatinine clearance >= 40": alternatives
+    if len(out) >= 2:
+        for x, y in zip(out, out[1:], strict=False):
+            between = item.norm[x.span[1] - item.start : y.span[0] - item.start]
+            if re.search(r"\bor\b", between) and not y.logic.conditions:
+                x.logic.connective = "or"
+                y.logic.connective = "or"
+                x.logic.group = y.logic.group = 1
+    m = _ADEQUATE.search(norm)
+    if not out and m and _ORGAN_WORD.search(m.group(0)):
+        organs = [name for name, pat in _ORGANS.items() if re.search(pat, m.group(0))]
+        out.append(make(item, FAMILY, m.start(), m.end(), {"adequate": True, "organ": organs or ["organ"]}, confidence=0.75))
+    return out

@@ -1,0 +1,99 @@
+"""Prior (and current/planned) anticancer therapy: drugs and classes, setting,
+number of lines, progression/resistance, required/excluded/allowed, washouts.
+Bone-modifying agents are left to ``bone_agent``; allergies to ``hypersensitivity``;
+concurrent non-cancer medication to ``medication``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families import _therapy
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "prior_therapy"
+_CUE = re.compile(
+    r"\b(?:prior|previous(?:ly)?|received|receiving|treated|treatment|therapy|exposure|exposed|history of|progress\w*|refractory|resistan\w*|failed|failure|naive|na[iï]ve|lines?|regimens?|setting|adjuvant|neo-?adjuvant|since|washout|last dose|discontinued|completed|candidates? for|planned|scheduled|eligible for|suitable for|must receive|will receive|relapse\w*|recurr\w*|pretreated|pre-treated|untreated|after|following|on or after|containing|based|including)\b"
+)
+_SETTING = [
+    ("metastatic", r"metastatic|advanced|recurrent|incurable|palliative|stage iv"),
+    ("adjuvant", r"\badjuvant|early[- ]stage|curative"),
+    ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
+]
+_LINES = re.compile(
+    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
+)
+_PROGRESSION = re.compile(r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)")
+_NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|contraindicat|anaphyla")
+
+
+def _setting(norm: str) -> list[str]:
+    return [name for name, pat in _SETTING if re.search(pat, norm)]
+
+
+def _lines(item: ItemText) -> dict[str, object]:
+    m = _LINES.search(item.norm)
+    if not m:
+        return {}
+    n = to_number(m.group("n"))
+    n2 = to_number(m.group("n2")) if m.group("n2") else None
+    if n is None or n > 15:
+        return {}
+    pre = (m.group("pre") or "").strip()
+    tail = item.norm[m.start() : m.end() + 15]
+    out: dict[str, object] = {}
+    if n2 is not None:
+        out = {"min_lines": n, "max_lines": n2}
+    elif pre in ("no more than", "not more than", "up to", "at most", "a maximum of", "maximum of", "≤", "<=", "=<") or "or fewer" in tail or "or less" in tail:
+        out = {"max_lines": n}
+    elif pre in ("<", "less than", "fewer than"):
+        out = {"max_lines": n - 1}
+    elif pre in ("at least", "a minimum of", "minimum of", "≥", ">=") or "or more" in tail:
+        out = {"min_lines": n}
+    elif pre in ("more than", "greater than", ">"):
+        out = {"min_lines": n + 1}
+    elif pre in ("exactly", "only"):
+        out = {"min_lines": n, "max_lines": n}
+    else:
+        out = {"min_lines": n, "max_lines": n} if re.search(r"\b(?:one|1)\s+(?:prior\s+)?(?:line|regimen)", item.norm[m.start() : m.end()]) and re.search(r"\bat least|\bminimum|\bmust have (?:had|received)", item.norm) is None else {"min_lines": n}
+    scope = re.search(r"metastatic|advanced|recurrent", item.norm[m.start() : m.end() + 60])
+    if scope:
+        out["line_scope"] = "metastatic"
+    return out
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    if _NOT_PRIOR.search(norm):
+        return []
+    ms = [m for m in _therapy.mentions(item) if not m.bone and "radiopharmaceutical_only" not in m.classes]
+    ms = [m for m in ms if not (m.generic and re.search(r"investigational|experimental", norm[m.start : m.end]) and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], "")))]
+    if not ms:
+        return []
+    if not _CUE.search(norm) and not re.search(r"^\W*(?:no\s+)?(?:concurrent\s+)?$", norm[: ms[0].start]):
+        return []
+    # medication-only items: "concurrent use of strong CYP3A inhibitors"
+    if re.search(r"\bcyp\s*3a|p-?gp\b|\binducers?\b", norm) and not re.search(r"prior|previous|anti-?cancer|chemotherapy", norm):
+        return []
+    out: list[Constraint] = []
+    a = ms[0].start
+    b = ms[-1].end
+    drug_names = sorted({d for m in ms for d in m.drugs})
+    classes = sorted({c for m in ms for c in m.classes})
+    payloads = sorted({p for m in ms for p in m.payloads})
+    params: dict[str, object] = {
+        "drugs": drug_names,
+        "classes": classes,
+        "payload_classes": payloads,
+        "setting": _setting(norm),
+    }
+    if any(m.generic for m in ms) and not drug_names and not classes:
+        params["any_anticancer"] = True
+    params.update(_lines(item))
+    if p := _PROGRESSION.search(norm):
+        params["progression"] = norm[p.start() : p.end()]
+    conf = 0.85 if drug_names or classes else 0.7
+    out.append(make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window()))
+    return out

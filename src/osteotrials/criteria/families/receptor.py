@@ -1,0 +1,117 @@
+"""Receptor status: ER/PR (with %, ER-low), hormone-receptor status, HER2 by IHC/ISH
+(positive / low / ultralow / zero / negative / equivocal), triple-negative."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "receptor"
+_POS = r"(?:\s*-\s*|\s+|\s*/\s*)?(?:positiv\w*|\+(?!\d)|overexpress\w*|over-expressi\w*|amplif\w*|enriched|expressing|rich)"
+_NEG = r"(?:\s*-\s*|\s+|\s*/\s*)?(?:negativ\w*|-(?![\w])|−|non-?amplified|not (?:over)?expressed|non-?overexpressing|poor|deficient)"
+_HER2 = r"(?:her[- ]?2(?:\s*/\s*neu)?(?:\s*\(her2\))?|human epidermal growth factor receptor[- ]2(?:\s*\(her2\))?|erbb[- ]?2|her-2/neu|neu)"
+_ER = r"(?:er|estrogen[- ]receptors?|oestrogen[- ]receptors?|er\s*\(estrogen receptor\)|estrogen receptor\s*\(er\))"
+_PR = r"(?:pr|pgr|progesterone[- ]receptors?|progesterone receptor\s*\(pr\))"
+_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*pr|er\s*\+?\s*(?:and|or|and/or|/)\s*pr\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?)"
+_TNBC = re.compile(r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-")
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):
+    _PATTERNS.append((_name, re.compile(rf"\b{_rx}(?P<s>{_POS}|{_NEG}|\s*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))")))
+_IHC = re.compile(r"\b(?:ihc|immunohistochemistry)\s*(?:\(ihc\)\s*)?(?:score\s*(?:of\s*)?)?(?P<v>0\s*(?:-|to|or)\s*1\+|0|1\+|2\+|3\+)(?:\s*(?:or|and|/)\s*(?P<v2>1\+|2\+|3\+))?")
+_ISH = re.compile(r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)")
+_PERCENT = re.compile(rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%")
+_ANY = re.compile(r"regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)")
+
+
+def _status(word: str) -> str:
+    w = word.strip(" -/").lower()
+    if re.match(r"ultra", w):
+        return "ultralow"
+    if w.startswith("low"):
+        return "low"
+    if w in ("zero", "0"):
+        return "zero"
+    if w == "3+":
+        return "positive"
+    if w in ("1+",):
+        return "low"
+    if w == "2+" or w.startswith("equivocal"):
+        return "equivocal"
+    if w in ("unknown", "known"):
+        return w
+    if re.match(r"negativ|non-?amplif|not|-|−|poor|deficient", w):
+        return "negative"
+    return "positive"
+
+
+def _basket_list(norm: str) -> bool:
+    """Lists of several tumour types (basket trials): receptor words there describe cohorts."""
+    others = re.findall(r"lung|nsclc|gastric|colorectal|crc\b|pancrea|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|esophag|hepatocellular|hcc\b|cervical|endometrial|lymphoma|sarcoma|biliary|renal cell|glioblastoma", norm)
+    return len(set(others)) >= 2
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    if _basket_list(norm):
+        return []
+    out: list[Constraint] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(a: int, b: int, params: dict[str, object], conf: float) -> None:
+        if any(a < e and s < b for s, e in taken):
+            return
+        taken.append((a, b))
+        out.append(make(item, FAMILY, a, b, params, confidence=conf))
+
+    if m := _TNBC.search(norm):
+        add(m.start(), m.end(), {"receptor": "tnbc", "status": "positive"}, 0.9)
+    for m in _PERCENT.finditer(norm):
+        r = "er" if m.group("r").startswith(("er", "estrogen")) else "pr"
+        op = to_op(m.group("op"))
+        n = to_number(m.group("n"))
+        status = "positive" if op in (">=", ">") else "negative"
+        if r == "er" and n is not None and op in (">=", ">") and n > 1:
+            status = "positive"
+        params: dict[str, object] = {"receptor": r, "status": status, "op": op, "value": n, "unit": "%"}
+        if r == "er" and n is not None and 1 < n <= 10 and op in ("<", "<="):
+            params["er_low"] = "excluded" if status == "negative" else None
+        add(m.start(), m.end(), params, 0.9)
+    for name, pattern in _PATTERNS:
+        for m in pattern.finditer(norm):
+            word = m.group("s")
+            if name in ("er", "pr") and re.match(r"\s*-\s*$", word) and not re.search(r"\ber\s*-\s*(?:/|,|and|or|\s)", norm[m.start() : m.end() + 3]):
+                pass
+            if name == "pr" and m.group(0).startswith("pr") and not re.search(r"\b(?:er|estrogen|hormone|receptor)", norm):
+                continue  # "PR" = partial response
+            if name == "er" and m.group(0).startswith("er") and not re.search(r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm):
+                continue
+            if name == "hr" and re.match(r"\s*-\s*$", word) and re.search(r"hr\s*-\s*\w", norm[m.start() : m.end() + 2]):
+                continue
+            status = _status(word)
+            params = {"receptor": name, "status": status}
+            if name == "her2" and (ihc := _IHC.search(norm)):
+                params["method"] = "ihc"
+            add(m.start(), m.end(), params, 0.9)
+    if not any(c.params.get("receptor") == "her2" for c in out):
+        ihc = _IHC.search(norm)
+        ish = _ISH.search(norm)
+        if ihc and re.search(r"her[- ]?2|erbb2|ihc", norm):
+            v = ihc.group("v").replace(" ", "")
+            status = {"0": "zero", "1+": "low", "2+": "equivocal", "3+": "positive"}.get(v, "low" if "1+" in v else "negative")
+            if ihc.group("v2") == "3+" or (ish and re.search(r"positiv|amplif|≥|>=|>", ish.group("s")) and "non" not in ish.group("s")):
+                status = "positive"
+            elif re.match(r"0(?:-|to|or)1\+", v):
+                status = "negative"
+            add(ihc.start(), ihc.end(), {"receptor": "her2", "status": status, "method": "ihc"}, 0.85)
+        elif ish and re.search(r"her[- ]?2|erbb2", norm):
+            s = ish.group("s")
+            status = "negative" if re.search(r"negativ|non", s) else "positive"
+            add(ish.start(), ish.end(), {"receptor": "her2", "status": status, "method": "ish"}, 0.85)
+    if m := _ANY.search(norm):
+        receptor = "her2" if re.search(r"her2", m.group(0)) else "hr"
+        status = "known" if "known" in m.group(0) or "determined" in m.group(0) else "any"
+        add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
+    return out

@@ -1,0 +1,27 @@
+"""Participation in other trials / investigational agents."""
+
+from __future__ import annotations
+
+import re
+
+from osteotrials.criteria.families._base import make
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint
+
+FAMILY = "trial_participation"
+_STRONG = re.compile(
+    r"participat\w* in (?:\w+\s+){0,4}(?:trial|study|studies|research)|enrol\w* (?:in|on) (?:\w+\s+){0,3}(?:trial|study)|(?:other|another|concurrent|any other) (?:\w+\s+){0,2}(?:clinical )?(?:trials?|stud(?:y|ies))|investigational (?:study|trial|device)|experimental (?:drug )?stud(?:y|ies)|clinical trials? (?:of|with|involving)"
+)
+_AGENT = re.compile(r"investigational (?:agents?|drugs?|products?|medicinal products?|therap\w*|treatments?|compounds?)|experimental (?:agents?|drugs?|therap\w*)|unapproved (?:drugs?|agents?)")
+_ANTICANCER_LIST = re.compile(r"chemotherap\w*|radiotherap\w*|radiation|immunotherap\w*|hormonal|endocrine|biologic\w*|anti-?cancer|targeted")
+
+
+def extract(item: ItemText) -> list[Constraint]:
+    norm = item.norm
+    if m := _STRONG.search(norm):
+        return [make(item, FAMILY, m.start(), m.end(), {"aspect": "other_trial"}, confidence=0.85)]
+    if m := _AGENT.search(norm):
+        if _ANTICANCER_LIST.search(norm):
+            return []  # "any investigational therapy" inside an anticancer-therapy washout list
+        return [make(item, FAMILY, m.start(), m.end(), {"aspect": "investigational_agent"}, confidence=0.8)]
+    return []

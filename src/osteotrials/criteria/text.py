@@ -1,0 +1,212 @@
+"""Text helpers shared by the rule components: normalisation that keeps offsets,
+numbers, comparison operators, time windows, clause boundaries and polarity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from osteotrials.model.criteria import ItemKind, Polarity, TimeWindow
+
+# ---------------------------------------------------------------- normalisation
+_SAME_LENGTH = str.maketrans(
+    {
+        "\\": " ",  # markdown escapes (\>, \<, \[) keep their offsets
+        "\u2264": "≤",
+        "\u2265": "≥",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "μ": "u",
+        "µ": "u",
+        "×": "x",
+        "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
+        "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-cased text of exactly the same length (offsets stay valid)."""
+    text_ = text.replace("=\\<", "=< ").replace("=\\>", "=> ")
+    out = text_.translate(_SAME_LENGTH).lower()
+    if len(out) != len(text):  # pragma: no cover - a translation changed length
+        return text.lower()
+    return out
+
+
+# ---------------------------------------------------------------- numbers
+WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60,
+    "a single": 1, "single": 1,
+}
+NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
+WORD_NUM = r"(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+NUM_ANY = rf"(?:{NUM}|{WORD_NUM})"
+
+
+def to_number(token: str) -> float | None:
+    token = token.strip().lower()
+    token = re.sub(r"\s*\(\d+\)$", "", token)
+    if token in WORD_NUMBERS:
+        return float(WORD_NUMBERS[token])
+    try:
+        return float(token.replace(",", ""))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- operators
+Op = Literal[">=", ">", "<=", "<", "=", "range"]
+
+#: phrase (regex, on normalised text) -> operator. Order matters: longest first.
+OPERATORS: list[tuple[str, Op]] = [
+    (r"greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more", ">="),
+    (r"less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less", "<="),
+    (r"greater than|more than|higher than|above|exceeding|exceeds|over|superior to|>", ">"),
+    (r"less than|lower than|below|under|inferior to|<", "<"),
+    (r"equal to|=", "="),
+]
+OP_RE = "|".join(f"(?:{p})" for p, _ in OPERATORS)
+_OP_COMPILED = [(re.compile(rf"^(?:{p})$"), op) for p, op in OPERATORS]
+
+
+def to_op(phrase: str) -> Op | None:
+    phrase = re.sub(r"\s+", " ", phrase.strip().lower())
+    for pattern, op in _OP_COMPILED:
+        if pattern.match(phrase):
+            return op
+    return None
+
+
+def flip(op: Op) -> Op:
+    return {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "=", "range": "range"}[op]  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- time windows
+_UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
+TIME_UNIT = r"(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+
+
+def unit_name(token: str) -> Literal["days", "weeks", "months", "years"]:
+    t = token.lower()
+    if t.startswith("d"):
+        return "days"
+    if t.startswith("w"):
+        return "weeks"
+    if t.startswith("m"):
+        return "months"
+    return "years"
+
+
+_WITHIN = re.compile(
+    rf"(?P<rel>within(?: the)?(?: (?:last|past|previous|prior))?|in the (?:last|past|previous|prior)|during the (?:last|past|previous|prior)|<|≤|less than|fewer than|no more than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
+)
+_ATLEAST = re.compile(
+    rf"(?P<rel>at least|≥|>=|>|more than|greater than|minimum of|a minimum of|no less than|no sooner than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
+)
+_BARE_PRIOR = re.compile(
+    rf"(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\s+(?:prior to|before|of|preceding|from)\b"
+)
+_ANCHOR = re.compile(
+    r"(?:prior to|before|of|from|preceding|since)\s+(?:the\s+)?(?:start of\s+)?(?P<a>randomi[sz]ation|registration|enrol?l?ment|study entry|entry|(?:the\s+)?first dose|day 1|study (?:drug|treatment|start)|treatment start|initiation|screening|consent|inclusion)"
+)
+
+
+def find_time_window(norm: str, original: str) -> TimeWindow | None:
+    """First time condition in ``norm`` (normalised text), or None."""
+    best: tuple[int, TimeWindow] | None = None
+    for pattern, rel in ((_WITHIN, "within"), (_ATLEAST, "at_least"), (_BARE_PRIOR, "within")):
+        m = pattern.search(norm)
+        if not m:
+            continue
+        n = to_number(m.group("n"))
+        if n is None:
+            continue
+        relation = rel
+        if rel == "at_least" and m.group("rel") in {">", "more than", "greater than"}:
+            relation = "more_than"
+        if rel == "within" and m.groupdict().get("rel") in {"<", "less than", "fewer than"}:
+            relation = "less_than"
+        unit = unit_name(m.group("u"))
+        anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
+        tw = TimeWindow(
+            relation=relation,  # type: ignore[arg-type]
+            value=n,
+            unit=unit,
+            days=round(n * _UNIT_DAYS[unit[:-1]], 2),
+            anchor=anchor_m.group("a") if anchor_m else None,
+            text=original[m.start() : m.end()],
+        )
+        if best is None or m.start() < best[0]:
+            best = (m.start(), tw)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- item context
+_NEGATION_START = re.compile(
+    r"^\W*(?:no|not|none|without|never|absence of|absent|free of|lack of|must not|should not|cannot|no evidence of|no history of|no known|no prior|no previous)\b"
+)
+_NEG_BEFORE = re.compile(
+    r"(?:\bno|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for)\b[^.;:]{0,50}$"
+)
+_PERMISSIVE = re.compile(
+    r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible)|participate|have|enroll|receive)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible)\b"
+)
+_NOT_ELIGIBLE = re.compile(
+    r"\b(?:not (?:be )?eligible|ineligible|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
+)
+_PARENS = re.compile(r"\([^()]*\)")
+_CLAUSE_BREAK = re.compile(r"[.;]\s|\s(?:however|but|except|unless|provided)\b|\(")
+
+
+@dataclass
+class ItemText:
+    """One item as the rule components see it."""
+
+    text: str
+    start: int  # offset of ``text`` in the original criteria
+    kind: ItemKind
+    context: str = ""  # normalised section / parent labels
+    norm: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.norm = normalise(self.text)
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        return (self.start + a, self.start + b)
+
+    def clause_bounds(self, pos: int) -> tuple[int, int]:
+        """Start and end of the clause (sentence/semicolon) around local position ``pos``."""
+        left = 0
+        for m in re.finditer(r"[.;]\s+(?=[a-z(])|;\s*", self.norm[:pos]):
+            left = m.end()
+        m2 = re.search(r"[.;]\s", self.norm[pos:])
+        right = pos + m2.start() if m2 else len(self.norm)
+        return left, right
+
+    def polarity(self, pos: int, end: int | None = None) -> Polarity:
+        """Polarity of a mention at local position ``pos`` (its clause decides)."""
+        left, right = self.clause_bounds(pos)
+        clause = _PARENS.sub(lambda m: " " * len(m.group(0)), self.norm[left:right])
+        before = self.norm[left:pos]
+        after = self.norm[(end or pos) : right]
+        if _PERMISSIVE.search(clause) and not _NOT_ELIGIBLE.search(clause):
+            return "allow"
+        if self.kind == "exclusion":
+            return "exclude"
+        negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))
+        if _NOT_ELIGIBLE.search(after) or (not before.strip() and _NOT_ELIGIBLE.search(clause)):
+            negated = not negated
+        return "exclude" if negated else "require"
+
+    def time_window(self, a: int = 0, b: int | None = None) -> TimeWindow | None:
+        b = len(self.norm) if b is None else b
+        return find_time_window(self.norm[a:b], self.text[a:b])
