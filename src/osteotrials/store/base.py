@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from osteotrials.model import Trial
+from osteotrials.model.criteria import CompiledTrial
 
 StatusFilter = Literal["recruiting", "open", "all"]
 Progress = Callable[[int], None]
@@ -102,12 +103,15 @@ class TrialStore(abc.ABC):
         batch_size: int = 500,
         checkpoint: tuple[str, dict[str, Any]] | None = None,
         progress: Progress | None = None,
+        compile_criteria: bool = True,
     ) -> UpsertSummary:
         """Insert or update trials by NCT id, one transaction per batch.
 
-        A changed eligibility text is added to the criteria history; the
-        checkpoint, when given, is written in the same transaction as the last
-        batch so a resumed sync never skips or repeats a page.
+        The eligibility text being replaced is kept in the criteria history;
+        new and changed trials have their criteria compiled (unless
+        ``compile_criteria`` is false); the checkpoint, when given, is written
+        in the same transaction as the last batch so a resumed sync never skips
+        or repeats a page.
         """
 
     @abc.abstractmethod
@@ -135,6 +139,18 @@ class TrialStore(abc.ABC):
 
     @abc.abstractmethod
     def criteria_history(self, nct_id: str) -> list[CriteriaVersion]: ...
+
+    @abc.abstractmethod
+    def get_compiled(self, nct_id: str) -> CompiledTrial | None:
+        """The trial's compiled criteria for its current record and parser version."""
+
+    @abc.abstractmethod
+    def iter_compiled_trials(self) -> Iterator[tuple[Trial, CompiledTrial]]:
+        """Every trial with its compiled criteria."""
+
+    @abc.abstractmethod
+    def recompile(self, progress: Progress | None = None, *, force: bool = False) -> int:
+        """Compile and store criteria that are missing or outdated; returns the count."""
 
     @abc.abstractmethod
     def info(self) -> StoreInfo: ...

@@ -21,6 +21,8 @@ from typing import Any
 import orjson
 
 from osteotrials.model import Trial
+from osteotrials.model.criteria import CompiledTrial
+from osteotrials.store import compile as compiling
 from osteotrials.store.base import (
     STATUS_FILTERS,
     CriteriaVersion,
@@ -76,6 +78,20 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE TABLE sync_checkpoints (
             key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL
         );
+        """,
+    ),
+    (
+        2,
+        """
+        CREATE TABLE compiled_criteria (
+            nct_id TEXT PRIMARY KEY,
+            record_version TEXT NOT NULL,
+            parser_version TEXT NOT NULL,
+            criteria_hash TEXT NOT NULL,
+            compiled TEXT NOT NULL,
+            compiled_at TEXT NOT NULL
+        );
+        CREATE INDEX compiled_parser ON compiled_criteria(parser_version);
         """,
     ),
 )
@@ -223,6 +239,7 @@ class SQLiteStore(TrialStore):
         batch_size: int = 500,
         checkpoint: tuple[str, dict[str, Any]] | None = None,
         progress: Progress | None = None,
+        compile_criteria: bool = True,
     ) -> UpsertSummary:
         self._writable()
         summary = UpsertSummary()
@@ -230,20 +247,23 @@ class SQLiteStore(TrialStore):
         for trial in trials:
             batch.append(trial)
             if len(batch) >= batch_size:
-                summary.add(self._write_batch(batch, None))
+                summary.add(self._write_batch(batch, None, compile_criteria))
                 if progress:
                     progress(len(batch))
                 batch = []
         # The checkpoint goes with the last batch (possibly empty) so it is
         # committed together with the rows it describes.
         if batch or checkpoint:
-            summary.add(self._write_batch(batch, checkpoint))
+            summary.add(self._write_batch(batch, checkpoint, compile_criteria))
             if progress and batch:
                 progress(len(batch))
         return summary
 
     def _write_batch(
-        self, batch: list[Trial], checkpoint: tuple[str, dict[str, Any]] | None
+        self,
+        batch: list[Trial],
+        checkpoint: tuple[str, dict[str, Any]] | None,
+        compile_criteria: bool = True,
     ) -> UpsertSummary:
         summary = UpsertSummary()
         self._doc_freq.clear()
@@ -324,6 +344,9 @@ class SQLiteStore(TrialStore):
                     "interventions, summary, criteria) VALUES (?,?,?,?,?,?,?,?)",
                     (rowid, trial.nct_id, *fields),
                 )
+                compiled = compiling.compile_trial(trial) if compile_criteria else None
+                if compiled is not None:
+                    self._save_compiled(compiled, criteria_hash, now)
             if checkpoint is not None:
                 self._set_checkpoint(*checkpoint)
         return summary
@@ -391,6 +414,102 @@ class SQLiteStore(TrialStore):
             )
             for r in rows
         ]
+
+    # -- compiled criteria ----------------------------------------------
+    def _save_compiled(self, compiled: CompiledTrial, criteria_hash: str, now: str) -> None:
+        self.conn.execute(
+            "INSERT INTO compiled_criteria VALUES (?,?,?,?,?,?) ON CONFLICT(nct_id) DO UPDATE SET "
+            "record_version=excluded.record_version, parser_version=excluded.parser_version, "
+            "criteria_hash=excluded.criteria_hash, compiled=excluded.compiled, "
+            "compiled_at=excluded.compiled_at",
+            (
+                compiled.nct_id,
+                compiled.record_version,
+                compiled.parser_version,
+                criteria_hash,
+                compiled.model_dump_json(),
+                now,
+            ),
+        )
+
+    def _compiled_current(self, row: sqlite3.Row) -> CompiledTrial | None:
+        """The stored compilation when it matches this record and parser version."""
+        if row["compiled"] is None:
+            return None
+        if row["c_record_version"] != row["record_version"]:
+            return None
+        if row["parser_version"] != compiling.parser_version():
+            return None
+        return CompiledTrial.model_validate_json(row["compiled"])
+
+    _COMPILED_SQL = (
+        "SELECT t.nct_id, t.data, t.raw, t.record_version, c.compiled, "
+        "c.record_version AS c_record_version, c.parser_version "
+        "FROM trials t LEFT JOIN compiled_criteria c ON c.nct_id = t.nct_id"
+    )
+
+    def get_compiled(self, nct_id: str) -> CompiledTrial | None:
+        """The trial's compiled criteria (compiled now if missing or outdated)."""
+        row = self.conn.execute(
+            self._COMPILED_SQL + " WHERE t.nct_id=?", (nct_id.strip().upper(),)
+        ).fetchone()
+        if row is None:
+            return None
+        current = self._compiled_current(row)
+        if current is not None:
+            return current
+        return compiling.compile_trial(self._trial_from_row(row))
+
+    def iter_compiled_trials(self) -> Iterator[tuple[Trial, CompiledTrial]]:
+        """Every trial with its compiled criteria, in NCT id order.
+
+        Stored compilations of an older record or parser version are compiled
+        again on the fly (``recompile`` stores them).
+        """
+        for row in self.conn.execute(self._COMPILED_SQL + " ORDER BY t.nct_id"):
+            trial = self._trial_from_row(row)
+            compiled = self._compiled_current(row) or compiling.compile_trial(trial)
+            if compiled is not None:
+                yield trial, compiled
+
+    def recompile(self, progress: Progress | None = None, *, force: bool = False) -> int:
+        """Compile again every trial whose stored criteria are missing or outdated."""
+        self._writable()
+        version = compiling.parser_version()
+        if version is None:
+            raise StoreError("the eligibility engine (osteotrials.criteria) is not available")
+        stale = self.conn.execute(
+            "SELECT t.nct_id FROM trials t LEFT JOIN compiled_criteria c ON c.nct_id = t.nct_id "
+            "WHERE ? OR c.nct_id IS NULL OR c.parser_version != ? "
+            "OR c.record_version != t.record_version ORDER BY t.nct_id",
+            (force, version),
+        ).fetchall()
+        done = 0
+        ids = [r[0] for r in stale]
+        for start in range(0, len(ids), 200):
+            chunk = ids[start : start + 200]
+            with self.atomic():
+                for nct_id in chunk:
+                    trial = self.get_trial(nct_id)
+                    assert trial is not None
+                    compiled = compiling.compile_trial(trial)
+                    if compiled is not None:
+                        self._save_compiled(
+                            compiled, _hash(trial.eligibility.criteria or ""), _now()
+                        )
+                        done += 1
+            if progress:
+                progress(len(chunk))
+        return done
+
+    def compiled_counts(self) -> dict[str, int]:
+        """Stored compilations per parser version."""
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                "SELECT parser_version, count(*) FROM compiled_criteria GROUP BY parser_version"
+            )
+        }
 
     def _is_common(self, phrase: Phrase) -> bool:
         """True when a one-word phrase occurs in at least half of all trials."""
