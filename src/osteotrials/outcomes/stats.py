@@ -61,7 +61,11 @@ def wilson_ci(events: int, n: int, z: float = Z95) -> Proportion:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return Proportion(events, n, p, max(0.0, centre - half), min(1.0, centre + half))
+    # The exact bounds at k = 0 (lower) and k = n (upper) are 0 and 1; the
+    # formula gives them only up to rounding (2.8e-17 for 0/7).
+    low = 0.0 if events == 0 else max(0.0, centre - half)
+    high = 1.0 if events == n else min(1.0, centre + half)
+    return Proportion(events, n, p, low, high)
 
 
 @dataclass(frozen=True)
