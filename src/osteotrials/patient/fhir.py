@@ -290,7 +290,7 @@ def _latest(items: Sequence[_Dated], ctx: _Ctx, what: str) -> _Dated | None:
         return None
     ordered = sorted(items, key=lambda d: d.when or date.min)
     best = ordered[-1]
-    others = {json.dumps(d.value, default=str, sort_keys=True) for d in items}
+    others = {_fingerprint(d.value) for d in items}
     if len(others) > 1:
         refs = ", ".join(d.ref for d in ordered)
         ctx.warn(
@@ -1019,6 +1019,14 @@ def _map_procedure(res: Any, ref: str, acc: _Acc, ctx: _Ctx) -> None:
 # --------------------------------------------------------------------------- bundle
 
 
+def _fingerprint(value: Any) -> str:
+    """A stable text for comparing parsed JSON (or YAML) values."""
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def _normal_ref(reference: str) -> str:
     return reference.removeprefix("urn:uuid:")
 
@@ -1027,7 +1035,7 @@ def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for item in items:
-        key = json.dumps(item, default=str, sort_keys=True)
+        key = _fingerprint(item)
         if key not in seen:
             seen.add(key)
             out.append(item)
@@ -1072,7 +1080,7 @@ def patient_from_bundle(
             ctx.error(f"Bundle.entry[{i}].resource", "resource has no resourceType")
             continue
         key = _ref(resource)
-        text = json.dumps(resource, sort_keys=True)
+        text = _fingerprint(resource)
         if key in seen:
             if seen[key] != text:
                 ctx.warn(key, "the bundle holds different resources with this id; each is read")
@@ -1094,18 +1102,22 @@ def patient_from_bundle(
     acc = _Acc()
     for ref, res in validated:
         kind = ref.split("/", 1)[0]
-        if kind == "Patient":
-            _map_patient(res, ref, acc, ctx)
-        elif kind == "Condition":
-            _map_condition(res, ref, acc, ctx)
-        elif kind == "Observation":
-            _map_observation(res, ref, acc, ctx)
-        elif kind in ("MedicationStatement", "MedicationRequest", "MedicationAdministration"):
-            _map_medication(res, ref, by_ref, acc, ctx)
-        elif kind == "Procedure":
-            _map_procedure(res, ref, acc, ctx)
-        elif kind not in _IGNORED_SILENTLY and kind != "Medication":
-            ctx.ignored[kind] = ctx.ignored.get(kind, 0) + 1
+        try:
+            if kind == "Patient":
+                _map_patient(res, ref, acc, ctx)
+            elif kind == "Condition":
+                _map_condition(res, ref, acc, ctx)
+            elif kind == "Observation":
+                _map_observation(res, ref, acc, ctx)
+            elif kind in ("MedicationStatement", "MedicationRequest", "MedicationAdministration"):
+                _map_medication(res, ref, by_ref, acc, ctx)
+            elif kind == "Procedure":
+                _map_procedure(res, ref, acc, ctx)
+            elif kind not in _IGNORED_SILENTLY and kind != "Medication":
+                ctx.ignored[kind] = ctx.ignored.get(kind, 0) + 1
+        except (ValueError, TypeError, AttributeError, ArithmeticError) as exc:
+            # A valid FHIR resource this reader does not understand: report, never crash.
+            ctx.error(ref, f"could not be read ({type(exc).__name__}: {exc})")
     if len(set(acc.patient_refs)) > 1:
         ctx.error("Bundle", f"the bundle describes {len(set(acc.patient_refs))} Patient resources")
     if not acc.patient_refs:
