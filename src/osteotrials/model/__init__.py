@@ -1,5 +1,6 @@
 """Core data types shared by every stage. Imports nothing else of ours."""
 
+from osteotrials.model.patient import Patient
 from osteotrials.model.trial import (
     OPEN_STATUSES,
     ArmGroup,
@@ -20,6 +21,7 @@ __all__ = [
     "Intervention",
     "Location",
     "Outcome",
+    "Patient",
     "Provenance",
     "Trial",
 ]
