@@ -197,3 +197,40 @@ def test_help_has_examples() -> None:
         code, out, _ = run(cmd, "--help")
         assert code == 0
         assert "Examples:" in out
+
+
+def test_report_timepoint_errors_and_1m(example_registry: Path) -> None:
+    code, _, err = run("report", str(example_registry), "--timepoint", "baseline")
+    assert code == 1 and "timepoint:" in err
+    code, _, err = run("report", str(example_registry), "--timepoint", "6m")
+    assert code == 1 and "no pain assessment is labelled '6m'" in err
+    d = run_json("report", str(example_registry), "--timepoint", "1m")
+    assert d["nrs"]["paired"]["n"] == d["nrs"]["means"]["1m"]["n"]
+    assert "at 1m" in d["definitions"]["net_clinical_benefit"]
+
+
+def test_za_dose_adjusted_weight() -> None:
+    # IBW(160 cm, F) = 45.5 + 2.3 * (160/2.54 - 60); adjusted = IBW + 0.4 * (95 - IBW)
+    ibw = 45.5 + 2.3 * (160 / 2.54 - 60)
+    adj = ibw + 0.4 * (95 - ibw)
+    d = run_json(
+        "za-dose",
+        *("--age", "70", "--weight", "95", "--creatinine", "115", "--creatinine-unit", "umol/L"),
+        *("--sex", "F", "--weight-basis", "adjusted", "--height", "160"),
+    )
+    assert d["crcl_ml_min"] == pytest.approx(70 * adj * 1.04 / 115)
+    assert d["dose_mg"] == 3.3
+    code, _, err = run(
+        "za-dose",
+        "--age",
+        "70",
+        "--weight",
+        "95",
+        "--creatinine",
+        "1",
+        "--sex",
+        "F",
+        "--weight-basis",
+        "ideal",
+    )
+    assert code == 1 and "height_cm:" in err

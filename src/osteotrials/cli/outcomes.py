@@ -399,6 +399,14 @@ def percist_cmd(
     "--creatinine-unit", type=click.Choice(["mg/dL", "umol/L"]), default="mg/dL", show_default=True
 )
 @click.option("--sex", type=click.Choice(["F", "M"]), help="Sex (to compute CrCl).")
+@click.option(
+    "--weight-basis",
+    type=click.Choice(["actual", "ideal", "adjusted"]),
+    default="actual",
+    show_default=True,
+    help="Weight used in Cockcroft-Gault (ideal/adjusted need --height).",
+)
+@click.option("--height", type=float, help="Height in cm (for ideal/adjusted weight).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def za_cmd(
     crcl: float | None,
@@ -407,13 +415,15 @@ def za_cmd(
     creatinine: float | None,
     creatinine_unit: str,
     sex: str | None,
+    weight_basis: str,
+    height: float | None,
     as_json: bool,
 ) -> None:
     """Zoledronic-acid dose (label renal table) for a creatinine clearance.
 
     >60 mL/min 4.0 mg; 50-60 3.5 mg; 40-49 3.3 mg; 30-39 3.0 mg; <30 not
     recommended. Give --crcl, or --age, --weight, --creatinine and --sex to
-    compute it by Cockcroft-Gault (actual body weight).
+    compute it by Cockcroft-Gault (actual body weight unless --weight-basis).
 
     JSON keys: dose_mg (null when not recommended), recommended, band,
     crcl_ml_min, source.
@@ -422,6 +432,8 @@ def za_cmd(
     Examples:
       osteotrials outcomes za-dose --crcl 45 --json
       osteotrials outcomes za-dose --age 70 --weight 60 --creatinine 1.3 --sex F
+      osteotrials outcomes za-dose --age 70 --weight 95 --creatinine 115 \\
+          --creatinine-unit umol/L --sex F --weight-basis adjusted --height 160
     """
     with _errors():
         if crcl is None:
@@ -447,6 +459,8 @@ def za_cmd(
                 cast(float, creatinine),
                 cast(Literal["F", "M"], sex),
                 creatinine_unit=cast(Literal["mg/dL", "umol/L"], creatinine_unit),
+                weight_basis=cast(Literal["actual", "ideal", "adjusted"], weight_basis),
+                height_cm=height,
             )
         r = bone_agents.zoledronic_acid_dose(crcl)
     if as_json:

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from scipy import stats as _st
 
@@ -32,7 +33,7 @@ from osteotrials.outcomes import _reference as ref
 from osteotrials.outcomes import bone_agents, ctcae, dose, pain, percist, stats, survival
 from osteotrials.outcomes.errors import OutcomesError
 from osteotrials.outcomes.ncb import NCBDefinition, NCBPatient, evaluate_patient, summarise
-from osteotrials.outcomes.registry import PainAssessment, Registry
+from osteotrials.outcomes.registry import PainAssessment, Registry, TherapyEvent
 from osteotrials.outcomes.survival import DAYS_PER_MONTH, KMResult
 
 CDK46_ORDER = ("palbociclib", "ribociclib", "abemaciclib", "none")
@@ -103,6 +104,17 @@ class Analysis:
 
 
 # ------------------------------------------------------------------ helpers
+T = TypeVar("T")
+
+
+def by_patient(rows: Iterable[T]) -> dict[str, list[T]]:
+    """Group registry rows (anything with ``patient_id``) by patient, keeping order."""
+    out: dict[str, list[T]] = defaultdict(list)
+    for r in rows:
+        out[getattr(r, "patient_id")].append(r)  # noqa: B009 - generic over row types
+    return out
+
+
 def assessment_ome(a: PainAssessment, profile: str) -> float | None:
     """OME (mg/day) of one assessment, ``None`` when opioids were not recorded."""
     if a.opioids is None:
@@ -171,10 +183,17 @@ def graded_events(reg: Registry) -> list[ctcae.GradedEvent]:
     return events
 
 
-def _systemic_change(reg: Registry, pid: str, start: dt.date, end: dt.date, min_days: int) -> bool:
+def _systemic_change(
+    reg: Registry,
+    therapy: list[TherapyEvent],
+    pid: str,
+    start: dt.date,
+    end: dt.date,
+    min_days: int,
+) -> bool:
     drug = reg.patients[pid].cdk46_inhibitor
-    for t in reg.systemic_therapy:
-        if t.patient_id != pid or t.drug != drug or t.reason != "toxicity":
+    for t in therapy:
+        if t.drug != drug or t.reason != "toxicity":
             continue
         if not start <= t.date <= end:
             continue
@@ -185,9 +204,11 @@ def _systemic_change(reg: Registry, pid: str, start: dt.date, end: dt.date, min_
     return False
 
 
-def _window_end(reg: Registry, pid: str, cfg: AnalysisConfig) -> dt.date:
-    for a in reg.pain_assessments:
-        if a.patient_id == pid and a.timepoint == cfg.timepoint:
+def _window_end(
+    reg: Registry, assessments: list[PainAssessment], pid: str, cfg: AnalysisConfig
+) -> dt.date:
+    for a in assessments:
+        if a.timepoint == cfg.timepoint:
             return a.date
     months = 0 if cfg.timepoint == "baseline" else int(cfg.timepoint[:-1])
     return reg.patients[pid].index_date + dt.timedelta(days=round(months * DAYS_PER_MONTH))
@@ -288,21 +309,20 @@ def _nrs(reg: Registry, cfg: AnalysisConfig) -> dict[str, Any]:
 
 def _toxicity(reg: Registry, events: list[ctcae.GradedEvent]) -> dict[str, Any]:
     per: dict[tuple[str, str], int] = {}
+    events_by = by_patient(events)
     for pid, p in reg.patients.items():
-        own = [e for e in events if e.patient_id == pid]
-        per.update(ctcae.max_grades(own, start=p.index_date, end=p.last_followup_date))
+        per.update(ctcae.max_grades(events_by[pid], start=p.index_date, end=p.last_followup_date))
     drugs = [d for d in CDK46_ORDER if any(p.cdk46_inhibitor == d for p in reg.patients.values())]
     n_by = {d: sum(1 for p in reg.patients.values() if p.cdk46_inhibitor == d) for d in drugs}
     terms = sorted({t for (_, t) in per})
+    worst = ctcae.max_grade_per_patient(per)
     rows = []
     for term in [*terms, "Any adverse event"]:
         row: dict[str, Any] = {"term": term}
         for d in drugs:
             pids = [pid for pid, p in reg.patients.items() if p.cdk46_inhibitor == d]
             if term == "Any adverse event":
-                grades = [
-                    max((g for (q, _), g in per.items() if q == pid), default=0) for pid in pids
-                ]
+                grades = [worst.get(pid, 0) for pid in pids]
             else:
                 grades = [per.get((pid, term), 0) for pid in pids]
             row[d] = {
@@ -341,18 +361,19 @@ def _ncb(
 ) -> tuple[dict[str, Any], dict[str, NCBPatient]]:
     d = cfg.ncb
     pts: dict[str, NCBPatient] = {}
+    events_by = by_patient(events)
+    pain_by = by_patient(reg.pain_assessments)
+    therapy_by = by_patient(reg.systemic_therapy)
+    attrs = None if d.attributions is None else d.attributions | {"lab"}
     for pid, p in reg.patients.items():
-        end = _window_end(reg, pid, cfg)
-        own = [
-            e
-            for e in events
-            if e.patient_id == pid and (e.source == "recorded" or d.include_lab_toxicity)
-        ]
-        attrs = None if d.attributions is None else d.attributions | {"lab"}
+        end = _window_end(reg, pain_by[pid], pid, cfg)
+        own = [e for e in events_by[pid] if e.source == "recorded" or d.include_lab_toxicity]
         mg = ctcae.max_grade_per_patient(
             ctcae.max_grades(own, start=p.index_date, end=end, attributions=attrs)
         )
-        change = _systemic_change(reg, pid, p.index_date, end, d.min_interruption_days)
+        change = _systemic_change(
+            reg, therapy_by[pid], pid, p.index_date, end, d.min_interruption_days
+        )
         pts[pid] = evaluate_patient(pid, pains[pid], mg.get(pid, 0), change, d)
     summary = summarise(pts, d)
     out = summary.as_dict()
@@ -441,13 +462,10 @@ def _bone_agents(reg: Registry, cfg: AnalysisConfig) -> dict[str, Any]:
     over = 0
     za_patients = 0
     adherence: dict[str, list[bone_agents.Adherence]] = defaultdict(list)
+    therapy_by = by_patient(reg.systemic_therapy)
     for pid, p in reg.patients.items():
         admin = sorted(
-            (
-                t
-                for t in reg.systemic_therapy
-                if t.patient_id == pid and t.action == "administration" and t.drug == p.bone_agent
-            ),
+            (t for t in therapy_by[pid] if t.action == "administration" and t.drug == p.bone_agent),
             key=lambda t: t.date,
         )
         if p.bone_agent == "zoledronic_acid":
@@ -515,11 +533,12 @@ def _survival(
     }
     data: dict[str, Any] = {}
     curves: dict[str, list[KMResult]] = {}
+    events_by = by_patient(reg.events)
     for key, (title, kinds) in endpoints.items():
         rows: list[tuple[str, int, bool]] = []
         for pid, p in reg.patients.items():
-            dates = [e.date for e in reg.events if e.patient_id == pid and e.event in kinds]
-            death = [e.date for e in reg.events if e.patient_id == pid and e.event == "death"]
+            dates = [e.date for e in events_by[pid] if e.event in kinds]
+            death = [e.date for e in events_by[pid] if e.event == "death"]
             censor = death[0] if death and "death" not in kinds else p.last_followup_date
             t = bone_agents.time_to_first(p.index_date, dates, censor)
             rows.append((p.cdk46_inhibitor, t.days, t.event))

@@ -22,6 +22,7 @@ in words; every output prints it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -46,6 +47,10 @@ class NCBDefinition:
     min_interruption_days: int = 7
 
     def __post_init__(self) -> None:
+        if not re.fullmatch(r"[1-9][0-9]?m", self.timepoint):
+            raise OutcomesError(
+                "timepoint", f"must be months after RT such as '3m', got {self.timepoint!r}"
+            )
         if not 1 <= self.toxicity_grade_threshold <= 5:
             raise OutcomesError("toxicity_grade_threshold", "must be a CTCAE grade 1-5")
         if (
