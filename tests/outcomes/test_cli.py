@@ -108,6 +108,14 @@ def test_za_dose_json() -> None:
     assert d2["dose_mg"] == 3.0
 
 
+def test_mda_json() -> None:
+    d = run_json("mda", "--lytic", "sclerotic_rim", "--bone-scan", "regression")
+    assert d["category"] == "PR"
+    assert run_json("mda", "--size-change-pct", "25")["category"] == "PD"
+    d2 = run_json("mda", "--bone-scan", "increased", "--flare-not-excluded")
+    assert d2["category"] == "PD" and d2["warnings"]
+
+
 def test_cdk46_levels_json() -> None:
     code, out, _ = run("cdk46-levels", "ribociclib", "--json")
     assert code == 0
@@ -125,6 +133,7 @@ def test_cdk46_levels_json() -> None:
         (["za-dose", "--age", "70"], "crcl:"),
         (["percist", "--baseline-sulpeak", "-1", "--followup-sulpeak", "2"], "sulpeak:"),
         (["cdk46-levels", "trilaciclib"], "drug:"),
+        (["mda"], "read:"),
     ],
 )
 def test_errors_exit_nonzero_without_traceback(args: list[str], needle: str) -> None:
@@ -193,7 +202,7 @@ def test_validate(example_registry: Path, registry_copy: Path, edit_cell: Editor
 
 
 def test_help_has_examples() -> None:
-    for cmd in ("report", "bed", "pain-response", "ctcae", "percist", "za-dose", "validate"):
+    for cmd in ("report", "bed", "pain-response", "ctcae", "percist", "za-dose", "validate", "mda"):
         code, out, _ = run(cmd, "--help")
         assert code == 0
         assert "Examples:" in out

@@ -185,3 +185,29 @@ def test_max_grades_window_and_attribution() -> None:
     )
     assert ("p2", "Anemia") not in related
     assert ctcae.max_grade_per_patient(mg) == {"p1": 2, "p2": 3}
+
+
+@pytest.mark.parametrize(
+    ("value", "grade", "term"),
+    [
+        (8.4, 1, "Hypocalcemia"),
+        (10.5, 0, "Hypocalcemia"),  # in range: graded 0 (reported under the low term)
+        (10.6, 1, "Hypercalcemia"),
+        (11.5, 1, "Hypercalcemia"),
+        (11.6, 2, "Hypercalcemia"),
+        (12.5, 2, "Hypercalcemia"),
+        (12.6, 3, "Hypercalcemia"),
+        (13.5, 3, "Hypercalcemia"),
+        (13.6, 4, "Hypercalcemia"),
+    ],
+)
+def test_corrected_calcium_both_ways_mg_dl(value: float, grade: int, term: str) -> None:
+    r = ctcae.grade_lab("calcium_corrected", value, "mg/dL", lln=8.5, uln=10.5)
+    assert (r.grade, r.term) == (grade, term)
+
+
+@pytest.mark.parametrize(
+    ("value", "grade"), [(2.6, 0), (2.9, 1), (2.91, 2), (3.1, 2), (3.11, 3), (3.4, 3), (3.41, 4)]
+)
+def test_hypercalcemia_mmol(value: float, grade: int) -> None:
+    assert g("hypercalcemia", value, "mmol/L", uln=2.6) == grade

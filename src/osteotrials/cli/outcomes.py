@@ -77,6 +77,7 @@ def outcomes() -> None:
       osteotrials outcomes ctcae --test neutrophils --value 0.8 --unit 10^9/L
       osteotrials outcomes percist --baseline-sulpeak 8.0 --followup-sulpeak 5.0
       osteotrials outcomes za-dose --crcl 45
+      osteotrials outcomes mda --lytic sclerotic_rim --bone-scan regression
     """
 
 
@@ -384,6 +385,73 @@ def percist_cmd(
                 ("Criteria", r.criteria),
             ]
         )
+    )
+    for w in r.warnings:
+        err_console.print(f"[yellow]warning[/yellow] {escape(w)}")
+
+
+# ---------------------------------------------------------------- mda
+@outcomes.command("mda")
+@click.option(
+    "--lytic",
+    type=click.Choice(
+        ["complete_fill_in", "partial_fill_in", "sclerotic_rim", "unchanged", "increased"]
+    ),
+    help="Lytic lesions on XR/CT.",
+)
+@click.option(
+    "--blastic",
+    type=click.Choice(["normalized", "decreased", "unchanged", "increased"]),
+    help="Blastic lesions on XR/CT.",
+)
+@click.option(
+    "--bone-scan",
+    type=click.Choice(["disappeared", "regression", "unchanged", "increased"]),
+    help="Skeletal scintigraphy.",
+)
+@click.option("--size-change-pct", type=float, help="Change of the bidimensional product (%).")
+@click.option("--new-lesion", is_flag=True, help="A new bone lesion appeared.")
+@click.option("--flare-not-excluded", is_flag=True, help="Bone-scan flare has not been excluded.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def mda_cmd(
+    lytic: str | None,
+    blastic: str | None,
+    bone_scan: str | None,
+    size_change_pct: float | None,
+    new_lesion: bool,
+    flare_not_excluded: bool,
+    as_json: bool,
+) -> None:
+    """MD Anderson bone response category (CR / PR / SD / PD) from a structured read.
+
+    PD: new lesion, size +25% or more, or increase on any modality; CR: complete
+    fill-in / normalisation / disappearance on every modality read; PR: partial
+    fill-in, sclerotic rim, decrease, regression or size -50% or less; SD: rest.
+
+    JSON keys: category, reasons, warnings, criteria.
+
+    \b
+    Examples:
+      osteotrials outcomes mda --lytic sclerotic_rim --bone-scan regression --json
+      osteotrials outcomes mda --size-change-pct 30
+    """
+    from osteotrials.outcomes.bone_response import MDABoneRead, mda_category
+
+    with _errors():
+        read = MDABoneRead(
+            lytic=cast(Any, lytic),
+            blastic=cast(Any, blastic),
+            bone_scan=cast(Any, bone_scan),
+            size_change_pct=size_change_pct,
+            new_lesion=new_lesion,
+            flare_excluded=not flare_not_excluded,
+        )
+        r = mda_category(read)
+    if as_json:
+        _print_json(r.as_dict())
+        return
+    console.print(
+        _kv_table([("Category", r.category), ("Why", list(r.reasons)), ("Criteria", r.criteria)])
     )
     for w in r.warnings:
         err_console.print(f"[yellow]warning[/yellow] {escape(w)}")

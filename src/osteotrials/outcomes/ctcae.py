@@ -3,6 +3,8 @@
 Thresholds live in ``data/ctcae_v5.yaml`` (NCI CTCAE v5.0, 27 Nov 2017;
 domain.md §4.1). Rules, with ULN/LLN the laboratory's reference limits:
 
+* **increase** terms (hypercalcaemia, corrected Ca): G0 if <= ULN; G1 > ULN,
+  G2 > 11.5, G3 > 12.5, G4 > 13.5 mg/dL (2.9 / 3.1 / 3.4 mmol/L) [U].
 * **decrease** terms (neutrophils, platelets, haemoglobin, hypocalcaemia):
   G0 if value >= LLN; G1 if < LLN and >= t1; G2 if < t1 and >= t2;
   G3 if < t2 and >= t3; G4 if < t3. E.g. neutrophils (10^9/L):
@@ -40,8 +42,9 @@ TEST_ALIASES: dict[str, str] = {
     "hb": "hemoglobin",
     "hgb": "hemoglobin",
     "haemoglobin": "hemoglobin",
-    "calcium_corrected": "calcium_corrected_low",
-    "corrected_calcium": "calcium_corrected_low",
+    "corrected_calcium": "calcium_corrected",
+    "hypocalcemia": "calcium_corrected_low",
+    "hypercalcemia": "calcium_corrected_high",
     "bili": "bilirubin",
     "total_bilirubin": "bilirubin",
     "qtcf": "qtc",
@@ -74,18 +77,24 @@ def tests() -> dict[str, dict[str, Any]]:
     return table
 
 
+#: ``calcium_corrected`` is graded both ways (hypo- and hypercalcaemia).
+BOTH_WAYS = {"calcium_corrected": ("calcium_corrected_low", "calcium_corrected_high")}
+
+
 def canonical_test(name: str) -> str:
     """Canonical test key for a name or alias (``ANC`` -> ``neutrophils``)."""
     key = name.strip().lower().replace(" ", "_").replace("-", "_")
     key = TEST_ALIASES.get(key, key)
-    if key not in tests():
-        raise OutcomesError("test", f"unknown lab test {name!r}; known: {sorted(tests())}")
+    if key not in tests() and key not in BOTH_WAYS:
+        known = sorted([*tests(), *BOTH_WAYS])
+        raise OutcomesError("test", f"unknown lab test {name!r}; known: {known}")
     return key
 
 
 def canonical_unit(test: str, unit: str) -> str:
     """Canonical unit string accepted for ``test`` (raises :class:`UnknownUnitError`)."""
-    spec = tests()[canonical_test(test)]
+    key = canonical_test(test)
+    spec = tests()[BOTH_WAYS[key][0] if key in BOTH_WAYS else key]
     u = _UNIT_ALIASES.get(unit.strip().lower(), unit.strip())
     if u not in spec["units"]:
         raise UnknownUnitError(
@@ -133,10 +142,19 @@ def grade_lab(
     when it is above ULN, the creatinine x-baseline rule and the QTc change
     rule.
 
+    ``calcium_corrected`` is graded as hypocalcaemia below LLN and as
+    hypercalcaemia above ULN (``lln`` and ``uln`` both apply).
+
     >>> grade_lab("neutrophils", 0.8, "10^9/L").grade
     3
     """
     key = canonical_test(test)
+    if key in BOTH_WAYS:
+        low_key, high_key = BOTH_WAYS[key]
+        high = grade_lab(high_key, value, unit, lln=lln, uln=uln, baseline=baseline)
+        if high.grade > 0:
+            return high
+        return grade_lab(low_key, value, unit, lln=lln, uln=uln, baseline=baseline)
     spec = tests()[key]
     u = canonical_unit(key, unit)
     uspec = spec["units"][u]
@@ -168,6 +186,19 @@ def grade_lab(
         grade = min(grade, int(spec.get("max_lab_grade", 4)))
         bounds = ", ".join(f"{t:g}" for t in thresholds)
         return out(grade, f"< LLN; grade steps below {bounds} {u}", lln, None)
+
+    if kind == "increase":
+        if uln is None:
+            uln = float(uspec["default_uln"])
+            notes.append(f"no ULN given: typical adult ULN {uln:g} {u} used")
+        if ref.le(value, uln):
+            return out(0, f"<= ULN ({uln:g} {u})", None, uln)
+        grade = 1
+        for t in (float(x) for x in uspec["thresholds"]):
+            if ref.gt(value, t):
+                grade += 1
+        bounds = ", ".join(f">{float(t):g}" for t in uspec["thresholds"])
+        return out(grade, f"> ULN; grade steps at {bounds} {u}", None, uln)
 
     if kind == "uln_ratio":
         if uln is None:
