@@ -155,3 +155,27 @@ def test_parse_opioids() -> None:
     )
     with pytest.raises(ValueError, match="drug amount unit"):
         parse_opioids("oxycodone 20")
+
+
+def test_row_numbers_count_blank_lines_and_quoted_newlines(registry_copy: Path) -> None:
+    path = registry_copy / "lesions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, first, second = lines[0], lines[1], lines[2]
+    # line 2 is blank, line 3 holds a valid row, line 4 a bad one
+    bad = (
+        second.replace(",spine,", ",knee,").replace(",pelvis,", ",knee,").replace(",rib,", ",knee,")
+    )
+    bad_fields = bad.split(",")
+    bad_fields[2] = "knee"
+    text = "\n".join([header, "", first, ",".join(bad_fields), *lines[3:]]) + "\n"
+    path.write_text(text, encoding="utf-8")
+    errs = errors_of(registry_copy)
+    assert [e[:3] for e in errs if e[0] == "lesions.csv"] == [("lesions.csv", 4, "site")]
+
+
+def test_quoted_cell_with_newline_is_one_value(registry_copy: Path) -> None:
+    rows = read_csv(registry_copy / "patients.csv")
+    rows[0]["endocrine_partner"] = "letrozole\nthen fulvestrant"
+    write_csv(registry_copy / "patients.csv", rows)
+    reg = load_registry(registry_copy)
+    assert reg.patients[rows[0]["patient_id"]].endocrine_partner == "letrozole\nthen fulvestrant"

@@ -567,6 +567,8 @@ def _survival(
 def analyse(reg: Registry, cfg: AnalysisConfig | None = None) -> Analysis:
     """All report figures for a registry (see the module docstring)."""
     cfg = cfg or AnalysisConfig()
+    if not reg.patients:
+        raise OutcomesError("patients", "the registry has no patients")
     if cfg.timepoint != "baseline" and not any(
         a.timepoint == cfg.timepoint for a in reg.pain_assessments
     ):

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -483,7 +484,7 @@ def _read_table(
     except UnicodeDecodeError:
         errors.append(RowError(fname, 0, "-", "file is not UTF-8 text"))
         return []
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = [c for c, spec in columns.items() if spec.required and c not in header]
@@ -495,7 +496,9 @@ def _read_table(
     if missing:
         return []
     out: list[tuple[int, dict[str, Any]]] = []
-    for i, raw in enumerate(reader, start=2):
+    for raw in reader:
+        # the physical line the record ends on = its spreadsheet row (blank lines count)
+        i = reader.line_num
         if None in raw:
             errors.append(RowError(fname, i, "-", "row has more cells than the header"))
             continue
