@@ -49,6 +49,11 @@ def _prop(p: dict[str, Any] | None) -> str:
     )
 
 
+def _nr(value: float | None, digits: int = 1) -> str:
+    """A median or CI limit; ``NR`` (not reached) when the curve stays above 50%."""
+    return "NR" if value is None else f"{value:.{digits}f}"
+
+
 def _pvalue(p: float | None) -> str:
     if p is None:
         return "–"
@@ -67,6 +72,7 @@ def _environment() -> jinja2.Environment:
     env.filters["pct"] = _pct
     env.filters["prop"] = _prop
     env.filters["pvalue"] = _pvalue
+    env.filters["nr"] = _nr
     return env
 
 
