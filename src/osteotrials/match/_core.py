@@ -1,0 +1,133 @@
+"""Shared types of the evaluators: the patient context and a constraint's truth value.
+
+An evaluator answers one question about the patient: *does the condition this
+constraint describes hold?* (``Truth.holds`` True / False / None = unknown). The
+polarity (require / exclude / allow) is applied afterwards, in one place
+(:mod:`osteotrials.match.evaluate`), so a family module never has to think
+about inclusion versus exclusion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+
+from osteotrials.model.criteria import Constraint, TimeWindow
+from osteotrials.model.patient import Patient
+from osteotrials.patient.derive import DerivedFacts, DrugExposure
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """Whether the constraint's condition holds for this patient, and why."""
+
+    holds: bool | None
+    fact: str
+    #: keys of the unknown facts that would settle it (when ``holds`` is None)
+    missing: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    #: False: the constraint does not concern this patient (status not_applicable)
+    applicable: bool = True
+    reference: str | None = None
+    note: str | None = None
+
+
+def unknown(fact: str, *keys: str, fields: tuple[str, ...] = (), note: str | None = None) -> Truth:
+    return Truth(None, fact, missing=keys, fields=fields, note=note)
+
+
+def not_applicable(fact: str, *, fields: tuple[str, ...] = ()) -> Truth:
+    return Truth(None, fact, applicable=False, fields=fields)
+
+
+@dataclass
+class Context:
+    """The patient, the derived facts and the reference date, with a few cached views."""
+
+    patient: Patient
+    facts: DerivedFacts
+    as_of: date
+    notes: list[str] = field(default_factory=list)
+
+    @cached_property
+    def exposures(self) -> list[DrugExposure]:
+        """Systemic drug exposures from regimens (bone-modifying agents kept apart)."""
+        return [e for e in self.facts.prior_drugs if e.source == "regimen"]
+
+    @cached_property
+    def bone_agent_exposures(self) -> list[DrugExposure]:
+        return [
+            e
+            for e in self.facts.prior_drugs
+            if e.source == "bone_modifying_agent" or "bone_modifying_agent" in e.classes
+        ]
+
+    @cached_property
+    def comorbidity_names(self) -> list[str] | None:
+        if self.patient.comorbidities is None:
+            return None
+        return [c.name.lower() for c in self.patient.comorbidities]
+
+    @cached_property
+    def medication_names(self) -> list[str] | None:
+        if self.patient.current_medications is None:
+            return None
+        return [m.name.lower() for m in self.patient.current_medications]
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def compare(value: float, op: str, threshold: float) -> bool | None:
+    """``value op threshold``; None for an operator we do not understand."""
+    if op == ">=":
+        return value >= threshold
+    if op == ">":
+        return value > threshold
+    if op == "<=":
+        return value <= threshold
+    if op == "<":
+        return value < threshold
+    if op == "=":
+        return value == threshold
+    return None
+
+
+OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "in": "in"}
+
+
+def fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+# --------------------------------------------------------------------------- time windows
+
+
+def window_days(window: TimeWindow | None) -> float | None:
+    return None if window is None else float(window.days)
+
+
+def within_window(when: date | None, window: TimeWindow, as_of: date) -> bool | None:
+    """Whether ``when`` lies inside a ``within N`` window before ``as_of``."""
+    if when is None:
+        return None
+    return when >= as_of - timedelta(days=window.days)
+
+
+def is_recent_relation(window: TimeWindow) -> bool:
+    """``within`` / ``less_than`` windows ask for recency; the others are washouts."""
+    return window.relation in ("within", "less_than")
+
+
+def constraint_key(c: Constraint) -> tuple[object, ...]:
+    """What makes two constraints evaluate identically for every patient."""
+    tw = c.time_window
+    return (
+        c.family,
+        c.polarity,
+        repr(sorted(c.params.items())),
+        c.logic.connective,
+        tuple(c.logic.conditions),
+        None if tw is None else (tw.relation, tw.days),
+    )

@@ -1,0 +1,479 @@
+"""``match_patient``: evaluate, decide verdicts, rank, and ask the next best question."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from osteotrials.match._core import Context, Truth
+from osteotrials.match.distance import EARTH_RADIUS_KM, zip_to_latlon
+from osteotrials.match.evaluate import ItemResult, Result, evaluate_constraint, evaluate_item
+from osteotrials.match.families import age as age_family
+from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site
+from osteotrials.match.questions import build_questions, fact_label
+from osteotrials.match.rank import score as make_score
+from osteotrials.model.criteria import CompiledTrial
+from osteotrials.model.patient import Patient
+from osteotrials.model.trial import Trial
+from osteotrials.model.verdict import (
+    ConstraintEvaluation,
+    CriterionEvaluation,
+    Evidence,
+    MatchResult,
+    MissingFact,
+    Score,
+    SiteDistance,
+    Status,
+    TrialMatch,
+    Verdict,
+)
+from osteotrials.patient import DerivedFacts, derive
+
+StatusFilter = Literal["recruiting", "open", "all"]
+
+
+@dataclass(slots=True)
+class SetOutcome:
+    """The verdict-relevant summary of one criteria set for one patient."""
+
+    item_results: list[ItemResult]
+    counts: dict[str, int]
+    blocking: list[int]
+    unknown: list[int]
+    missing: dict[str, list[int]]
+    lines: str
+
+
+@dataclass(slots=True)
+class Structured:
+    text: str
+    status: Status
+    truth: Truth
+    field: str
+
+
+@dataclass(slots=True)
+class ProfileOutcome:
+    verdict: Verdict
+    score: Score
+    structured: list[Structured]
+    nearest: Site | None
+    distance_km: float | None
+    missing_keys: tuple[str, ...]
+    in_filter: bool
+
+
+@dataclass(slots=True)
+class Ranked:
+    """The fast result: trial ids per verdict in rank order, and the per-profile outcomes."""
+
+    index: MatchIndex
+    ctx: Context
+    sets: dict[int, SetOutcome]
+    profiles: dict[int, ProfileOutcome]
+    order: dict[str, list[int]] = field(default_factory=dict)
+
+    def ordered(self) -> list[int]:
+        return [t for v in ("eligible", "possibly_eligible", "ineligible") for t in self.order[v]]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _set_outcome(
+    index: MatchIndex,
+    set_id: int,
+    ctx: Context,
+    c_memo: dict[int, Result],
+    i_memo: dict[int, ItemResult],
+) -> SetOutcome:
+    results: list[ItemResult] = []
+    counts = {
+        "met": 0,
+        "not_met": 0,
+        "unknown": 0,
+        "not_applicable": 0,
+        "unparsed": 0,
+        "administrative": 0,
+    }
+    blocking: list[int] = []
+    unknown: list[int] = []
+    missing: dict[str, list[int]] = {}
+    line_states: list[Status] = []
+    for pos, iid in enumerate(index.sets[set_id].items):
+        ir = i_memo.get(iid)
+        shape = index.items[iid]
+        if ir is None:
+            rs = []
+            for cid in shape.constraint_ids:
+                r = c_memo.get(cid)
+                if r is None:
+                    r = evaluate_constraint(index.constraints[cid], ctx)
+                    c_memo[cid] = r
+                rs.append(r)
+            ir = evaluate_item(shape.item, rs, ctx)
+            i_memo[iid] = ir
+        results.append(ir)
+        item = shape.item
+        if item.administrative:
+            counts["administrative"] += 1
+            continue
+        if not item.constraints:
+            counts["unparsed"] += 1
+        counts[ir.status] += 1
+        if ir.status == "not_met":
+            blocking.append(pos)
+        elif ir.status == "unknown":
+            unknown.append(pos)
+            for k in ir.missing:
+                missing.setdefault(k, []).append(pos)
+        for c, r in zip(item.constraints, ir.results, strict=False):
+            if c.family == "prior_therapy" and (
+                c.params.get("min_lines") is not None or c.params.get("max_lines") is not None
+            ):
+                line_states.append(r.status)
+    lines = "none"
+    if line_states:
+        lines = (
+            "not_met"
+            if "not_met" in line_states
+            else "unknown"
+            if "unknown" in line_states
+            else "met"
+        )
+    return SetOutcome(results, counts, blocking, unknown, missing, lines)
+
+
+def _structured(index: MatchIndex, pid: int, ctx: Context) -> list[Structured]:
+    p = index.profiles[pid]
+    out: list[Structured] = []
+    if p.sex in ("FEMALE", "MALE"):
+        wanted = p.sex.lower()
+        sex = ctx.facts.sex
+        if sex in ("female", "male"):
+            truth = Truth(sex == wanted, f"sex {sex}", fields=("sex",))
+        else:
+            truth = Truth(None, f"sex {sex or 'not known'}", missing=("sex",), fields=("sex",))
+        out.append(Structured(f"Sex: {p.sex} (structured field)", _req(truth), truth, "sex"))
+    if p.min_age is not None or p.max_age is not None:
+        age = ctx.facts.age_years
+        parts = []
+        if p.min_age is not None:
+            parts.append(f"minimum age {p.min_age:g} years")
+        if p.max_age is not None:
+            parts.append(f"maximum age {p.max_age:g} years")
+        text = ", ".join(parts).capitalize() + " (structured field)"
+        if age is None:
+            truth = Truth(None, "age not known", missing=("age",), fields=("birth_date",))
+        else:
+            ok = age_family.check(age, p.min_age, p.max_age, True, True)
+            truth = Truth(ok, f"age {age} ({ctx.facts.age_basis})", fields=("birth_date",))
+        out.append(Structured(text, _req(truth), truth, "birth_date"))
+    return out
+
+
+def _req(truth: Truth) -> Status:
+    if truth.holds is None:
+        return "unknown"
+    return "met" if truth.holds else "not_met"
+
+
+def _nearest(
+    sites: tuple[Site, ...],
+    origin: tuple[float, float] | None,
+) -> tuple[Site | None, float | None, bool | None]:
+    """(nearest open site or nearest site, its distance, whether any site is open)."""
+    statuses = [s.status for s in sites if s.status]
+    any_open: bool | None = any(s in OPEN_SITE for s in statuses) if statuses else None
+    candidates = [s for s in sites if s.status in OPEN_SITE] if any_open else list(sites)
+    if not candidates:
+        return None, None, any_open
+    if origin is None:
+        return candidates[0], None, any_open
+    rlat0, rlon0 = math.radians(origin[0]), math.radians(origin[1])
+    cos0 = math.cos(rlat0)
+    best, best_d = None, math.inf
+    for s in candidates:
+        if s.located_by is None:
+            continue
+        a = (
+            math.sin((s.rlat - rlat0) / 2) ** 2
+            + cos0 * s.coslat * math.sin((s.rlon - rlon0) / 2) ** 2
+        )
+        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+        if d < best_d:
+            best, best_d = s, d
+    if best is None:
+        return candidates[0], None, any_open
+    return best, round(best_d, 1), any_open
+
+
+def _status_ok(status_filter: StatusFilter, overall: str | None, any_open: bool | None) -> bool:
+    if status_filter == "all":
+        return True
+    if status_filter == "recruiting":
+        return overall == "RECRUITING" or (overall is None and any_open is True)
+    return overall in OPEN_TRIAL or (overall is None and any_open is True)
+
+
+def rank_index(
+    index: MatchIndex,
+    patient: Patient,
+    *,
+    as_of: date | None = None,
+    facts: DerivedFacts | None = None,
+    status: StatusFilter = "all",
+    near: str | None = None,
+    radius_km: float | None = None,
+) -> Ranked:
+    """Evaluate every trial of the index for one patient; verdicts and ranks, no output."""
+    when = as_of or date.today()
+    facts = facts or derive(patient, as_of=when)
+    ctx = Context(patient, facts, when)
+    origin = zip_to_latlon(near or patient.postal_code)
+    if near and origin is None:
+        raise ValueError(f"--near {near!r} is not a known US ZIP code")
+    c_memo: dict[int, Result] = {}
+    i_memo: dict[int, ItemResult] = {}
+    sets: dict[int, SetOutcome] = {}
+    profiles: dict[int, ProfileOutcome] = {}
+    buckets: dict[str, list[tuple[float, int]]] = {
+        "eligible": [],
+        "possibly_eligible": [],
+        "ineligible": [],
+    }
+    site_memo: dict[int, tuple[Site | None, float | None, bool | None]] = {}
+    for pid, prof in enumerate(index.profiles):
+        so = sets.get(prof.set_id)
+        if so is None:
+            so = _set_outcome(index, prof.set_id, ctx, c_memo, i_memo)
+            sets[prof.set_id] = so
+        structured = _structured(index, pid, ctx)
+        counts = dict(so.counts)
+        missing = list(so.missing)
+        for s in structured:
+            counts[s.status] += 1
+            if s.status == "unknown":
+                missing.extend(s.truth.missing)
+        if counts["not_met"]:
+            verdict: Verdict = "ineligible"
+        elif counts["unknown"]:
+            verdict = "possibly_eligible"
+        else:
+            verdict = "eligible"
+        nearest = site_memo.get(prof.sites_id)
+        if nearest is None:
+            nearest = _nearest(index.site_sets[prof.sites_id], origin)
+            site_memo[prof.sites_id] = nearest
+        site, dist, any_open = nearest
+        in_filter = _status_ok(status, prof.overall_status, any_open)
+        if in_filter and radius_km is not None and origin is not None:
+            in_filter = dist is not None and dist <= radius_km
+        total = counts["met"] + counts["not_met"] + counts["unknown"] + counts["not_applicable"]
+        resolved = 1.0 - counts["unknown"] / total if total else 1.0
+        sc = make_score(
+            ctx=ctx,
+            resolved=resolved,
+            n_criteria=total,
+            tags=prof.tags,
+            lines=so.lines,
+            phases=prof.phases,
+            overall_status=prof.overall_status,
+            site_open=any_open,
+            distance_km=dist
+            if site is not None and (site.status in OPEN_SITE or any_open is None)
+            else None,
+        )
+        profiles[pid] = ProfileOutcome(
+            verdict, sc, structured, site, dist, tuple(dict.fromkeys(missing)), in_filter
+        )
+        if in_filter:
+            bucket = buckets[verdict]
+            neg = -sc.total
+            bucket.extend((neg, t) for t in prof.trial_ids)
+    order: dict[str, list[int]] = {}
+    for v, bucket in buckets.items():
+        bucket.sort()
+        order[v] = [t for _, t in bucket]
+    return Ranked(index, ctx, sets, profiles, order)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _constraint_eval(c_text: str, family: str, polarity: str, r: Result) -> ConstraintEvaluation:
+    t = r.truth
+    note = "; ".join(x for x in (t.note, r.note) if x) or None
+    return ConstraintEvaluation(
+        family=family,
+        polarity=polarity,  # type: ignore[arg-type]
+        text=c_text,
+        status=r.status,
+        evidence=Evidence(fact=t.fact, fields=list(t.fields), reference=t.reference, note=note),
+        missing=list(t.missing) if r.status == "unknown" else [],
+    )
+
+
+def materialize(ranked: Ranked, tid: int) -> TrialMatch:
+    """The full, explained result for one trial."""
+    index = ranked.index
+    entry = index.entries[tid]
+    prof = index.profiles[entry.profile_id]
+    po = ranked.profiles[entry.profile_id]
+    so = ranked.sets[prof.set_id]
+    criteria: list[CriterionEvaluation] = []
+    for s in po.structured:
+        criteria.append(
+            CriterionEvaluation(
+                index=None,
+                text=s.text,
+                kind="inclusion",
+                source="structured",
+                status=s.status,
+                evidence=s.truth.fact,
+                missing=list(s.truth.missing) if s.status == "unknown" else [],
+            )
+        )
+    items = [
+        i
+        for i in entry.compiled.items
+        if i.role != "header" and not (i.role == "note" and not i.constraints)
+    ]
+    for item, ir in zip(items, so.item_results, strict=True):
+        cons = [
+            _constraint_eval(c.text, c.family, c.polarity, r)
+            for c, r in zip(item.constraints, ir.results, strict=False)
+        ]
+        if not item.constraints:
+            summary = f"not read automatically ({item.unparsed_reason or 'no rule matched'})"
+        elif item.administrative:
+            summary = "administrative: never blocks"
+        else:
+            relevant = [x for x in cons if x.status == ir.status] or cons
+            summary = "; ".join(dict.fromkeys(x.evidence.fact for x in relevant))
+        if ir.note:
+            summary = f"{summary} ({ir.note})"
+        criteria.append(
+            CriterionEvaluation(
+                index=item.index,
+                text=item.text,
+                kind=item.kind,
+                section=item.section,
+                cohort=item.cohort,
+                status=ir.status,
+                administrative=item.administrative,
+                unparsed_reason=item.unparsed_reason if not item.constraints else None,
+                evidence=summary,
+                constraints=cons,
+                missing=list(ir.missing),
+            )
+        )
+    blocking = [c for c in criteria if c.status == "not_met" and not c.administrative]
+    missing: dict[str, MissingFact] = {}
+    for c in criteria:
+        if c.status != "unknown" or c.administrative:
+            continue
+        for key in c.missing or ["criterion_unclear"]:
+            label, fld = fact_label(key)
+            mf = missing.setdefault(key, MissingFact(key=key, label=label, field=fld))
+            mf.criteria.append(c.text)
+    site = None
+    if po.nearest is not None:
+        s = po.nearest
+        site = SiteDistance(
+            facility=s.facility,
+            city=s.city,
+            state=s.state,
+            zip=s.zip,
+            country=s.country,
+            status=s.status,
+            distance_km=po.distance_km,
+            located_by=s.located_by,
+        )
+    counts = {k: 0 for k in ("met", "not_met", "unknown", "not_applicable")}
+    for c in criteria:
+        if not c.administrative:
+            counts[c.status] += 1
+    counts["unparsed"] = sum(1 for c in criteria if c.unparsed_reason)
+    return TrialMatch(
+        nct_id=entry.nct_id,
+        title=entry.title,
+        verdict=po.verdict,
+        score=po.score,
+        record_version=entry.record_version,
+        parser_version=entry.parser_version,
+        overall_status=entry.trial.overall_status,
+        phases=list(entry.trial.phases),
+        criteria=criteria,
+        blocking=blocking,
+        missing=list(missing.values()),
+        nearest_site=site,
+        tags=sorted(t.name for t in entry.compiled.tags),
+        counts=counts,
+    )
+
+
+def match_patient(
+    patient: Patient,
+    trials_with_compiled: MatchIndex | Iterable[tuple[Trial, CompiledTrial]],
+    *,
+    as_of: date | None = None,
+    status: StatusFilter = "all",
+    near: str | None = None,
+    radius_km: float | None = None,
+    limit: int | None = None,
+    questions: int = 10,
+) -> MatchResult:
+    """Match one patient against trials; verdicts grouped eligible / possibly / ineligible,
+    ranked within each, explained criterion by criterion, with the next best questions."""
+    index = (
+        trials_with_compiled
+        if isinstance(trials_with_compiled, MatchIndex)
+        else MatchIndex.from_pairs(trials_with_compiled)
+    )
+    ranked = rank_index(index, patient, as_of=as_of, status=status, near=near, radius_km=radius_km)
+    ordered = ranked.ordered()
+    chosen = ordered if limit is None else ordered[:limit]
+    counts = {v: len(ranked.order[v]) for v in ranked.order}
+    warnings: list[str] = []
+    if (near or patient.postal_code) and zip_to_latlon(near or patient.postal_code) is None:
+        warnings.append(f"postal code {patient.postal_code!r} is not a known US ZIP: no distances")
+    return MatchResult(
+        as_of=ranked.ctx.as_of,
+        trials=[materialize(ranked, t) for t in chosen],
+        counts=counts,
+        questions=build_questions(ranked, limit=questions),
+        warnings=warnings,
+        considered=len(ordered),
+    )
+
+
+def match(
+    patient: Patient | str | Path,
+    trials: object,
+    **options: object,
+) -> MatchResult:
+    """Convenience entry: a ``Patient`` or a patient file path, against a ``MatchIndex``, a
+    trial store (anything with ``iter_compiled_trials()``) or ``(Trial, CompiledTrial)`` pairs.
+
+    Example::
+
+        from osteotrials.match import match
+        from osteotrials.store import open_store
+        result = match("examples/patients/hr-her2low-bone-only-post-cdk46.yaml", open_store(None))
+    """
+    if not isinstance(patient, Patient):
+        from osteotrials.patient import load_patient
+
+        patient = load_patient(Path(patient)).patient
+    if isinstance(trials, MatchIndex):
+        index = trials
+    elif hasattr(trials, "iter_compiled_trials") or hasattr(trials, "iter_trials"):
+        index = MatchIndex.from_store(trials)
+    else:
+        index = MatchIndex.from_pairs(trials)  # type: ignore[arg-type]
+    return match_patient(patient, index, **options)  # type: ignore[arg-type]

@@ -1,0 +1,74 @@
+"""One evaluator per constraint family: ``evaluate(constraint, context) -> Truth``.
+
+Each module answers whether the condition a constraint describes holds for the
+patient (True / False / None = unknown), with the patient fact it used. The
+registry ``EVALUATORS`` maps a family name to its evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from osteotrials.match._core import Context, Truth
+from osteotrials.match.families import (
+    administrative,
+    age,
+    biomarker,
+    bone_agent,
+    cardiac,
+    cns,
+    comorbidity,
+    diagnosis,
+    disease_sites,
+    hypersensitivity,
+    infection,
+    lab,
+    life_expectancy,
+    measurable_disease,
+    medication,
+    menopause,
+    other_malignancy,
+    performance_status,
+    pregnancy,
+    prior_therapy,
+    radiotherapy,
+    receptor,
+    sex,
+    surgery,
+    toxicity,
+    trial_participation,
+)
+from osteotrials.model.criteria import Constraint
+
+Evaluator = Callable[[Constraint, Context], Truth]
+
+EVALUATORS: dict[str, Evaluator] = {
+    "administrative": administrative.evaluate,
+    "age": age.evaluate,
+    "biomarker": biomarker.evaluate,
+    "bone_agent": bone_agent.evaluate,
+    "cardiac": cardiac.evaluate,
+    "cns": cns.evaluate,
+    "comorbidity": comorbidity.evaluate,
+    "diagnosis": diagnosis.evaluate,
+    "disease_sites": disease_sites.evaluate,
+    "hypersensitivity": hypersensitivity.evaluate,
+    "infection": infection.evaluate,
+    "lab": lab.evaluate,
+    "life_expectancy": life_expectancy.evaluate,
+    "measurable_disease": measurable_disease.evaluate,
+    "medication": medication.evaluate,
+    "menopause": menopause.evaluate,
+    "other_malignancy": other_malignancy.evaluate,
+    "performance_status": performance_status.evaluate,
+    "pregnancy": pregnancy.evaluate,
+    "prior_therapy": prior_therapy.evaluate,
+    "radiotherapy": radiotherapy.evaluate,
+    "receptor": receptor.evaluate,
+    "sex": sex.evaluate,
+    "surgery": surgery.evaluate,
+    "toxicity": toxicity.evaluate,
+    "trial_participation": trial_participation.evaluate,
+}
+
+__all__ = ["EVALUATORS", "Evaluator"]

@@ -1,0 +1,64 @@
+"""Drug and class matching shared by prior therapy, bone agents, medications."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import cache
+
+from osteotrials.model.criteria import TimeWindow
+from osteotrials.patient.derive import DrugExposure
+from osteotrials.vocab import drugs
+
+
+@cache
+def _umbrellas() -> dict[str, frozenset[str]]:
+    return drugs.class_groups()
+
+
+def specific_classes(classes: Iterable[str]) -> frozenset[str]:
+    """Drop umbrella classes whose members are also listed ("aromatase_inhibitor, endocrine"
+    means aromatase inhibitors)."""
+    wanted = set(classes)
+    groups = _umbrellas()
+    for umbrella, members in groups.items():
+        if umbrella in wanted and wanted & members:
+            wanted.discard(umbrella)
+    return frozenset(wanted)
+
+
+def exposure_matches(
+    e: DrugExposure,
+    wanted_drugs: frozenset[str],
+    wanted_classes: frozenset[str],
+    payloads: frozenset[str],
+) -> bool:
+    if e.canonical is not None and e.canonical in wanted_drugs:
+        return True
+    if e.name.lower() in wanted_drugs:
+        return True
+    if wanted_classes & set(e.classes):
+        return True
+    return bool(payloads and e.payload_class in payloads)
+
+
+def last_day(e: DrugExposure, as_of: date) -> date | None:
+    """When the exposure last happened: as_of when ongoing, else its stop date."""
+    if e.ongoing:
+        return as_of
+    return e.stop_date
+
+
+def in_window(e: DrugExposure, window: TimeWindow, as_of: date) -> bool | None:
+    """For recency windows: whether the exposure reached into the last N days."""
+    last = last_day(e, as_of)
+    if last is None:
+        if e.start_date is not None and e.start_date >= as_of - timedelta(days=window.days):
+            return True
+        return None
+    return last >= as_of - timedelta(days=window.days)
+
+
+@cache
+def lookup(name: str) -> drugs.Drug | None:
+    return drugs.lookup(name)

@@ -1,0 +1,40 @@
+"""Age: minimum / maximum in years against the patient's age on ``as_of``."""
+
+from __future__ import annotations
+
+from osteotrials.match._core import Context, Truth, fmt, unknown
+from osteotrials.model.criteria import Constraint
+
+FIELDS = ("birth_date", "age_years")
+
+
+def check(age: int, lo: float | None, hi: float | None, lo_inc: bool, hi_inc: bool) -> bool:
+    if lo is not None and (age < lo or (age == lo and not lo_inc)):
+        return False
+    return not (hi is not None and (age > hi or (age == hi and not hi_inc)))
+
+
+def evaluate(c: Constraint, ctx: Context) -> Truth:
+    p = c.params
+    if p.get("no_restriction"):
+        return Truth(True, "no age restriction", fields=FIELDS)
+    age = ctx.facts.age_years
+    if age is None:
+        return unknown("age not known", "age", fields=FIELDS)
+    lo, hi = p.get("min"), p.get("max")
+    holds = check(
+        age,
+        None if lo is None else float(lo),
+        None if hi is None else float(hi),
+        bool(p.get("min_inclusive", True)),
+        bool(p.get("max_inclusive", True)),
+    )
+    bounds = " ".join(
+        x
+        for x in (
+            f"min {fmt(float(lo))}" if lo is not None else "",
+            f"max {fmt(float(hi))}" if hi is not None else "",
+        )
+        if x
+    )
+    return Truth(holds, f"age {age} ({ctx.facts.age_basis}); limit {bounds}", fields=FIELDS)

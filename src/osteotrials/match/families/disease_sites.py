@@ -1,0 +1,113 @@
+"""Disease sites: bone (only / dominant / lesion type / soft-tissue component),
+visceral, liver, lung, nodes, pleura, skin, spinal cord compression, visceral crisis."""
+
+from __future__ import annotations
+
+from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.model.criteria import Constraint
+
+_SITE_FIELDS = ("disease.bone_lesions", "disease.visceral_lesions", "disease.nodal_lesions")
+
+
+def _organs(ctx: Context, organs: set[str]) -> bool | None:
+    lesions = ctx.patient.disease.visceral_lesions
+    if lesions is None:
+        return None
+    return any(lesion.organ in organs for lesion in lesions)
+
+
+def _bone(c: Constraint, ctx: Context) -> Truth:
+    f = ctx.facts
+    extent = c.params.get("extent")
+    if extent == "only":
+        return _fact(f.bone_only, "bone-only disease", "bone_only")
+    if extent == "dominant":
+        return _fact(f.bone_dominant, "bone-dominant disease", "bone_only")
+    types = c.params.get("lesion_type")
+    if types:
+        lesions = ctx.patient.disease.bone_lesions
+        if not lesions:
+            return unknown(
+                "bone lesion types not recorded",
+                "bone_lesion_type",
+                fields=("disease.bone_lesions",),
+            )
+        wanted = {"sclerotic" if t == "blastic" else t for t in types}
+        seen = {"sclerotic" if ls.type == "blastic" else ls.type for ls in lesions}
+        if wanted & seen:
+            return Truth(
+                True,
+                f"bone lesions {', '.join(sorted(s for s in seen if s))}",
+                fields=("disease.bone_lesions",),
+            )
+        if None in seen:
+            return unknown("some bone lesion types not recorded", "bone_lesion_type")
+        return Truth(
+            False,
+            f"bone lesions {', '.join(sorted(s for s in seen if s))}",
+            fields=("disease.bone_lesions",),
+        )
+    if c.params.get("soft_tissue_component"):
+        lesions = ctx.patient.disease.bone_lesions
+        if not lesions:
+            return unknown("bone lesions not recorded", "bone_lesions")
+        sizes = [ls.soft_tissue_component_mm for ls in lesions]
+        if any(s is not None and s >= 10 for s in sizes):
+            return Truth(
+                True,
+                "bone lesion with a soft-tissue component >= 10 mm",
+                fields=("disease.bone_lesions",),
+            )
+        if all(s is not None for s in sizes) or all(ls.type == "blastic" for ls in lesions):
+            return Truth(
+                False, "no soft-tissue component >= 10 mm", fields=("disease.bone_lesions",)
+            )
+        return unknown("soft-tissue components not measured", "bone_soft_tissue")
+    return _fact(f.bone_metastases, "bone metastases", "bone_metastases")
+
+
+def _fact(value: bool | None, label: str, key: str) -> Truth:
+    if value is None:
+        return unknown(f"{label}: not known", key, fields=_SITE_FIELDS)
+    return Truth(value, f"{label}: {'yes' if value else 'no'}", fields=_SITE_FIELDS)
+
+
+def evaluate(c: Constraint, ctx: Context) -> Truth:
+    site = c.params.get("site")
+    extent = c.params.get("extent")
+    f = ctx.facts
+    if extent == "crisis":
+        return unknown("visceral crisis is a clinical judgement not in the file", "visceral_crisis")
+    if site == "bone":
+        return _bone(c, ctx)
+    if site == "spinal_cord" or extent == "compression":
+        events = ctx.patient.skeletal_events
+        if events is None:
+            return unknown(
+                "history of spinal cord compression not recorded",
+                "cord_compression",
+                fields=("skeletal_events",),
+            )
+        hit = any(e.type == "spinal_cord_compression" for e in events)
+        return Truth(
+            hit,
+            f"spinal cord compression: {'yes' if hit else 'none recorded'}",
+            fields=("skeletal_events",),
+        )
+    if site == "visceral":
+        return _fact(f.visceral_metastases, "visceral metastases", "visceral_metastases")
+    if site == "liver":
+        return _fact(f.liver_metastases, "liver metastases", "visceral_metastases")
+    if site == "lung":
+        return _fact(f.lung_metastases, "lung metastases", "visceral_metastases")
+    if site == "lymph_node":
+        return _fact(f.nodal_metastases, "nodal metastases", "nodal_metastases")
+    if site == "pleural":
+        return _fact(_organs(ctx, {"pleura"}), "pleural disease", "visceral_metastases")
+    if site == "skin_soft_tissue":
+        return _fact(
+            _organs(ctx, {"skin", "soft_tissue", "chest_wall"}),
+            "skin / soft-tissue disease",
+            "visceral_metastases",
+        )
+    return unknown(f"site {site!r} not understood", "criterion_unclear")

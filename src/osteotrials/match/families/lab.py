@@ -1,0 +1,171 @@
+"""Laboratory thresholds: absolute values (converted to canonical units by
+``osteotrials.vocab.labs``) and multiples of the ULN / LLN.
+
+The ULN used is the patient's own lab ULN when the report gives one, otherwise the
+default reference range of ``vocab/data/labs.yaml`` (the evidence says which).
+Creatinine clearance falls back to the Cockcroft-Gault value derived from the
+patient file. A lab older than a ``within N days`` window of the criterion is
+unknown (it has to be repeated), never assumed normal. Organ exceptions
+(AST/ALT with liver metastases, ALP with bone metastases, bilirubin with
+Gilbert syndrome) are applied when the item's constraints are combined
+(:func:`osteotrials.match.evaluate.combine_item`): a constraint carrying
+``logic.conditions`` applies only to patients with that condition.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cache
+
+from osteotrials.match._core import OP_WORDS, Context, Truth, compare, fmt, unknown
+from osteotrials.match._data import load
+from osteotrials.model.criteria import Constraint
+from osteotrials.vocab import labs
+
+_FIELDS = ("labs",)
+
+
+@cache
+def adequate_defaults() -> dict[str, list[dict[str, object]]]:
+    """Typical organ-function thresholds used for "adequate organ function" (domain.md §1.6)."""
+    raw = load("defaults.yaml")["adequate_organ_function"]
+    return {str(k): list(v) for k, v in raw.items()}
+
+
+def _value(analyte: str, ctx: Context) -> tuple[float, str, str | None] | None:
+    """(value in the canonical unit, description, date) or None."""
+    lab = ctx.facts.labs.get(analyte)
+    if lab is not None:
+        day = lab.date.isoformat() if lab.date else "undated"
+        desc = f"{lab.reported_name} {fmt(lab.reported_value)} {lab.reported_unit} ({day})"
+        return lab.value, desc, day
+    if analyte == "crcl" and ctx.facts.creatinine_clearance_ml_min is not None:
+        value = ctx.facts.creatinine_clearance_ml_min
+        return value, f"CrCl {fmt(value)} mL/min ({ctx.facts.creatinine_clearance_basis})", None
+    return None
+
+
+def uln_of(analyte: str, ctx: Context, ref: str = "ULN") -> tuple[float | None, str]:
+    """The patient's ULN (or LLN) for ``analyte`` in the canonical unit, and which was used."""
+    lab = ctx.facts.labs.get(analyte)
+    own = None if lab is None else (lab.uln if ref == "ULN" else lab.lln)
+    if own is not None:
+        return own, f"patient's lab {ref} {fmt(own)} {labs.canonical_unit(analyte)}"
+    try:
+        rr = labs.reference_range(analyte)
+    except labs.UnitError:
+        return None, f"no default {ref} for {analyte}"
+    value = rr.uln if ref == "ULN" else rr.lln
+    if value is None:
+        return None, f"no default {ref} for {analyte}"
+    unit = labs.canonical_unit(analyte)
+    return value, f"default {ref} {fmt(value)} {unit} ({rr.source})"
+
+
+def check(analyte: str, op: str, c: Constraint, ctx: Context) -> Truth:
+    p = c.params
+    key = f"lab:{analyte}"
+    got = _value(analyte, ctx)
+    if got is None:
+        return unknown(f"{analyte} not on file", key, fields=_FIELDS)
+    value, desc, day = got
+    window = c.time_window
+    if window is not None and window.relation in ("within", "less_than"):
+        lab = ctx.facts.labs.get(analyte)
+        when = lab.date if lab is not None else None
+        if when is None or when < ctx.as_of - timedelta(days=window.days):
+            return unknown(
+                f"{desc} is older than the {window.days:g}-day window",
+                key,
+                fields=_FIELDS,
+                note="needs a recent result",
+            )
+    mult = p.get("uln_multiple", p.get("lln_multiple"))
+    if mult is not None:
+        ref = "ULN" if p.get("uln_multiple") is not None else "LLN"
+        limit, used = uln_of(analyte, ctx, ref)
+        if limit is None:
+            return unknown(f"{desc}; {used}", key, fields=_FIELDS)
+        threshold = float(mult) * limit
+        ok = compare(value, op, threshold)
+        ratio = value / limit if limit else float("inf")
+        fact = (
+            f"{desc} = {ratio:.2f} x {ref}; limit {OP_WORDS.get(op, op)} {fmt(float(mult))} x {ref}"
+        )
+        if ok is None:
+            return unknown(fact, "criterion_unclear")
+        return Truth(ok, fact, fields=_FIELDS, reference=used)
+    canonical = p.get("canonical_value")
+    if canonical is None:
+        return unknown(
+            f"{desc}; the criterion's unit could not be converted",
+            "criterion_unclear",
+            fields=_FIELDS,
+        )
+    unit = p.get("canonical_unit") or labs.canonical_unit(analyte)
+    ok = compare(value, op, float(canonical))
+    fact = f"{desc} = {fmt(round(value, 3))} {unit}; limit {OP_WORDS.get(op, op)} {fmt(canonical)} {unit}"
+    if ok is None:
+        return unknown(fact, "criterion_unclear", fields=_FIELDS)
+    return Truth(ok, fact, fields=_FIELDS)
+
+
+def _adequate(c: Constraint, ctx: Context) -> Truth:
+    organs = c.params.get("organ") or ["organ"]
+    defaults = adequate_defaults()
+    rules = [r for o in organs for r in defaults.get(str(o), defaults["organ"])]
+    facts: list[str] = []
+    missing: list[str] = []
+    for rule in rules:
+        analyte, op = str(rule["analyte"]), str(rule["op"])
+        probe = Constraint(
+            family="lab",
+            polarity="require",
+            span=c.span,
+            text=c.text,
+            confidence=c.confidence,
+            params={
+                "analyte": analyte,
+                "op": op,
+                **(
+                    {"uln_multiple": rule["uln_multiple"], "relative_to": "ULN"}
+                    if "uln_multiple" in rule
+                    else {"canonical_value": rule["value"]}
+                ),
+            },
+        )
+        t = check(analyte, op, probe, ctx)
+        if t.holds is not True:
+            missing.append(analyte)
+            facts.append(t.fact)
+    note = (
+        "'adequate function' is not defined by the item; checked against the typical "
+        "thresholds of match/data/defaults.yaml"
+    )
+    if missing:
+        return unknown("; ".join(facts), *(f"lab:{a}" for a in missing), fields=_FIELDS, note=note)
+    return Truth(
+        True,
+        f"{', '.join(sorted({str(r['analyte']) for r in rules}))} within the typical limits",
+        fields=_FIELDS,
+        note=note,
+    )
+
+
+def evaluate(c: Constraint, ctx: Context) -> Truth:
+    p = c.params
+    if p.get("adequate") and not p.get("analyte"):
+        return _adequate(c, ctx)
+    analyte = p.get("analyte")
+    if not analyte:
+        return unknown("laboratory criterion without an analyte", "criterion_unclear")
+    op = str(p.get("op", ">="))
+    if op == "=":  # "ANC = 1500" in practice means a bound in the usual direction
+        op = (
+            ">="
+            if p.get("lln_multiple") is not None
+            else "<="
+            if p.get("uln_multiple") is not None
+            else op
+        )
+    return check(str(analyte), op, c, ctx)
