@@ -243,3 +243,13 @@ def test_za_dose_adjusted_weight() -> None:
         "ideal",
     )
     assert code == 1 and "height_cm:" in err
+
+
+def test_report_title_is_escaped(example_registry: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    code, _, err = run(
+        "report", str(example_registry), "--out", str(out), "--title", "SYNTHETIC <b>demo</b>"
+    )
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "<h1>SYNTHETIC &lt;b&gt;demo&lt;/b&gt;</h1>" in html

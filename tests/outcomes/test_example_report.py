@@ -431,3 +431,22 @@ def test_html_is_self_contained(example_registry: Path, report: dict[str, Any]) 
     assert f"{p['events']}/{p['n']} = {100 * p['estimate']:.1f}%" in html
     svg = render_html(analyse(load_registry(example_registry)), fmt="svg")
     assert svg.count('src="data:image/svg+xml;base64,') == 4
+
+
+def test_docs_quote_the_current_example_figures(report: dict[str, Any]) -> None:
+    """docs/outcomes.md shows the example report's headline numbers; keep them true."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "outcomes.md").read_text(
+        encoding="utf-8"
+    )
+    p = report["nrs"]["paired"]
+    assert f"{p['mean_before']:.2f} → {p['mean_after']:.2f}" in docs
+    for key in ("itt", "assessable"):
+        x = report["pain_response"][key]
+        assert f"{x['events']}/{x['n']} = {100 * x['estimate']:.1f}%" in docs
+    x = report["net_clinical_benefit"]["itt"]
+    assert (
+        f"{x['events']}/{x['n']} = {100 * x['estimate']:.1f}% (95% CI {100 * x['ci_low']:.1f}"
+        in docs
+    )
+    d = report["pet"]["distribution"]
+    assert f"{d['CMR']} / {d['PMR']} / {d['SMD']} / {d['PMD']}" in docs

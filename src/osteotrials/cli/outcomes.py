@@ -697,6 +697,7 @@ def _ncb_attr(value: str) -> frozenset[str] | None:
     "--plots-dir", type=click.Path(path_type=Path), help="Also write the KM plots as files here."
 )
 @click.option("--plot-format", type=click.Choice(["png", "svg"]), default="png", show_default=True)
+@click.option("--title", help="Report title (e.g. to label a synthetic or pilot registry).")
 def report_cmd(
     registry_dir: Path,
     out: Path | None,
@@ -714,6 +715,7 @@ def report_cmd(
     sre_hypercalcemia: bool,
     plots_dir: Path | None,
     plot_format: str,
+    title: str | None,
 ) -> None:
     """Outcomes report for a registry directory (HTML with --out, JSON with --json).
 
@@ -725,7 +727,8 @@ def report_cmd(
 
     \b
     Examples:
-      osteotrials outcomes report examples/registry --out report.html
+      osteotrials outcomes report examples/registry --out report.html \\
+          --title "SYNTHETIC example registry"
       osteotrials outcomes report examples/registry --json > report.json
       osteotrials outcomes report examples/registry --out r.html \\
           --ncb-systemic-change --ome-profile eapc_palliative --plots-dir plots
@@ -768,6 +771,8 @@ def report_cmd(
             include_hypercalcemia_sre=sre_hypercalcemia,
         )
         analysis = analyse(reg, cfg)
+        if title:
+            analysis.data["title"] = title
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(outcomes_report.render_html(analysis, fmt), encoding="utf-8")
