@@ -37,6 +37,7 @@ from osteotrials.criteria.families import (
     trial_participation,
 )
 from osteotrials.criteria.segment import Segment, segment
+from osteotrials.criteria.triggers import candidate_families
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint, CriterionItem
 
@@ -92,6 +93,30 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     if "cns" in fams:
         cns_spans = [c for c in out if c.family == "cns"]
         out = [c for c in out if not (c.family in ("radiotherapy", "surgery") and any(_sentence_shared(item, c, k) for k in cns_spans))]
+    fams = {c.family for c in out}
+    generic_prior = [c for c in out if c.family == "prior_therapy" and not c.params.get("drugs") and not c.params.get("classes") and not c.params.get("terms")]
+    if fams & {"toxicity", "cns", "bone_agent"} and generic_prior:
+        out = [c for c in out if c not in generic_prior]  # "AEs of prior therapy", "treated brain mets"
+    if fams & {"cns", "other_malignancy", "disease_sites", "receptor", "measurable_disease"} and "diagnosis" in fams:
+        out = [c for c in out if not (c.family == "diagnosis" and (fams & {"cns", "other_malignancy"} or not (c.params.get("stage") or c.params.get("confirmation") or c.params.get("histology"))))]
+    tumour_list = [c for c in out if c.family == "diagnosis" and len(c.params.get("tumour_types", [])) >= 3]
+    if tumour_list:  # basket-trial tumour lists describe cohorts, not other rules
+        out = [c for c in out if c.family in ("diagnosis", "biomarker")]
+    if "cns" in fams:
+        out = [c for c in out if not (c.family == "comorbidity" and set(c.params.get("condition", [])) <= {"pain_symptom", "uncontrolled_illness", "general_condition", "neurologic"})]
+    if "lab" in fams:
+        out = [c for c in out if c.family != "comorbidity"]
+        out = [c for c in out if not (c.family == "medication" and _in_parentheses(item, c))]
+    if "infection" in fams:
+        out = [c for c in out if not (c.family == "medication" and set(c.params.get("classes", [])) <= {"antibiotic", "antifungal", "antiretroviral"})]
+    if any(c.family == "administrative" and "contraception" in c.params.get("aspect", []) for c in out):
+        out = [c for c in out if not (c.family == "medication" and set(c.params.get("classes", [])) <= {"hormone_replacement"})]
+    if "cardiac" in fams:
+        out = [c for c in out if not (c.family == "comorbidity" and re.search(r"cardi|heart", c.text.lower()) and set(c.params.get("condition", [])) <= {"uncontrolled_illness", "general_condition"})]
+    if "comorbidity" in fams:
+        out = [c for c in out if not (c.family == "medication" and c.params.get("classes") == ["corticosteroid"] and re.search(r"requir\w*\s+(?:\w+\s+){0,3}$", item.norm[max(0, c.span[0] - item.start - 40) : c.span[0] - item.start]))]
+    if "medication" in fams:
+        out = [c for c in out if not (c.family == "administrative" and c.params.get("aspect") == ["compliance"])]
     specific = [c for c in out if c.family in _SPECIFIC]
     out = [c for c in out if not (c.family == "comorbidity" and any(_overlaps(c, s) for s in specific))]
     others = {c.family for c in out} - {"administrative"}
@@ -101,7 +126,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
             if c.family == "administrative":
                 aspects = [a for a in c.params.get("aspect", []) if a not in ("procedures", "eligibility_meta")]
                 if "comorbidity" in others:
-                    aspects = [a for a in aspects if a != "compliance"]
+                    aspects = [a for a in aspects if a not in ("compliance", "investigator_judgement")]
                 if not aspects:
                     continue
                 c = c.model_copy(update={"params": {**c.params, "aspect": aspects}})
@@ -110,18 +135,51 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     return out
 
 
+def _in_parentheses(item: ItemText, c: Constraint) -> bool:
+    pos = c.span[0] - item.start
+    return item.norm.rfind("(", 0, pos) > item.norm.rfind(")", 0, pos)
+
+
 def _sentence_shared(item: ItemText, a: Constraint, b: Constraint) -> bool:
     pos = a.span[0] - item.start
     left, right = item.clause_bounds(pos)
     return left <= b.span[0] - item.start < right
 
 
+#: section labels (NCI style "Hepatic:", "Age:") -> family, for items that only say
+#: "Not specified" / "Any" under them
+LABEL_FAMILIES: dict[str, str] = {
+    "age": "age", "sex": "sex", "gender": "sex", "menopausal status": "menopause",
+    "performance status": "performance_status", "life expectancy": "life_expectancy",
+    "hematopoietic": "lab", "haematopoietic": "lab", "hematologic": "lab", "hematological": "lab",
+    "hepatic": "lab", "renal": "lab", "liver": "lab", "kidney": "lab", "cardiovascular": "cardiac",
+    "cardiac": "cardiac", "pulmonary": "comorbidity", "hormone receptor status": "receptor",
+    "chemotherapy": "prior_therapy", "endocrine therapy": "prior_therapy",
+    "hormonal therapy": "prior_therapy", "biologic therapy": "prior_therapy",
+    "radiotherapy": "radiotherapy", "surgery": "surgery",
+}
+_NOT_SPECIFIED = re.compile(r"^\W*(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required|no specified|unspecified)\W*$")
+
+
+def _label_default(seg: Segment, item: ItemText) -> list[Constraint]:
+    label = (seg.label or "").strip().lower()
+    family = LABEL_FAMILIES.get(label)
+    if family is None or not _NOT_SPECIFIED.match(item.norm):
+        return []
+    from osteotrials.criteria.families._base import make
+
+    return [make(item, family, 0, len(item.text), {"no_restriction": True}, confidence=0.8, polarity="allow")]
+
+
+_XREF = re.compile(r"^\W*see\s+(?:\w+\s+){0,3}(?:characteristics|criteria|above|below|section)\b")
 _FRAGMENT_END = re.compile(r"(?:\b(?:or|and|and/or|with|of|the|to|by|for|including)|[,(/-])\s*$", re.IGNORECASE)
 
 
 def unparsed_reason(seg: Segment) -> str:
     text = seg.text.strip()
     words = re.findall(r"[A-Za-z]+", text)
+    if _XREF.match(text.lower()):
+        return "cross-reference to another section"
     if len(words) <= 2:
         return "fragment: too short to carry a criterion on its own"
     if _FRAGMENT_END.search(text) or text[:1].islower():
@@ -131,7 +189,7 @@ def unparsed_reason(seg: Segment) -> str:
     return "no rule matched"
 
 
-def compile_segments(text: str | None) -> list[CriterionItem]:
+def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[CriterionItem]:
     segs = segment(text)
     items: list[CriterionItem] = []
     for index, seg in enumerate(segs):
@@ -143,9 +201,13 @@ def compile_segments(text: str | None) -> list[CriterionItem]:
         if role != "header":
             item = ItemText(seg.text, seg.start, seg.kind, seg.context(segs))
             found: list[Constraint] = []
-            for _family, component in COMPONENTS:
-                found.extend(component(item))
+            candidates = candidate_families(item.norm, item.context) if use_triggers else None
+            for family, component in COMPONENTS:
+                if candidates is None or family in candidates:
+                    found.extend(component(item))
             constraints = resolve(found, item)
+            if not constraints:
+                constraints = _label_default(seg, item)
             if not constraints:
                 if seg.text.rstrip().endswith(":"):
                     role = "header"

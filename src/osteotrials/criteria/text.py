@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from osteotrials.model.criteria import ItemKind, Polarity, TimeWindow
 
@@ -68,8 +68,8 @@ Op = Literal[">=", ">", "<=", "<", "=", "range"]
 
 #: phrase (regex, on normalised text) -> operator. Order matters: longest first.
 OPERATORS: list[tuple[str, Op]] = [
-    (r"greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more", ">="),
-    (r"less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less", "<="),
+    (r"> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more", ">="),
+    (r"< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less", "<="),
     (r"greater than|more than|higher than|above|exceeding|exceeds|over|superior to|>", ">"),
     (r"less than|lower than|below|under|inferior to|<", "<"),
     (r"equal to|=", "="),
@@ -120,8 +120,13 @@ _ANCHOR = re.compile(
 )
 
 
+_HAS_TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b")
+
+
 def find_time_window(norm: str, original: str) -> TimeWindow | None:
     """First time condition in ``norm`` (normalised text), or None."""
+    if not _HAS_TIME.search(norm):
+        return None
     best: tuple[int, TimeWindow] | None = None
     for pattern, rel in ((_WITHIN, "within"), (_ATLEAST, "at_least"), (_BARE_PRIOR, "within")):
         m = pattern.search(norm)
@@ -152,10 +157,10 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
 
 # ---------------------------------------------------------------- item context
 _NEGATION_START = re.compile(
-    r"^\W*(?:no|not|none|without|never|absence of|absent|free of|lack of|must not|should not|cannot|no evidence of|no history of|no known|no prior|no previous)\b"
+    r"^\W*(?!no (?:more|less|greater|longer|later|fewer) than|not (?:more|less|greater|longer|later|fewer) than)(?:no|not|none|without|never|absence of|absent|free of|lack of|must not|should not|cannot|no evidence of|no history of|no known|no prior|no previous)\b"
 )
 _NEG_BEFORE = re.compile(
-    r"(?:\bno|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for)\b[^.;:]{0,50}$"
+    r"(?:\bno(?! (?:more|less|greater|longer|later|fewer) than)|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for)\b[^.;:]{0,50}$"
 )
 _PERMISSIVE = re.compile(
     r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible)|participate|have|enroll|receive)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible)\b"
@@ -176,6 +181,8 @@ class ItemText:
     kind: ItemKind
     context: str = ""  # normalised section / parent labels
     norm: str = field(init=False)
+    #: per-item memo shared by components (e.g. therapy mentions)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.text)

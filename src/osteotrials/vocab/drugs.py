@@ -144,21 +144,25 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @cache
-def _class_pattern() -> list[tuple[re.Pattern[str], frozenset[str]]]:
-    return [(re.compile(p, re.IGNORECASE), c) for p, c in class_terms()]
+def _class_combined() -> tuple[re.Pattern[str], tuple[frozenset[str], ...]]:
+    terms = class_terms()
+    body = "|".join(f"(?P<c{i}>{p})" for i, (p, _c) in enumerate(terms))
+    return re.compile(body, re.IGNORECASE), tuple(c for _p, c in terms)
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
-    """Every drug-class phrase in ``text`` (e.g. "CDK4/6 inhibitor", "taxane") with its span."""
+    """Every drug-class phrase in ``text`` (e.g. "CDK4/6 inhibitor", "taxane") with its span.
+
+    One pass over the text; where phrases overlap the one listed first in the data
+    file wins.
+    """
+    pattern, classes = _class_combined()
     found: list[tuple[frozenset[str], int, int]] = []
-    taken: list[tuple[int, int]] = []
-    for pattern, classes in _class_pattern():
-        for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            found.append((classes, m.start(), m.end()))
-    return sorted(found, key=lambda f: f[1])
+    for m in pattern.finditer(text):
+        if m.lastgroup is None or m.end() == m.start():
+            continue
+        found.append((classes[int(m.lastgroup[1:])], m.start(), m.end()))
+    return found
 
 
 def drugs_in_class(class_id: str) -> tuple[Drug, ...]:
@@ -169,24 +173,79 @@ def all_class_ids() -> frozenset[str]:
     return frozenset(c for d in all_drugs() for c in d.classes)
 
 
+_TOKEN = re.compile(r"[a-z0-9]+")
+_MAX_NGRAM = 6
+
+
 @cache
-def _name_pattern() -> re.Pattern[str]:
-    names = sorted(
-        {n for d in all_drugs() for n in (d.name, *d.synonyms) if len(n) >= 3},
-        key=len,
-        reverse=True,
-    )
-    alternatives = "|".join(
-        re.escape(n).replace(r"\-", r"[\s\-]?").replace(r"\ ", r"[\s\-]") for n in names
-    )
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+def _ngram_index() -> dict[tuple[str, ...], Drug]:
+    """Token tuples of every name and synonym (tokens of letters/digits only)."""
+    index: dict[tuple[str, ...], Drug] = {}
+    for drug in all_drugs():
+        for name in (drug.name, *drug.synonyms):
+            tokens = tuple(_TOKEN.findall(name.lower()))
+            if tokens and len("".join(tokens)) >= 3 and len(tokens) <= _MAX_NGRAM:
+                index.setdefault(tokens, drug)
+            joined = ("".join(tokens),)
+            if len(tokens) > 1 and len(joined[0]) >= 4:
+                index.setdefault(joined, drug)  # "PD0332991" written without separators
+    return index
+
+
+@cache
+def first_tokens() -> frozenset[str]:
+    """Tokens that can start a drug name (for cheap pre-filtering)."""
+    return frozenset(k[0] for k in _ngram_index())
+
+
+_DRUG_SUFFIX = re.compile(
+    r"(?:mab|nib|clib|cib|rubicine?|taxel|taxol|platine?|rozole?|razole?|trozol|stane?|strant|xifene?|citabine?|sertib|lisib|parib|limus|tecan|ciclib)$"
+)
+
+
+@cache
+def _fuzzy_token(token: str) -> Drug | None:
+    """A misspelt single-token drug name in running text ("Letrozol", "epirubicine")."""
+    if len(token) < 7 or not _DRUG_SUFFIX.search(token):
+        return None
+    return lookup(token)
 
 
 def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
-    """Every drug name (exact or synonym) in free ``text``, with its character span."""
+    """Every drug name (exact or synonym) in free ``text``, with its character span.
+
+    Names are matched on whole tokens (letters and digits), longest first, so
+    "trastuzumab emtansine" wins over "trastuzumab" and "5-FU" matches "5 FU".
+    """
+    lower = text.lower()
+    toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
+    index = _ngram_index()
+    starts = first_tokens()
     found: list[tuple[Drug, int, int]] = []
-    for m in _name_pattern().finditer(text):
-        drug = lookup(m.group(0), fuzzy=False)
-        if drug is not None:
-            found.append((drug, m.start(), m.end()))
+    i = 0
+    while i < len(toks):
+        if toks[i][0] not in starts:
+            fuzzy_hit = _fuzzy_token(toks[i][0])
+            if fuzzy_hit is not None:
+                found.append((fuzzy_hit, toks[i][1], toks[i][2]))
+            i += 1
+            continue
+        hit = None
+        for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
+            window = toks[i : i + n]
+            # tokens of one name are separated by at most a few spaces/hyphens
+            if any(window[k + 1][1] - window[k][2] > 2 for k in range(n - 1)):
+                continue
+            key = tuple(t[0] for t in window)
+            drug = index.get(key)
+            if drug is not None:
+                hit = (drug, window[0][1], window[-1][2], n)
+                break
+        if hit is None:
+            i += 1
+            continue
+        # a hyphen-joined suffix ("trastuzumab-based") is not part of the name,
+        # but the name itself still counts
+        found.append((hit[0], hit[1], hit[2]))
+        i += hit[3]
     return found

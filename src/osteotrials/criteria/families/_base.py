@@ -71,3 +71,21 @@ def sentences(norm: str) -> list[tuple[int, int]]:
         start = m.end()
     bounds.append((start, len(norm)))
     return [(a, b) for a, b in bounds if b > a]
+
+
+class MultiPattern:
+    """Several named patterns searched in one pass: ``first_matches`` returns the first
+    match of each name (names whose match overlaps an earlier name's may be missed)."""
+
+    def __init__(self, patterns: list[tuple[str, str]]):
+        self.names = [n for n, _p in patterns]
+        self.regex = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_n, p) in enumerate(patterns)))
+
+    def first_matches(self, text: str) -> list[tuple[str, re.Match[str]]]:
+        seen: dict[str, re.Match[str]] = {}
+        for m in self.regex.finditer(text):
+            if m.lastgroup is None or m.end() == m.start():
+                continue
+            name = self.names[int(m.lastgroup[1:])]
+            seen.setdefault(name, m)
+        return list(seen.items())

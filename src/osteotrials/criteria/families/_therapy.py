@@ -11,8 +11,14 @@ from osteotrials.vocab import drugs
 BONE_CLASSES = frozenset({"bone_modifying_agent", "bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"})
 _GENERIC = re.compile(
     r"\b(?:(?:prior|previous|any|other|systemic|concurrent|concomitant)\s+)*(?:anti-?cancer|anti-?neoplastic|anti-?tumou?r|systemic|cancer[- ]directed|cancer|oncologic|antineoplastic|investigational|experimental|targeted|molecularly targeted|neo-?adjuvant|adjuvant|palliative|standard|first[- ]line|second[- ]line)\s+(?:systemic\s+)?(?:therapy|therapies|treatment|treatments|agents?|drugs?|regimens?|medications?)\b"
+    r"|\b(?:prior|previous|concomitant|concurrent)\s+(?:or\s+\w+\s+)?(?:treatment|therapy|therapies|regimens?)\b|\bpreviously received\b|\btreatment for (?:this|the|their|her) (?:breast )?cancer\b"
+    r"|\b(?:prior|previous(?:ly)?|received|since (?:last|prior))\s+(?:an?\s+|any\s+)?(?:[\w/-]+\s+){0,2}(?:inhibitors?|antibod(?:y|ies)|vaccines?)(?:[- ](?:containing|based))?(?: therapy)?\b"
     r"|\bsystemic (?:therapy|treatment|therapies)\b|\b(?:lines?|regimens?) of (?:systemic )?(?:therapy|treatment)\b"
 )
+_UNKNOWN_DRUG = re.compile(
+    r"\b(?:prior|previous(?:ly)?|received|receiving|treatment with|therapy with|exposure to|treated with)\s+(?:an?\s+|any\s+|the\s+)?(?:treatment with\s+)?(?P<name>[a-z]{3,}-?\d{2,}[a-z0-9-]*|[a-z]{4,}(?:mab|tinib|ciclib|lisib|sertib|parib|limus|tecan|platin|estrant|apopt|ostat|rafenib|metinib))\b"
+)
+_BEFORE_DOSE = re.compile(r"(?:prior to|before|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$")
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
@@ -24,6 +30,7 @@ class TherapyMention:
     classes: set[str] = field(default_factory=set)
     payloads: set[str] = field(default_factory=set)
     generic: bool = False
+    terms: set[str] = field(default_factory=set)
 
     @property
     def bone(self) -> bool:
@@ -34,8 +41,17 @@ class TherapyMention:
 
 
 def mentions(item: ItemText) -> list[TherapyMention]:
+    cached = item.memo.get("therapy")
+    if cached is None:
+        cached = item.memo["therapy"] = _mentions(item)
+    return list(cached)
+
+
+def _mentions(item: ItemText) -> list[TherapyMention]:
     out: list[TherapyMention] = []
     for drug, a, b in drugs.find_drugs(item.text):
+        if _BEFORE_DOSE.search(item.norm[max(0, a - 45) : a]):
+            continue  # "prior to the first dose of trastuzumab": a time anchor, not therapy history
         m = TherapyMention(a, b, drugs={drug.name})
         if drug.payload_class:
             m.payloads.add(drug.payload_class)
@@ -48,6 +64,11 @@ def mentions(item: ItemText) -> list[TherapyMention]:
         out.append(TherapyMention(a, b, classes=set(classes)))
     for m in _ET.finditer(item.text):
         out.append(TherapyMention(m.start(), m.end(), classes={"endocrine"}))
+    for m in _UNKNOWN_DRUG.finditer(item.norm):
+        name = m.group("name")
+        if any(o.start <= m.start("name") < o.end for o in out) or drugs.lookup(name, fuzzy=False):
+            continue
+        out.append(TherapyMention(m.start("name"), m.end("name"), terms={item.text[m.start("name") : m.end("name")]}))
     for m in _GENERIC.finditer(item.norm):
         if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in out):
             continue

@@ -14,13 +14,14 @@ _AGE_WORD = r"\b(?:age[ds]?|aged|years? of age|years? old|yrs? old|old)\b"
 _RANGE = re.compile(
     rf"(?:between\s+(?:the\s+ages?\s+of\s+)?|from\s+|aged?\s+(?:of\s+)?)?(?P<a>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*(?P<b>\d{{1,3}})\s*(?:{_YEARS})?"
 )
-_OP_NUM = re.compile(rf"(?P<op>{OP_RE})\s*(?:the\s+age\s+of\s+)?(?P<n>\d{{1,3}})(?:\s*{_YEARS})?")
+_OP_NUM = re.compile(rf"(?P<op>{OP_RE})\s*(?:\(\s*\)\s*)?(?:the\s+age\s+of\s+)?(?P<n>\d{{1,3}})(?:\s*{_YEARS})?")
 _NUM_OP = re.compile(
-    rf"(?P<n>\d{{1,3}})\s*{_YEARS}\s*(?:of age\s*|old\s*)?(?P<op>or (?:older|more|above|over|greater)|and (?:older|over|above)|\+|or younger|or less|and younger|or under)"
+    rf"(?P<n>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:of age\s*|old\s*)?(?P<op>or (?:older|more|above|over|greater)|and (?:older|over|above)|\+|or younger|or less|and younger|or under)"
 )
 _LOST = re.compile(rf"(?:\bbe|\bage[ds]?|\baged|,|^)\s{{1,3}}\s(?P<n>\d{{1,3}})\s*(?:{_YEARS}|and\b)")
+_NOT_AGE = re.compile(r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration")
 _NO_LIMIT = re.compile(r"\b(?:no (?:age )?limit|any age|not specified|no restriction)\b")
-_CONDITIONAL = re.compile(r"\b(?:or|if|when|and)\s+(?:an?\s+)?age\s*$|\bage at (?:diagnosis|menarche|first)")
+_CONDITIONAL = re.compile(r"\b(?:or|if|when)\s+(?:an?\s+)?age\s*$|\bage at (?:diagnosis|menarche|first)")
 
 
 def _is_age_item(item: ItemText) -> bool:
@@ -59,7 +60,9 @@ def extract(item: ItemText) -> list[Constraint]:
         if n is None or op is None or not 0 < n <= 120 or op in ("=", "range"):
             continue
         window = norm[max(0, m.start() - 35) : m.end() + 20]
-        if not (re.search(_AGE_WORD, window) or label_age):
+        years_after = re.match(rf"\s*{_YEARS}", norm[m.end("n") :]) is not None
+        plain_age = years_after and 12 <= n <= 100 and not _NOT_AGE.search(norm)
+        if not (re.search(_AGE_WORD, window) or label_age or plain_age):
             continue
         if not (re.search(_YEARS, norm[m.end("n") : m.end("n") + 8]) or re.search(r"\bage", window) or label_age):
             continue
@@ -85,7 +88,9 @@ def extract(item: ItemText) -> list[Constraint]:
             # "Be  18 and < 80 years": a comparison symbol was lost; a lower bound is implied
             # only when an explicit upper bound follows
             after = norm[m.end() : m.end() + 25]
-            if re.search(r"(?:and|,)\s*(?:<|≤|less|under|younger)", after) or re.search(r"\bbe\s+$", norm[: m.start("n")]) :
+            if re.search(r"(?:and|,)\s*(?:<|≤|less|under|younger)", after) or re.search(r"\b(?:be|age[ds]?|aged)\s+$", norm[: m.start("n")]):
+                # the lost symbol is read as a lower bound (by far the commonest form);
+                # flagged symbol_lost with low confidence
                 bounds.setdefault("min", (n, True, m.start("n"), m.end("n"), True))
     if bounds:
         params: dict[str, object] = {}

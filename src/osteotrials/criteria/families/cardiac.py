@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import MultiPattern, make
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint
 
@@ -25,11 +25,11 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("hypertension", r"hypertension|blood pressure|\bbp\b"),
     ("valvular", r"valvular|valve disease"),
     ("pericardial", r"pericardi\w*"),
-    ("ecg", r"\becg\b|\bekg\b|electrocardiogram"),
+    ("ecg", r"\becg\b|\bekg\b|electrocardiogram|\bp[rq] (?:\(p[qr]\) )?interval|pre-excitation|wolff"),
     ("cardiac_disease", r"cardiac (?:disease|dysfunction|illness|condition|function|event|history|risk)|heart disease|cardiovascular (?:disease|event|condition)|cardiomegaly|cardiac toxicity|cardiotoxicity"),
     ("heart_rate", r"heart rate"),
 ]
-_COMPILED = [(n, re.compile(p)) for n, p in _CONDITIONS]
+_COMPILED = MultiPattern(_CONDITIONS)
 
 
 def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object] | None:
@@ -64,7 +64,7 @@ def extract(item: ItemText) -> list[Constraint]:
                 params = {"measure": measure}
             out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.9 if "op" in params else 0.7))
             break
-    conditions = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    conditions = _COMPILED.first_matches(norm)
     if conditions and not re.search(r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]):
         names = sorted({n for n, _ in conditions})
         if names == ["hypertension"] and re.search(r"pulmonary hypertension|portal hypertension", norm):

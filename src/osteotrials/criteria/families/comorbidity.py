@@ -6,38 +6,44 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import MultiPattern, make
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "comorbidity"
 _CONDITIONS: list[tuple[str, str]] = [
-    ("uncontrolled_illness", r"(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*"),
+    ("uncontrolled_illness", r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*"),
     ("psychiatric", r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?"),
     ("autoimmune", r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|immunodeficien\w*|immune deficiency"),
     ("lung", r"interstitial lung|\bild\b|pneumonitis|pulmonary fibrosis|copd|chronic obstructive|dyspn\w*|supplemental oxygen|supplementary oxygen|pneumonectomy|lung[- ]specific|lung disease|respiratory"),
-    ("liver", r"liver disease|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy"),
+    ("liver", r"sinusoidal obstruction|veno-?occlusive|liver disease|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy"),
     ("renal", r"renal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
-    ("gastrointestinal", r"gastrointestinal|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)"),
-    ("neurologic", r"seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*|spinal cord compression|paraly\w*"),
+    ("gastrointestinal", r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)"),
+    ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
+    ("neurologic", r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*|spinal cord compression|paraly\w*"),
     ("bleeding_thrombosis", r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|embol\w*|deep vein|dvt\b|clotting disorder"),
-    ("bone", r"osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget"),
+    ("bone", r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget"),
     ("diabetes", r"diabet\w*|hyperglyc\w*"),
+    ("substance", r"alcohol|smok\w*|tobacco|cigarette"),
+    ("thrombophilia", r"protein c\b|protein s\b|antithrombin|factor v leiden|thrombophilia"),
+    ("body_size", r"body mass index|\bbmi\b"),
+    ("swallowing", r"(?:inability|unable|unwilling\w*)(?: or \w+)? to swallow|swallow"),
+    ("fracture", r"osteoporo\w*|fractures?"),
     ("transplant", r"transplant\w*|allograft|stem cell"),
     ("wound", r"non-?healing wound|wound|ulcer"),
     ("endocrine", r"thyroid|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease"),
-    ("pain_symptom", r"\bpain\b|insomnia|sleep disturbance|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|symptom\w*"),
+    ("pain_symptom", r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|symptom\w*"),
     ("device", r"pacemaker|defibrillator|implanted (?:electrical )?device|metallic|aneurysm clip|neurostimulator"),
     ("general_condition", r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)"),
     ("hematologic", r"anemia|anaemia|hematologic (?:disease|disorder|malignancy)"),
     ("hypertension_pulmonary", r"pulmonary hypertension"),
 ]
-_COMPILED = [(n, re.compile(p)) for n, p in _CONDITIONS]
+_COMPILED = MultiPattern(_CONDITIONS)
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    found = _COMPILED.first_matches(norm)
     if not found:
         return []
     names = sorted({n for n, _ in found})

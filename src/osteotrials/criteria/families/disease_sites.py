@@ -17,7 +17,7 @@ _PATTERNS: list[tuple[str, str, str | None]] = [
     ("visceral", r"visceral\s+(?:metasta\w*|disease|crisis|involvement|lesions?|organ)", None),
     ("lymph_node", r"(?:lymph node|nodal)\s+(?:metasta\w*|disease|involvement)|other than (?:\w+\s+){0,3}lymph nodes", None),
     ("spinal_cord", r"spinal cord compression|cord compression|epidural (?:disease|compression)", "compression"),
-    ("pleural", r"pleural effusions?|ascites|pericardial effusions?", None),
+    ("pleural", r"pleural effusions?|ascites", None),
     ("skin_soft_tissue", r"(?:skin|soft[- ]tissue|chest wall)\s+(?:metasta\w*|disease|lesions?|involvement)|soft[- ]tissue component", None),
 ]
 _COMPILED = [(s, re.compile(p), e) for s, p, e in _PATTERNS]

@@ -10,7 +10,7 @@ from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "hypersensitivity"
-_TRIGGER = re.compile(r"hypersensitiv\w*|allerg\w*|anaphyla\w*|intoleran\w*|contraindications? to (?:the )?(?:use of )?(?:any of )?(?:the )?(?:study |trial )?(?:drugs?|medications?|agents?|treatment|contrast|gadolinium|iodinated|\w+-based|\w+(?:mab|nib|ib|ine|in|ol|ide|ate)\b)|sensitivity to|idiosyncra\w*|severe (?:infusion )?reactions? to|unanticipated severe reaction")
+_TRIGGER = re.compile(r"hypersensitiv\w*|allerg\w*|anaphyla\w*|(?:drug|known) intoleran\w*|intoleran\w* to (?:any |the )?(?:study|component|excipient)\w*|contraindications? to (?:the )?(?:use of )?(?:any of )?(?:the )?(?:study |trial )?(?:drugs?|medications?|agents?|treatment|contrast|gadolinium|iodinated|\w+-based|\w+(?:mab|nib|ib|ine|in|ol|ide|ate)\b)|sensitivity to|idiosyncra\w*|severe (?:infusion )?reactions? to|unanticipated severe reaction")
 
 
 def extract(item: ItemText) -> list[Constraint]:

@@ -12,19 +12,19 @@ FAMILY = "infection"
 _AGENTS: list[tuple[str, str]] = [
     ("hiv", r"\bhiv\b|human immunodeficiency virus|\baids\b|acquired immun\w* deficiency syndrome"),
     ("hbv", r"hepatitis b|\bhbv\b|hbsag|hepatitis b surface antigen|\bhbc\b"),
-    ("hcv", r"hepatitis c|\bhcv\b"),
+    ("hcv", r"hepatitis c|\bhcv\b|hepatitis b (?:or|and|and/or|/) c\b"),
     ("hav", r"hepatitis a\b"),
     ("hepatitis", r"\bhepatitis\b(?! [abc]\b)|viral hepatitis"),
     ("tuberculosis", r"tuberculosis|\btb\b"),
     ("covid19", r"covid|sars-?cov-?2"),
     ("active", r"(?:active|serious|severe|uncontrolled|ongoing|systemic|acute|significant|current|clinically significant|intercurrent)\s+(?:(?:and|or|,)\s+|\w+\s+){0,3}?infections?|infections? requiring (?:\w+\s+){0,3}(?:antibiotics|antimicrobial|antiviral|antifungal|treatment|therapy)|(?:bacterial|fungal|viral)(?:,|\s+or|\s+and)?\s+(?:\w+\s+){0,3}infections?|unexplained fever|febrile|sepsis"),
 ]
-_COMPILED = [(n, re.compile(p)) for n, p in _AGENTS]
+_SEPARATE = [(n, re.compile(p)) for n, p in _AGENTS]
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    found = [(n, m) for n, p in _SEPARATE if (m := p.search(norm))]
     if not found:
         return []
     agents = sorted({n for n, _ in found})

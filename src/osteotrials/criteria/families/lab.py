@@ -45,7 +45,7 @@ _CONDITIONS = [
     (re.compile(r"bone (?:metasta\w*|mets|involvement|lesions?)|osseous metasta|metasta\w* (?:to|in) (?:the )?bone|bony metasta"), "bone_metastases"),
 ]
 _ADEQUATE = re.compile(
-    r"\b(?:adequate|normal|sufficient|acceptable|satisfactory|good)\s+(?P<organs>[a-z ,/&-]{0,70}?)\s*(?:function|reserve|values|parameters|status)\b"
+    r"\b(?:adequate|normal|sufficient|acceptable|satisfactory|good|inadequate|impaired|poor|abnormal|insufficient)\s+(?P<organs>[a-z ,/&-]{0,70}?)\s*(?:functions?|reserves?|values|parameters|status)\b"
     r"|\blaboratory (?:values|parameters|results|tests?) (?:meeting|within|as|that meet|must be)"
 )
 _ORGAN_WORD = re.compile(r"marrow|hematolog|haematolog|hematopoietic|renal|kidney|hepatic|liver|organ|laboratory|\blab\b|coagulation|biochemical")
@@ -126,6 +126,12 @@ def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
     out: list[_Threshold] = []
     pos = 0
     while pos < len(region):
+        lost_ref = re.match(r"\s{2,}(?:the\s+)?(?:institutional\s+)?(?P<ref>uln|lln|upper limit of normal|lower limit of normal)\b", item.text[a + pos : b].lower())
+        if lost_ref:
+            ref = "lln" if lost_ref.group("ref").startswith(("lln", "lower")) else "uln"
+            out.append(_Threshold(a + pos, a + pos + lost_ref.end(), None, 1.0, None, ref, True))
+            pos += lost_ref.end()
+            continue
         m = _THRESH.search(region, pos)
         r = _REF_ONLY.search(region, pos)
         if r and (not m or r.start() < m.start()) and not (m and m.start() <= r.start() < m.end()):
@@ -291,5 +297,6 @@ def extract(item: ItemText) -> list[Constraint]:
     m = _ADEQUATE.search(norm)
     if not out and m and _ORGAN_WORD.search(m.group(0)):
         organs = [name for name, pat in _ORGANS.items() if re.search(pat, m.group(0))]
-        out.append(make(item, FAMILY, m.start(), m.end(), {"adequate": True, "organ": organs or ["organ"]}, confidence=0.75))
+        adequate = not re.match(r"inadequate|impaired|poor|abnormal|insufficient", m.group(0))
+        out.append(make(item, FAMILY, m.start(), m.end(), {"adequate": adequate, "organ": organs or ["organ"]}, confidence=0.75))
     return out

@@ -11,7 +11,7 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "measurable_disease"
 _MENTION = re.compile(
-    r"measurable (?:disease|lesions?|tumou?rs?|component)|non-?measurable|evaluable (?:disease|lesions?)|non-?evaluable|target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
+    r"\bmeasurab\w*|measurability|non-?measurable|evaluable (?:disease|lesions?)|non-?evaluable|(?:at least|≥|>=|one|1|a|single)\s+(?:\w+\s+)?target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
 )
 _CRITERIA = re.compile(r"recist\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0|1)?|response evaluation criteria in solid tumou?rs(?:\s*\(recist\))?(?:\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0))?|md anderson|percist|who criteria|irecist|rano")
 

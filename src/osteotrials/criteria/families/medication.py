@@ -5,47 +5,47 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import MultiPattern, make
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "medication"
 _CLASSES: list[tuple[str, str]] = [
     ("cyp3a_inhibitor", r"(?:strong|moderate|potent)?\s*(?:inhibitors? (?:of|or inducers? of) cyp\s*3a4?|cyp\s*3a4?\s*(?:/\s*5\s*)?(?:isoenzymes?\s*)?(?:inhibitors?|inducers?|substrates?|isoenzymes?)|cyp3a)"),
+    ("cyp3a_listed_drug", r"ritonavir|amprenavir|indinavir|nelfinavir|saquinavir|atazanavir|nefazodone|telithromycin|phenytoin|carbamazepine|phenobarbital"),
     ("cyp_other", r"cyp\s*2c8|cyp\s*2d6|cyp\s*2c9|cyp\s*1a2|cyp\s*2c19"),
     ("pgp", r"p-?gp|p-?glycoprotein"),
     ("corticosteroid", r"corticosteroids?|\bsteroids?\b|prednisone|prednisolone|dexamethasone|methylprednisolone|hydrocortisone"),
     ("anticoagulant", r"anticoagula\w*|warfarin|coumadin|heparin|enoxaparin|low[- ]molecular[- ]weight heparin|lmwh|doac|apixaban|rivaroxaban|anti-?platelet|clopidogrel|\baspirin\b"),
     ("antiretroviral", r"antiretroviral|haart|\bart\b"),
     ("proton_pump_inhibitor", r"proton pump inhibitors?|\bppis?\b|omeprazole|esomeprazole|pantoprazole|lansoprazole"),
-    ("hormone_replacement", r"hormone replacement|\bhrt\b|estrogen replacement|hormonal contracepti\w*|oral contracepti\w*|estrogen[- ]containing|vaginal estrogen"),
-    ("growth_factor", r"growth factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?"),
+    ("hormone_replacement", r"(?:topical|systemic|vaginal|oral|transdermal) (?:or \w+ )?(?:estrogens?|oestrogens?)|hormone replacement|\bhrt\b|estrogen replacement|hormonal contracepti\w*|oral contracepti\w*|estrogen[- ]containing|vaginal estrogen"),
+    ("diuretic", r"diuretics?|furosemide|hydrochlorothiazide"),
+    ("growth_factor", r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|growth factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?"),
     ("immunosuppressant", r"immunosuppress\w*|cyclosporin\w*|tacrolimus|azathioprine"),
-    ("qt_prolonging", r"qt[- ]prolong\w* (?:drugs?|medications?|agents?)|prolong (?:the )?qt"),
-    ("herbal", r"herbal|st\.? john|supplements?|grapefruit|seville orange|traditional chinese medicine"),
-    ("vaccine", r"live (?:attenuated )?vaccines?|vaccinations?"),
+    ("qt_prolonging", r"qt[- ]prolong\w* (?:drugs?|medications?|agents?)|prolong (?:the )?qt|proarrhythmic|torsadogenic"),
+    ("cardioprotective", r"cardioprotect\w*|dexrazoxane"),
+    ("herbal", r"herbal|st\.? john|(?:dietary|herbal|nutritional|vitamin) supplements?|grapefruit|seville orange|traditional chinese medicine"),
+    ("vaccine", r"live (?:attenuated )?vaccines?|(?:influenza|seasonal|covid-?19|flu|yellow fever|attenuated)\s+vaccin\w*|vaccinations?"),
     ("antifungal", r"antifungals?|itraconazole|ketoconazole|fluconazole|voriconazole|posaconazole"),
     ("antibiotic", r"antibiotics?|clarithromycin|rifampi\w*"),
-    ("psychotropic", r"anxiolytics?|benzodiazepines?|antidepressants?|hypnotics?|sleep medications?"),
+    ("psychotropic", r"duloxetine|milnacipran|venlafaxine|gabapentin|pregabalin|anxiolytics?|benzodiazepines?|antidepressants?|hypnotics?|sleep medications?"),
     ("antihypertensive", r"antihypertensive"),
     ("opioid", r"opioids?|morphine|oxycodone|fentanyl"),
     ("nsaid", r"\bnsaids?\b|non-?steroidal anti-?inflammatory"),
     ("insulin", r"\binsulin\b|metformin|antidiabetic|oral hypoglycemic"),
 ]
-_COMPILED = [(name, re.compile(pat)) for name, pat in _CLASSES]
+_COMPILED = MultiPattern(_CLASSES)
 _CUE = re.compile(
-    r"\b(?:concurrent|concomitant|current(?:ly)?|chronic|ongoing|daily|use of|using|taking|receiving|requir\w*|treatment with|on\b|need for|medications?|drugs?|washout|discontinu\w*|stable dose|within|prior to)\b"
+    r"\b(?:since|prior|used|use|concurrent|concomitant|current(?:ly)?|chronic|ongoing|daily|use of|using|taking|receiving|requir\w*|treatment with|on\b|need for|medications?|drugs?|washout|discontinu\w*|stable dose|within|prior to)\b"
 )
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    found: list[tuple[str, int, int]] = []
-    for name, pattern in _COMPILED:
-        m = pattern.search(norm)
-        if m:
-            found.append((name, m.start(), m.end()))
-    if not found or not _CUE.search(norm):
+    found = [(name, m.start(), m.end()) for name, m in _COMPILED.first_matches(norm)]
+    short = len(re.findall(r"[a-z]+", norm)) <= 4
+    if not found or not (_CUE.search(norm) or short):
         return []
     if re.search(r"hypersensitiv|allerg", norm) and not re.search(r"concurrent|concomitant|chronic", norm):
         return []

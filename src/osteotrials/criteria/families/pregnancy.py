@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import MultiPattern, make
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -14,12 +14,12 @@ _ASPECTS: list[tuple[str, str]] = [
     ("breastfeeding", r"breast[- ]?feed\w*|lactat\w*|nursing (?:women|mothers?|patients|infants?)|(?:pregnant|pregnancy) (?:or|and|and/or|/) nursing|\bor nursing\b|\bnursing\b(?=[^.;]{0,20}$)"),
     ("pregnancy_test", r"pregnancy test\w*|hcg|β-hcg|beta-hcg"),
 ]
-_COMPILED = [(n, re.compile(p)) for n, p in _ASPECTS]
+_COMPILED = MultiPattern(_ASPECTS)
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    found = _COMPILED.first_matches(norm)
     if not found:
         return []
     if [n for n, _ in found] == ["pregnant"] and re.search(r"could become pregnant|become pregnant|getting pregnant|able to get pregnant|partner", norm) and not re.search(r"\b(?:are|is|currently|be) pregnant|pregnancy\b(?! test)", norm):

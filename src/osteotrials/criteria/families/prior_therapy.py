@@ -26,7 +26,7 @@ _LINES = re.compile(
     rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
 _PROGRESSION = re.compile(r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)")
-_NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|contraindicat|anaphyla")
+_NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
 def _setting(norm: str) -> list[str]:
@@ -72,7 +72,7 @@ def extract(item: ItemText) -> list[Constraint]:
     ms = [m for m in ms if not (m.generic and re.search(r"investigational|experimental", norm[m.start : m.end]) and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], "")))]
     if not ms:
         return []
-    if not _CUE.search(norm) and not re.search(r"^\W*(?:no\s+)?(?:concurrent\s+)?$", norm[: ms[0].start]):
+    if not _CUE.search(norm) and not _CUE.search(item.context.lower()) and not re.search(r"^\W*(?:no\s+)?(?:concurrent\s+)?$", norm[: ms[0].start]):
         return []
     # medication-only items: "concurrent use of strong CYP3A inhibitors"
     if re.search(r"\bcyp\s*3a|p-?gp\b|\binducers?\b", norm) and not re.search(r"prior|previous|anti-?cancer|chemotherapy", norm):
@@ -89,6 +89,9 @@ def extract(item: ItemText) -> list[Constraint]:
         "payload_classes": payloads,
         "setting": _setting(norm),
     }
+    terms = sorted({t for m in ms for t in m.terms})
+    if terms:
+        params["terms"] = terms
     if any(m.generic for m in ms) and not drug_names and not classes:
         params["any_anticancer"] = True
     params.update(_lines(item))

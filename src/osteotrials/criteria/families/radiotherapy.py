@@ -19,6 +19,8 @@ def extract(item: ItemText) -> list[Constraint]:
     m = _MENTION.search(norm)
     if not m:
         return []
+    if re.search(r"(?:except|unless|other than|excluding)\W+(?:for\s+)?(?:\w+\W+){0,2}$", norm[max(0, m.start() - 30) : m.start()]) and len(_MENTION.findall(norm)) == 1:
+        return []  # "(except palliative radiation)": an exception, not a radiotherapy rule
     if m.group(0) == "rt" and not re.search(r"\bprior|\bpalliative|\bweeks?|\bdays?", norm):
         return []
     aspects: list[str] = []

@@ -19,14 +19,19 @@ _HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sens
 _TNBC = re.compile(r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):
-    _PATTERNS.append((_name, re.compile(rf"\b{_rx}(?P<s>{_POS}|{_NEG}|\s*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))")))
+    _PATTERNS.append((_name, re.compile(rf"\b{_rx}(?:\s*[(\[][^()\[\]]{{0,70}}[)\]])?(?P<s>{_POS}|{_NEG}|\s*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))")))
 _IHC = re.compile(r"\b(?:ihc|immunohistochemistry)\s*(?:\(ihc\)\s*)?(?:score\s*(?:of\s*)?)?(?P<v>0\s*(?:-|to|or)\s*1\+|0|1\+|2\+|3\+)(?:\s*(?:or|and|/)\s*(?P<v2>1\+|2\+|3\+))?")
 _ISH = re.compile(r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)")
 _PERCENT = re.compile(rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%")
-_ANY = re.compile(r"regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)")
+_PRE_STATUS = re.compile(rf"(?P<s>positive|negative)\s+(?:for\s+)?(?P<r>{_HER2}|{_ER}|{_PR}|{_HR})(?:\s+receptor)?\s+(?:status|expression)")
+_OVER = re.compile(rf"(?:overexpress\w*|over-express\w*|amplification) (?:of )?(?:the )?{_HER2}")
+_ANY = re.compile(r"(?:hormone receptor|her2|er|pr|pgr|receptor) status:? not specified|(?:expression|status) (?:has|have) been determined|regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)")
 
 
 def _status(word: str) -> str:
+    raw = word.strip().lower()
+    if raw in ("-", "−", "/-", "- ") or re.fullmatch(r"[\s/-]*[-−]", word):
+        return "negative"
     w = word.strip(" -/").lower()
     if re.match(r"ultra", w):
         return "ultralow"
@@ -86,7 +91,7 @@ def extract(item: ItemText) -> list[Constraint]:
                 pass
             if name == "pr" and m.group(0).startswith("pr") and not re.search(r"\b(?:er|estrogen|hormone|receptor)", norm):
                 continue  # "PR" = partial response
-            if name == "er" and m.group(0).startswith("er") and not re.search(r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm):
+            if name == "er" and m.group(0).startswith("er") and not re.search(r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm) and not re.match(r"\s+(?:positiv|negativ)", word):
                 continue
             if name == "hr" and re.match(r"\s*-\s*$", word) and re.search(r"hr\s*-\s*\w", norm[m.start() : m.end() + 2]):
                 continue
@@ -95,6 +100,12 @@ def extract(item: ItemText) -> list[Constraint]:
             if name == "her2" and (ihc := _IHC.search(norm)):
                 params["method"] = "ihc"
             add(m.start(), m.end(), params, 0.9)
+    for pm in _PRE_STATUS.finditer(norm):
+        r = pm.group("r")
+        name = "her2" if re.match(r"her|human|erbb|neu", r) else "pr" if re.match(r"pr|pgr|progesterone", r) else "hr" if re.match(r"hr|hormone", r) else "er"
+        add(pm.start(), pm.end(), {"receptor": name, "status": _status(pm.group("s"))}, 0.85)
+    if (ov := _OVER.search(norm)) and not any(c.params.get("receptor") == "her2" for c in out):
+        add(ov.start(), ov.end(), {"receptor": "her2", "status": "positive"}, 0.85)
     if not any(c.params.get("receptor") == "her2" for c in out):
         ihc = _IHC.search(norm)
         ish = _ISH.search(norm)
@@ -113,5 +124,8 @@ def extract(item: ItemText) -> list[Constraint]:
     if m := _ANY.search(norm):
         receptor = "her2" if re.search(r"her2", m.group(0)) else "hr"
         status = "known" if "known" in m.group(0) or "determined" in m.group(0) else "any"
+        if "not specified" in m.group(0):
+            add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
+            return out
         add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
     return out

@@ -10,7 +10,11 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "trial_participation"
 _STRONG = re.compile(
-    r"participat\w* in (?:\w+\s+){0,4}(?:trial|study|studies|research)|enrol\w* (?:in|on) (?:\w+\s+){0,3}(?:trial|study)|(?:other|another|concurrent|any other) (?:\w+\s+){0,2}(?:clinical )?(?:trials?|stud(?:y|ies))|investigational (?:study|trial|device)|experimental (?:drug )?stud(?:y|ies)|clinical trials? (?:of|with|involving)"
+    r"participat\w* in (?:an?other|any other|other|concurrent|another|simultaneous|a clinical|an interventional|any (?:other )?(?:clinical|investigational|interventional))\b"
+    r"|(?:enrol\w*|participat\w*) in (?:\w+\s+){0,3}(?:clinical )?(?:trials?|stud(?:y|ies)) (?:of|with|involving) (?:an? )?investigational"
+    r"|(?<!other than )(?<!other than the )\b(?:concurrent|simultaneous|another|any other)\s+(?:interventional |investigational |clinical |therapeutic |experimental )*(?:trials?|stud(?:y|ies))(?! (?:drug|medication|treatment|procedures?|requirements?|related))"
+    r"|\bother (?:interventional |investigational |clinical |therapeutic )+(?:trials?|stud(?:y|ies))"
+    r"|investigational (?:study|trial|device)|experimental (?:drug )?stud(?:y|ies)|clinical trials? (?:of|with|involving)|interventional clinical trial"
 )
 _AGENT = re.compile(r"investigational (?:agents?|drugs?|products?|medicinal products?|therap\w*|treatments?|compounds?)|experimental (?:agents?|drugs?|therap\w*)|unapproved (?:drugs?|agents?)")
 _ANTICANCER_LIST = re.compile(r"chemotherap\w*|radiotherap\w*|radiation|immunotherap\w*|hormonal|endocrine|biologic\w*|anti-?cancer|targeted")
