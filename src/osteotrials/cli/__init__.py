@@ -15,11 +15,14 @@ import click
 
 # name -> "module:attribute". One line per command; each module owns its command.
 LAZY_COMMANDS: dict[str, str] = {
+    "ask": "osteotrials.cli.match:ask",
     "data": "osteotrials.cli.corpus:data",
     "ingest": "osteotrials.cli.corpus:ingest",
+    "match": "osteotrials.cli.match:match",
     "outcomes": "osteotrials.cli.outcomes:outcomes",
     "patient": "osteotrials.cli.patient:patient",
     "patient-schema": "osteotrials.cli.patient:patient_schema",
+    "questions": "osteotrials.cli.match:questions",
     "search": "osteotrials.cli.corpus:search",
     "show": "osteotrials.cli.corpus:show",
 }
