@@ -16,6 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from osteotrials.vocab._data import load_yaml
+from osteotrials.vocab._regex import gate, passes
 
 DATA_FILE = "drugs.yaml"
 #: Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy match; tested in tests/vocab.
@@ -144,25 +145,29 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @cache
-def _class_combined() -> tuple[re.Pattern[str], tuple[frozenset[str], ...]]:
-    terms = class_terms()
-    body = "|".join(f"(?P<c{i}>{p})" for i, (p, _c) in enumerate(terms))
-    return re.compile(body, re.IGNORECASE), tuple(c for _p, c in terms)
+def _class_gated() -> tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...] | None], ...]:
+    return tuple(
+        (re.compile(p, re.IGNORECASE), c, gate(p.lower())) for p, c in class_terms()
+    )
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
     """Every drug-class phrase in ``text`` (e.g. "CDK4/6 inhibitor", "taxane") with its span.
 
-    One pass over the text; where phrases overlap the one listed first in the data
-    file wins.
+    Where phrases overlap, the one listed first in the data file wins.
     """
-    pattern, classes = _class_combined()
+    lower = text.lower()
     found: list[tuple[frozenset[str], int, int]] = []
-    for m in pattern.finditer(text):
-        if m.lastgroup is None or m.end() == m.start():
+    taken: list[tuple[int, int]] = []
+    for pattern, classes, anchors in _class_gated():
+        if not passes(anchors, lower):
             continue
-        found.append((classes[int(m.lastgroup[1:])], m.start(), m.end()))
-    return found
+        for m in pattern.finditer(text):
+            if m.end() == m.start() or any(m.start() < e and s_ < m.end() for s_, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((classes, m.start(), m.end()))
+    return sorted(found, key=lambda f: f[1])
 
 
 def drugs_in_class(class_id: str) -> tuple[Drug, ...]:

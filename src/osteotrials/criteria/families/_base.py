@@ -8,6 +8,7 @@ from typing import Any
 
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint, Logic, Polarity, TimeWindow
+from osteotrials.vocab._regex import gate, passes
 
 _UNSET: Any = object()
 
@@ -78,14 +79,12 @@ class MultiPattern:
     match of each name (names whose match overlaps an earlier name's may be missed)."""
 
     def __init__(self, patterns: list[tuple[str, str]]):
-        self.names = [n for n, _p in patterns]
-        self.regex = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_n, p) in enumerate(patterns)))
+        self.patterns = [(n, re.compile(p), gate(p)) for n, p in patterns]
 
     def first_matches(self, text: str) -> list[tuple[str, re.Match[str]]]:
-        seen: dict[str, re.Match[str]] = {}
-        for m in self.regex.finditer(text):
-            if m.lastgroup is None or m.end() == m.start():
-                continue
-            name = self.names[int(m.lastgroup[1:])]
-            seen.setdefault(name, m)
-        return list(seen.items())
+        """First match of each named pattern in (lower-case, normalised) ``text``."""
+        out: list[tuple[str, re.Match[str]]] = []
+        for name, pattern, anchors in self.patterns:
+            if passes(anchors, text) and (m := pattern.search(text)) and m.end() > m.start():
+                out.append((name, m))
+        return out
