@@ -15,6 +15,8 @@ import click
 
 # name -> "module:attribute". One line per command; each module owns its command.
 LAZY_COMMANDS: dict[str, str] = {
+    "criteria": "osteotrials.cli.criteria:criteria",
+    "criteria-coverage": "osteotrials.cli.criteria:criteria_coverage",
     "ask": "osteotrials.cli.match:ask",
     "data": "osteotrials.cli.corpus:data",
     "ingest": "osteotrials.cli.corpus:ingest",

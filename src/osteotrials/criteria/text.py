@@ -206,7 +206,8 @@ class ItemText:
         before = self.norm[left:pos]
         after = self.norm[(end or pos) : right]
         if _PERMISSIVE.search(clause) and not _NOT_ELIGIBLE.search(clause):
-            return "allow"
+            # "No prior X is allowed" forbids X
+            return "exclude" if _NEGATION_START.search(clause) else "allow"
         if self.kind == "exclusion":
             return "exclude"
         negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))
