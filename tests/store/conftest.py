@@ -40,7 +40,8 @@ def snapshot_store(
     request: pytest.FixtureRequest, tmp_path: Path, snapshot_trials: list[Trial]
 ) -> Iterator[TrialStore]:
     store = _open(request.param, tmp_path, request)
-    store.upsert_trials(snapshot_trials, batch_size=1000)
+    # Criteria compilation has its own tests (test_compiled_criteria.py).
+    store.upsert_trials(snapshot_trials, batch_size=1000, compile_criteria=False)
     try:
         yield store
     finally:
