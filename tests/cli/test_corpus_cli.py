@@ -110,7 +110,9 @@ def test_bad_record_writes_nothing(tmp_path: Path) -> None:
     bad.write_text(
         '{"studies": [{"protocolSection": {"identificationModule": {"nctId": "NCT0001"}}}]}'
     )
-    result = CliRunner().invoke(cli, ["--db", str(db), "ingest", str(SNAPSHOT_JSONL), str(bad)])
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(SNAPSHOT_JSONL.read_text().splitlines()[:30]) + "\n")
+    result = CliRunner().invoke(cli, ["--db", str(db), "ingest", str(good), str(bad)])
     assert result.exit_code == 1
     assert "bad.json studies[0]" in result.output and "not an NCT id" in result.output
     assert "Nothing was written" in result.output
