@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "patient-schema": "osteotrials.cli.patient:patient_schema",
     "questions": "osteotrials.cli.match:questions",
     "search": "osteotrials.cli.corpus:search",
+    "serve": "osteotrials.cli.serve:serve",
     "show": "osteotrials.cli.corpus:show",
 }
 

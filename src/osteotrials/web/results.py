@@ -1,0 +1,371 @@
+"""From a match result to what the pages show: grouped cards, questions, the visit sheet.
+
+Matching itself is :func:`osteotrials.match.match_patient`; this module only
+words its output for a patient. Trial text is passed through untouched (the
+templates escape it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from osteotrials.api.service import TrialService
+from osteotrials.match import match_patient
+from osteotrials.match.api import StatusFilter
+from osteotrials.model import Trial
+from osteotrials.model.patient import Patient
+from osteotrials.model.verdict import MatchResult, Question, SiteDistance, TrialMatch
+from osteotrials.report.visit_sheet import SheetTrial, VisitSheet
+from osteotrials.web import intake, plain
+from osteotrials.web.session import Session
+
+GROUP_ORDER = ("eligible", "possibly_eligible", "ineligible")
+#: how many cards each group shows (the rest are counted)
+GROUP_LIMITS = {"eligible": 25, "possibly_eligible": 25, "ineligible": 15}
+MATCH_LIMIT = 500
+
+
+def run_match(
+    svc: TrialService,
+    patient: Patient,
+    *,
+    status: StatusFilter = "open",
+    near: str | None = None,
+    radius_km: float | None = None,
+    limit: int | None = MATCH_LIMIT,
+    nct_ids: list[str] | None = None,
+    as_of: date | None = None,
+) -> MatchResult:
+    """Match ``patient`` against the store (or only ``nct_ids``)."""
+    index = svc.index() if nct_ids is None else svc.subset_index(nct_ids)
+    if near is None and patient.country in (None, "US") and patient.postal_code:
+        near = patient.postal_code
+    return match_patient(
+        patient,
+        index,
+        as_of=as_of or date.today(),
+        status=status,
+        near=near,
+        radius_km=radius_km,
+        limit=limit,
+    )
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def site_text(site: SiteDistance | None) -> str | None:
+    if site is None:
+        return None
+    where = ", ".join(p for p in (site.facility, site.city, site.state, site.country) if p)
+    if site.distance_km is not None:
+        miles = site.distance_km / 1.609344
+        return f"{where or 'a site'}: about {site.distance_km:.0f} km ({miles:.0f} miles) away"
+    return where or None
+
+
+@dataclass
+class Card:
+    nct_id: str
+    title: str
+    verdict: str
+    what_it_tests: str
+    phase: str
+    randomisation: str
+    placebo: str
+    status: str
+    nearest_site: str | None
+    record_version: str
+    blocking: list[str]
+    missing: list[str]
+    score: float
+    chosen: bool = False
+
+
+def card(svc: TrialService, match: TrialMatch, chosen: list[str]) -> Card:
+    trial = svc.trial(match.nct_id)
+    compiled = svc.compiled(match.nct_id) if trial is not None else None
+    return Card(
+        nct_id=match.nct_id,
+        title=match.title,
+        verdict=match.verdict,
+        what_it_tests=plain.what_it_tests(trial, compiled) if trial else "",
+        phase=plain.phase_text(match.phases),
+        randomisation=plain.randomisation_text(trial) if trial else "",
+        placebo=plain.placebo_text(trial) if trial else "",
+        status=plain.status_text(match.overall_status),
+        nearest_site=site_text(match.nearest_site),
+        record_version=match.record_version,
+        blocking=[c.text for c in match.blocking],
+        missing=[m.label for m in match.missing],
+        score=match.score.total,
+        chosen=match.nct_id in chosen,
+    )
+
+
+@dataclass
+class QuestionView:
+    key: str
+    text: str
+    clinical: str
+    field: str
+    answers: list[tuple[int, str]]
+    trials: int
+
+
+@dataclass
+class MatchView:
+    groups: list[tuple[str, str, list[Card], int]]
+    question: QuestionView | None
+    more_questions: list[str]
+    counts: dict[str, int]
+    considered: int
+    warnings: list[str] = field(default_factory=list)
+    radius_km: float | None = None
+
+
+def askable(result: MatchResult, session: Session) -> list[Question]:
+    """Questions the person can answer here (a field to fill, not skipped before)."""
+    skipped = set(session.answers.get("_skipped_questions") or [])
+    return [q for q in result.questions if q.field and q.answers and q.key not in skipped]
+
+
+def match_view(svc: TrialService, patient: Patient, session: Session) -> MatchView:
+    radius = intake.travel_radius_km(session.answers)
+    result = run_match(svc, patient, radius_km=radius)
+    session.last_verdicts = {m.nct_id: m.verdict for m in result.trials}
+    groups = []
+    for verdict in GROUP_ORDER:
+        matches = [m for m in result.trials if m.verdict == verdict]
+        cards = [card(svc, m, session.chosen) for m in matches[: GROUP_LIMITS[verdict]]]
+        groups.append((verdict, plain.VERDICT_WORDS[verdict], cards, len(matches)))
+    questions = askable(result, session)
+    first = questions[0] if questions else None
+    qview = None
+    if first is not None:
+        qview = QuestionView(
+            key=first.key,
+            text=first.patient_text,
+            clinical=first.coordinator_text,
+            field=first.field or "",
+            answers=[(i, a.label) for i, a in enumerate(first.answers)],
+            trials=first.trials,
+        )
+    return MatchView(
+        groups=groups,
+        question=qview,
+        more_questions=[q.patient_text for q in questions[1:6]],
+        counts={v: sum(1 for m in result.trials if m.verdict == v) for v in GROUP_ORDER},
+        considered=result.considered,
+        warnings=list(result.warnings),
+        radius_km=radius,
+    )
+
+
+def set_path(doc: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted patient-file path (``receptors.her2_ihc``) in a patient document."""
+    parts = path.split(".")
+    node = doc
+    for part in parts[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = {}
+            node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+def apply_answer(
+    svc: TrialService, patient: Patient, session: Session, key: str, answer: str
+) -> str | None:
+    """Record the answer to question ``key`` (an index into its answers, or "unknown")."""
+    if answer == intake.UNKNOWN:
+        skipped = list(session.answers.get("_skipped_questions") or [])
+        if key not in skipped:
+            skipped.append(key)
+        session.answers["_skipped_questions"] = skipped
+        return "No problem: we left that question for your oncologist and moved on."
+    radius = intake.travel_radius_km(session.answers)
+    result = run_match(svc, patient, radius_km=radius)
+    question = next((q for q in askable(result, session) if q.key == key), None)
+    if question is None or question.field is None:
+        return "That question no longer applies; here is the updated list."
+    try:
+        option = question.answers[int(answer)]
+    except (ValueError, IndexError):
+        return "Please choose one of the answers."
+    session.overrides[question.field] = option.value
+    return f"Thank you. You answered: {option.label}."
+
+
+def describe_changes(before: dict[str, str], view: MatchView) -> list[str]:
+    """Sentences on how the groups changed since the previous list."""
+    after: dict[str, str] = {}
+    titles: dict[str, str] = {}
+    for verdict, _label, cards, _total in view.groups:
+        for c in cards:
+            after[c.nct_id] = verdict
+            titles[c.nct_id] = c.title
+    moved: dict[str, list[str]] = {v: [] for v in GROUP_ORDER}
+    for nct, verdict in after.items():
+        if nct in before and before[nct] != verdict:
+            moved[verdict].append(nct)
+    lines = []
+    for verdict in GROUP_ORDER:
+        if moved[verdict]:
+            n = len(moved[verdict])
+            lines.append(
+                f"{n} trial{'s' if n != 1 else ''} moved to “{plain.VERDICT_WORDS[verdict]}”."
+            )
+    if not lines:
+        lines.append("Your answer did not move any trial to another group.")
+    return lines
+
+
+# --------------------------------------------------------------------------- trial page
+
+
+@dataclass
+class CriterionView:
+    text: str
+    kind: str
+    status: str | None
+    evidence: str
+    section: str
+
+
+@dataclass
+class TrialView:
+    trial: Trial
+    what_it_tests: str
+    phase: str
+    randomisation: str
+    placebo: str
+    status: str
+    verdict: str | None
+    nearest_site: str | None
+    criteria: list[CriterionView]
+    missing: list[str]
+    blocking: list[str]
+    raw_criteria: str | None
+
+
+def trial_view(svc: TrialService, trial: Trial, patient: Patient | None) -> TrialView:
+    compiled = svc.compiled(trial.nct_id)
+    match: TrialMatch | None = None
+    if patient is not None and compiled is not None:
+        result = run_match(svc, patient, status="all", limit=None, nct_ids=[trial.nct_id])
+        match = result.trials[0] if result.trials else None
+    criteria: list[CriterionView] = []
+    if match is not None:
+        for c in match.criteria:
+            criteria.append(
+                CriterionView(c.text, c.kind, c.status, c.evidence, " › ".join(c.section))
+            )
+    elif compiled is not None:
+        for item in compiled.criteria_items():
+            criteria.append(CriterionView(item.text, item.kind, None, "", " › ".join(item.section)))
+    return TrialView(
+        trial=trial,
+        what_it_tests=plain.what_it_tests(trial, compiled),
+        phase=plain.phase_text(trial.phases),
+        randomisation=plain.randomisation_text(trial),
+        placebo=plain.placebo_text(trial),
+        status=plain.status_text(trial.overall_status),
+        verdict=match.verdict if match else None,
+        nearest_site=site_text(match.nearest_site) if match else None,
+        criteria=criteria,
+        missing=[m.label for m in match.missing] if match else [],
+        blocking=[c.text for c in match.blocking] if match else [],
+        raw_criteria=None if criteria else trial.eligibility.criteria,
+    )
+
+
+# --------------------------------------------------------------------------- visit sheet
+
+
+def patient_summary(patient: Patient | None) -> list[tuple[str, str]]:
+    if patient is None:
+        return []
+    from osteotrials.patient import derive
+
+    facts = derive(patient)
+    out: list[tuple[str, str]] = []
+
+    def yes_no(value: bool | None) -> str:
+        return "not known" if value is None else ("yes" if value else "no")
+
+    out.append(("Age", f"{facts.age_years}" if facts.age_years is not None else "not known"))
+    out.append(
+        (
+            "Hormone receptors (ER/PR)",
+            {True: "positive", False: "negative"}.get(facts.hr_positive, "not known")
+            if facts.hr_positive is not None
+            else "not known",
+        )
+    )
+    out.append(("HER2", facts.her2_category or "not known"))
+    out.append(("Cancer only in the bones", yes_no(facts.bone_only)))
+    out.append(("Measurable disease", yes_no(facts.measurable_disease)))
+    lines = facts.lines.total
+    out.append(
+        (
+            "Treatments since it spread (lines)",
+            "not known"
+            if lines.minimum is None
+            else (
+                f"{lines.minimum}"
+                if lines.minimum == lines.maximum
+                else f"{lines.minimum} to {lines.maximum}"
+            ),
+        )
+    )
+    if facts.prior_drugs:
+        out.append(("Medicines so far", ", ".join(sorted({d.name for d in facts.prior_drugs}))))
+    out.append(
+        ("Day-to-day activity (ECOG)", "not known" if facts.ecog is None else str(facts.ecog))
+    )
+    return out
+
+
+def build_sheet(svc: TrialService, patient: Patient | None, chosen: list[str]) -> VisitSheet:
+    """The visit sheet for the chosen trials (with this patient's statuses when known)."""
+    matches: dict[str, TrialMatch] = {}
+    open_questions: list[str] = []
+    if patient is not None and chosen:
+        result = run_match(svc, patient, status="all", limit=None, nct_ids=chosen)
+        matches = {m.nct_id: m for m in result.trials}
+        open_questions = [q.patient_text for q in result.questions[:8]]
+    trials = []
+    for nct in chosen:
+        trial = svc.trial(nct)
+        if trial is None:
+            continue
+        compiled = svc.compiled(nct)
+        match = matches.get(nct)
+        trials.append(
+            SheetTrial(
+                nct_id=nct,
+                title=trial.title or nct,
+                verdict=match.verdict if match else None,
+                verdict_text=plain.VERDICT_WORDS.get(match.verdict) if match else None,
+                what_it_tests=plain.what_it_tests(trial, compiled),
+                phase=plain.phase_text(trial.phases),
+                randomisation=plain.randomisation_text(trial),
+                placebo=plain.placebo_text(trial),
+                status=plain.status_text(trial.overall_status),
+                nearest_site=site_text(match.nearest_site) if match else None,
+                record_version=trial.record_version,
+                unknowns=[m.label for m in match.missing] if match else [],
+                blocking=[c.text for c in match.blocking] if match else [],
+                url=f"https://clinicaltrials.gov/study/{nct}",
+            )
+        )
+    return VisitSheet(
+        snapshot_date=svc.snapshot_date,
+        summary=patient_summary(patient),
+        trials=trials,
+        open_questions=open_questions,
+    )

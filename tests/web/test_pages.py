@@ -1,0 +1,166 @@
+"""Patient pages without a browser: intake answers, CSRF, sessions, escaping."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from osteotrials.patient import derive, parse_patient
+from osteotrials.web import intake
+from osteotrials.web.session import COOKIE_NAME
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the form"
+    return match.group(1)
+
+
+def post_step(client: TestClient, slug: str, data: dict[str, object]) -> object:
+    token = csrf_of(client.get(f"/intake/{slug}").text)
+    return client.post(
+        f"/intake/{slug}", data={"csrf_token": token, **data}, follow_redirects=False
+    )
+
+
+def test_every_question_offers_i_dont_know(browser_client: TestClient) -> None:
+    for step in intake.STEPS:
+        html = browser_client.get(f"/intake/{step.slug}").text
+        for q in step.questions:
+            if q.kind == "checkbox":
+                continue  # "tick all that apply": ticking none is the unknown answer
+            if q.kind == "radio":
+                assert f'name="{q.name}" value="unknown"' in html, q.name
+            else:
+                assert f'name="{q.name}__unknown"' in html, q.name
+        # every input has a label
+        ids = re.findall(r'<input[^>]* id="([^"]+)"', html)
+        for input_id in ids:
+            assert f'for="{input_id}"' in html, input_id
+
+
+def test_intake_builds_the_patient_from_plain_answers(browser_client: TestClient) -> None:
+    steps = {
+        "about": {"age": "63", "sex": "female", "menopause": "post", "pregnant": "no"},
+        "cancer": {"er": "positive", "pr": "positive", "her2": "1+", "presentation": "recurrent"},
+        "spread": {"spread": "only_bone", "brain": "none", "measurable": "no"},
+        "treatments": {
+            "treated": "yes",
+            "line1_drugs": "Femara and Ibrance",
+            "line1_stop": "progression",
+            "adjuvant_drugs": "anastrozole",
+            "bone_agent": "denosumab",
+            "bone_radiation": "unknown",
+        },
+        "daily": {"ecog": "1"},
+        "bloods": {"hemoglobin": "12.1", "platelets__unknown": "1"},
+        "where": {"country": "US", "zip": "02115", "travel": "250"},
+    }
+    for i, (slug, data) in enumerate(steps.items()):
+        response = post_step(browser_client, slug, data)
+        assert response.status_code == 303  # type: ignore[attr-defined]
+        location = response.headers["location"]  # type: ignore[attr-defined]
+        expected = f"/intake/{intake.STEPS[i + 1].slug}" if i + 1 < len(steps) else "/results"
+        assert location == expected
+    answers_file = browser_client.post(
+        "/my-answers", data={"csrf_token": csrf_of(browser_client.get("/intake/where").text)}
+    )
+    assert answers_file.status_code == 200
+    assert "attachment" in answers_file.headers["content-disposition"]
+    import yaml
+
+    doc = yaml.safe_load(answers_file.text)
+    patient = parse_patient(doc).patient
+    facts = derive(patient)
+    assert facts.her2_category == "low" and facts.hr_positive is True
+    assert facts.bone_only is True and facts.measurable_disease is False
+    assert [r.drugs for r in patient.regimens or []] == [
+        ["anastrozole"],
+        ["letrozole", "palbociclib"],
+    ]
+    assert facts.lines.total.minimum == 1
+    assert patient.performance.ecog == 1 and patient.postal_code == "02115"
+    assert [(lab.analyte, lab.value) for lab in patient.labs] == [("hemoglobin", 12.1)]
+    # "I don't know" left the fact unknown instead of assuming it
+    assert patient.radiotherapy is None and patient.cns.status == "none"
+
+
+def test_bad_answers_are_shown_next_to_the_question(browser_client: TestClient) -> None:
+    response = post_step(browser_client, "about", {"age": "7", "sex": "robot"})
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    html = response.text  # type: ignore[attr-defined]
+    assert "between 18 and 120" in html and "Please choose one of the answers." in html
+    assert 'aria-invalid="true"' in html
+    treatments = post_step(browser_client, "treatments", {"line1_drugs": "zzqx"})
+    assert "did not recognise a medicine" in treatments.text  # type: ignore[attr-defined]
+    zip_code = post_step(browser_client, "where", {"zip": "2115"})
+    assert "five digits" in zip_code.text  # type: ignore[attr-defined]
+
+
+def test_forms_need_the_session_csrf_token(browser_client: TestClient) -> None:
+    browser_client.get("/intake/about")
+    no_token = browser_client.post("/intake/about", data={"age": "50"}, follow_redirects=False)
+    assert no_token.status_code == 403
+    wrong = browser_client.post(
+        "/intake/about", data={"age": "50", "csrf_token": "x" * 43}, follow_redirects=False
+    )
+    assert wrong.status_code == 403
+    # a token from another session is refused too
+    with TestClient(browser_client.app, base_url="http://127.0.0.1") as other:
+        token = csrf_of(other.get("/intake/about").text)
+    stolen = browser_client.post(
+        "/intake/about", data={"age": "50", "csrf_token": token}, follow_redirects=False
+    )
+    assert stolen.status_code == 403
+    cross_site = browser_client.post(
+        "/intake/about",
+        data={"age": "50", "csrf_token": csrf_of(browser_client.get("/intake/about").text)},
+        headers={"Origin": "http://evil.example"},
+        follow_redirects=False,
+    )
+    assert cross_site.status_code == 403
+
+
+def test_session_cookie_is_random_httponly_and_holds_no_answers(
+    browser_client: TestClient,
+) -> None:
+    response = browser_client.get("/intake/about")
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    value = cookie.split(";")[0].split("=", 1)[1]
+    assert len(value) >= 40
+    post_step(browser_client, "about", {"age": "63"})
+    assert browser_client.cookies.get(COOKIE_NAME) == value  # answers did not go in it
+
+
+def test_forget_deletes_the_answers(browser_client: TestClient) -> None:
+    post_step(browser_client, "about", {"age": "63", "sex": "female"})
+    assert 'value="63"' in browser_client.get("/intake/about").text
+    token = csrf_of(browser_client.get("/intake/about").text)
+    response = browser_client.post("/forget", data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+    assert 'value="63"' not in browser_client.get("/intake/about").text
+    assert browser_client.get("/results", follow_redirects=False).headers["location"] == ("/intake")
+
+
+def test_static_pages_explain_terms(browser_client: TestClient) -> None:
+    about = browser_client.get("/about").text
+    for words in ("Phase 1", "placebo", "Costs", "Leaving a trial", "Biopsies", "Age limits"):
+        assert words in about
+    home = browser_client.get("/").text
+    assert "metastatic breast cancer" in home and "eligibility criteria" in home
+    assert "<script" not in home and "<script" not in about
+
+
+def test_search_page_escapes_and_links(browser_client: TestClient) -> None:
+    html = browser_client.get("/search", params={"q": '<b>bone</b> "metastases"'}).text
+    assert "<b>bone</b>" not in html and "&lt;b&gt;bone&lt;/b&gt;" in html
+    assert re.search(r'href="/trials/NCT\d{8}"', html)
+
+
+def test_unknown_pages_are_friendly_404s(browser_client: TestClient) -> None:
+    assert browser_client.get("/intake/nowhere").status_code == 404
+    response = browser_client.get("/trials/NCT99999999")
+    assert response.status_code == 404 and "No such trial" in response.text
