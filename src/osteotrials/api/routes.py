@@ -15,13 +15,19 @@ Patient bodies are validated against the patient schema; errors come back as
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
 
 from osteotrials.api.service import TrialService
 from osteotrials.cli.corpus import trial_json
+from osteotrials.cli.match import trial_json as match_trial_json
+from osteotrials.match import match_patient
 from osteotrials.model.patient import Patient
+from osteotrials.model.verdict import MatchResult
+from osteotrials.patient import check_patient
 
 NCT_ID = re.compile(r"^NCT\d{8}$")
 
@@ -100,3 +106,123 @@ def get_criteria(request: Request, nct_id: str) -> list[dict[str, Any]]:
 @router.get("/patient-schema", summary="JSON Schema of the patient document")
 def patient_schema() -> dict[str, Any]:
     return Patient.model_json_schema()
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class MatchOptions:
+    """Query options shared by the matching endpoints (as the CLI's options)."""
+
+    def __init__(
+        self,
+        status: Annotated[
+            Literal["recruiting", "open", "all"], Query(description="Trial status filter")
+        ] = "all",
+        near: Annotated[
+            str | None, Query(pattern=r"^\d{5}$", description="Measure distances from this ZIP")
+        ] = None,
+        radius_km: Annotated[
+            float | None, Query(gt=0, le=20000, description="Only trials with a site this near")
+        ] = None,
+        as_of: Annotated[date | None, Query(description="Evaluate on this date")] = None,
+    ) -> None:
+        self.status = status
+        self.near = near
+        self.radius_km = radius_km
+        self.as_of = as_of
+
+
+def _loc(path: str) -> list[str | int]:
+    """``labs[0].unit`` -> ``["labs", 0, "unit"]``."""
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    return [int(p) if p.isdigit() else p for p in parts if p]
+
+
+def checked_patient(patient: Patient) -> Patient:
+    """Vocabulary checks (lab units, drug names) beyond the schema; errors are 422."""
+    errors = [issue for issue in check_patient(patient) if issue.severity == "error"]
+    if errors:
+        raise HTTPException(
+            status_code=422,
+            detail=[
+                {
+                    "loc": ["body", *_loc(issue.path)],
+                    "path": issue.path,
+                    "msg": issue.message,
+                    "type": "value_error",
+                }
+                for issue in errors
+            ],
+        )
+    return patient
+
+
+def _match(
+    request: Request, patient: Patient, options: MatchOptions, *, limit: int | None, questions: int
+) -> MatchResult:
+    try:
+        return match_patient(
+            checked_patient(patient),
+            service(request).index(),
+            as_of=options.as_of,
+            status=options.status,
+            near=options.near,
+            radius_km=options.radius_km,
+            limit=limit,
+            questions=questions,
+        )
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+
+
+@router.post("/match", summary="Match a patient (same shape as `match --json`)")
+def match(
+    request: Request,
+    patient: Patient,
+    options: Annotated[MatchOptions, Depends()],
+    limit: Annotated[int | None, Query(ge=1, le=5000)] = None,
+) -> list[dict[str, Any]]:
+    result = _match(request, patient, options, limit=limit, questions=0)
+    return [match_trial_json(t) for t in result.trials]
+
+
+@router.post("/questions", summary="Next best questions (same shape as `questions --json`)")
+def questions(
+    request: Request,
+    patient: Patient,
+    options: Annotated[MatchOptions, Depends()],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[dict[str, Any]]:
+    result = _match(request, patient, options, limit=0, questions=limit)
+    return [q.model_dump(mode="json") for q in result.questions]
+
+
+@router.post(
+    "/visit-sheet",
+    summary="The visit sheet for chosen trials, as HTML or PDF",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
+def visit_sheet_endpoint(
+    request: Request,
+    patient: Patient,
+    nct_id: Annotated[list[str], Query(min_length=1, max_length=20)],
+    format: Annotated[Literal["html", "pdf"], Query()] = "html",
+) -> Response:
+    from osteotrials.report import visit_sheet
+    from osteotrials.web.results import build_sheet
+
+    ids = [normalise_nct(n) for n in nct_id]
+    svc = service(request)
+    missing = [n for n in ids if svc.trial(n) is None]
+    if missing:
+        raise HTTPException(status_code=404, detail=f"No trial {', '.join(missing)}.")
+    sheet = build_sheet(svc, checked_patient(patient), ids)
+    if format == "pdf":
+        return Response(
+            visit_sheet.render_pdf(sheet),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="visit-sheet.pdf"'},
+        )
+    return HTMLResponse(visit_sheet.render_html(sheet, stylesheet_href="/visit-sheet.css"))
