@@ -132,6 +132,11 @@ def test_age_60_is_postmenopausal_and_59_is_not_derivable() -> None:
     assert f59.menopausal_status is None  # nothing else known: never guessed
 
 
+def test_age_rule_needs_the_sex_to_be_known() -> None:
+    assert facts(age_years=70).menopausal_status is None
+    assert facts(age_years=70, menopause={"status": "post"}).menopausal_status == "post"
+
+
 def test_under_60_uses_the_stated_status() -> None:
     f = facts(sex="female", age_years=45, menopause={"status": "pre"})
     assert (f.menopausal_status, f.menopausal_basis) == ("pre", "as stated")

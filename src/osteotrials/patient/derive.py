@@ -456,7 +456,7 @@ def _menopause(
         return "not_applicable", "male", on_ofs
     if m.bilateral_oophorectomy:
         return "post", "prior bilateral oophorectomy (NCCN a)", on_ofs
-    if age is not None and age >= cfg.postmenopausal_age_years:
+    if age is not None and age >= cfg.postmenopausal_age_years and p.sex == "female":
         return "post", f"age {age} >= {cfg.postmenopausal_age_years} (NCCN b)", on_ofs
     if on_ofs:
         return (
