@@ -86,7 +86,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     fams = {c.family for c in found}
     out = list(found)
     if "hypersensitivity" in fams:  # drugs named as allergens are not therapy history
-        out = [c for c in out if c.family not in ("prior_therapy", "medication", "bone_agent")]
+        out = [c for c in out if c.family not in ("prior_therapy", "medication", "bone_agent", "trial_participation")]
     if "lab" in fams:  # "if liver metastases" inside lab rules is a condition, not a site rule
         out = [c for c in out if c.family != "disease_sites"]
         out = [c for c in out if not (c.family == "medication" and set(c.params.get("classes", [])) <= {"growth_factor"})]

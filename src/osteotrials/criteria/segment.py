@@ -31,6 +31,10 @@ _COHORT = re.compile(
     r"(?:\s+only)?\s*:\s*",
     re.IGNORECASE,
 )
+_COHORT_COMMA = re.compile(
+    r"^(?P<cohort>(?:for|in)\s+(?:the\s+)?(?:phase|cohort|arm|part|stage|group)\s*[\w/.-]{1,12}(?:\s+(?:only|patients|portion|part))?)\s*,\s+",
+    re.IGNORECASE,
+)
 _NOTE = re.compile(r"^\W*(?:note|nb|n\.b\.)\b\s*[:.-]?", re.IGNORECASE)
 _INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)(?P<n>\d{1,2})\s?\\?\.\s+(?=[A-Z(])")
 #: short labels that head the items below them even without a colon
@@ -136,7 +140,7 @@ def segment(text: str | None) -> list[Segment]:
         if not body:
             return
         item_cohort = cohort
-        m = _COHORT.match(body) if role == "criterion" else None
+        m = (_COHORT.match(body) or _COHORT_COMMA.match(body)) if role == "criterion" else None
         if m and len(body) > m.end() + 3:
             item_cohort = m.group("cohort").strip()
         parent = None

@@ -68,8 +68,8 @@ Op = Literal[">=", ">", "<=", "<", "=", "range"]
 
 #: phrase (regex, on normalised text) -> operator. Order matters: longest first.
 OPERATORS: list[tuple[str, Op]] = [
-    (r"> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more", ">="),
-    (r"< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less", "<="),
+    (r"superior or equal to|> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more", ">="),
+    (r"inferior or equal to|< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less", "<="),
     (r"greater than|more than|higher than|above|exceeding|exceeds|over|superior to|>", ">"),
     (r"less than|lower than|below|under|inferior to|<", "<"),
     (r"equal to|=", "="),
@@ -163,7 +163,7 @@ _NEG_BEFORE = re.compile(
     r"(?:\bno(?! (?:more|less|greater|longer|later|fewer) than)|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for)\b[^.;:]{0,50}$"
 )
 _PERMISSIVE = re.compile(
-    r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible)|participate|have|enroll|receive)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible)\b"
+    r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible)|participate|have|enroll|receive)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible|including (?:patients|those|participants|subjects) with)\b"
 )
 _NOT_ELIGIBLE = re.compile(
     r"\b(?:not (?:be )?eligible|ineligible|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"

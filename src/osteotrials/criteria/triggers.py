@@ -34,7 +34,7 @@ _THERAPY = (
 STEMS: dict[str, tuple[str, ...]] = {
     "age": ("ages", "age", "year", "yr", "old", "y", "adult"),
     "sex": ("female", "male", "wom", "men", "man", "sex", "gender", "both", "either", "any"),
-    "diagnosis": ("cancer", "carcinom", "adenocarcinom", "infiltrat", "myeloma", "hyperplas", "atypi", "neoplasia", "glioma", "distant", "tumo", "malignan", "neoplas", "diseas", "metasta", "stage",
+    "diagnosis": ("tumor", "tumour", "cancer", "carcinom", "adenocarcinom", "infiltrat", "myeloma", "hyperplas", "atypi", "neoplasia", "glioma", "distant", "tumo", "malignan", "neoplas", "diseas", "metasta", "stage",
                   "lesion", "mass", "dcis", "lymphoma", "melanoma", "sarcoma", "leukemia", "tnbc",
                   "mbc", "bc", "nsclc", "crc", "hnscc", "scchn", "dlbcl", "hcc"),
     "receptor": ("her", "erbb", "er", "estrogen", "oestrogen", "pr", "pgr", "progesterone", "hr",
@@ -103,6 +103,7 @@ STEMS: dict[str, tuple[str, ...]] = {
         "neurostim", "condition", "would", "could", "might", "may", "anemia", "anaemia",
         "hematolog", "pulmonary", "disorder"),
     "medication": (
+        "sleep", "medication",
         "diuretic", "furosemide", "hydrochlorothiazide", "granulocyte", "colony", "topical", "systemic", "transdermal", "duloxetine", "milnacipran", "venlafaxine", "gabapentin", "pregabalin", "since", "used", "use",
         "ritonavir", "amprenavir", "indinavir", "nelfinavir", "saquinavir", "atazanavir", "nefazodone", "telithromycin", "phenytoin", "carbamazepine", "cardioprotect", "proarrhythm", "torsadogen", "concurrent", "concomitant", "vaccine",
         "inhibitor", "cyp", "p", "pgp", "glycoprotein", "cortico", "steroid", "predniso", "dexameth",
@@ -159,9 +160,16 @@ def _extra() -> dict[str, frozenset[str]]:
 
 
 @cache
+def _infixes() -> dict[str, tuple[str, ...]]:
+    """Stems of five or more letters also match inside a token ("antiarrhythmic", "micrometastases")."""
+    return {family: tuple(s for s in stems if len(s) >= 5) for family, stems in STEMS.items()}
+
+
+@cache
 def families_for_token(token: str) -> frozenset[str]:
     extra = _extra()
     out = {family for family, stems in STEMS.items() if token.startswith(stems)}
+    out |= {family for family, infixes in _infixes().items() if any(i in token for i in infixes)}
     out |= {family for family, tokens in extra.items() if token in tokens}
     if len(token) >= 7 and drugs._DRUG_SUFFIX.search(token):
         out |= {"prior_therapy", "bone_agent", "medication"}

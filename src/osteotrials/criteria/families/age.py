@@ -88,7 +88,11 @@ def extract(item: ItemText) -> list[Constraint]:
             # "Be  18 and < 80 years": a comparison symbol was lost; a lower bound is implied
             # only when an explicit upper bound follows
             after = norm[m.end() : m.end() + 25]
-            if re.search(r"(?:and|,)\s*(?:<|≤|less|under|younger)", after) or re.search(r"\b(?:be|age[ds]?|aged)\s+$", norm[: m.start("n")]):
+            if (
+                re.search(r"(?:and|,)\s*(?:<|≤|less|under|younger)", after)
+                or re.search(r"\b(?:be|age[ds]?|aged)\s+$", norm[: m.start("n")])
+                or re.match(rf"\s*{_YEARS}\s*(?:of age|old)", norm[m.end("n") :])
+            ):
                 # the lost symbol is read as a lower bound (by far the commonest form);
                 # flagged symbol_lost with low confidence
                 bounds.setdefault("min", (n, True, m.start("n"), m.end("n"), True))

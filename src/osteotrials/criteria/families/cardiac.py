@@ -21,7 +21,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("angina", r"angina"),
     ("arrhythmia", r"arrhythmi\w*|dysrhythmi\w*|atrial fibrillation|ventricular tachycardia|torsades?|av block|atrioventricular block|heart block|bradycardi\w*|tachycardi\w*|conduction"),
     ("long_qt", r"long qt|qt prolongation|qtc prolongation"),
-    ("coronary", r"coronary|stent\w*|angioplasty|cabg|bypass graft|revasculari\w*|occlusive"),
+    ("coronary", r"coronary|\bstent\w*|angioplasty|cabg|bypass graft|revasculari\w*|occlusive"),
     ("hypertension", r"hypertension|blood pressure|\bbp\b"),
     ("valvular", r"valvular|valve disease"),
     ("pericardial", r"pericardi\w*"),

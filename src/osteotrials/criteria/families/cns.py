@@ -51,8 +51,9 @@ def extract(item: ItemText) -> list[Constraint]:
             seen.add(status)
             params: dict[str, object] = {"status": status}
             if status == "treated_stable":
-                if _STEROID.search(sent):
-                    params["steroids"] = "stable_or_off" if re.search(r"stable|decreasing|tapering", sent) else "off"
+                if st := _STEROID.search(sent):
+                    near = sent[max(0, st.start() - 40) : st.end() + 40]
+                    params["steroids"] = "stable_or_off" if re.search(r"stable dose|stable or decreasing|decreasing|tapering|stable (?:or|and) ", near) else "off"
                 wk = _WEEKS.search(sent)
                 if wk and (n := to_number(wk.group("n"))) is not None:
                     unit = wk.group("u")

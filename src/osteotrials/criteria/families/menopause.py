@@ -27,11 +27,12 @@ def extract(item: ItemText) -> list[Constraint]:
     if label == "menopausal status" and re.search(r"not specified|any\b", norm):
         return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
     found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    found = [(n, m) for n, m in found if not re.match(r"\s*(?:hormone|estrogen|hrt)", norm[m.end() :])]
     if not found:
         return []
     # "women of childbearing potential ... (postmenopausal defined as ...)": a definition
     # inside a contraception rule still names the status; keep it, at lower confidence
-    definitional = bool(re.search(r"childbearing|child-bearing|contracepti|non-childbearing", norm))
+    definitional = bool(re.search(r"childbearing|child-bearing|contracepti|non-childbearing|reproductive|pregnancy test", norm))
     statuses = sorted({n for n, _ in found})
     params: dict[str, object] = {"status": statuses}
     if o := _OFS.search(norm):

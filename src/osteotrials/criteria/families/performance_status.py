@@ -19,6 +19,8 @@ def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
     tail = item.norm[m.end() : m.end() + 40]
     v = _VALUES.match(tail)
     lost = False
+    if re.match(r"^\s{2,}[0-4]\b(?!\s*(?:-|or\b|,|to\b|and\b))", item.text[m.end() : m.end() + 12]):
+        v = None  # "performance status  2": the comparison sign was lost (NLI4CT)
     if not v:
         # NLI4CT lost the comparison sign: "performance status  2"
         lost_m = re.match(r"^\s{2,}(?P<v>[0-4])\b", item.text[m.end() : m.end() + 10])

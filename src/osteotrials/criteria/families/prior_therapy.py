@@ -26,6 +26,7 @@ _LINES = re.compile(
     rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
 _PROGRESSION = re.compile(r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)")
+_ANY_ANTICANCER = re.compile(r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b")
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -92,11 +93,15 @@ def extract(item: ItemText) -> list[Constraint]:
     terms = sorted({t for m in ms for t in m.terms})
     if terms:
         params["terms"] = terms
-    if any(m.generic for m in ms) and not drug_names and not classes:
+    if not drug_names and not classes and any(
+        m.generic and _ANY_ANTICANCER.search(norm[m.start : m.end]) for m in ms
+    ):
         params["any_anticancer"] = True
     params.update(_lines(item))
     if p := _PROGRESSION.search(norm):
         params["progression"] = norm[p.start() : p.end()]
     conf = 0.85 if drug_names or classes else 0.7
-    out.append(make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window()))
+    left, _r = item.clause_bounds(a)
+    _l, right = item.clause_bounds(max(a, b - 1))
+    out.append(make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right)))
     return out

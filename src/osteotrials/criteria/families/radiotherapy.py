@@ -32,7 +32,8 @@ def extract(item: ItemText) -> list[Constraint]:
         aspects.append("planned")
     if re.search(r"contraindicat", norm):
         aspects.append("contraindication")
-    tw = item.time_window()
+    left, right = item.clause_bounds(m.start())
+    tw = item.time_window(left, right)
     if tw is not None:
         aspects.append("washout")
     params: dict[str, object] = {"aspect": sorted(set(aspects)) or ["mentioned"]}

@@ -19,7 +19,7 @@ _HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sens
 _TNBC = re.compile(r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):
-    _PATTERNS.append((_name, re.compile(rf"\b{_rx}(?:\s*[(\[][^()\[\]]{{0,70}}[)\]])?(?P<s>{_POS}|{_NEG}|\s*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))")))
+    _PATTERNS.append((_name, re.compile(rf"\b{_rx}(?:\s*[(\[][^()\[\]]{{0,70}}[)\]])?(?P<s>{_POS}|{_NEG}|[\s-]*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))")))
 _IHC = re.compile(r"\b(?:ihc|immunohistochemistry)\s*(?:\(ihc\)\s*)?(?:score\s*(?:of\s*)?)?(?P<v>0\s*(?:-|to|or)\s*1\+|0|1\+|2\+|3\+)(?:\s*(?:or|and|/)\s*(?P<v2>1\+|2\+|3\+))?")
 _ISH = re.compile(r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)")
 _PERCENT = re.compile(rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%")

@@ -20,8 +20,14 @@ def _sex(word: str) -> str:
     return "female" if word.startswith(("fem", "wom")) else "male"
 
 
+_REPRODUCTIVE = re.compile(r"childbearing|child-bearing|reproductive|pregnan|contracep|wocbp|lactat|breast-?feed|nursing")
+_STRONG = re.compile(r"\b(?:female|male)s?\s+(?:patients?\s+)?only\b|\bmust be (?:a )?(?:female|male|wom[ae]n|men)\b|\b(?:sex|gender)\s*:")
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
+    if _REPRODUCTIVE.search(norm) and not _STRONG.search(norm):
+        return []  # "female patients of childbearing potential must ...": a pregnancy rule
     label = item.context.lower().rsplit(" | ", 1)[-1].strip()
     if m := _BOTH.search(norm):
         return [make(item, FAMILY, m.start(), m.end(), {"no_restriction": True}, confidence=0.85)]

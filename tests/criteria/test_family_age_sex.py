@@ -1,0 +1,81 @@
+"""age and sex components on real criteria."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.criteria.conftest import fam
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("Age of 18-70 years inclusive;", 18, 70),
+        ("Women between 30 and 80 years of age", 30, 80),
+        ("Aged 20 to 74 at the time of informed consent.", 20, 74),
+        ("Patient must be 18 years of age or older.", 18, None),
+        ("Age ≥ 18 years", 18, None),
+        ("Age \\>= 55 years", 55, None),
+        ("Age < 55 years and one year or more of amenorrhea, with an estradiol assay < 20 pg/ml", None, 55),
+    ],
+)
+def test_age_bounds(text: str, lo: float | None, hi: float | None) -> None:
+    (c,) = fam(text, "age")
+    assert c.params.get("min") == lo
+    assert c.params.get("max") == hi
+    assert c.polarity == "require"
+
+
+def test_lost_symbol_nli4ct_is_flagged_not_trusted() -> None:
+    # NLI4CT lost "≥": "Female patients,  18 years of age."
+    (c,) = fam("Female patients,  18 years of age.", "age")
+    assert c.params["min"] == 18 and c.params["symbol_lost"] is True
+    assert c.confidence <= 0.6
+
+
+def test_age_under_label_inherits_context() -> None:
+    from osteotrials.criteria import compile_criteria
+
+    text = "PATIENT CHARACTERISTICS:\n\n* Age:\n* greater than or equal to 18 years\n* Sex:\n* Female\n"
+    items = [i for i in compile_criteria(text) if i.role != "header"]
+    assert [i.constraints[0].family for i in items] == ["age", "sex"]
+    assert items[0].constraints[0].params["min"] == 18
+    assert items[0].section == ["PATIENT CHARACTERISTICS", "Age"]
+
+
+def test_conditional_age_is_not_an_age_limit() -> None:
+    text = (
+        "Patients with the clinical diagnosis of congestive heart failure or angina pectoris are NOT "
+        "eligible. Patients with hypertension or age > 60 years must have a Multiple Gated Acquisition "
+        "(MUGA) or echocardiogram scan performed within 90 days prior to registration (indicate not "
+        "applicable (NA) if no MUGA required) and Left Ventricular Ejection Fraction (LVEF) % must be "
+        "greater than the institutional lower limit of normal."
+    )
+    assert fam(text, "age") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "sex", "polarity"),
+    [
+        ("Female, aged 18 years or above;", "inclusion", "female", "require"),
+        ("Males", "exclusion", "male", "exclude"),
+        ("Female participants 18 years or older", "inclusion", "female", "require"),
+    ],
+)
+def test_sex(text: str, kind: str, sex: str, polarity: str) -> None:
+    (c,) = fam(text, "sex", kind)
+    assert c.params["sex"] == sex and c.polarity == polarity
+
+
+def test_both_sexes_is_no_restriction() -> None:
+    (c,) = fam("Both men and women are eligible.", "sex")
+    assert c.params == {"no_restriction": True}
+
+
+def test_women_of_childbearing_potential_is_not_a_sex_rule() -> None:
+    text = (
+        "Female patients who are women of childbearing potential (WOCBP) must have a negative serum "
+        "pregnancy test at Screening within 7 days of dosing with CTX-8371"
+    )
+    assert fam(text, "sex") == []
+    assert fam(text, "pregnancy")

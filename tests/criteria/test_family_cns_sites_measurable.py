@@ -1,0 +1,58 @@
+"""cns, disease_sites and measurable_disease components."""
+
+from __future__ import annotations
+
+from tests.criteria.conftest import fam
+
+
+def test_active_and_treated_cns_in_one_item() -> None:
+    text = (
+        "Presence of known active CNS metastases and/or carcinomatous meningitis. Subjects with "
+        "previously treated brain metastases may participate provided they are radiologically stable, "
+        "i.e., without evidence of progression for at least 4 weeks by repeat imaging, clinically "
+        "stable, and without requirement of steroid treatment for at least 14 days prior to first dose "
+        "of study treatment."
+    )
+    cs = {c.params["status"]: c for c in fam(text, "cns", "exclusion")}
+    assert cs["active"].polarity == "exclude"
+    assert cs["leptomeningeal"].polarity == "exclude"
+    treated = cs["treated_stable"]
+    assert treated.polarity == "allow"
+    assert treated.params["stable_weeks"] == 4 and treated.params["steroids"] == "off"
+
+
+def test_no_cns_disease() -> None:
+    (c,) = fam("No clinical evidence of or known brain or central nervous system (CNS) disease", "cns")
+    assert c.polarity == "exclude"
+
+
+def test_bone_only_disease_site() -> None:
+    text = "Patients with bilateral breast cancer, bone metastases as the only disease site or metastases to more than 30% of the hepatic parenchyma."
+    cs = {c.params["site"]: c for c in fam(text, "disease_sites", "exclusion")}
+    assert cs["bone"].params["extent"] == "only" and cs["bone"].polarity == "exclude"
+    assert cs["liver"].params["extent"].startswith("more than 30")
+
+
+def test_at_least_one_bone_metastasis() -> None:
+    text = "At least one site of bone metastasis or bone involvement by radiologic imaging including plain radiograph, computed tomography (CT), positron emission tomography (PET) scan, PET/CT scan, magnetic resonance imaging, bone scan, or skeletal survey; indeterminate lesions should be confirmed by a second imaging method"
+    (c,) = fam(text, "disease_sites")
+    assert c.params["site"] == "bone" and c.params["extent"] == "at_least_one"
+
+
+def test_measurable_required() -> None:
+    (c,) = fam("Measurable disease per Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1.", "measurable_disease")
+    assert c.params["requirement"] == "measurable" and c.polarity == "require"
+    assert fam("Measurable disease per Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1.", "diagnosis") == []
+
+
+def test_bone_only_nonmeasurable_allowed() -> None:
+    text = "Exception: Patients with lytic or blastic bone metastases as their only site of disease will be eligible for the study even though these patients are not considered to have measurable disease by Response Evaluation Criteria in Solid Tumors (RECIST) criteria; these patients will be evaluable for time to progression, but not response"
+    (c,) = fam(text, "measurable_disease")
+    assert c.params["bone_only"] == "allowed"
+
+
+def test_bone_only_needs_measurable_component() -> None:
+    text = "Measurable disease is required as per RECIST 1.1 (NOTE: Bone only metastatic disease is acceptable but requires a measurable component)"
+    (c,) = fam(text, "measurable_disease")
+    assert c.params["bone_only"] == "requires_measurable_component"
+    assert c.params["requirement"] == "measurable"

@@ -1,0 +1,70 @@
+"""Segmentation on the real formats of the snapshot."""
+
+from __future__ import annotations
+
+from tests.criteria.conftest import criteria_texts
+
+from osteotrials.criteria import compile_criteria
+from osteotrials.criteria.segment import segment
+
+
+def test_every_span_points_at_its_text_in_the_whole_snapshot() -> None:
+    for nct, text in criteria_texts().items():
+        for seg in segment(text):
+            assert text[seg.start : seg.end] == seg.text, nct
+
+
+def test_kinds_from_headers_including_key_and_lowercase_variants() -> None:
+    text = "Key Inclusion Criteria:\n\n* Age ≥ 18 years\n\nKey Exclusion Criteria:\n\n* Pregnancy\n"
+    items = [i for i in compile_criteria(text) if i.role != "header"]
+    assert [(i.kind, i.text) for i in items] == [("inclusion", "Age ≥ 18 years"), ("exclusion", "Pregnancy")]
+
+
+def test_nested_items_know_their_parent() -> None:
+    text = criteria_texts()["NCT05107674"]
+    segs = segment(text)
+    nested = [s for s in segs if s.depth > 0]
+    assert nested, "NCT05107674 has nested exception items"
+    for s in nested:
+        assert s.parent is not None and segs[s.parent].depth < s.depth
+    parent_texts = {segs[s.parent].text for s in nested if s.parent is not None}
+    assert any("exception" in t.lower() or "following" in t.lower() for t in parent_texts)
+
+
+def test_nci_sections_and_labels() -> None:
+    text = criteria_texts()["NCT00003782"]
+    items = compile_criteria(text)
+    hepatic = [i for i in items if i.section[-1:] == ["Hepatic"] and i.role != "header"]
+    assert hepatic and hepatic[0].section[0] == "PATIENT CHARACTERISTICS"
+    assert any(c.family == "lab" and c.params.get("analyte") == "bilirubin" for i in hepatic for c in i.constraints)
+    not_specified = [i for i in items if i.text == "Not specified" and i.section[-1:] == ["Menopausal status"]]
+    assert not_specified and not_specified[0].constraints[0].family == "menopause"
+    assert not_specified[0].constraints[0].params == {"no_restriction": True}
+
+
+def test_inline_numbered_list_is_split() -> None:
+    text = criteria_texts()["NCT00823654"]
+    items = [i for i in compile_criteria(text) if i.role != "header"]
+    texts = [i.text for i in items]
+    assert "No prior chemotherapy." in texts
+    assert "No hormonal contraception within the prior 4 weeks." in texts
+
+
+def test_cohort_headers_and_prefixes() -> None:
+    items = compile_criteria(criteria_texts()["NCT00823654"])
+    cohorts = {i.cohort for i in items if i.role != "header"}
+    assert "For Premenopausal Women with Early Stage Breast Cancer" in cohorts
+    phase = compile_criteria("Inclusion Criteria:\n\n* For phase II, up to 4 prior chemotherapy-based treatments in the metastatic setting are allowed.\n")
+    assert [i.cohort for i in phase if i.role != "header"] == ["For phase II"]
+
+
+def test_headers_and_notes_are_kept_not_dropped() -> None:
+    items = compile_criteria(criteria_texts()["NCT00003782"])
+    assert all(i.unparsed_reason or i.constraints for i in items)
+    assert any(i.role == "header" for i in items)
+
+
+def test_empty_and_none() -> None:
+    assert compile_criteria(None) == []
+    assert compile_criteria("") == []
+    assert compile_criteria("   \n\n  ") == []
