@@ -12,7 +12,7 @@ from osteotrials.sources import read_trials
 from osteotrials.store import SQLiteStore, TrialStore
 from paths import SNAPSHOT_JSONL
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +23,10 @@ def snapshot_trials() -> list[Trial]:
 def _open(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> TrialStore:
     if backend == "sqlite":
         return SQLiteStore(tmp_path / "trials.sqlite")
+    if backend == "postgres":
+        from osteotrials.store.postgres import PostgresStore
+
+        return PostgresStore(request.getfixturevalue("pg_dsn"))
     raise ValueError(backend)
 
 
