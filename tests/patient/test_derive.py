@@ -616,3 +616,53 @@ def test_germline_and_somatic_biomarkers() -> None:
     assert f.biomarkers["PIK3CA"].assays == ["ctdna", "tissue"]
     assert f.biomarkers["ESR1"].detected is None
     assert "AKT1" not in f.biomarkers
+
+
+# --------------------------------------------------------------------------- matcher helpers
+
+
+def test_had_class_is_three_valued() -> None:
+    f = facts(
+        regimens=[
+            regimen(["tamoxifen"], setting="adjuvant"),
+            regimen(["letrozole", "palbociclib"], stop_reason="progression"),
+        ]
+    )
+    assert f.had_class("cdk46_inhibitor") is True
+    assert f.had_class("cdk46_inhibitor", ["metastatic"]) is True
+    assert f.had_class("cdk46_inhibitor", ["adjuvant"]) is False
+    assert f.had_class("serd") is False
+    assert f.had_class("serm", ["metastatic"]) is False
+    assert f.had_drug("palbociclib") is True
+    assert f.had_payload("topoI_DXd") is False
+    # history unknown: nothing can be ruled out
+    unknown = facts()
+    assert unknown.had_class("cdk46_inhibitor") is None
+    # an unknown drug might belong to the class
+    maybe = facts(regimens=[regimen(["mysterycib"])])
+    assert maybe.had_class("cdk46_inhibitor") is None
+    # setting unknown: maybe metastatic
+    setting = facts(regimens=[{"drugs": ["fulvestrant"]}])
+    assert setting.had_class("serd") is True
+    assert setting.had_class("serd", ["metastatic"]) is None
+
+
+def test_had_bone_agent_needs_the_bone_agent_list() -> None:
+    assert facts(regimens=[]).had_class("bone_modifying_agent") is None
+    assert facts(bone_modifying_agents=[]).had_class("bone_modifying_agent") is False
+    given = facts(bone_modifying_agents=[{"drug": "denosumab"}])
+    assert given.had_class("bone_modifying_agent") is True
+
+
+def test_lab_and_biomarker_lookup_by_any_name() -> None:
+    f = facts(
+        labs=[{"analyte": "absolute neutrophil count", "value": 2.0, "unit": "10^9/L"}],
+        biomarkers=[{"gene": "ESR1", "result": "detected"}],
+    )
+    lab = f.lab("ANC")
+    assert lab is not None and lab.value == 2.0
+    assert f.lab("platelets") is None
+    assert f.lab("not a lab") is None
+    summary = f.biomarker("esr1")
+    assert summary is not None and summary.detected is True
+    assert f.biomarker("PIK3CA") is None

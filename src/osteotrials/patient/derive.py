@@ -289,6 +289,62 @@ class DerivedFacts(_Out):
     labs: dict[str, CanonicalLab] = Field(default_factory=dict)
     biomarkers: dict[str, BiomarkerSummary] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
+    regimens_known: bool = Field(
+        False, description="Whether the systemic treatment history was given (even if empty)."
+    )
+    bone_agents_known: bool = False
+
+    # ---- three-valued helpers for the matcher ----------------------------------------
+
+    def had_class(self, class_id: str, settings: Iterable[str] | None = None) -> bool | None:
+        """Was a drug of ``class_id`` given (in one of ``settings``, e.g. ``["metastatic"]``)?
+
+        True when the record shows it; False only when the history is known, every drug
+        is in the vocabulary and no matching exposure exists; otherwise None.
+        """
+        return self._had(lambda e: class_id in e.classes, settings, class_id)
+
+    def had_payload(self, payload_class: str, settings: Iterable[str] | None = None) -> bool | None:
+        """Was an ADC with this payload class (topoI_DXd, topoI_SN38 ...) given?"""
+        return self._had(lambda e: e.payload_class == payload_class, settings, None)
+
+    def had_drug(self, canonical_name: str, settings: Iterable[str] | None = None) -> bool | None:
+        """Was this drug (canonical generic name from the drug vocabulary) given?"""
+        return self._had(lambda e: e.canonical == canonical_name, settings, None)
+
+    def _had(
+        self,
+        match: Callable[[DrugExposure], bool],
+        settings: Iterable[str] | None,
+        class_id: str | None,
+    ) -> bool | None:
+        wanted = None if settings is None else set(settings)
+        uncertain = False
+        for exposure in self.prior_drugs:
+            if exposure.canonical is None:
+                uncertain = True  # an unknown drug might be one
+                continue
+            if not match(exposure):
+                continue
+            if wanted is None or exposure.setting in wanted:
+                return True
+            if exposure.setting == "unknown" or (
+                exposure.setting == "early" and wanted & {"adjuvant", "neoadjuvant"}
+            ):
+                uncertain = True
+        bma_query = class_id in ("bone_modifying_agent", "bisphosphonate", "rank_ligand_inhibitor")
+        known = self.bone_agents_known if bma_query else self.regimens_known
+        if not known or uncertain:
+            return None
+        return False
+
+    def lab(self, name: str) -> CanonicalLab | None:
+        """The latest value of a lab by any name the lab vocabulary knows ("ANC", "Hb")."""
+        analyte = labs.normalise_analyte(name)
+        return None if analyte is None else self.labs.get(analyte)
+
+    def biomarker(self, gene: str) -> BiomarkerSummary | None:
+        return self.biomarkers.get(gene.strip().upper())
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -1072,6 +1128,8 @@ def derive(
         labs=canonical,
         biomarkers=_biomarkers(p),
         notes=notes,
+        regimens_known=p.regimens is not None,
+        bone_agents_known=p.bone_modifying_agents is not None,
     )
 
 
