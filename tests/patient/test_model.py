@@ -173,3 +173,10 @@ def test_json_schema_lists_every_section_and_no_field_is_required() -> None:
     cns_status = schema["$defs"]["CnsMetastases"]["properties"]["status"]
     allowed = set(cns_status["anyOf"][0]["enum"])
     assert {"none", "treated_stable", "active", "leptomeningeal"} <= allowed
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [("F", "female"), ("Male", "male"), ("woman", "female")]
+)
+def test_sex_spellings(given: str, stored: str) -> None:
+    assert make(sex=given).sex == stored

@@ -624,6 +624,14 @@ class Patient(_Model):
     comorbidities: list[Comorbidity] | None = None
     current_medications: list[CurrentMedication] | None = None
 
+    @field_validator("sex", mode="before")
+    @classmethod
+    def _sex(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip().lower()
+            return {"f": "female", "woman": "female", "m": "male", "man": "male"}.get(text, text)
+        return value
+
     @field_validator("country", mode="before")
     @classmethod
     def _country(cls, value: Any) -> Any:
