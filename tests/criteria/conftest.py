@@ -10,12 +10,12 @@ from functools import cache
 from typing import Any
 
 import pytest
-from paths import SNAPSHOT_JSONL
 
 from osteotrials.criteria import compile_criteria
 from osteotrials.model import Trial
 from osteotrials.model.criteria import Constraint
 from osteotrials.sources.ctgov_json import trial_from_study
+from paths import SNAPSHOT_JSONL
 
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 
@@ -52,8 +52,12 @@ def looks_metastatic(record: dict[str, Any]) -> bool:
     ident = ps.get("identificationModule", {})
     cond = ps.get("conditionsModule", {})
     titles = " ".join(
-        [ident.get("briefTitle") or "", ident.get("officialTitle") or "",
-         *cond.get("conditions", []), *cond.get("keywords", [])]
+        [
+            ident.get("briefTitle") or "",
+            ident.get("officialTitle") or "",
+            *cond.get("conditions", []),
+            *cond.get("keywords", []),
+        ]
     )
     if titles.strip():
         return bool(METASTATIC.search(titles))

@@ -18,15 +18,39 @@ from osteotrials.model.criteria import (
 )
 
 ISSUE_FAMILIES = {
-    "age", "sex", "diagnosis", "receptor", "disease_sites", "measurable_disease", "cns",
-    "prior_therapy", "radiotherapy", "bone_agent", "biomarker", "performance_status", "lab",
-    "cardiac", "menopause", "pregnancy", "life_expectancy", "other_malignancy", "infection",
-    "comorbidity", "medication", "trial_participation", "administrative",
+    "age",
+    "sex",
+    "diagnosis",
+    "receptor",
+    "disease_sites",
+    "measurable_disease",
+    "cns",
+    "prior_therapy",
+    "radiotherapy",
+    "bone_agent",
+    "biomarker",
+    "performance_status",
+    "lab",
+    "cardiac",
+    "menopause",
+    "pregnancy",
+    "life_expectancy",
+    "other_malignancy",
+    "infection",
+    "comorbidity",
+    "medication",
+    "trial_participation",
+    "administrative",
 }
 
 
 def test_exports() -> None:
-    assert set(criteria.__all__) == {"PARSER_VERSION", "compile_criteria", "compile_trial", "coverage"}
+    assert set(criteria.__all__) == {
+        "PARSER_VERSION",
+        "compile_criteria",
+        "compile_trial",
+        "coverage",
+    }
     assert isinstance(PARSER_VERSION, str) and PARSER_VERSION
 
 
@@ -84,7 +108,14 @@ def test_unknown_family_or_parameter_is_rejected() -> None:
     with pytest.raises(ValidationError):
         Constraint(family="astrology", polarity="require", span=(0, 1), text="x", confidence=0.5)
     with pytest.raises(ValidationError):
-        Constraint(family="age", polarity="require", params={"colour": 1}, span=(0, 1), text="x", confidence=0.5)
+        Constraint(
+            family="age",
+            polarity="require",
+            params={"colour": 1},
+            span=(0, 1),
+            text="x",
+            confidence=0.5,
+        )
 
 
 def test_items_never_claim_a_typed_item_without_constraints(trials: list[Trial]) -> None:

@@ -51,7 +51,9 @@ def test_coverage_json_and_source_filter(db: str) -> None:
     assert report["trials"] == len(WANTED)
     assert {"trials", "items", "typed", "unparsed", "typed_share", "by_family"} <= set(report)
     only = json.loads(
-        CliRunner().invoke(cli, ["--db", db, "criteria-coverage", "--source", "nli4ct", "--json"]).output
+        CliRunner()
+        .invoke(cli, ["--db", db, "criteria-coverage", "--source", "nli4ct", "--json"])
+        .output
     )
     assert 0 < only["trials"] < len(WANTED)
     none = CliRunner().invoke(cli, ["--db", db, "criteria-coverage", "--source", "nope"])

@@ -1,9 +1,9 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """age and sex components on real criteria."""
 
 from __future__ import annotations
 
 import pytest
-
 from tests.criteria.conftest import fam
 
 
@@ -16,7 +16,11 @@ from tests.criteria.conftest import fam
         ("Patient must be 18 years of age or older.", 18, None),
         ("Age ≥ 18 years", 18, None),
         ("Age \\>= 55 years", 55, None),
-        ("Age < 55 years and one year or more of amenorrhea, with an estradiol assay < 20 pg/ml", None, 55),
+        (
+            "Age < 55 years and one year or more of amenorrhea, with an estradiol assay < 20 pg/ml",
+            None,
+            55,
+        ),
     ],
 )
 def test_age_bounds(text: str, lo: float | None, hi: float | None) -> None:

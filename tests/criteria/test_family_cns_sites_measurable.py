@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """cns, disease_sites and measurable_disease components."""
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ def test_active_and_treated_cns_in_one_item() -> None:
 
 
 def test_no_cns_disease() -> None:
-    (c,) = fam("No clinical evidence of or known brain or central nervous system (CNS) disease", "cns")
+    (c,) = fam(
+        "No clinical evidence of or known brain or central nervous system (CNS) disease", "cns"
+    )
     assert c.polarity == "exclude"
 
 
@@ -40,9 +43,18 @@ def test_at_least_one_bone_metastasis() -> None:
 
 
 def test_measurable_required() -> None:
-    (c,) = fam("Measurable disease per Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1.", "measurable_disease")
+    (c,) = fam(
+        "Measurable disease per Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1.",
+        "measurable_disease",
+    )
     assert c.params["requirement"] == "measurable" and c.polarity == "require"
-    assert fam("Measurable disease per Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1.", "diagnosis") == []
+    assert (
+        fam(
+            "Measurable disease per Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1.",
+            "diagnosis",
+        )
+        == []
+    )
 
 
 def test_bone_only_nonmeasurable_allowed() -> None:

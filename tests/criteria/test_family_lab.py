@@ -1,9 +1,9 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """lab component: analytes, units to canonical units, ULN multiples, conditions, compounds."""
 
 from __future__ import annotations
 
 import pytest
-
 from tests.criteria.conftest import fam
 
 
@@ -37,7 +37,10 @@ def test_uln_multiple_with_liver_metastases_condition() -> None:
     assert sorted(c.params["analyte"] for c in default) == ["alt", "ast"]
     assert all(c.params["uln_multiple"] == 2.5 for c in default)
     assert sorted(c.params["analyte"] for c in liver) == ["alt", "ast"]
-    assert all(c.params["uln_multiple"] == 5.0 and c.logic.conditions == ["liver_metastases"] for c in liver)
+    assert all(
+        c.params["uln_multiple"] == 5.0 and c.logic.conditions == ["liver_metastases"]
+        for c in liver
+    )
 
 
 def test_gilbert_exception() -> None:
@@ -63,7 +66,11 @@ def test_creatinine_or_clearance_alternatives_and_formula() -> None:
         ("Creatinine level <1.5 mg/dl", "creatinine", 132.6),
         ("Hemoglobin level of 90 g/l and more", "hemoglobin", 90.0),
         ("Calculated creatinine clearance \\>= 30 mL/min", "crcl", 30.0),
-        ("Platelets \\>= 100,000/mcL (within 14 days prior to initiation of study treatment)", "platelets", 100.0),
+        (
+            "Platelets \\>= 100,000/mcL (within 14 days prior to initiation of study treatment)",
+            "platelets",
+            100.0,
+        ),
     ],
 )
 def test_units_normalised(text: str, analyte: str, canonical: float) -> None:

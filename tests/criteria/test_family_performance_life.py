@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.criteria.conftest import fam
 
 
@@ -31,7 +30,9 @@ def test_karnofsky() -> None:
 
 
 def test_lost_symbol_ecog_is_low_confidence() -> None:
-    (c,) = fam("Eastern Cooperative Oncology Group (ECOG) performance status  2.", "performance_status")
+    (c,) = fam(
+        "Eastern Cooperative Oncology Group (ECOG) performance status  2.", "performance_status"
+    )
     assert c.params["symbol_lost"] is True and c.params["ecog_max"] == 2
     assert c.confidence <= 0.5
 

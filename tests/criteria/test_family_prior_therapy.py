@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """prior_therapy component: drugs, classes, lines, settings, polarity."""
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ def test_max_lines_with_metastatic_scope() -> None:
 
 
 def test_more_than_n_lines_excluded() -> None:
-    (c,) = fam("More than three prior chemotherapy lines for advanced disease.", "prior_therapy", "exclusion")
+    (c,) = fam(
+        "More than three prior chemotherapy lines for advanced disease.",
+        "prior_therapy",
+        "exclusion",
+    )
     assert c.params["min_lines"] == 4 and c.polarity == "exclude"
 
 

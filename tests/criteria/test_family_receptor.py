@@ -1,9 +1,9 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """receptor component: ER/PR/HR, HER2 by IHC/ISH, triple-negative."""
 
 from __future__ import annotations
 
 import pytest
-
 from tests.criteria.conftest import fam
 
 
@@ -17,10 +17,22 @@ def _status(text: str, kind: str = "inclusion") -> dict[str, str]:
         ("HER2-positive.", {"her2": "positive"}),
         ("HER-2 negative disease.", {"her2": "negative"}),
         ("HER2-low metastatic breast cancer;", {"her2": "low"}),
-        ("Documented amplification of ErbB2 by Fluorescence in situ hybridization (FISH)", {"her2": "positive"}),
-        ("HER2+ status defined as IHC 3+ staining or in situ hybridization positive", {"her2": "positive"}),
-        ("Patients must have histologically confirmed ER+ and/or PR+, HER2-, early invasive breast cancer.", {"hr": "positive", "her2": "negative"}),
-        ("Biopsy proven hormone receptor positive, HER2 negative stage I-III invasive breast cancer", {"hr": "positive", "her2": "negative"}),
+        (
+            "Documented amplification of ErbB2 by Fluorescence in situ hybridization (FISH)",
+            {"her2": "positive"},
+        ),
+        (
+            "HER2+ status defined as IHC 3+ staining or in situ hybridization positive",
+            {"her2": "positive"},
+        ),
+        (
+            "Patients must have histologically confirmed ER+ and/or PR+, HER2-, early invasive breast cancer.",
+            {"hr": "positive", "her2": "negative"},
+        ),
+        (
+            "Biopsy proven hormone receptor positive, HER2 negative stage I-III invasive breast cancer",
+            {"hr": "positive", "her2": "negative"},
+        ),
     ],
 )
 def test_receptor_status(text: str, expected: dict[str, str]) -> None:

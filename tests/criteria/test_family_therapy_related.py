@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """radiotherapy, bone_agent, biomarker, medication, hypersensitivity, toxicity, surgery."""
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ def test_radiotherapy_non_irradiated_lesion_rule() -> None:
 
 
 def test_radiotherapy_washout() -> None:
-    (c,) = fam("Received radiation therapy ≤14 days prior to initiation of investigational products.", "radiotherapy", "exclusion")
+    (c,) = fam(
+        "Received radiation therapy ≤14 days prior to initiation of investigational products.",
+        "radiotherapy",
+        "exclusion",
+    )
     assert c.time_window is not None and c.time_window.days == 14 and c.polarity == "exclude"
 
 
@@ -22,22 +27,35 @@ def test_bone_agents() -> None:
     cs = fam(text, "bone_agent")
     by_route = {c.params["route"]: c.polarity for c in cs}
     assert by_route == {"iv": "exclude", "oral": "allow"}
-    assert fam("No prior treatment with denosumab", "bone_agent")[0].params["drugs"] == ["denosumab"]
+    assert fam("No prior treatment with denosumab", "bone_agent")[0].params["drugs"] == [
+        "denosumab"
+    ]
     assert fam("No prior treatment with denosumab", "prior_therapy") == []
 
 
 def test_biomarker_germline_brca() -> None:
-    (c,) = fam("Germline BRCA1 or BRCA2 mutation; patients with unknown BRCA status who meet NCCN BRCA screening criteria will be screened for BRCA mutation.", "biomarker")
+    (c,) = fam(
+        "Germline BRCA1 or BRCA2 mutation; patients with unknown BRCA status who meet NCCN BRCA screening criteria will be screened for BRCA mutation.",
+        "biomarker",
+    )
     assert c.params["gene"] == "BRCA1/2" and c.params["germline"] is True
 
 
 def test_medication_cyp3a() -> None:
-    (c,) = fam("Concomitant use of known strong CYP3A inhibitors or moderate CYP3A inhibitors listed in Section 5.5 and Appendix 4, Table 23. The required washout period prior to starting study treatment is 2 weeks.", "medication", "exclusion")
+    (c,) = fam(
+        "Concomitant use of known strong CYP3A inhibitors or moderate CYP3A inhibitors listed in Section 5.5 and Appendix 4, Table 23. The required washout period prior to starting study treatment is 2 weeks.",
+        "medication",
+        "exclusion",
+    )
     assert "cyp3a_inhibitor" in c.params["interaction"]
 
 
 def test_medication_steroids() -> None:
-    (c,) = fam("Current chronic daily treatment with corticosteroids (excluding inhaled steroids)", "medication", "exclusion")
+    (c,) = fam(
+        "Current chronic daily treatment with corticosteroids (excluding inhaled steroids)",
+        "medication",
+        "exclusion",
+    )
     assert c.params["classes"] == ["corticosteroid"]
 
 
@@ -49,7 +67,11 @@ def test_hypersensitivity_drugs_are_not_prior_therapy() -> None:
 
 
 def test_toxicity_grade() -> None:
-    (c,) = fam("Unresolved clinically significant AEs \\> Grade 1 from prior anticancer therapy.", "toxicity", "exclusion")
+    (c,) = fam(
+        "Unresolved clinically significant AEs \\> Grade 1 from prior anticancer therapy.",
+        "toxicity",
+        "exclusion",
+    )
     assert c.params["max_grade"] == 1
 
 

@@ -24,7 +24,9 @@ def _print(name: str, rep: PrecisionReport) -> None:
     )
 
 
-def test_annotation_sets_are_large_enough(annotations: list[dict[str, Any]], heldout_annotations: list[dict[str, Any]]) -> None:
+def test_annotation_sets_are_large_enough(
+    annotations: list[dict[str, Any]], heldout_annotations: list[dict[str, Any]]
+) -> None:
     assert len(annotations) >= 300 and len({r["nct_id"] for r in annotations}) >= 40
     for rec in annotations + heldout_annotations:
         assert rec["text"] in criteria_texts()[rec["nct_id"]]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Segmentation on the real formats of the snapshot."""
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ def test_every_span_points_at_its_text_in_the_whole_snapshot() -> None:
 def test_kinds_from_headers_including_key_and_lowercase_variants() -> None:
     text = "Key Inclusion Criteria:\n\n* Age ≥ 18 years\n\nKey Exclusion Criteria:\n\n* Pregnancy\n"
     items = [i for i in compile_criteria(text) if i.role != "header"]
-    assert [(i.kind, i.text) for i in items] == [("inclusion", "Age ≥ 18 years"), ("exclusion", "Pregnancy")]
+    assert [(i.kind, i.text) for i in items] == [
+        ("inclusion", "Age ≥ 18 years"),
+        ("exclusion", "Pregnancy"),
+    ]
 
 
 def test_nested_items_know_their_parent() -> None:
@@ -36,8 +40,14 @@ def test_nci_sections_and_labels() -> None:
     items = compile_criteria(text)
     hepatic = [i for i in items if i.section[-1:] == ["Hepatic"] and i.role != "header"]
     assert hepatic and hepatic[0].section[0] == "PATIENT CHARACTERISTICS"
-    assert any(c.family == "lab" and c.params.get("analyte") == "bilirubin" for i in hepatic for c in i.constraints)
-    not_specified = [i for i in items if i.text == "Not specified" and i.section[-1:] == ["Menopausal status"]]
+    assert any(
+        c.family == "lab" and c.params.get("analyte") == "bilirubin"
+        for i in hepatic
+        for c in i.constraints
+    )
+    not_specified = [
+        i for i in items if i.text == "Not specified" and i.section[-1:] == ["Menopausal status"]
+    ]
     assert not_specified and not_specified[0].constraints[0].family == "menopause"
     assert not_specified[0].constraints[0].params == {"no_restriction": True}
 
@@ -54,7 +64,9 @@ def test_cohort_headers_and_prefixes() -> None:
     items = compile_criteria(criteria_texts()["NCT00823654"])
     cohorts = {i.cohort for i in items if i.role != "header"}
     assert "For Premenopausal Women with Early Stage Breast Cancer" in cohorts
-    phase = compile_criteria("Inclusion Criteria:\n\n* For phase II, up to 4 prior chemotherapy-based treatments in the metastatic setting are allowed.\n")
+    phase = compile_criteria(
+        "Inclusion Criteria:\n\n* For phase II, up to 4 prior chemotherapy-based treatments in the metastatic setting are allowed.\n"
+    )
     assert [i.cohort for i in phase if i.role != "header"] == ["For phase II"]
 
 

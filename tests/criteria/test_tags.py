@@ -14,7 +14,10 @@ def _tags(trials: list[Trial], nct: str) -> dict[str, str]:
 def test_zoledronic_acid_schedule_trial(trials: list[Trial]) -> None:
     tags = _tags(trials, "NCT00869206")  # CALGB 70604, zoledronic acid every 4 vs 12 weeks
     assert any(name.startswith("bone_modifying_agent") for name in tags)
-    assert "zoledronic" in tags.get("bone_modifying_agent", tags.get("bone_modifying_agent_schedule", "")).lower()
+    assert (
+        "zoledronic"
+        in tags.get("bone_modifying_agent", tags.get("bone_modifying_agent_schedule", "")).lower()
+    )
     assert "requires_bone_metastases" in tags
 
 
@@ -38,7 +41,8 @@ def test_every_tag_has_evidence(trials: list[Trial]) -> None:
 
 def test_bone_only_allowed_tag(trials: list[Trial]) -> None:
     hits = [
-        t.nct_id for t in trials[:400]
+        t.nct_id
+        for t in trials[:400]
         if any(tag.name == "allows_nonmeasurable_bone_only" for tag in compile_trial(t).tags)
     ]
     assert hits  # e.g. "lytic or blastic bone metastases as their only site ... eligible"

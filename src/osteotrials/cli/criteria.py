@@ -107,21 +107,23 @@ def criteria(
     if recompile:
         if nct_id:
             raise click.UsageError("--recompile works on the whole database; give no NCT id")
-        with store_from(ctx, write=True) as store:
-            with Progress(
+        with (
+            store_from(ctx, write=True) as store,
+            Progress(
                 TextColumn("compiling criteria"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
                 console=err_console,
                 transient=True,
-            ) as bar:
-                task = bar.add_task("compile", total=None)
+            ) as bar,
+        ):
+            task = bar.add_task("compile", total=None)
 
-                def tick(n: int) -> None:
-                    bar.update(task, completed=n)
+            def tick(n: int) -> None:
+                bar.update(task, completed=n)
 
-                done = store.recompile(tick, force=force)
+            done = store.recompile(tick, force=force)
         if as_json:
             print_json({"recompiled": done, "parser_version": PARSER_VERSION})
         else:

@@ -9,7 +9,37 @@ from collections.abc import Iterable
 from osteotrials.model.criteria import CompiledTrial, CoverageReport
 
 _WORD = re.compile(r"[a-z]+")
-_STOP = {"a", "an", "the", "of", "to", "with", "and", "or", "in", "for", "be", "is", "are", "have", "has", "must", "patients", "patient", "subjects", "subject", "participants", "participant", "who", "that", "any", "on", "by", "as", "at"}
+_STOP = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "to",
+    "with",
+    "and",
+    "or",
+    "in",
+    "for",
+    "be",
+    "is",
+    "are",
+    "have",
+    "has",
+    "must",
+    "patients",
+    "patient",
+    "subjects",
+    "subject",
+    "participants",
+    "participant",
+    "who",
+    "that",
+    "any",
+    "on",
+    "by",
+    "as",
+    "at",
+}
 
 
 def pattern_key(text: str) -> str:

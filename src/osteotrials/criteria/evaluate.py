@@ -94,13 +94,22 @@ def score_item(item: CriterionItem | None, record: Mapping[str, Any]) -> ItemSco
     constraints = item.constraints if item is not None else []
     families = sorted({c.family for c in constraints})
     score = ItemScore(
-        nct_id=record["nct_id"], text=record["text"], expected=expected, families=families,
-        typed=bool(constraints), correct=None, complete=False,
+        nct_id=record["nct_id"],
+        text=record["text"],
+        expected=expected,
+        families=families,
+        typed=bool(constraints),
+        correct=None,
+        complete=False,
     )
     if not constraints:
         return score
     exp_fams = {e["family"] for e in expected}
-    problems = [f"{f}: not expected (expected {sorted(exp_fams) or 'nothing'})" for f in families if f not in exp_fams]
+    problems = [
+        f"{f}: not expected (expected {sorted(exp_fams) or 'nothing'})"
+        for f in families
+        if f not in exp_fams
+    ]
     for e in expected:
         fam = e["family"]
         if fam not in families:
@@ -113,7 +122,9 @@ def score_item(item: CriterionItem | None, record: Mapping[str, Any]) -> ItemSco
             if key in _LIST_SUPERSET:
                 missing = set(want) - have
                 if missing:
-                    problems.append(f"{fam}: {key} missing {sorted(missing)} (have {sorted(map(str, have))})")
+                    problems.append(
+                        f"{fam}: {key} missing {sorted(missing)} (have {sorted(map(str, have))})"
+                    )
             elif key in _LIST_SUBSET:
                 if not have or not have <= set(want):
                     problems.append(f"{fam}: {key} {sorted(have)} not within {want}")
@@ -121,7 +132,9 @@ def score_item(item: CriterionItem | None, record: Mapping[str, Any]) -> ItemSco
                 w = float(want) if isinstance(want, int | float) else str(want).lower()
                 have = {h.lower() if isinstance(h, str) else h for h in have}
                 if w not in have:
-                    problems.append(f"{fam}: {key}={want!r} not found (have {sorted(map(str, have))})")
+                    problems.append(
+                        f"{fam}: {key}={want!r} not found (have {sorted(map(str, have))})"
+                    )
     score.problems = problems
     score.correct = not problems
     score.complete = score.correct and exp_fams <= set(families)
@@ -134,13 +147,20 @@ def find_item(items: list[CriterionItem], text: str) -> CriterionItem | None:
         if item.text == text:
             return item
     stripped = text.strip()
-    candidates = [i for i in items if stripped in i.text or (i.text and i.text in stripped and len(i.text) > 0.6 * len(stripped))]
+    candidates = [
+        i
+        for i in items
+        if stripped in i.text
+        or (i.text and i.text in stripped and len(i.text) > 0.6 * len(stripped))
+    ]
     if candidates:
         return min(candidates, key=lambda i: abs(len(i.text) - len(stripped)))
     return None
 
 
-def evaluate(records: Iterable[Mapping[str, Any]], compiled: Mapping[str, list[CriterionItem]]) -> PrecisionReport:
+def evaluate(
+    records: Iterable[Mapping[str, Any]], compiled: Mapping[str, list[CriterionItem]]
+) -> PrecisionReport:
     """Score annotation ``records`` against ``compiled`` items keyed by NCT id."""
     scores: list[ItemScore] = []
     found = 0

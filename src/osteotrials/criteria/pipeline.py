@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """The rule pipeline: segmentation, one component per constraint family, then small
 resolution rules between families, then unparsed reasons. medspaCy-style: each
 component is a plain function ``extract(ItemText) -> list[Constraint]``.
@@ -37,8 +38,8 @@ from osteotrials.criteria.families import (
     trial_participation,
 )
 from osteotrials.criteria.segment import Segment, segment
-from osteotrials.criteria.triggers import candidate_families
 from osteotrials.criteria.text import ItemText
+from osteotrials.criteria.triggers import candidate_families
 from osteotrials.model.criteria import Constraint, CriterionItem
 
 Component = Callable[[ItemText], list[Constraint]]
@@ -74,7 +75,18 @@ COMPONENTS: list[tuple[str, Component]] = [
 ]
 
 #: families whose match makes a generic comorbidity match over the same words redundant
-_SPECIFIC = {"cardiac", "infection", "cns", "other_malignancy", "toxicity", "hypersensitivity", "lab", "disease_sites", "menopause", "pregnancy"}
+_SPECIFIC = {
+    "cardiac",
+    "infection",
+    "cns",
+    "other_malignancy",
+    "toxicity",
+    "hypersensitivity",
+    "lab",
+    "disease_sites",
+    "menopause",
+    "pregnancy",
+}
 
 
 def _overlaps(a: Constraint, b: Constraint) -> bool:
@@ -86,47 +98,149 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     fams = {c.family for c in found}
     out = list(found)
     if "hypersensitivity" in fams:  # drugs named as allergens are not therapy history
-        out = [c for c in out if c.family not in ("prior_therapy", "medication", "bone_agent", "trial_participation")]
+        out = [
+            c
+            for c in out
+            if c.family not in ("prior_therapy", "medication", "bone_agent", "trial_participation")
+        ]
     if "lab" in fams:  # "if liver metastases" inside lab rules is a condition, not a site rule
         out = [c for c in out if c.family != "disease_sites"]
-        out = [c for c in out if not (c.family == "medication" and set(c.params.get("classes", [])) <= {"growth_factor"})]
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "medication" and set(c.params.get("classes", [])) <= {"growth_factor"}
+            )
+        ]
     if "cns" in fams:
         cns_spans = [c for c in out if c.family == "cns"]
-        out = [c for c in out if not (c.family in ("radiotherapy", "surgery") and any(_sentence_shared(item, c, k) for k in cns_spans))]
+        out = [
+            c
+            for c in out
+            if not (
+                c.family in ("radiotherapy", "surgery")
+                and any(_sentence_shared(item, c, k) for k in cns_spans)
+            )
+        ]
     fams = {c.family for c in out}
-    generic_prior = [c for c in out if c.family == "prior_therapy" and not c.params.get("drugs") and not c.params.get("classes") and not c.params.get("terms")]
+    generic_prior = [
+        c
+        for c in out
+        if c.family == "prior_therapy"
+        and not c.params.get("drugs")
+        and not c.params.get("classes")
+        and not c.params.get("terms")
+    ]
     if fams & {"toxicity", "cns", "bone_agent"} and generic_prior:
-        out = [c for c in out if c not in generic_prior]  # "AEs of prior therapy", "treated brain mets"
-    if fams & {"cns", "other_malignancy", "disease_sites", "receptor", "measurable_disease"} and "diagnosis" in fams:
-        out = [c for c in out if not (c.family == "diagnosis" and (fams & {"cns", "other_malignancy"} or not (c.params.get("stage") or c.params.get("confirmation") or c.params.get("histology"))))]
-    tumour_list = [c for c in out if c.family == "diagnosis" and len(c.params.get("tumour_types", [])) >= 3]
+        out = [
+            c for c in out if c not in generic_prior
+        ]  # "AEs of prior therapy", "treated brain mets"
+    if (
+        fams & {"cns", "other_malignancy", "disease_sites", "receptor", "measurable_disease"}
+        and "diagnosis" in fams
+    ):
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "diagnosis"
+                and (
+                    fams & {"cns", "other_malignancy"}
+                    or not (
+                        c.params.get("stage")
+                        or c.params.get("confirmation")
+                        or c.params.get("histology")
+                    )
+                )
+            )
+        ]
+    tumour_list = [
+        c for c in out if c.family == "diagnosis" and len(c.params.get("tumour_types", [])) >= 3
+    ]
     if tumour_list:  # basket-trial tumour lists describe cohorts, not other rules
         out = [c for c in out if c.family in ("diagnosis", "biomarker")]
     if "cns" in fams:
-        out = [c for c in out if not (c.family == "comorbidity" and set(c.params.get("condition", [])) <= {"pain_symptom", "uncontrolled_illness", "general_condition", "neurologic"})]
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "comorbidity"
+                and set(c.params.get("condition", []))
+                <= {"pain_symptom", "uncontrolled_illness", "general_condition", "neurologic"}
+            )
+        ]
     if "lab" in fams:
         out = [c for c in out if c.family != "comorbidity"]
         out = [c for c in out if not (c.family == "medication" and _in_parentheses(item, c))]
     if "infection" in fams:
-        out = [c for c in out if not (c.family == "medication" and set(c.params.get("classes", [])) <= {"antibiotic", "antifungal", "antiretroviral"})]
-    if any(c.family == "administrative" and "contraception" in c.params.get("aspect", []) for c in out):
-        out = [c for c in out if not (c.family == "medication" and set(c.params.get("classes", [])) <= {"hormone_replacement"})]
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "medication"
+                and set(c.params.get("classes", []))
+                <= {"antibiotic", "antifungal", "antiretroviral"}
+            )
+        ]
+    if any(
+        c.family == "administrative" and "contraception" in c.params.get("aspect", []) for c in out
+    ):
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "medication"
+                and set(c.params.get("classes", [])) <= {"hormone_replacement"}
+            )
+        ]
     if "cardiac" in fams:
-        out = [c for c in out if not (c.family == "comorbidity" and re.search(r"cardi|heart", c.text.lower()) and set(c.params.get("condition", [])) <= {"uncontrolled_illness", "general_condition"})]
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "comorbidity"
+                and re.search(r"cardi|heart", c.text.lower())
+                and set(c.params.get("condition", []))
+                <= {"uncontrolled_illness", "general_condition"}
+            )
+        ]
     if "comorbidity" in fams:
-        out = [c for c in out if not (c.family == "medication" and c.params.get("classes") == ["corticosteroid"] and re.search(r"requir\w*\s+(?:\w+\s+){0,3}$", item.norm[max(0, c.span[0] - item.start - 40) : c.span[0] - item.start]))]
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "medication"
+                and c.params.get("classes") == ["corticosteroid"]
+                and re.search(
+                    r"requir\w*\s+(?:\w+\s+){0,3}$",
+                    item.norm[max(0, c.span[0] - item.start - 40) : c.span[0] - item.start],
+                )
+            )
+        ]
     if "medication" in fams:
-        out = [c for c in out if not (c.family == "administrative" and c.params.get("aspect") == ["compliance"])]
+        out = [
+            c
+            for c in out
+            if not (c.family == "administrative" and c.params.get("aspect") == ["compliance"])
+        ]
     specific = [c for c in out if c.family in _SPECIFIC]
-    out = [c for c in out if not (c.family == "comorbidity" and any(_overlaps(c, s) for s in specific))]
+    out = [
+        c for c in out if not (c.family == "comorbidity" and any(_overlaps(c, s) for s in specific))
+    ]
     others = {c.family for c in out} - {"administrative"}
     if others:
         kept: list[Constraint] = []
         for c in out:
             if c.family == "administrative":
-                aspects = [a for a in c.params.get("aspect", []) if a not in ("procedures", "eligibility_meta")]
+                aspects = [
+                    a
+                    for a in c.params.get("aspect", [])
+                    if a not in ("procedures", "eligibility_meta")
+                ]
                 if "comorbidity" in others:
-                    aspects = [a for a in aspects if a not in ("compliance", "investigator_judgement")]
+                    aspects = [
+                        a for a in aspects if a not in ("compliance", "investigator_judgement")
+                    ]
                 if not aspects:
                     continue
                 c = c.model_copy(update={"params": {**c.params, "aspect": aspects}})
@@ -149,16 +263,34 @@ def _sentence_shared(item: ItemText, a: Constraint, b: Constraint) -> bool:
 #: section labels (NCI style "Hepatic:", "Age:") -> family, for items that only say
 #: "Not specified" / "Any" under them
 LABEL_FAMILIES: dict[str, str] = {
-    "age": "age", "sex": "sex", "gender": "sex", "menopausal status": "menopause",
-    "performance status": "performance_status", "life expectancy": "life_expectancy",
-    "hematopoietic": "lab", "haematopoietic": "lab", "hematologic": "lab", "hematological": "lab",
-    "hepatic": "lab", "renal": "lab", "liver": "lab", "kidney": "lab", "cardiovascular": "cardiac",
-    "cardiac": "cardiac", "pulmonary": "comorbidity", "hormone receptor status": "receptor",
-    "chemotherapy": "prior_therapy", "endocrine therapy": "prior_therapy",
-    "hormonal therapy": "prior_therapy", "biologic therapy": "prior_therapy",
-    "radiotherapy": "radiotherapy", "surgery": "surgery",
+    "age": "age",
+    "sex": "sex",
+    "gender": "sex",
+    "menopausal status": "menopause",
+    "performance status": "performance_status",
+    "life expectancy": "life_expectancy",
+    "hematopoietic": "lab",
+    "haematopoietic": "lab",
+    "hematologic": "lab",
+    "hematological": "lab",
+    "hepatic": "lab",
+    "renal": "lab",
+    "liver": "lab",
+    "kidney": "lab",
+    "cardiovascular": "cardiac",
+    "cardiac": "cardiac",
+    "pulmonary": "comorbidity",
+    "hormone receptor status": "receptor",
+    "chemotherapy": "prior_therapy",
+    "endocrine therapy": "prior_therapy",
+    "hormonal therapy": "prior_therapy",
+    "biologic therapy": "prior_therapy",
+    "radiotherapy": "radiotherapy",
+    "surgery": "surgery",
 }
-_NOT_SPECIFIED = re.compile(r"^\W*(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required|no specified|unspecified)\W*$")
+_NOT_SPECIFIED = re.compile(
+    r"^\W*(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required|no specified|unspecified)\W*$"
+)
 
 
 def _label_default(seg: Segment, item: ItemText) -> list[Constraint]:
@@ -168,11 +300,23 @@ def _label_default(seg: Segment, item: ItemText) -> list[Constraint]:
         return []
     from osteotrials.criteria.families._base import make
 
-    return [make(item, family, 0, len(item.text), {"no_restriction": True}, confidence=0.8, polarity="allow")]
+    return [
+        make(
+            item,
+            family,
+            0,
+            len(item.text),
+            {"no_restriction": True},
+            confidence=0.8,
+            polarity="allow",
+        )
+    ]
 
 
 _XREF = re.compile(r"^\W*see\s+(?:\w+\s+){0,3}(?:characteristics|criteria|above|below|section)\b")
-_FRAGMENT_END = re.compile(r"(?:\b(?:or|and|and/or|with|of|the|to|by|for|including)|[,(/-])\s*$", re.IGNORECASE)
+_FRAGMENT_END = re.compile(
+    r"(?:\b(?:or|and|and/or|with|of|the|to|by|for|including)|[,(/-])\s*$", re.IGNORECASE
+)
 
 
 def unparsed_reason(seg: Segment) -> str:
@@ -193,7 +337,12 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
     segs = segment(text)
     items: list[CriterionItem] = []
     for index, seg in enumerate(segs):
-        if seg.role == "header" and not seg.text.endswith(":") and seg.label is None and not seg.section:
+        if (
+            seg.role == "header"
+            and not seg.text.endswith(":")
+            and seg.label is None
+            and not seg.section
+        ):
             pass
         constraints: list[Constraint] = []
         role = seg.role

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Segmentation: criteria text -> items with kind, section, cohort, nesting and exact spans.
 
 Handles API v2 markdown (``* `` bullets, two-space nesting, ``1.`` numbering,
@@ -201,17 +202,26 @@ def segment(text: str | None) -> list[Segment]:
                 kind = "inclusion"
             section, label = [], None
             cm = re.search(r"\b(?:for|in)\b\s+(.*?)\s*:?\s*$", stripped, re.IGNORECASE)
-            cohort = cm.group(1) if cm and re.search(
-                r"cohort|arm|part|phase|stage|sub-?study|group|combination|patients|women|men",
-                cm.group(1), re.IGNORECASE) else None
+            cohort = (
+                cm.group(1)
+                if cm
+                and re.search(
+                    r"cohort|arm|part|phase|stage|sub-?study|group|combination|patients|women|men",
+                    cm.group(1),
+                    re.IGNORECASE,
+                )
+                else None
+            )
             add(stripped, content_start, 0, "header")
             segments[-1].kind = kind
             continue
 
         nci = _NCI_SECTION.match(stripped)
-        if nci and nci.group("head").strip().upper() == nci.group("head").strip() and len(
-            nci.group("head").split()
-        ) >= 2:
+        if (
+            nci
+            and nci.group("head").strip().upper() == nci.group("head").strip()
+            and len(nci.group("head").split()) >= 2
+        ):
             head = nci.group("head").strip()
             section, label = [head], None
             add(head + ":", content_start, 0, "header")
@@ -220,9 +230,13 @@ def segment(text: str | None) -> list[Segment]:
                 add(rest, content_start + nci.start("rest"), 0, "criterion")
             continue
 
-        if not bullet and not stripped.endswith(":") and re.match(
-            r"^(?:for|in)\s+(?:the\s+)?(?:\w+\s+){0,12}\w+$", stripped, re.IGNORECASE
-        ) and len(stripped) < 120 and not re.search(r"[.;]", stripped):
+        if (
+            not bullet
+            and not stripped.endswith(":")
+            and re.match(r"^(?:for|in)\s+(?:the\s+)?(?:\w+\s+){0,12}\w+$", stripped, re.IGNORECASE)
+            and len(stripped) < 120
+            and not re.search(r"[.;]", stripped)
+        ):
             cohort = stripped
             add(stripped, content_start, 0, "header")
             continue

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Trial-level tags: trial families (from interventions, arms, titles, keywords) and
 bone relevance (from the compiled criteria, titles, conditions and outcomes), each
 with the evidence that produced it."""
@@ -27,14 +28,44 @@ CLASS_TO_FAMILY: dict[str, str] = {
 }
 #: trial family tag -> pattern on titles, keywords, interventions and arms
 KEYWORD_FAMILIES: list[tuple[str, re.Pattern[str]]] = [
-    ("radiotherapy_sbrt", re.compile(r"\b(?:sbrt|sabr|stereotactic|radiotherapy|radiation therapy|irradiation|radiosurgery|hypofractionat\w*|brachytherapy)\b", re.I)),
-    ("imaging_diagnostic", re.compile(r"\b(?:pet|fdg|fes|pet/ct|imaging|mri|magnetic resonance|tomosynthesis|mammograph\w*|ultrasound|sonograph\w*|scintigraph\w*|bone scan|tracer|radiotracer|molecular breast imaging|diagnostic)\b", re.I)),
+    (
+        "radiotherapy_sbrt",
+        re.compile(
+            r"\b(?:sbrt|sabr|stereotactic|radiotherapy|radiation therapy|irradiation|radiosurgery|hypofractionat\w*|brachytherapy)\b",
+            re.I,
+        ),
+    ),
+    (
+        "imaging_diagnostic",
+        re.compile(
+            r"\b(?:pet|fdg|fes|pet/ct|imaging|mri|magnetic resonance|tomosynthesis|mammograph\w*|ultrasound|sonograph\w*|scintigraph\w*|bone scan|tracer|radiotracer|molecular breast imaging|diagnostic)\b",
+            re.I,
+        ),
+    ),
     ("nanomedicine", re.compile(r"\b(?:nano\w*|liposom\w*|micelle\w*)\b", re.I)),
-    ("supportive_care", re.compile(r"\b(?:pain|fatigue|nausea|vomiting|symptom\w*|quality of life|exercise|acupuncture|insomnia|sleep|hot flash\w*|lymph?edema|neuropathy|mucositis|anxiety|depression|psycho\w*|palliative care|supportive care|yoga|diet\w*|nutrition\w*|survivorship|cognitive|alopecia|scalp cooling|skin toxicity|dermatitis)\b", re.I)),
-    ("radiopharmaceutical", re.compile(r"\b(?:radium|samarium|strontium|lutetium|radioligand|radiopharmaceutical|radionuclide)\b", re.I)),
+    (
+        "supportive_care",
+        re.compile(
+            r"\b(?:pain|fatigue|nausea|vomiting|symptom\w*|quality of life|exercise|acupuncture|insomnia|sleep|hot flash\w*|lymph?edema|neuropathy|mucositis|anxiety|depression|psycho\w*|palliative care|supportive care|yoga|diet\w*|nutrition\w*|survivorship|cognitive|alopecia|scalp cooling|skin toxicity|dermatitis)\b",
+            re.I,
+        ),
+    ),
+    (
+        "radiopharmaceutical",
+        re.compile(
+            r"\b(?:radium|samarium|strontium|lutetium|radioligand|radiopharmaceutical|radionuclide)\b",
+            re.I,
+        ),
+    ),
 ]
-_BONE_ENDPOINT = re.compile(r"skeletal[- ]related|\bsres?\b|symptomatic skeletal|\bsse\b|pathologic(?:al)? fracture|bone pain|pain (?:response|relief|score)|spinal cord compression|bone (?:turnover|marker|resorption|density|metasta\w* progression)|time to (?:first )?(?:sre|skeletal)|hypercalc", re.I)
-_BONE_TITLE = re.compile(r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|bone metasta\w*|osseous metasta\w*|skeletal metasta\w*|metasta\w* (?:to|in) (?:the )?bone|bony metasta\w*", re.I)
+_BONE_ENDPOINT = re.compile(
+    r"skeletal[- ]related|\bsres?\b|symptomatic skeletal|\bsse\b|pathologic(?:al)? fracture|bone pain|pain (?:response|relief|score)|spinal cord compression|bone (?:turnover|marker|resorption|density|metasta\w* progression)|time to (?:first )?(?:sre|skeletal)|hypercalc",
+    re.I,
+)
+_BONE_TITLE = re.compile(
+    r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|bone metasta\w*|osseous metasta\w*|skeletal metasta\w*|metasta\w* (?:to|in) (?:the )?bone|bony metasta\w*",
+    re.I,
+)
 
 
 def _texts(trial: Trial) -> Iterable[tuple[str, str]]:
@@ -60,25 +91,54 @@ def family_tags(trial: Trial) -> list[TrialTag]:
             for cls in sorted(drug.classes):
                 fam = CLASS_TO_FAMILY.get(cls)
                 if fam and fam not in tags:
-                    tags[fam] = TrialTag(name=fam, kind="family", evidence=f"{text[a:b]} ({drug.name}: {cls})", source=source)
+                    tags[fam] = TrialTag(
+                        name=fam,
+                        kind="family",
+                        evidence=f"{text[a:b]} ({drug.name}: {cls})",
+                        source=source,
+                    )
         if source in ("title", "keyword", "intervention", "arm"):
             for classes, a, b in drugs.find_classes(text):
                 for cls in sorted(classes):
                     fam = CLASS_TO_FAMILY.get(cls)
                     if fam and fam not in tags and source != "arm":
-                        tags[fam] = TrialTag(name=fam, kind="family", evidence=text[a:b], source=source)
+                        tags[fam] = TrialTag(
+                            name=fam, kind="family", evidence=text[a:b], source=source
+                        )
             for fam, pattern in KEYWORD_FAMILIES:
                 if fam in tags:
                     continue
                 if m := pattern.search(text):
-                    tags[fam] = TrialTag(name=fam, kind="family", evidence=m.group(0), source=source)
+                    tags[fam] = TrialTag(
+                        name=fam, kind="family", evidence=m.group(0), source=source
+                    )
     purpose = (trial.design.primary_purpose or "").upper()
     if purpose == "SUPPORTIVE_CARE" and "supportive_care" not in tags:
-        tags["supportive_care"] = TrialTag(name="supportive_care", kind="family", evidence="primary purpose SUPPORTIVE_CARE", source="design")
+        tags["supportive_care"] = TrialTag(
+            name="supportive_care",
+            kind="family",
+            evidence="primary purpose SUPPORTIVE_CARE",
+            source="design",
+        )
     if purpose in ("DIAGNOSTIC", "SCREENING") and "imaging_diagnostic" not in tags:
-        tags["imaging_diagnostic"] = TrialTag(name="imaging_diagnostic", kind="family", evidence=f"primary purpose {purpose}", source="design")
-    if "bone_modifying_agent" in tags and re.search(r"every (?:4|12|twelve|four|three|3) (?:weeks|months)|schedul|interval|de-?escalat|q4w|q12w", " ".join(t for _s, t in _texts(trial)), re.I):
-        tags["bone_modifying_agent"] = tags["bone_modifying_agent"].model_copy(update={"name": "bone_modifying_agent_schedule"}) if re.search(r"schedul|interval|every|q\d+w|de-?escalat", trial.title or "", re.I) else tags["bone_modifying_agent"]
+        tags["imaging_diagnostic"] = TrialTag(
+            name="imaging_diagnostic",
+            kind="family",
+            evidence=f"primary purpose {purpose}",
+            source="design",
+        )
+    if "bone_modifying_agent" in tags and re.search(
+        r"every (?:4|12|twelve|four|three|3) (?:weeks|months)|schedul|interval|de-?escalat|q4w|q12w",
+        " ".join(t for _s, t in _texts(trial)),
+        re.I,
+    ):
+        tags["bone_modifying_agent"] = (
+            tags["bone_modifying_agent"].model_copy(
+                update={"name": "bone_modifying_agent_schedule"}
+            )
+            if re.search(r"schedul|interval|every|q\d+w|de-?escalat", trial.title or "", re.I)
+            else tags["bone_modifying_agent"]
+        )
     return list(tags.values())
 
 
@@ -86,7 +146,9 @@ def bone_tags(trial: Trial, items: list[CriterionItem]) -> list[TrialTag]:
     tags: dict[str, TrialTag] = {}
 
     def add(name: str, evidence: str, source: str) -> None:
-        tags.setdefault(name, TrialTag(name=name, kind="bone_relevance", evidence=evidence, source=source))
+        tags.setdefault(
+            name, TrialTag(name=name, kind="bone_relevance", evidence=evidence, source=source)
+        )
 
     for item in items:
         for c in item.constraints:
@@ -94,7 +156,11 @@ def bone_tags(trial: Trial, items: list[CriterionItem]) -> list[TrialTag]:
             if c.family == "disease_sites" and p.get("site") == "bone":
                 extent = p.get("extent")
                 if extent == "only" and c.polarity in ("require", "allow"):
-                    add("bone_only_cohort" if c.polarity == "require" else "allows_bone_only", c.text, "criteria")
+                    add(
+                        "bone_only_cohort" if c.polarity == "require" else "allows_bone_only",
+                        c.text,
+                        "criteria",
+                    )
                 elif extent == "only" and c.polarity == "exclude":
                     add("excludes_bone_only", c.text, "criteria")
                 elif extent == "dominant":
@@ -103,11 +169,14 @@ def bone_tags(trial: Trial, items: list[CriterionItem]) -> list[TrialTag]:
                     add("requires_bone_metastases", c.text, "criteria")
             if c.family == "measurable_disease":
                 req = p.get("requirement")
-                if p.get("bone_only") == "allowed" or req in ("bone_only_allowed", "measurable_or_evaluable"):
+                if p.get("bone_only") == "allowed" or req in (
+                    "bone_only_allowed",
+                    "measurable_or_evaluable",
+                ):
                     add("allows_nonmeasurable_bone_only", c.text, "criteria")
-                elif p.get("bone_only") == "requires_measurable_component":
-                    add("requires_measurable_disease", c.text, "criteria")
-                elif req == "measurable" and c.polarity == "require":
+                elif p.get("bone_only") == "requires_measurable_component" or (
+                    req == "measurable" and c.polarity == "require"
+                ):
                     add("requires_measurable_disease", c.text, "criteria")
             if c.family == "bone_agent":
                 add("bone_modifying_agent_rule", c.text, "criteria")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Text helpers shared by the rule components: normalisation that keeps offsets,
 numbers, comparison operators, time windows, clause boundaries and polarity.
 """
@@ -25,8 +26,16 @@ _SAME_LENGTH = str.maketrans(
         "μ": "u",
         "µ": "u",
         "×": "x",
-        "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
-        "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9",
+        "⁰": "0",
+        "¹": "1",
+        "²": "2",
+        "³": "3",
+        "⁴": "4",
+        "⁵": "5",
+        "⁶": "6",
+        "⁷": "7",
+        "⁸": "8",
+        "⁹": "9",
     }
 )
 
@@ -42,10 +51,26 @@ def normalise(text: str) -> str:
 
 # ---------------------------------------------------------------- numbers
 WORD_NUMBERS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60,
-    "a single": 1, "single": 1,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "eighteen": 18,
+    "twenty": 20,
+    "thirty": 30,
+    "sixty": 60,
+    "a single": 1,
+    "single": 1,
 }
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)"
 WORD_NUM = r"(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
@@ -68,8 +93,14 @@ Op = Literal[">=", ">", "<=", "<", "=", "range"]
 
 #: phrase (regex, on normalised text) -> operator. Order matters: longest first.
 OPERATORS: list[tuple[str, Op]] = [
-    (r"superior or equal to|> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more", ">="),
-    (r"inferior or equal to|< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less", "<="),
+    (
+        r"superior or equal to|> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more",
+        ">=",
+    ),
+    (
+        r"inferior or equal to|< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less",
+        "<=",
+    ),
     (r"greater than|more than|higher than|above|exceeding|exceeds|over|superior to|>", ">"),
     (r"less than|lower than|below|under|inferior to|<", "<"),
     (r"equal to|=", "="),
@@ -135,7 +166,9 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
         n = to_number(m.group("n"))
         if n is None:
             continue
-        relation = rel
+        relation: Literal["within", "at_least", "more_than", "less_than"] = (
+            "within" if rel == "within" else "at_least"
+        )
         if rel == "at_least" and m.group("rel") in {">", "more than", "greater than"}:
             relation = "more_than"
         if rel == "within" and m.groupdict().get("rel") in {"<", "less than", "fewer than"}:
@@ -143,7 +176,7 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
         unit = unit_name(m.group("u"))
         anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
         tw = TimeWindow(
-            relation=relation,  # type: ignore[arg-type]
+            relation=relation,
             value=n,
             unit=unit,
             days=round(n * _UNIT_DAYS[unit[:-1]], 2),

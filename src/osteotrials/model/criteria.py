@@ -60,15 +60,23 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
     "diagnosis": frozenset(
         {"cancer", "setting", "stage", "histology", "recurrence", "tumour_types", "confirmation"}
     ),
-    "receptor": frozenset(
-        {"receptor", "status", "op", "value", "unit", "method", "er_low"}
-    ),
+    "receptor": frozenset({"receptor", "status", "op", "value", "unit", "method", "er_low"}),
     "disease_sites": frozenset({"site", "extent", "lesion_type", "soft_tissue_component"}),
     "measurable_disease": frozenset({"requirement", "criteria", "bone_only"}),
     "cns": frozenset({"status", "steroids", "stable_weeks", "symptomatic"}),
     "prior_therapy": frozenset(
-        {"drugs", "classes", "payload_classes", "setting", "min_lines", "max_lines",
-         "line_scope", "progression", "resistance", "any_anticancer"}
+        {
+            "drugs",
+            "classes",
+            "payload_classes",
+            "setting",
+            "min_lines",
+            "max_lines",
+            "line_scope",
+            "progression",
+            "resistance",
+            "any_anticancer",
+        }
     ),
     "radiotherapy": frozenset({"aspect", "site", "palliative"}),
     "bone_agent": frozenset({"drugs", "classes", "route"}),
@@ -77,9 +85,22 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
         {"scale", "op", "value", "allowed", "ecog_max", "karnofsky_min", "symbol_lost"}
     ),
     "lab": frozenset(
-        {"analyte", "op", "value", "unit", "canonical_value", "canonical_unit", "uln_multiple",
-         "lln_multiple", "relative_to", "formula", "organ", "adequate", "symbol_lost",
-         "unit_inferred"}
+        {
+            "analyte",
+            "op",
+            "value",
+            "unit",
+            "canonical_value",
+            "canonical_unit",
+            "uln_multiple",
+            "lln_multiple",
+            "relative_to",
+            "formula",
+            "organ",
+            "adequate",
+            "symbol_lost",
+            "unit_inferred",
+        }
     ),
     "cardiac": frozenset({"measure", "op", "value", "unit", "condition", "nyha_class"}),
     "menopause": frozenset({"status", "ovarian_suppression"}),

@@ -146,9 +146,7 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 @cache
 def _class_gated() -> tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...] | None], ...]:
-    return tuple(
-        (re.compile(p, re.IGNORECASE), c, gate(p.lower())) for p, c in class_terms()
-    )
+    return tuple((re.compile(p, re.IGNORECASE), c, gate(p.lower())) for p, c in class_terms())
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Helpers shared by the family components."""
 
 from __future__ import annotations

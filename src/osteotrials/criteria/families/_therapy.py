@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Therapy mentions (drug names, drug classes, generic anticancer therapy) in an item."""
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from dataclasses import dataclass, field
 from osteotrials.criteria.text import ItemText
 from osteotrials.vocab import drugs
 
-BONE_CLASSES = frozenset({"bone_modifying_agent", "bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"})
+BONE_CLASSES = frozenset(
+    {"bone_modifying_agent", "bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"}
+)
 _GENERIC = re.compile(
     r"\b(?:(?:prior|previous|any|other|systemic|concurrent|concomitant)\s+)*(?:anti-?cancer|anti-?neoplastic|anti-?tumou?r|systemic|cancer[- ]directed|cancer|oncologic|antineoplastic|investigational|experimental|targeted|molecularly targeted|neo-?adjuvant|adjuvant|palliative|standard|first[- ]line|second[- ]line)\s+(?:systemic\s+)?(?:therapy|therapies|treatment|treatments|agents?|drugs?|regimens?|medications?)\b"
     r"|\b(?:prior|previous|concomitant|concurrent)\s+(?:or\s+\w+\s+)?(?:treatment|therapy|therapies|regimens?)\b|\bpreviously received\b|\btreatment for (?:this|the|their|her) (?:breast )?cancer\b"
@@ -18,7 +21,9 @@ _GENERIC = re.compile(
 _UNKNOWN_DRUG = re.compile(
     r"\b(?:prior|previous(?:ly)?|received|receiving|treatment with|therapy with|exposure to|treated with)\s+(?:an?\s+|any\s+|the\s+)?(?:treatment with\s+)?(?P<name>[a-z]{3,}-?\d{2,}[a-z0-9-]*|[a-z]{4,}(?:mab|tinib|ciclib|lisib|sertib|parib|limus|tecan|platin|estrant|apopt|ostat|rafenib|metinib))\b"
 )
-_BEFORE_DOSE = re.compile(r"(?:prior to|before|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$")
+_BEFORE_DOSE = re.compile(
+    r"(?:prior to|before|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$"
+)
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
@@ -34,9 +39,13 @@ class TherapyMention:
 
     @property
     def bone(self) -> bool:
-        return bool(self.classes & BONE_CLASSES) or bool(self.drugs) and all(
-            (d := drugs.lookup(name, fuzzy=False)) is not None and "bone_modifying_agent" in d.classes
-            for name in self.drugs
+        return bool(self.classes & BONE_CLASSES) or (
+            bool(self.drugs)
+            and all(
+                (d := drugs.lookup(name, fuzzy=False)) is not None
+                and "bone_modifying_agent" in d.classes
+                for name in self.drugs
+            )
         )
 
 
@@ -52,12 +61,12 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
     for drug, a, b in drugs.find_drugs(item.text):
         if _BEFORE_DOSE.search(item.norm[max(0, a - 45) : a]):
             continue  # "prior to the first dose of trastuzumab": a time anchor, not therapy history
-        m = TherapyMention(a, b, drugs={drug.name})
+        mention = TherapyMention(a, b, drugs={drug.name})
         if drug.payload_class:
-            m.payloads.add(drug.payload_class)
+            mention.payloads.add(drug.payload_class)
         if "bone_modifying_agent" in drug.classes:
-            m.classes |= set(drug.classes & BONE_CLASSES)
-        out.append(m)
+            mention.classes |= set(drug.classes & BONE_CLASSES)
+        out.append(mention)
     for classes, a, b in drugs.find_classes(item.text):
         if any(o.start <= a < o.end or a <= o.start < b for o in out):
             continue
@@ -68,7 +77,11 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
         name = m.group("name")
         if any(o.start <= m.start("name") < o.end for o in out) or drugs.lookup(name, fuzzy=False):
             continue
-        out.append(TherapyMention(m.start("name"), m.end("name"), terms={item.text[m.start("name") : m.end("name")]}))
+        out.append(
+            TherapyMention(
+                m.start("name"), m.end("name"), terms={item.text[m.start("name") : m.end("name")]}
+            )
+        )
     for m in _GENERIC.finditer(item.norm):
         if any(o.start <= m.start() < o.end or m.start() <= o.start < m.end() for o in out):
             continue

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Age: minimum/maximum age in years ("≥ 18 years", "18-70 years", "Be  18 and < 80 years")."""
 
 from __future__ import annotations
@@ -5,7 +6,7 @@ from __future__ import annotations
 import re
 
 from osteotrials.criteria.families._base import make
-from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
+from osteotrials.criteria.text import OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "age"
@@ -14,18 +15,29 @@ _AGE_WORD = r"\b(?:age[ds]?|aged|years? of age|years? old|yrs? old|old)\b"
 _RANGE = re.compile(
     rf"(?:between\s+(?:the\s+ages?\s+of\s+)?|from\s+|aged?\s+(?:of\s+)?)?(?P<a>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:-|to|and)\s*(?P<b>\d{{1,3}})\s*(?:{_YEARS})?"
 )
-_OP_NUM = re.compile(rf"(?P<op>{OP_RE})\s*(?:\(\s*\)\s*)?(?:the\s+age\s+of\s+)?(?P<n>\d{{1,3}})(?:\s*{_YEARS})?")
+_OP_NUM = re.compile(
+    rf"(?P<op>{OP_RE})\s*(?:\(\s*\)\s*)?(?:the\s+age\s+of\s+)?(?P<n>\d{{1,3}})(?:\s*{_YEARS})?"
+)
 _NUM_OP = re.compile(
     rf"(?P<n>\d{{1,3}})\s*(?:{_YEARS}\s*)?(?:of age\s*|old\s*)?(?P<op>or (?:older|more|above|over|greater)|and (?:older|over|above)|\+|or younger|or less|and younger|or under)"
 )
-_LOST = re.compile(rf"(?:\bbe|\bage[ds]?|\baged|,|^)\s{{1,3}}\s(?P<n>\d{{1,3}})\s*(?:{_YEARS}|and\b)")
-_NOT_AGE = re.compile(r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration")
+_LOST = re.compile(
+    rf"(?:\bbe|\bage[ds]?|\baged|,|^)\s{{1,3}}\s(?P<n>\d{{1,3}})\s*(?:{_YEARS}|and\b)"
+)
+_NOT_AGE = re.compile(
+    r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration"
+)
 _NO_LIMIT = re.compile(r"\b(?:no (?:age )?limit|any age|not specified|no restriction)\b")
-_CONDITIONAL = re.compile(r"\b(?:or|if|when)\s+(?:an?\s+)?age\s*$|\bage at (?:diagnosis|menarche|first)")
+_CONDITIONAL = re.compile(
+    r"\b(?:or|if|when)\s+(?:an?\s+)?age\s*$|\bage at (?:diagnosis|menarche|first)"
+)
 
 
 def _is_age_item(item: ItemText) -> bool:
-    return bool(re.search(_AGE_WORD, item.norm)) or "age" in item.context.lower().split(" | ")[-1:][0].split()
+    return (
+        bool(re.search(_AGE_WORD, item.norm))
+        or "age" in item.context.lower().split(" | ")[-1:][0].split()
+    )
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -36,21 +48,32 @@ def extract(item: ItemText) -> list[Constraint]:
     if label_age and _NO_LIMIT.search(norm):
         return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
     out: list[Constraint] = []
-    for m in re.finditer(rf"{_AGE_WORD}|\d{{1,3}}\s*{_YEARS}", norm):
-        pass  # presence check only
     # ranges "18-70 years", "between 25 and 45 years of age"
     for m in _RANGE.finditer(norm):
         a, b = to_number(m.group("a")), to_number(m.group("b"))
         if a is None or b is None or not (0 < a < b <= 120):
             continue
         window = norm[max(0, m.start() - 40) : m.end() + 25]
-        if not (re.search(_AGE_WORD, window) or label_age or re.search(_YEARS, norm[m.end("b") : m.end("b") + 8])):
+        if not (
+            re.search(_AGE_WORD, window)
+            or label_age
+            or re.search(_YEARS, norm[m.end("b") : m.end("b") + 8])
+        ):
             continue
         if not (re.search(_YEARS, norm[m.start() : m.end() + 12]) or re.search(r"\bage", window)):
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
             continue
-        out.append(make(item, FAMILY, m.start(), m.end(), {"min": a, "max": b, "min_inclusive": True, "max_inclusive": True}, confidence=0.9))
+        out.append(
+            make(
+                item,
+                FAMILY,
+                m.start(),
+                m.end(),
+                {"min": a, "max": b, "min_inclusive": True, "max_inclusive": True},
+                confidence=0.9,
+            )
+        )
     if out:
         return out
     bounds: dict[str, tuple[float, bool, int, int, bool]] = {}
@@ -64,11 +87,18 @@ def extract(item: ItemText) -> list[Constraint]:
         plain_age = years_after and 12 <= n <= 100 and not _NOT_AGE.search(norm)
         if not (re.search(_AGE_WORD, window) or label_age or plain_age):
             continue
-        if not (re.search(_YEARS, norm[m.end("n") : m.end("n") + 8]) or re.search(r"\bage", window) or label_age):
+        if not (
+            re.search(_YEARS, norm[m.end("n") : m.end("n") + 8])
+            or re.search(r"\bage", window)
+            or label_age
+        ):
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]):
             continue
-        if re.search(r"\b(?:within|since|for|after|least \d+ years? (?:since|from))\b", norm[max(0, m.start() - 12) : m.start()]):
+        if re.search(
+            r"\b(?:within|since|for|after|least \d+ years? (?:since|from))\b",
+            norm[max(0, m.start() - 12) : m.start()],
+        ):
             continue
         key = "min" if op in (">=", ">") else "max"
         bounds.setdefault(key, (n, op in (">=", "<="), m.start(), m.end(), False))
@@ -83,7 +113,11 @@ def extract(item: ItemText) -> list[Constraint]:
             n = to_number(m.group("n"))
             if n is None or not 10 <= n <= 100:
                 continue
-            if not (re.search(_AGE_WORD, norm) or label_age or re.search(_YEARS, norm[m.end("n") : m.end("n") + 8])):
+            if not (
+                re.search(_AGE_WORD, norm)
+                or label_age
+                or re.search(_YEARS, norm[m.end("n") : m.end("n") + 8])
+            ):
                 continue
             # "Be  18 and < 80 years": a comparison symbol was lost; a lower bound is implied
             # only when an explicit upper bound follows

@@ -19,8 +19,14 @@ _GENES: list[tuple[str, str]] = [
     ("PALB2", r"\bpalb2\b"),
     ("ATM", r"\batm\b(?=[^.;]{0,30}(?:mutat|alter|variant))"),
     ("CHEK2", r"\bchek2\b"),
-    ("ERBB2", r"\b(?:her2|erbb2)[- ](?:activating\s+)?mutat\w*|\b(?:her2|erbb2)[- ]?(?:mutant|mutated)"),
-    ("PD-L1", r"\bpd-?l1\b(?=[^.;]{0,40}(?:positiv|negativ|express|cps|tps|score|status|≥|>=|%))|\bcps\s*(?:≥|>=|>)"),
+    (
+        "ERBB2",
+        r"\b(?:her2|erbb2)[- ](?:activating\s+)?mutat\w*|\b(?:her2|erbb2)[- ]?(?:mutant|mutated)",
+    ),
+    (
+        "PD-L1",
+        r"\bpd-?l1\b(?=[^.;]{0,40}(?:positiv|negativ|express|cps|tps|score|status|≥|>=|%))|\bcps\s*(?:≥|>=|>)",
+    ),
     ("MSI/MMR", r"\bmsi[- ]?h(?:igh|i)?\b|\bdmmr\b|mismatch repair|microsatellite instab"),
     ("TMB", r"\btmb\b|tumou?r mutational burden"),
     ("KRAS", r"\bkras\b"),
@@ -41,13 +47,23 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         window = norm[max(0, m.start() - 60) : m.end() + 80]
         params: dict[str, object] = {"gene": gene}
-        if alt := re.search(r"mutat\w*|variant|alteration|amplif\w*|fusion|deletion|loss|expression|positiv\w*|negativ\w*|deficien\w*|carrier", window):
+        if alt := re.search(
+            r"mutat\w*|variant|alteration|amplif\w*|fusion|deletion|loss|expression|positiv\w*|negativ\w*|deficien\w*|carrier",
+            window,
+        ):
             params["alteration"] = alt.group(0)
         if re.search(r"germline|\bgbrca|inherited|hereditary|carrier", window):
             params["germline"] = True
         elif re.search(r"somatic|tumou?r tissue", window):
             params["germline"] = False
-        assays = [a for a, p in (("ctdna", r"ctdna|circulating tumou?r dna|plasma|liquid biopsy|blood[- ]based"), ("tissue", r"tissue|tumou?r (?:sample|biopsy|specimen)|archival")) if re.search(p, window)]
+        assays = [
+            a
+            for a, p in (
+                ("ctdna", r"ctdna|circulating tumou?r dna|plasma|liquid biopsy|blood[- ]based"),
+                ("tissue", r"tissue|tumou?r (?:sample|biopsy|specimen)|archival"),
+            )
+            if re.search(p, window)
+        ]
         if assays:
             params["assay"] = assays
         out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.85))

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Cardiac: LVEF and QTc thresholds, NYHA class, myocardial infarction, angina,
 arrhythmia, heart failure, uncontrolled hypertension, ECG abnormalities."""
 
@@ -10,23 +11,43 @@ from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "cardiac"
-_LVEF = re.compile(r"\b(?:lvef|left ventricular ejection fraction|ejection fraction|lv ejection fraction|\bef\b)(?:\s*\((?:lvef|ef)\))?")
-_QTC = re.compile(r"\b(?:qtcf?|qtcb|qt interval corrected|corrected qt(?: interval)?|qt/qtc|qtc interval|qt interval)\b(?:\s*\(qtcf?\))?(?:\s+interval)?")
-_VALUE = re.compile(rf"(?P<op>{OP_RE})?\s*(?:the\s+)?(?P<n>{NUM})\s*(?P<u>%|percent|ms|msec|milliseconds)?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|less|lower|below))?")
-_LLN = re.compile(rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:lower limits? of normal|lln|normal limits?|normal range)|within (?:the\s+)?(?:institutional\s+)?normal (?:limits|range)|\bnormal\b")
+_LVEF = re.compile(
+    r"\b(?:lvef|left ventricular ejection fraction|ejection fraction|lv ejection fraction|\bef\b)(?:\s*\((?:lvef|ef)\))?"
+)
+_QTC = re.compile(
+    r"\b(?:qtcf?|qtcb|qt interval corrected|corrected qt(?: interval)?|qt/qtc|qtc interval|qt interval)\b(?:\s*\(qtcf?\))?(?:\s+interval)?"
+)
+_VALUE = re.compile(
+    rf"(?P<op>{OP_RE})?\s*(?:the\s+)?(?P<n>{NUM})\s*(?P<u>%|percent|ms|msec|milliseconds)?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|less|lower|below))?"
+)
+_LLN = re.compile(
+    rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:lower limits? of normal|lln|normal limits?|normal range)|within (?:the\s+)?(?:institutional\s+)?normal (?:limits|range)|\bnormal\b"
+)
 _CONDITIONS: list[tuple[str, str]] = [
-    ("heart_failure", r"heart failure|\bchf\b|cardiac failure|ventricular dysfunction|cardiomyopathy"),
+    (
+        "heart_failure",
+        r"heart failure|\bchf\b|cardiac failure|ventricular dysfunction|cardiomyopathy",
+    ),
     ("nyha", r"\bnyha\b|new york heart association"),
     ("myocardial_infarction", r"myocardial infarction|\bmi\b|heart attack|transmural infarction"),
     ("angina", r"angina"),
-    ("arrhythmia", r"arrhythmi\w*|dysrhythmi\w*|atrial fibrillation|ventricular tachycardia|torsades?|av block|atrioventricular block|heart block|bradycardi\w*|tachycardi\w*|conduction"),
+    (
+        "arrhythmia",
+        r"arrhythmi\w*|dysrhythmi\w*|atrial fibrillation|ventricular tachycardia|torsades?|av block|atrioventricular block|heart block|bradycardi\w*|tachycardi\w*|conduction",
+    ),
     ("long_qt", r"long qt|qt prolongation|qtc prolongation"),
     ("coronary", r"coronary|\bstent\w*|angioplasty|cabg|bypass graft|revasculari\w*|occlusive"),
     ("hypertension", r"hypertension|blood pressure|\bbp\b"),
     ("valvular", r"valvular|valve disease"),
     ("pericardial", r"pericardi\w*"),
-    ("ecg", r"\becg\b|\bekg\b|electrocardiogram|\bp[rq] (?:\(p[qr]\) )?interval|pre-excitation|wolff"),
-    ("cardiac_disease", r"cardiac (?:disease|dysfunction|illness|condition|function|event|history|risk)|heart disease|cardiovascular (?:disease|event|condition)|cardiomegaly|cardiac toxicity|cardiotoxicity"),
+    (
+        "ecg",
+        r"\becg\b|\bekg\b|electrocardiogram|\bp[rq] (?:\(p[qr]\) )?interval|pre-excitation|wolff",
+    ),
+    (
+        "cardiac_disease",
+        r"cardiac (?:disease|dysfunction|illness|condition|function|event|history|risk)|heart disease|cardiovascular (?:disease|event|condition)|cardiomegaly|cardiac toxicity|cardiotoxicity",
+    ),
     ("heart_rate", r"heart rate"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
@@ -34,10 +55,18 @@ _COMPILED = MultiPattern(_CONDITIONS)
 
 def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object] | None:
     tail = item.norm[m.end() : m.end() + 70]
-    tail = re.sub(r"^\s*(?:\([^)]{0,30}\)\s*)?(?:of\s+|is\s+|must be\s+|by [a-z ]+ )?", lambda x: " " * len(x.group(0)), tail)
-    if ll := _LLN.search(tail):
-        if ll.start() < 25:
-            return {"measure": measure, "op": ">=" if measure == "lvef" else "<=", "value": None, "unit": "LLN" if measure == "lvef" else "ULN"}
+    tail = re.sub(
+        r"^\s*(?:\([^)]{0,30}\)\s*)?(?:of\s+|is\s+|must be\s+|by [a-z ]+ )?",
+        lambda x: " " * len(x.group(0)),
+        tail,
+    )
+    if (ll := _LLN.search(tail)) and ll.start() < 25:
+        return {
+            "measure": measure,
+            "op": ">=" if measure == "lvef" else "<=",
+            "value": None,
+            "unit": "LLN" if measure == "lvef" else "ULN",
+        }
     v = _VALUE.search(tail)
     if not v or v.start() > 40:
         return None
@@ -62,20 +91,40 @@ def extract(item: ItemText) -> list[Constraint]:
             params = _measure(item, m, measure)
             if params is None:
                 params = {"measure": measure}
-            out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.9 if "op" in params else 0.7))
+            out.append(
+                make(
+                    item,
+                    FAMILY,
+                    m.start(),
+                    m.end(),
+                    params,
+                    confidence=0.9 if "op" in params else 0.7,
+                )
+            )
             break
     conditions = _COMPILED.first_matches(norm)
-    if conditions and not re.search(r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]):
+    if conditions and not re.search(
+        r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]
+    ):
         names = sorted({n for n, _ in conditions})
-        if names == ["hypertension"] and re.search(r"pulmonary hypertension|portal hypertension", norm):
+        if names == ["hypertension"] and re.search(
+            r"pulmonary hypertension|portal hypertension", norm
+        ):
             names = []
-        if names == ["cardiac_disease"] and re.search(r"adequate", norm) and not re.search(r"cardiac", norm):
+        if (
+            names == ["cardiac_disease"]
+            and re.search(r"adequate", norm)
+            and not re.search(r"cardiac", norm)
+        ):
             names = []
         if names:
-            params: dict[str, object] = {"condition": names}
-            if ny := re.search(r"(?:class|grade)\s*(?P<c>i{1,3}v?|iv|[1-4])(?:\s*(?:-|to|or)\s*(?P<c2>i{1,3}v?|iv|[1-4]))?", norm):
-                params["nyha_class"] = ny.group(0)
+            cond_params: dict[str, object] = {"condition": names}
+            if ny := re.search(
+                r"(?:class|grade)\s*(?P<c>i{1,3}v?|iv|[1-4])(?:\s*(?:-|to|or)\s*(?P<c2>i{1,3}v?|iv|[1-4]))?",
+                norm,
+            ):
+                cond_params["nyha_class"] = ny.group(0)
             a = min(m.start() for _, m in conditions)
             b = max(m.end() for _, m in conditions)
-            out.append(make(item, FAMILY, a, b, params, confidence=0.8))
+            out.append(make(item, FAMILY, a, b, cond_params, confidence=0.8))
     return out

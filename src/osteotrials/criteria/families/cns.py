@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """CNS metastases (domain.md 1.9): none allowed / treated and stable (intervals,
 steroid rules) / active / leptomeningeal; one constraint per sentence that names them."""
 
@@ -16,18 +17,29 @@ _MENTION = re.compile(
     r"|\bleptomening\w*(?:\s+(?:disease|metasta\w*|carcinomatosis|involvement))?|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta\w*|disease)"
     r"|\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
 )
-_ACTIVE = re.compile(r"\b(?:active|untreated|progressive|progressing|symptomatic|uncontrolled|unstable|new|growing|requiring (?:immediate )?(?:treatment|therapy|steroids)|not (?:yet )?(?:been )?treated)\b")
-_TREATED = re.compile(r"\b(?:treated|stable|previously[- ]treated|asymptomatic|controlled|inactive|irradiated|resected|radiologically stable|clinically stable)\b")
+_ACTIVE = re.compile(
+    r"\b(?:active|untreated|progressive|progressing|symptomatic|uncontrolled|unstable|new|growing|requiring (?:immediate )?(?:treatment|therapy|steroids)|not (?:yet )?(?:been )?treated)\b"
+)
+_TREATED = re.compile(
+    r"\b(?:treated|stable|previously[- ]treated|asymptomatic|controlled|inactive|irradiated|resected|radiologically stable|clinically stable)\b"
+)
 _STEROID = re.compile(r"(?:steroids?|corticosteroids?|dexamethasone)")
-_WEEKS = re.compile(rf"(?:at least|≥|>=|>|for|minimum of|more than)\s*(?P<n>{NUM_ANY})\s*(?P<u>weeks?|days?|months?)")
+_WEEKS = re.compile(
+    rf"(?:at least|≥|>=|>|for|minimum of|more than)\s*(?P<n>{NUM_ANY})\s*(?P<u>weeks?|days?|months?)"
+)
 
 
 def _status(sentence: str, mention: str) -> str:
     if re.search(r"lepto|meningeal|meningitis", mention):
         return "leptomeningeal"
-    if re.search(r"\bno (?:known |history of |evidence of |clinical evidence of )?(?:\w+\s+){0,3}$", sentence[: sentence.find(mention) if mention in sentence else 0]):
+    if re.search(
+        r"\bno (?:known |history of |evidence of |clinical evidence of )?(?:\w+\s+){0,3}$",
+        sentence[: sentence.find(mention) if mention in sentence else 0],
+    ):
         return "any"
-    if _ACTIVE.search(sentence) and not re.search(r"\b(?:previously treated|treated and stable|stable)\b", sentence):
+    if _ACTIVE.search(sentence) and not re.search(
+        r"\b(?:previously treated|treated and stable|stable)\b", sentence
+    ):
         return "active"
     if _TREATED.search(sentence):
         return "treated_stable"
@@ -53,15 +65,39 @@ def extract(item: ItemText) -> list[Constraint]:
             if status == "treated_stable":
                 if st := _STEROID.search(sent):
                     near = sent[max(0, st.start() - 40) : st.end() + 40]
-                    params["steroids"] = "stable_or_off" if re.search(r"stable dose|stable or decreasing|decreasing|tapering|stable (?:or|and) ", near) else "off"
+                    params["steroids"] = (
+                        "stable_or_off"
+                        if re.search(
+                            r"stable dose|stable or decreasing|decreasing|tapering|stable (?:or|and) ",
+                            near,
+                        )
+                        else "off"
+                    )
                 wk = _WEEKS.search(sent)
                 if wk and (n := to_number(wk.group("n"))) is not None:
                     unit = wk.group("u")
-                    params["stable_weeks"] = round(n if unit.startswith("w") else n / 7 if unit.startswith("d") else n * 4.345, 2)
+                    params["stable_weeks"] = round(
+                        n if unit.startswith("w") else n / 7 if unit.startswith("d") else n * 4.345,
+                        2,
+                    )
                 if re.search(r"asymptomatic", sent):
                     params["symptomatic"] = False
-            elif status == "active" and re.search(r"symptomatic", sent) and not re.search(r"asymptomatic", sent):
+            elif (
+                status == "active"
+                and re.search(r"symptomatic", sent)
+                and not re.search(r"asymptomatic", sent)
+            ):
                 params["symptomatic"] = True
             conf = 0.85 if status != "any" else 0.75
-            out.append(make(item, FAMILY, a + m.start(), a + m.end(), params, confidence=conf, time_window=item.time_window(a, b)))
+            out.append(
+                make(
+                    item,
+                    FAMILY,
+                    a + m.start(),
+                    a + m.end(),
+                    params,
+                    confidence=conf,
+                    time_window=item.time_window(a, b),
+                )
+            )
     return out

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Other illnesses: uncontrolled intercurrent illness, psychiatric, autoimmune, lung
 (ILD/pneumonitis), liver, renal, gastrointestinal, neurologic, bleeding/thrombosis,
 osteonecrosis of the jaw, hypercalcaemia, transplant, immunodeficiency, ..."""
@@ -12,17 +13,44 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "comorbidity"
 _CONDITIONS: list[tuple[str, str]] = [
-    ("uncontrolled_illness", r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*"),
-    ("psychiatric", r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?"),
-    ("autoimmune", r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|immunodeficien\w*|immune deficiency"),
-    ("lung", r"interstitial lung|\bild\b|pneumonitis|pulmonary fibrosis|copd|chronic obstructive|dyspn\w*|supplemental oxygen|supplementary oxygen|pneumonectomy|lung[- ]specific|lung disease|respiratory"),
-    ("liver", r"sinusoidal obstruction|veno-?occlusive|liver disease|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy"),
+    (
+        "uncontrolled_illness",
+        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*",
+    ),
+    (
+        "psychiatric",
+        r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?",
+    ),
+    (
+        "autoimmune",
+        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|immunodeficien\w*|immune deficiency",
+    ),
+    (
+        "lung",
+        r"interstitial lung|\bild\b|pneumonitis|pulmonary fibrosis|copd|chronic obstructive|dyspn\w*|supplemental oxygen|supplementary oxygen|pneumonectomy|lung[- ]specific|lung disease|respiratory",
+    ),
+    (
+        "liver",
+        r"sinusoidal obstruction|veno-?occlusive|liver disease|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
+    ),
     ("renal", r"renal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
-    ("gastrointestinal", r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)"),
+    (
+        "gastrointestinal",
+        r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
+    ),
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
-    ("neurologic", r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*|spinal cord compression|paraly\w*"),
-    ("bleeding_thrombosis", r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|embol\w*|deep vein|dvt\b|clotting disorder"),
-    ("bone", r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget"),
+    (
+        "neurologic",
+        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*|spinal cord compression|paraly\w*",
+    ),
+    (
+        "bleeding_thrombosis",
+        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|embol\w*|deep vein|dvt\b|clotting disorder",
+    ),
+    (
+        "bone",
+        r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget",
+    ),
     ("diabetes", r"diabet\w*|hyperglyc\w*"),
     ("substance", r"alcohol|smok\w*|tobacco|cigarette"),
     ("thrombophilia", r"protein c\b|protein s\b|antithrombin|factor v leiden|thrombophilia"),
@@ -31,10 +59,22 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("fracture", r"osteoporo\w*|fractures?"),
     ("transplant", r"transplant\w*|allograft|stem cell"),
     ("wound", r"non-?healing wound|wound|ulcer"),
-    ("endocrine", r"thyroid|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease"),
-    ("pain_symptom", r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|symptom\w*"),
-    ("device", r"pacemaker|defibrillator|implanted (?:electrical )?device|metallic|aneurysm clip|neurostimulator"),
-    ("general_condition", r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)"),
+    (
+        "endocrine",
+        r"thyroid|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease",
+    ),
+    (
+        "pain_symptom",
+        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|symptom\w*",
+    ),
+    (
+        "device",
+        r"pacemaker|defibrillator|implanted (?:electrical )?device|metallic|aneurysm clip|neurostimulator",
+    ),
+    (
+        "general_condition",
+        r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
+    ),
     ("hematologic", r"anemia|anaemia|hematologic (?:disease|disorder|malignancy)"),
     ("hypertension_pulmonary", r"pulmonary hypertension"),
 ]
@@ -48,7 +88,9 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     names = sorted({n for n, _ in found})
     # "pain" / "symptoms" alone inside treatment, imaging or response rules is not a comorbidity
-    if names == ["pain_symptom"] and re.search(r"radiat|chemotherap|response|assessment|imaging", norm):
+    if names == ["pain_symptom"] and re.search(
+        r"radiat|chemotherap|response|assessment|imaging", norm
+    ):
         return []
     a = min(m.start() for _, m in found)
     b = max(m.end() for _, m in found)

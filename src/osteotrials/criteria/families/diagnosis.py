@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Diagnosis: breast cancer (or other tumour types of basket trials), histology,
 stage, setting (metastatic / locally advanced / recurrent / early / de novo)."""
 
@@ -12,22 +13,41 @@ from osteotrials.model.criteria import Constraint
 from osteotrials.vocab import sites
 
 FAMILY = "diagnosis"
-_DISEASE = re.compile(r"cancer|carcinoma|myeloma|hyperplasia|atypia|tumou?r|malignan\w*|neoplas\w*|disease|metasta\w*|\bstage\b|lesions?|mass\b|dcis|lymphoma|melanoma|sarcoma|leukemia|\btnbc\b|\bmbc\b|\bbc\b|nsclc|\bcrc\b|hnscc|scchn|dlbcl|\bhcc\b")
+_DISEASE = re.compile(
+    r"cancer|carcinoma|myeloma|hyperplasia|atypia|tumou?r|malignan\w*|neoplas\w*|disease|metasta\w*|\bstage\b|lesions?|mass\b|dcis|lymphoma|melanoma|sarcoma|leukemia|\btnbc\b|\bmbc\b|\bbc\b|nsclc|\bcrc\b|hnscc|scchn|dlbcl|\bhcc\b"
+)
 _STRONG = re.compile(
     r"histolog\w*|cytolog\w*|patholog\w*|biops\w*[- ](?:proven|confirmed)|confirmed|proven|documented|diagnos\w*|\bstage\s*(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b|\b[cyp]?t[0-4x][a-d]?\b|\bt[0-4][a-d]?\s*n[0-3x]|\blabc\b|\b[cyp]?n[0-3x]\b|\bm[01x]\b|\bajcc\b|carcinoma in situ|\bdcis\b|\bsolid tumou?r|inoperable|unresectable|not amenable to (?:curative )?(?:resection|surgery)|de novo|locally advanced|metastatic (?:breast )?(?:cancer|carcinoma|disease)|advanced (?:breast )?(?:cancer|carcinoma|disease|solid)|recurrent (?:breast )?(?:cancer|carcinoma|disease)|(?:breast )?(?:cancer|carcinoma) (?:that is|which is) (?:metastatic|advanced|recurrent)|relapsed|refractory (?:\w+ )?(?:cancer|tumou?r|lymphoma)|bilateral breast cancer|inflammatory breast|invasive (?:ductal|lobular|breast|adenocarcinoma|carcinoma)|adenocarcinoma of the breast|breast (?:cancer|carcinoma|adenocarcinoma)|\bmbc\b|\btnbc\b"
 )
-_SHORT_NOUN = re.compile(r"cancer|carcinoma|adenocarcinoma|neoplas\w*|myeloma|lymphoma|leuk(?:a)?emia|melanoma|sarcoma|glioma|glioblastoma|tumou?rs?|distant metasta\w*|metastas[ie]s|pancreatitis(?!)|metastatic disease|hyperplasia|atypia|mesothelioma")
-_CANCER_AFTER = re.compile(r"\W*(?:\w+\W+){0,6}?(?:cancer|carcinoma|adenocarcinoma|tumou?r|malignan\w*|neoplas\w*|breast|diagnosis|metasta\w*|lymphoma|melanoma|sarcoma|myeloma|dcis|tnbc|mbc)")
-_THERAPY_BEFORE = re.compile(r"(?:therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$")
+_SHORT_NOUN = re.compile(
+    r"cancer|carcinoma|adenocarcinoma|neoplas\w*|myeloma|lymphoma|leuk(?:a)?emia|melanoma|sarcoma|glioma|glioblastoma|tumou?rs?|distant metasta\w*|metastas[ie]s|pancreatitis(?!)|metastatic disease|hyperplasia|atypia|mesothelioma"
+)
+_CANCER_AFTER = re.compile(
+    r"\W*(?:\w+\W+){0,6}?(?:cancer|carcinoma|adenocarcinoma|tumou?r|malignan\w*|neoplas\w*|breast|diagnosis|metasta\w*|lymphoma|melanoma|sarcoma|myeloma|dcis|tnbc|mbc)"
+)
+_THERAPY_BEFORE = re.compile(
+    r"(?:therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$"
+)
 _SETTINGS = [
-    ("metastatic", r"metasta\w*(?! to the (?:axill|lymph))|stage\s*iv\b|stage\s*4\b|\bm1\b|\bmbc\b|distant"),
-    ("locally_advanced", r"locally advanced|inoperable|unresectable|stage\s*iii[bc]?|stage\s*3[bc]?|\bt4"),
+    (
+        "metastatic",
+        r"metasta\w*(?! to the (?:axill|lymph))|stage\s*iv\b|stage\s*4\b|\bm1\b|\bmbc\b|distant",
+    ),
+    (
+        "locally_advanced",
+        r"locally advanced|inoperable|unresectable|stage\s*iii[bc]?|stage\s*3[bc]?|\bt4",
+    ),
     ("recurrent", r"recurren\w*|relapse\w*"),
-    ("early", r"early[- ](?:stage )?breast|stage\s*(?:0|i|ii|iia|iib|1|2)\b|operable|non-?metastatic|\bm0\b"),
+    (
+        "early",
+        r"early[- ](?:stage )?breast|stage\s*(?:0|i|ii|iia|iib|1|2)\b|operable|non-?metastatic|\bm0\b",
+    ),
     ("de_novo", r"de[- ]novo"),
     ("in_situ", r"\bdcis\b|in situ"),
 ]
-_TUMOURS = re.compile(r"lung|nsclc|gastric|colorectal|\bcrc\b|pancrea\w*|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|scchn|esophag\w*|hepatocellular|\bhcc\b|cervical|endometrial|lymphoma|dlbcl|sarcoma|biliary|renal cell|merkel|glioblastoma|mesothelioma|solid tumou?rs?")
+_TUMOURS = re.compile(
+    r"lung|nsclc|gastric|colorectal|\bcrc\b|pancrea\w*|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|scchn|esophag\w*|hepatocellular|\bhcc\b|cervical|endometrial|lymphoma|dlbcl|sarcoma|biliary|renal cell|merkel|glioblastoma|mesothelioma|solid tumou?rs?"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -37,10 +57,14 @@ def extract(item: ItemText) -> list[Constraint]:
     best = None
     for m in _STRONG.finditer(norm):
         before = norm[max(0, m.start() - 60) : m.start()]
-        if _THERAPY_BEFORE.search(before) and not re.search(r"histolog|cytolog|confirmed|diagnos|stage", m.group(0)):
+        if _THERAPY_BEFORE.search(before) and not re.search(
+            r"histolog|cytolog|confirmed|diagnos|stage", m.group(0)
+        ):
             continue
         # "HER2-positive confirmed by FISH", "hepatitis ... confirmed by RNA": no disease named nearby
-        if re.match(r"confirmed|proven|documented", m.group(0)) and not _CANCER_AFTER.match(norm[m.end() : m.end() + 80]):
+        if re.match(r"confirmed|proven|documented", m.group(0)) and not _CANCER_AFTER.match(
+            norm[m.end() : m.end() + 80]
+        ):
             continue
         if re.search(r"criteria in\s*$", norm[max(0, m.start() - 15) : m.start()]):
             continue  # "Response Evaluation Criteria In Solid Tumors"
@@ -49,11 +73,21 @@ def extract(item: ItemText) -> list[Constraint]:
     if best is None:
         short = len(re.findall(r"[a-z]+", norm)) <= 10
         noun = _SHORT_NOUN.search(norm)
-        if not (short and noun) or _therapy.mentions(item) or re.search(r"therap|treat|chemo|history|prior|previous|other|radiat|surg|scan|biops|measurab|criteria|recist|evaluab|imaging|\bmri\b|radiograph", norm):
+        if (
+            not (short and noun)
+            or _therapy.mentions(item)
+            or re.search(
+                r"therap|treat|chemo|history|prior|previous|other|radiat|surg|scan|biops|measurab|criteria|recist|evaluab|imaging|\bmri\b|radiograph",
+                norm,
+            )
+        ):
             return []
         best = noun
     # other malignancy rules ("history of other cancer within 5 years") are not this trial's diagnosis
-    if re.search(r"\b(?:other|another|second|prior|previous|history of)\s+(?:\w+\s+){0,2}(?:malignan|cancer|carcinoma)", norm) and not re.search(r"breast", norm):
+    if re.search(
+        r"\b(?:other|another|second|prior|previous|history of)\s+(?:\w+\s+){0,2}(?:malignan|cancer|carcinoma)",
+        norm,
+    ) and not re.search(r"breast", norm):
         return []
     params: dict[str, object] = {}
     conditions = sites.find_conditions(item.text)
@@ -65,7 +99,9 @@ def extract(item: ItemText) -> list[Constraint]:
     settings = [name for name, pat in _SETTINGS if re.search(pat, norm)]
     if settings:
         params["setting"] = settings
-    if st := re.search(r"\bstage\s*(?:(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)(?:\s*(?:,|-|to|or|and)\s*)?)+", norm):
+    if st := re.search(
+        r"\bstage\s*(?:(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)(?:\s*(?:,|-|to|or|and)\s*)?)+", norm
+    ):
         params["stage"] = item.text[st.start() : st.end()].strip(" ,")
     hist = [h for h, p in sites.histology_patterns().items() if p.search(item.text)]
     if hist:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Disease sites and burden: bone-only, bone-dominant, visceral (liver, lung), lytic
 vs blastic, soft-tissue component, visceral crisis, spinal cord compression."""
 
@@ -11,17 +12,43 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "disease_sites"
 _PATTERNS: list[tuple[str, str, str | None]] = [
-    ("bone", r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*", None),
-    ("liver", r"(?:liver|hepatic)\s+(?:metasta\w*|mets|lesions?|involvement|parenchyma)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:liver|hepatic)", None),
-    ("lung", r"(?:lung|pulmonary)\s+(?:metasta\w*|mets|lesions?|lymphangit\w*)|metasta\w*\s+(?:to|in)\s+(?:the\s+)?lungs?|lymphangitic", None),
+    (
+        "bone",
+        r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*",
+        None,
+    ),
+    (
+        "liver",
+        r"(?:liver|hepatic)\s+(?:metasta\w*|mets|lesions?|involvement|parenchyma)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:liver|hepatic)",
+        None,
+    ),
+    (
+        "lung",
+        r"(?:lung|pulmonary)\s+(?:metasta\w*|mets|lesions?|lymphangit\w*)|metasta\w*\s+(?:to|in)\s+(?:the\s+)?lungs?|lymphangitic",
+        None,
+    ),
     ("visceral", r"visceral\s+(?:metasta\w*|disease|crisis|involvement|lesions?|organ)", None),
-    ("lymph_node", r"(?:lymph node|nodal)\s+(?:metasta\w*|disease|involvement)|other than (?:\w+\s+){0,3}lymph nodes", None),
-    ("spinal_cord", r"spinal cord compression|cord compression|epidural (?:disease|compression)", "compression"),
+    (
+        "lymph_node",
+        r"(?:lymph node|nodal)\s+(?:metasta\w*|disease|involvement)|other than (?:\w+\s+){0,3}lymph nodes",
+        None,
+    ),
+    (
+        "spinal_cord",
+        r"spinal cord compression|cord compression|epidural (?:disease|compression)",
+        "compression",
+    ),
     ("pleural", r"pleural effusions?|ascites", None),
-    ("skin_soft_tissue", r"(?:skin|soft[- ]tissue|chest wall)\s+(?:metasta\w*|disease|lesions?|involvement)|soft[- ]tissue component", None),
+    (
+        "skin_soft_tissue",
+        r"(?:skin|soft[- ]tissue|chest wall)\s+(?:metasta\w*|disease|lesions?|involvement)|soft[- ]tissue component",
+        None,
+    ),
 ]
 _COMPILED = [(s, re.compile(p), e) for s, p, e in _PATTERNS]
-_RT_BEFORE = re.compile(r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$")
+_RT_BEFORE = re.compile(
+    r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -49,7 +76,11 @@ def extract(item: ItemText) -> list[Constraint]:
             extent = "at_least_one"
         if extent:
             params["extent"] = extent
-        lt = [w for w in ("lytic", "blastic", "mixed", "sclerotic") if re.search(rf"\b(?:osteo)?{w}\b", window)]
+        lt = [
+            w
+            for w in ("lytic", "blastic", "mixed", "sclerotic")
+            if re.search(rf"\b(?:osteo)?{w}\b", window)
+        ]
         if lt:
             params["lesion_type"] = lt
         if re.search(r"soft[- ]tissue component", norm):

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Hypersensitivity / allergy / intolerance to study drugs, classes or excipients."""
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "hypersensitivity"
-_TRIGGER = re.compile(r"hypersensitiv\w*|allerg\w*|anaphyla\w*|(?:drug|known) intoleran\w*|intoleran\w* to (?:any |the )?(?:study|component|excipient)\w*|contraindications? to (?:the )?(?:use of )?(?:any of )?(?:the )?(?:study |trial )?(?:drugs?|medications?|agents?|treatment|contrast|gadolinium|iodinated|\w+-based|\w+(?:mab|nib|ib|ine|in|ol|ide|ate)\b)|sensitivity to|idiosyncra\w*|severe (?:infusion )?reactions? to|unanticipated severe reaction")
+_TRIGGER = re.compile(
+    r"hypersensitiv\w*|allerg\w*|anaphyla\w*|(?:drug|known) intoleran\w*|intoleran\w* to (?:any |the )?(?:study|component|excipient)\w*|contraindications? to (?:the )?(?:use of )?(?:any of )?(?:the )?(?:study |trial )?(?:drugs?|medications?|agents?|treatment|contrast|gadolinium|iodinated|\w+-based|\w+(?:mab|nib|ib|ine|in|ol|ide|ate)\b)|sensitivity to|idiosyncra\w*|severe (?:infusion )?reactions? to|unanticipated severe reaction"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -18,6 +21,9 @@ def extract(item: ItemText) -> list[Constraint]:
     if not m:
         return []
     ms = [t for t in _therapy.mentions(item) if t.start >= m.start() - 60]
-    params = {"drugs": sorted({d for t in ms for d in t.drugs}), "classes": sorted({c for t in ms for c in t.classes})}
+    params = {
+        "drugs": sorted({d for t in ms for d in t.drugs}),
+        "classes": sorted({c for t in ms for c in t.classes}),
+    }
     end = max([m.end(), *(t.end for t in ms)])
     return [make(item, FAMILY, m.start(), end, params, confidence=0.85)]

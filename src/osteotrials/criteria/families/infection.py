@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Infections: HIV, hepatitis B/C (and A), tuberculosis, COVID-19, active/uncontrolled infection."""
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ _AGENTS: list[tuple[str, str]] = [
     ("hepatitis", r"\bhepatitis\b(?! [abc]\b)|viral hepatitis"),
     ("tuberculosis", r"tuberculosis|\btb\b"),
     ("covid19", r"covid|sars-?cov-?2"),
-    ("active", r"(?:active|serious|severe|uncontrolled|ongoing|systemic|acute|significant|current|clinically significant|intercurrent)\s+(?:(?:and|or|,)\s+|\w+\s+){0,3}?infections?|infections? requiring (?:\w+\s+){0,3}(?:antibiotics|antimicrobial|antiviral|antifungal|treatment|therapy)|(?:bacterial|fungal|viral)(?:,|\s+or|\s+and)?\s+(?:\w+\s+){0,3}infections?|unexplained fever|febrile|sepsis"),
+    (
+        "active",
+        r"(?:active|serious|severe|uncontrolled|ongoing|systemic|acute|significant|current|clinically significant|intercurrent)\s+(?:(?:and|or|,)\s+|\w+\s+){0,3}?infections?|infections? requiring (?:\w+\s+){0,3}(?:antibiotics|antimicrobial|antiviral|antifungal|treatment|therapy)|(?:bacterial|fungal|viral)(?:,|\s+or|\s+and)?\s+(?:\w+\s+){0,3}infections?|unexplained fever|febrile|sepsis",
+    ),
 ]
 _SEPARATE = [(n, re.compile(p)) for n, p in _AGENTS]
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Laboratory thresholds: analyte, operator, value, unit (normalised to the canonical
 unit of ``osteotrials.vocab.labs``), multiples of ULN/LLN, and conditional
 thresholds (liver metastases, Gilbert syndrome, bone metastases).
@@ -8,6 +9,7 @@ and hemoglobin >= 9 g/dL" gives three constraints.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +23,18 @@ FAMILY = "lab"
 #: measured by the cardiac component instead
 _CARDIAC = {"lvef", "qtc"}
 #: direction assumed when a comparison symbol was lost (NLI4CT) or not written
-LOWER_BOUNDED = {"anc", "wbc", "platelets", "hemoglobin", "albumin", "crcl", "egfr", "magnesium", "potassium", "sodium"}
+LOWER_BOUNDED = {
+    "anc",
+    "wbc",
+    "platelets",
+    "hemoglobin",
+    "albumin",
+    "crcl",
+    "egfr",
+    "magnesium",
+    "potassium",
+    "sodium",
+}
 
 _UNIT = (
     r"(?:x\s*)?10\s*\^?\s*(?:9|3|4|6)\s*(?:cells\s*)?/\s*(?:l|ul|mcl|mm\s*\^?\s*3|mm3|cmm|ml)\b"
@@ -40,15 +53,27 @@ _REF_ONLY = re.compile(
     rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:{_MULT})|\b(?P<wnl>within (?:the\s+)?(?:institutional\s+)?normal (?:limits|range)|wnl|(?:no greater than|not above|below|less than|≤|<=|=<|<)\s*(?:the\s+)?(?:institutional\s+)?(?:normal|upper limit)|(?:is|are|be|were)?\s*normal\b)"
 )
 _CONDITIONS = [
-    (re.compile(r"liver (?:metasta\w*|mets|involvement|lesions?)|hepatic (?:metasta\w*|involvement|lesions?)|metasta\w* (?:to|in|of) the liver|liver disease due to"), "liver_metastases"),
+    (
+        re.compile(
+            r"liver (?:metasta\w*|mets|involvement|lesions?)|hepatic (?:metasta\w*|involvement|lesions?)|metasta\w* (?:to|in|of) the liver|liver disease due to"
+        ),
+        "liver_metastases",
+    ),
     (re.compile(r"gilbert"), "gilbert_syndrome"),
-    (re.compile(r"bone (?:metasta\w*|mets|involvement|lesions?)|osseous metasta|metasta\w* (?:to|in) (?:the )?bone|bony metasta"), "bone_metastases"),
+    (
+        re.compile(
+            r"bone (?:metasta\w*|mets|involvement|lesions?)|osseous metasta|metasta\w* (?:to|in) (?:the )?bone|bony metasta"
+        ),
+        "bone_metastases",
+    ),
 ]
 _ADEQUATE = re.compile(
     r"\b(?:adequate|normal|sufficient|acceptable|satisfactory|good|inadequate|impaired|poor|abnormal|insufficient)\s+(?P<organs>[a-z ,/&-]{0,70}?)\s*(?:functions?|reserves?|values|parameters|status)\b"
     r"|\blaboratory (?:values|parameters|results|tests?) (?:meeting|within|as|that meet|must be)"
 )
-_ORGAN_WORD = re.compile(r"marrow|hematolog|haematolog|hematopoietic|renal|kidney|hepatic|liver|organ|laboratory|\blab\b|coagulation|biochemical")
+_ORGAN_WORD = re.compile(
+    r"marrow|hematolog|haematolog|hematopoietic|renal|kidney|hepatic|liver|organ|laboratory|\blab\b|coagulation|biochemical"
+)
 _ORGANS = {
     "marrow": r"marrow|hematolog|haematolog|hematopoietic",
     "renal": r"renal|kidney",
@@ -56,7 +81,9 @@ _ORGANS = {
     "coagulation": r"coagulation",
     "organ": r"organ|laboratory|lab\b|biochemical",
 }
-_CONDITIONAL_MENTION = re.compile(r"(?:(?:for|in) (?:patients|subjects|participants|those) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+)?$")
+_CONDITIONAL_MENTION = re.compile(
+    r"(?:(?:for|in) (?:patients|subjects|participants|those) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+)?$"
+)
 _FORMULA = re.compile(r"cockcroft[- ]?(?:and[- ])?gault|mdrd|ckd[- ]?epi|24[- ]hour urine|measured")
 
 
@@ -68,10 +95,38 @@ def _mention_pattern() -> re.Pattern[str]:
             continue
         for name in (analyte.label, *analyte.synonyms):
             n = name.lower()
-            if len(n) <= 2 or n in {"ap", "pt", "ld", "cr", "ef", "ca", "na", "mg", "k", "hb", "e2", "neutrophil", "neutrophils", "granulocytes"}:
+            if len(n) <= 2 or n in {
+                "ap",
+                "pt",
+                "ld",
+                "cr",
+                "ef",
+                "ca",
+                "na",
+                "mg",
+                "k",
+                "hb",
+                "e2",
+                "neutrophil",
+                "neutrophils",
+                "granulocytes",
+            }:
                 continue
             names.add(n)
-    names |= {"transaminases", "aminotransferases", "ast/alt", "alt/ast", "sgot/sgpt", "sgpt/sgot", "liver enzymes", "neutrophils", "neutrophil", "hb", "hgb", "cr"}
+    names |= {
+        "transaminases",
+        "aminotransferases",
+        "ast/alt",
+        "alt/ast",
+        "sgot/sgpt",
+        "sgpt/sgot",
+        "liver enzymes",
+        "neutrophils",
+        "neutrophil",
+        "hb",
+        "hgb",
+        "cr",
+    }
     alternatives = sorted(names, key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in alternatives)
     return re.compile(rf"(?<![\w/-])(?:{body})(?![\w-])")
@@ -79,7 +134,15 @@ def _mention_pattern() -> re.Pattern[str]:
 
 def _analytes_of(name: str) -> list[str]:
     key = re.sub(r"\s+", " ", name.replace("-", " ")).strip()
-    if key in {"transaminases", "aminotransferases", "ast/alt", "alt/ast", "sgot/sgpt", "sgpt/sgot", "liver enzymes"}:
+    if key in {
+        "transaminases",
+        "aminotransferases",
+        "ast/alt",
+        "alt/ast",
+        "sgot/sgpt",
+        "sgpt/sgot",
+        "liver enzymes",
+    }:
         return ["ast", "alt"]
     found = labs.normalise_analyte(key)
     return [found] if found else []
@@ -112,10 +175,18 @@ def _mentions(item: ItemText) -> list[_Mention]:
         if _CONDITIONAL_MENTION.search(item.norm[max(0, m.start() - 30) : m.start()]):
             continue
         # "(SGOT)" right after "AST", "(ANC)" after "absolute neutrophil count": same mention
-        if out and out[-1].analytes == analytes and re.fullmatch(r"[\s(]*", item.norm[out[-1].end : m.start()]):
+        if (
+            out
+            and out[-1].analytes == analytes
+            and re.fullmatch(r"[\s(]*", item.norm[out[-1].end : m.start()])
+        ):
             out[-1].end = m.end() + (1 if item.norm[m.end() : m.end() + 1] == ")" else 0)
             continue
-        if out and re.fullmatch(r"\s*\(\s*", item.norm[out[-1].end : m.start()]) and set(analytes) <= set(out[-1].analytes):
+        if (
+            out
+            and re.fullmatch(r"\s*\(\s*", item.norm[out[-1].end : m.start()])
+            and set(analytes) <= set(out[-1].analytes)
+        ):
             continue
         out.append(_Mention(m.start(), m.end(), analytes))
     return out
@@ -126,10 +197,15 @@ def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
     out: list[_Threshold] = []
     pos = 0
     while pos < len(region):
-        lost_ref = re.match(r"\s{2,}(?:the\s+)?(?:institutional\s+)?(?P<ref>uln|lln|upper limit of normal|lower limit of normal)\b", item.text[a + pos : b].lower())
+        lost_ref = re.match(
+            r"\s{2,}(?:the\s+)?(?:institutional\s+)?(?P<ref>uln|lln|upper limit of normal|lower limit of normal)\b",
+            item.text[a + pos : b].lower(),
+        )
         if lost_ref:
-            ref = "lln" if lost_ref.group("ref").startswith(("lln", "lower")) else "uln"
-            out.append(_Threshold(a + pos, a + pos + lost_ref.end(), None, 1.0, None, ref, True))
+            lost_side = "lln" if lost_ref.group("ref").startswith(("lln", "lower")) else "uln"
+            out.append(
+                _Threshold(a + pos, a + pos + lost_ref.end(), None, 1.0, None, lost_side, True)
+            )
             pos += lost_ref.end()
             continue
         m = _THRESH.search(region, pos)
@@ -137,7 +213,13 @@ def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
         if r and (not m or r.start() < m.start()) and not (m and m.start() <= r.start() < m.end()):
             wnl = r.group("wnl")
             op = "<=" if wnl or not r.group("op") else to_op(r.group("op"))
-            ref = "lln" if r.group("ref") and "l" == r.group("ref")[0] and r.group("ref").startswith(("lln", "lower")) else "uln"
+            ref = (
+                "lln"
+                if r.group("ref")
+                and r.group("ref")[0] == "l"
+                and r.group("ref").startswith(("lln", "lower"))
+                else "uln"
+            )
             out.append(_Threshold(a + r.start(), a + r.end(), op, 1.0, None, ref, False))
             pos = r.end()
             continue
@@ -150,19 +232,26 @@ def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
         lost = False
         if n is not None and not op_text and not m.group("post"):
             before = item.text[a + pos : a + m.start("n")]
-            if re.search(r"\s{2,}$", before) or re.search(r"(?:of|level|count|is|:)\s*$", region[max(0, m.start() - 8) : m.start("n")]):
-                ok = bool(m.group("ref") or m.group("unit")) or re.search(r"\s{2,}$", before) is not None
+            if re.search(r"\s{2,}$", before) or re.search(
+                r"(?:of|level|count|is|:)\s*$", region[max(0, m.start() - 8) : m.start("n")]
+            ):
+                ok = (
+                    bool(m.group("ref") or m.group("unit"))
+                    or re.search(r"\s{2,}$", before) is not None
+                )
                 lost = re.search(r"\s{2,}$", before) is not None
-        if re.match(r"\s*(?:days?|weeks?|months?|years?|hours?|mg/day|mg daily|mg)\b", region[m.end("n") :]) and not m.group("unit"):
+        if re.match(
+            r"\s*(?:days?|weeks?|months?|years?|hours?|mg/day|mg daily|mg)\b", region[m.end("n") :]
+        ) and not m.group("unit"):
             ok = False
         if ok and n is not None:
             op = to_op(op_text) if op_text else None
             if op is None and m.group("post"):
                 op = "<=" if re.search(r"less|lower|below", m.group("post")) else ">="
-            ref = None
+            side: str | None = None
             if m.group("ref"):
-                ref = "lln" if m.group("ref").startswith(("lln", "lower")) else "uln"
-            out.append(_Threshold(a + m.start(), a + m.end(), op, n, m.group("unit"), ref, lost))
+                side = "lln" if m.group("ref").startswith(("lln", "lower")) else "uln"
+            out.append(_Threshold(a + m.start(), a + m.end(), op, n, m.group("unit"), side, lost))
         pos = m.end() if m.end() > pos else pos + 1
     return out
 
@@ -239,10 +328,14 @@ def extract(item: ItemText) -> list[Constraint]:
         # analytes sharing one threshold: "AST and ALT <= 2.5 x ULN"
         shared = [mention]
         j = i
-        while j + 1 < len(mentions) and re.fullmatch(
-            r"[\s,/]*(?:and|or|and/or|&)?[\s,/]*(?:\([^)]{0,25}\))?[\s,/]*(?:and|or|and/or)?\s*(?:serum\s+|total\s+)?",
-            norm[mentions[j].end : mentions[j + 1].start],
-        ) and not _thresholds(item, mentions[j].end, mentions[j + 1].start):
+        while (
+            j + 1 < len(mentions)
+            and re.fullmatch(
+                r"[\s,/]*(?:and|or|and/or|&)?[\s,/]*(?:\([^)]{0,25}\))?[\s,/]*(?:and|or|and/or)?\s*(?:serum\s+|total\s+)?",
+                norm[mentions[j].end : mentions[j + 1].start],
+            )
+            and not _thresholds(item, mentions[j].end, mentions[j + 1].start)
+        ):
             j += 1
             shared.append(mentions[j])
         last = shared[-1]
@@ -255,7 +348,12 @@ def extract(item: ItemText) -> list[Constraint]:
         ths = _thresholds(item, last.end, region_end)
         # parenthesised "acceptable if ..." alternatives are exceptions, not new constraints
         paren = norm.rfind("(", 0, mention.start)
-        if paren > norm.rfind(")", 0, mention.start) and re.search(r"acceptable|allowed|permitted|eligible", norm[paren : region_end]) and out and not _condition(norm[paren:region_end]):  # noqa: E501
+        if (
+            paren > norm.rfind(")", 0, mention.start)
+            and re.search(r"acceptable|allowed|permitted|eligible", norm[paren:region_end])
+            and out
+            and not _condition(norm[paren:region_end])
+        ):
             out[-1].logic.exceptions.append(item.text[paren + 1 : region_end].strip(" )"))
             consumed_until = region_end
             continue
@@ -278,7 +376,13 @@ def extract(item: ItemText) -> list[Constraint]:
                     if analyte == "crcl" and (f := _FORMULA.search(norm)):
                         params["formula"] = f.group(0)
                     logic = Logic(conditions=conditions)
-                    a_pos = mention_.start if not conditions else max(last_threshold_end, mention_.start if repeated else last_threshold_end)
+                    a_pos = (
+                        mention_.start
+                        if not conditions
+                        else max(
+                            last_threshold_end, mention_.start if repeated else last_threshold_end
+                        )
+                    )
                     c = make(item, FAMILY, a_pos, t.end, params, confidence=conf, logic=logic)
                     if conditions and item.kind == "inclusion":
                         c.polarity = "require"
@@ -288,7 +392,7 @@ def extract(item: ItemText) -> list[Constraint]:
             last_threshold_end = t.end
     # "creatinine <= 1.5 x ULN OR creatinine clearance >= 40": alternatives
     if len(out) >= 2:
-        for x, y in zip(out, out[1:], strict=False):
+        for x, y in itertools.pairwise(out):
             between = item.norm[x.span[1] - item.start : y.span[0] - item.start]
             if re.search(r"\bor\b", between) and not y.logic.conditions:
                 x.logic.connective = "or"
@@ -298,5 +402,14 @@ def extract(item: ItemText) -> list[Constraint]:
     if not out and m and _ORGAN_WORD.search(m.group(0)):
         organs = [name for name, pat in _ORGANS.items() if re.search(pat, m.group(0))]
         adequate = not re.match(r"inadequate|impaired|poor|abnormal|insufficient", m.group(0))
-        out.append(make(item, FAMILY, m.start(), m.end(), {"adequate": adequate, "organ": organs or ["organ"]}, confidence=0.75))
+        out.append(
+            make(
+                item,
+                FAMILY,
+                m.start(),
+                m.end(),
+                {"adequate": adequate, "organ": organs or ["organ"]},
+                confidence=0.75,
+            )
+        )
     return out

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Life expectancy: at least N weeks/months/years."""
 
 from __future__ import annotations
@@ -5,12 +6,24 @@ from __future__ import annotations
 import re
 
 from osteotrials.criteria.families._base import make
-from osteotrials.criteria.text import NUM_ANY, OP_RE, TIME_UNIT, ItemText, to_number, to_op, unit_name
+from osteotrials.criteria.text import (
+    NUM_ANY,
+    OP_RE,
+    TIME_UNIT,
+    ItemText,
+    to_number,
+    to_op,
+    unit_name,
+)
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "life_expectancy"
-_TRIGGER = re.compile(r"\b(?:life expectancy|expected survival|expected to live|estimated survival|expected life span|prognosis|survival expectancy)\b")
-_VALUE = re.compile(rf"(?P<op>{OP_RE})?\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b(?P<post>\s*or (?:more|longer|greater)|\s*and (?:more|above))?")
+_TRIGGER = re.compile(
+    r"\b(?:life expectancy|expected survival|expected to live|estimated survival|expected life span|prognosis|survival expectancy)\b"
+)
+_VALUE = re.compile(
+    rf"(?P<op>{OP_RE})?\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b(?P<post>\s*or (?:more|longer|greater)|\s*and (?:more|above))?"
+)
 _MONTHS = {"days": 1 / 30.4375, "weeks": 7 / 30.4375, "months": 1.0, "years": 12.0}
 
 
@@ -24,14 +37,18 @@ def extract(item: ItemText) -> list[Constraint]:
     v = _VALUE.search(norm, start, start + 80)
     if not v:
         if trig and re.search(r"not specified", norm):
-            return [make(item, FAMILY, trig.start(), trig.end(), {"no_restriction": True}, confidence=0.8)]
+            return [
+                make(
+                    item, FAMILY, trig.start(), trig.end(), {"no_restriction": True}, confidence=0.8
+                )
+            ]
         return []
     n = to_number(v.group("n"))
     if n is None:
         return []
     op = to_op(v.group("op")) if v.group("op") else None
     if op is None:
-        op = ">=" if v.group("post") or re.search(r"\bof\s*$|\bat least\s*$", norm[start : v.start()]) else ">="
+        op = ">="  # "life expectancy of 12 weeks" / "12 weeks or more": a minimum
     unit = unit_name(v.group("u"))
     a = trig.start() if trig else v.start()
     params = {"op": op, "value": n, "unit": unit, "months": round(n * _MONTHS[unit], 2)}

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Measurable disease (RECIST 1.1) required, measurable-or-evaluable, and the bone
 rules: non-measurable bone-only disease allowed / needs a measurable component."""
 
@@ -13,7 +14,9 @@ FAMILY = "measurable_disease"
 _MENTION = re.compile(
     r"\bmeasurab\w*|measurability|non-?measurable|evaluable (?:disease|lesions?)|non-?evaluable|(?:at least|≥|>=|one|1|a|single)\s+(?:\w+\s+)?target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
 )
-_CRITERIA = re.compile(r"recist\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0|1)?|response evaluation criteria in solid tumou?rs(?:\s*\(recist\))?(?:\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0))?|md anderson|percist|who criteria|irecist|rano")
+_CRITERIA = re.compile(
+    r"recist\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0|1)?|response evaluation criteria in solid tumou?rs(?:\s*\(recist\))?(?:\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0))?|md anderson|percist|who criteria|irecist|rano"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -23,17 +26,34 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     bone_only = None
     requirement = "measurable"
-    if re.search(r"measurable or (?:non-?measurable|evaluable)|evaluable or measurable|measurable and/or (?:non-?measurable|evaluable)|measurable or non-?measurable|either measurable", norm):
+    if re.search(
+        r"measurable or (?:non-?measurable|evaluable)|evaluable or measurable|measurable and/or (?:non-?measurable|evaluable)|measurable or non-?measurable|either measurable",
+        norm,
+    ):
         requirement = "measurable_or_evaluable"
-    if re.search(r"bone[- ]only|bone (?:metasta\w* )?as (?:the|their) only|only site of disease|(?:lytic|blastic)[^.;]{0,40}(?:only|sole) site", norm):
-        if re.search(r"require\w* a measurable|must have (?:a )?measurable|with a measurable|needs? a measurable|not (?:eligible|allowed|permitted)|excluded|are ineligible", norm):
+    if re.search(
+        r"bone[- ]only|bone (?:metasta\w* )?as (?:the|their) only|only site of disease|(?:lytic|blastic)[^.;]{0,40}(?:only|sole) site",
+        norm,
+    ):
+        if re.search(
+            r"require\w* a measurable|must have (?:a )?measurable|with a measurable|needs? a measurable|not (?:eligible|allowed|permitted)|excluded|are ineligible",
+            norm,
+        ):
             bone_only = "requires_measurable_component"
         elif re.search(r"eligible|allowed|permitted|acceptable|may (?:be|enrol|participate)", norm):
             bone_only = "allowed"
-            requirement = "bone_only_allowed" if requirement == "measurable" and not re.search(r"measurable disease (?:is )?required", norm) else requirement
+            requirement = (
+                "bone_only_allowed"
+                if requirement == "measurable"
+                and not re.search(r"measurable disease (?:is )?required", norm)
+                else requirement
+            )
     elif re.search(r"non-?measurable[^.;]{0,60}(?:eligible|allowed|permitted|acceptable)", norm):
         requirement = "measurable_or_evaluable"
-    if re.search(r"^\W*(?:patients with\s+)?(?:non-?measurable|evaluable)", norm) and requirement == "measurable":
+    if (
+        re.search(r"^\W*(?:patients with\s+)?(?:non-?measurable|evaluable)", norm)
+        and requirement == "measurable"
+    ):
         requirement = "non_measurable"
     params: dict[str, object] = {"requirement": requirement}
     if c := _CRITERIA.search(norm):

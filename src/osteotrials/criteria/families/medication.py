@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Concurrent medication: CYP3A inhibitors/inducers, corticosteroids, anticoagulants,
 antiretrovirals, proton pump inhibitors, hormone replacement, growth factors, ..."""
 
@@ -11,25 +12,58 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "medication"
 _CLASSES: list[tuple[str, str]] = [
-    ("cyp3a_inhibitor", r"(?:strong|moderate|potent)?\s*(?:inhibitors? (?:of|or inducers? of) cyp\s*3a4?|cyp\s*3a4?\s*(?:/\s*5\s*)?(?:isoenzymes?\s*)?(?:inhibitors?|inducers?|substrates?|isoenzymes?)|cyp3a)"),
-    ("cyp3a_listed_drug", r"ritonavir|amprenavir|indinavir|nelfinavir|saquinavir|atazanavir|nefazodone|telithromycin|phenytoin|carbamazepine|phenobarbital"),
+    (
+        "cyp3a_inhibitor",
+        r"(?:strong|moderate|potent)?\s*(?:inhibitors? (?:of|or inducers? of) cyp\s*3a4?|cyp\s*3a4?\s*(?:/\s*5\s*)?(?:isoenzymes?\s*)?(?:inhibitors?|inducers?|substrates?|isoenzymes?)|cyp3a)",
+    ),
+    (
+        "cyp3a_listed_drug",
+        r"ritonavir|amprenavir|indinavir|nelfinavir|saquinavir|atazanavir|nefazodone|telithromycin|phenytoin|carbamazepine|phenobarbital",
+    ),
     ("cyp_other", r"cyp\s*2c8|cyp\s*2d6|cyp\s*2c9|cyp\s*1a2|cyp\s*2c19"),
     ("pgp", r"p-?gp|p-?glycoprotein"),
-    ("corticosteroid", r"corticosteroids?|\bsteroids?\b|prednisone|prednisolone|dexamethasone|methylprednisolone|hydrocortisone"),
-    ("anticoagulant", r"anticoagula\w*|warfarin|coumadin|heparin|enoxaparin|low[- ]molecular[- ]weight heparin|lmwh|doac|apixaban|rivaroxaban|anti-?platelet|clopidogrel|\baspirin\b"),
+    (
+        "corticosteroid",
+        r"corticosteroids?|\bsteroids?\b|prednisone|prednisolone|dexamethasone|methylprednisolone|hydrocortisone",
+    ),
+    (
+        "anticoagulant",
+        r"anticoagula\w*|warfarin|coumadin|heparin|enoxaparin|low[- ]molecular[- ]weight heparin|lmwh|doac|apixaban|rivaroxaban|anti-?platelet|clopidogrel|\baspirin\b",
+    ),
     ("antiretroviral", r"antiretroviral|haart|\bart\b"),
-    ("proton_pump_inhibitor", r"proton pump inhibitors?|\bppis?\b|omeprazole|esomeprazole|pantoprazole|lansoprazole"),
-    ("hormone_replacement", r"(?:topical|systemic|vaginal|oral|transdermal) (?:or \w+ )?(?:estrogens?|oestrogens?)|hormone replacement|\bhrt\b|estrogen replacement|hormonal contracepti\w*|oral contracepti\w*|estrogen[- ]containing|vaginal estrogen"),
+    (
+        "proton_pump_inhibitor",
+        r"proton pump inhibitors?|\bppis?\b|omeprazole|esomeprazole|pantoprazole|lansoprazole",
+    ),
+    (
+        "hormone_replacement",
+        r"(?:topical|systemic|vaginal|oral|transdermal) (?:or \w+ )?(?:estrogens?|oestrogens?)|hormone replacement|\bhrt\b|estrogen replacement|hormonal contracepti\w*|oral contracepti\w*|estrogen[- ]containing|vaginal estrogen",
+    ),
     ("diuretic", r"diuretics?|furosemide|hydrochlorothiazide"),
-    ("growth_factor", r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|growth factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?"),
+    (
+        "growth_factor",
+        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|growth factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
+    ),
     ("immunosuppressant", r"immunosuppress\w*|cyclosporin\w*|tacrolimus|azathioprine"),
-    ("qt_prolonging", r"qt[- ]prolong\w* (?:drugs?|medications?|agents?)|prolong (?:the )?qt|proarrhythmic|torsadogenic"),
+    (
+        "qt_prolonging",
+        r"qt[- ]prolong\w* (?:drugs?|medications?|agents?)|prolong (?:the )?qt|proarrhythmic|torsadogenic",
+    ),
     ("cardioprotective", r"cardioprotect\w*|dexrazoxane"),
-    ("herbal", r"herbal|st\.? john|(?:dietary|herbal|nutritional|vitamin) supplements?|grapefruit|seville orange|traditional chinese medicine"),
-    ("vaccine", r"live (?:attenuated )?vaccines?|(?:influenza|seasonal|covid-?19|flu|yellow fever|attenuated)\s+vaccin\w*|vaccinations?"),
+    (
+        "herbal",
+        r"herbal|st\.? john|(?:dietary|herbal|nutritional|vitamin) supplements?|grapefruit|seville orange|traditional chinese medicine",
+    ),
+    (
+        "vaccine",
+        r"live (?:attenuated )?vaccines?|(?:influenza|seasonal|covid-?19|flu|yellow fever|attenuated)\s+vaccin\w*|vaccinations?",
+    ),
     ("antifungal", r"antifungals?|itraconazole|ketoconazole|fluconazole|voriconazole|posaconazole"),
     ("antibiotic", r"antibiotics?|clarithromycin|rifampi\w*"),
-    ("psychotropic", r"duloxetine|milnacipran|venlafaxine|gabapentin|pregabalin|anxiolytics?|benzodiazepines?|antidepressants?|hypnotics?|sleep medications?"),
+    (
+        "psychotropic",
+        r"duloxetine|milnacipran|venlafaxine|gabapentin|pregabalin|anxiolytics?|benzodiazepines?|antidepressants?|hypnotics?|sleep medications?",
+    ),
     ("antihypertensive", r"antihypertensive"),
     ("opioid", r"opioids?|morphine|oxycodone|fentanyl"),
     ("nsaid", r"\bnsaids?\b|non-?steroidal anti-?inflammatory"),
@@ -47,13 +81,21 @@ def extract(item: ItemText) -> list[Constraint]:
     short = len(re.findall(r"[a-z]+", norm)) <= 4
     if not found or not (_CUE.search(norm) or short):
         return []
-    if re.search(r"hypersensitiv|allerg", norm) and not re.search(r"concurrent|concomitant|chronic", norm):
+    if re.search(r"hypersensitiv|allerg", norm) and not re.search(
+        r"concurrent|concomitant|chronic", norm
+    ):
         return []
     # steroid rules inside CNS items belong to the cns component
-    if all(n == "corticosteroid" for n, *_ in found) and re.search(r"brain|cns|central nervous|lepto", norm) and not re.search(r"autoimmune|chronic|daily|immunosuppress", norm):
+    if (
+        all(n == "corticosteroid" for n, *_ in found)
+        and re.search(r"brain|cns|central nervous|lepto", norm)
+        and not re.search(r"autoimmune|chronic|daily|immunosuppress", norm)
+    ):
         return []
     found.sort(key=lambda f: f[1])
     classes = sorted({n for n, *_ in found})
-    interaction = [c for c in classes if c in ("cyp3a_inhibitor", "cyp_other", "pgp", "qt_prolonging")]
+    interaction = [
+        c for c in classes if c in ("cyp3a_inhibitor", "cyp_other", "pgp", "qt_prolonging")
+    ]
     params = {"classes": classes, "interaction": interaction}
     return [make(item, FAMILY, found[0][1], found[-1][2], params, confidence=0.8)]

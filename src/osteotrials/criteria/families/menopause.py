@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Menopausal status (domain.md 1.4) and ovarian suppression."""
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "menopause"
 _STATUS: list[tuple[str, str]] = [
-    ("post", r"post-?\s?menopaus\w*|menopausal women|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range"),
+    (
+        "post",
+        r"post-?\s?menopaus\w*|menopausal women|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range",
+    ),
     ("pre", r"pre-?\s?menopaus\w*|regular menstrua\w*|regular menses|menstruating"),
     ("peri", r"peri-?\s?menopaus\w*"),
 ]
-_OFS = re.compile(r"ovarian (?:function )?suppression|\blhrh\b|\bgnrh\b|goserelin|leuprolide|leuprorelin|triptorelin|luteinizing hormone[- ]releasing")
+_OFS = re.compile(
+    r"ovarian (?:function )?suppression|\blhrh\b|\bgnrh\b|goserelin|leuprolide|leuprorelin|triptorelin|luteinizing hormone[- ]releasing"
+)
 _COMPILED = [(n, re.compile(p)) for n, p in _STATUS]
-_ANY = re.compile(r"any menopausal status|regardless of menopausal status|pre-? or post-?menopausal|pre-?, peri-? or post-?menopausal|menopausal status:? not specified")
+_ANY = re.compile(
+    r"any menopausal status|regardless of menopausal status|pre-? or post-?menopausal|pre-?, peri-? or post-?menopausal|menopausal status:? not specified"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -27,12 +35,19 @@ def extract(item: ItemText) -> list[Constraint]:
     if label == "menopausal status" and re.search(r"not specified|any\b", norm):
         return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
     found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
-    found = [(n, m) for n, m in found if not re.match(r"\s*(?:hormone|estrogen|hrt)", norm[m.end() :])]
+    found = [
+        (n, m) for n, m in found if not re.match(r"\s*(?:hormone|estrogen|hrt)", norm[m.end() :])
+    ]
     if not found:
         return []
     # "women of childbearing potential ... (postmenopausal defined as ...)": a definition
     # inside a contraception rule still names the status; keep it, at lower confidence
-    definitional = bool(re.search(r"childbearing|child-bearing|contracepti|non-childbearing|reproductive|pregnancy test", norm))
+    definitional = bool(
+        re.search(
+            r"childbearing|child-bearing|contracepti|non-childbearing|reproductive|pregnancy test",
+            norm,
+        )
+    )
     statuses = sorted({n for n, _ in found})
     params: dict[str, object] = {"status": statuses}
     if o := _OFS.search(norm):

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Other (second, prior, concurrent) malignancy, within N years, with the usual exceptions."""
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ _MENTION = re.compile(
     r"\b(?:other|another|second|secondary|prior|previous|concurrent|additional|synchronous|history of (?:a |any )?(?:other |prior |previous )?|active)\s+(?:primary\s+|known\s+|invasive\s+|active\s+|non-breast\s+)*(?:malignan\w*|cancers?|carcinomas?|neoplasms?|tumou?rs?)"
     r"|\bmalignan\w* (?:other than|except|within|in the (?:last|past))|\bnon-breast (?:malignan\w*|cancers?)|\bhistory of (?:invasive )?(?:malignan\w*|cancer)|\binvasive cancers?\b(?=[^.;]{0,60}(?:years|eligible|definitive))|\bprevious history of invasive cancers?"
 )
-_YEARS = re.compile(rf"(?:within|in)\s+(?:the\s+)?(?:last|past|previous|prior)?\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?P<n2>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?:past|last)\s+(?P<n3>{NUM_ANY})\s*years?")
-_SKIN_CERVIX = re.compile(r"basal cell|squamous cell (?:carcinoma )?of the skin|skin cancer|non-?melanoma|carcinoma in situ|in situ|cervical intraepithelial|\bcin\b|dcis|lcis")
+_YEARS = re.compile(
+    rf"(?:within|in)\s+(?:the\s+)?(?:last|past|previous|prior)?\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?P<n2>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?:past|last)\s+(?P<n3>{NUM_ANY})\s*years?"
+)
+_SKIN_CERVIX = re.compile(
+    r"basal cell|squamous cell (?:carcinoma )?of the skin|skin cancer|non-?melanoma|carcinoma in situ|in situ|cervical intraepithelial|\bcin\b|dcis|lcis"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -23,10 +28,26 @@ def extract(item: ItemText) -> list[Constraint]:
     ctx = item.context.lower()
     if not m:
         # sub-items listing exceptions under "... malignancy with the exception of:"
-        if re.search(r"malignan|cancer", ctx) and re.search(r"except|exception|other than|excluding", ctx) and _SKIN_CERVIX.search(norm):
-            return [make(item, FAMILY, 0, len(norm), {"exceptions": [item.text]}, confidence=0.75, polarity="allow")]
+        if (
+            re.search(r"malignan|cancer", ctx)
+            and re.search(r"except|exception|other than|excluding", ctx)
+            and _SKIN_CERVIX.search(norm)
+        ):
+            return [
+                make(
+                    item,
+                    FAMILY,
+                    0,
+                    len(norm),
+                    {"exceptions": [item.text]},
+                    confidence=0.75,
+                    polarity="allow",
+                )
+            ]
         return []
-    if re.search(r"breast cancer", norm[m.start() : m.end() + 5]) and not re.search(r"other|another|second|non-breast", norm[m.start() : m.end()]):
+    if re.search(r"breast cancer", norm[m.start() : m.end() + 5]) and not re.search(
+        r"other|another|second|non-breast", norm[m.start() : m.end()]
+    ):
         return []
     params: dict[str, object] = {}
     y = _YEARS.search(norm, m.start() - 5)
@@ -38,7 +59,10 @@ def extract(item: ItemText) -> list[Constraint]:
     if exc:
         params["exceptions"] = exc
     elif _SKIN_CERVIX.search(norm[m.end() :]):
-        params["exceptions"] = [item.text[m.end() + s.start() : m.end() + s.end()] for s in _SKIN_CERVIX.finditer(norm[m.end() :])]
+        params["exceptions"] = [
+            item.text[m.end() + s.start() : m.end() + s.end()]
+            for s in _SKIN_CERVIX.finditer(norm[m.end() :])
+        ]
     if re.search(r"\bactive|progressing|requir\w* (?:active )?treatment", norm):
         params["active_only"] = True
     return [make(item, FAMILY, m.start(), m.end(), params, confidence=0.85, time_window=None)]

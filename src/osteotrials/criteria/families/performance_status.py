@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Performance status: ECOG/Zubrod/WHO <= n, Karnofsky/Lansky >= n (domain.md 1.5)."""
 
 from __future__ import annotations
@@ -9,10 +10,18 @@ from osteotrials.criteria.text import OP_RE, ItemText, to_op
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "performance_status"
-_ECOG = re.compile(r"\b(?:ecog|zubrod|who|eastern cooperative oncology group|gog)\b(?:\s*\(ecog\))?(?:[\s-]+(?:performance|ps|score|scale|status|grade|of|is|in|:|=|pst?))*|\bperformance status\b|\bps\b")
-_KPS = re.compile(r"\b(?:karnofsky|kps|lansky)\b(?:[\s-]+(?:performance|ps|score|scale|status|index|of|is|:|=|\(kps\)))*")
-_VALUES = re.compile(rf"^[\s:(),=]*(?:of\s+|score\s+|is\s+|in\s+)?(?P<op>{OP_RE})?\s*(?P<v>[0-5](?:\s*(?:,|-|to|or|and|/)\s*(?:or\s+|and\s+)?[0-5])*)(?![\d%]|\.\d)")
-_KVALUE = re.compile(rf"^[\s:(),=]*(?:of\s+|score\s+|is\s+)?(?P<op>{OP_RE})?\s*(?P<v>\d{{2,3}})\s*%?(?P<post>\s*(?:or (?:more|greater|higher|above)|and (?:above|more)|or less))?")
+_ECOG = re.compile(
+    r"\b(?:ecog|zubrod|who|eastern cooperative oncology group|gog)\b(?:\s*\(ecog\))?(?:[\s-]+(?:performance|ps|score|scale|status|grade|of|is|in|:|=|pst?))*|\bperformance status\b|\bps\b"
+)
+_KPS = re.compile(
+    r"\b(?:karnofsky|kps|lansky)\b(?:[\s-]+(?:performance|ps|score|scale|status|index|of|is|:|=|\(kps\)))*"
+)
+_VALUES = re.compile(
+    rf"^[\s:(),=]*(?:of\s+|score\s+|is\s+|in\s+)?(?P<op>{OP_RE})?\s*(?P<v>[0-5](?:\s*(?:,|-|to|or|and|/)\s*(?:or\s+|and\s+)?[0-5])*)(?![\d%]|\.\d)"
+)
+_KVALUE = re.compile(
+    rf"^[\s:(),=]*(?:of\s+|score\s+|is\s+)?(?P<op>{OP_RE})?\s*(?P<v>\d{{2,3}})\s*%?(?P<post>\s*(?:or (?:more|greater|higher|above)|and (?:above|more)|or less))?"
+)
 
 
 def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
@@ -28,7 +37,14 @@ def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
             return None
         value = int(lost_m.group("v"))
         end = m.end() + lost_m.end()
-        params: dict[str, object] = {"scale": "ecog", "op": "<=", "value": value, "ecog_max": value, "allowed": list(range(value + 1)), "symbol_lost": True}
+        params: dict[str, object] = {
+            "scale": "ecog",
+            "op": "<=",
+            "value": value,
+            "ecog_max": value,
+            "allowed": list(range(value + 1)),
+            "symbol_lost": True,
+        }
         return make(item, FAMILY, m.start(), end, params, confidence=0.5)
     values = [int(x) for x in re.findall(r"[0-5]", v.group("v"))]
     op = to_op(v.group("op")) if v.group("op") else None
@@ -45,7 +61,13 @@ def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
         allowed = sorted(set(values))
     if not allowed:
         return None
-    params = {"scale": "ecog", "op": op or ("<=" if allowed[0] == 0 else "in"), "value": max(allowed), "ecog_max": max(allowed), "allowed": allowed}
+    params = {
+        "scale": "ecog",
+        "op": op or ("<=" if allowed[0] == 0 else "in"),
+        "value": max(allowed),
+        "ecog_max": max(allowed),
+        "allowed": allowed,
+    }
     if lost:
         params["symbol_lost"] = True
     return make(item, FAMILY, m.start(), end, params, confidence=0.95)
@@ -58,7 +80,20 @@ def _kps(item: ItemText, m: re.Match[str]) -> Constraint | None:
         lost_m = re.match(r"^\s{2,}(?P<v>\d{2,3})\b", item.text[m.end() : m.end() + 10])
         if lost_m:
             value = int(lost_m.group("v"))
-            return make(item, FAMILY, m.start(), m.end() + lost_m.end(), {"scale": "karnofsky", "op": ">=", "value": value, "karnofsky_min": value, "symbol_lost": True}, confidence=0.5)
+            return make(
+                item,
+                FAMILY,
+                m.start(),
+                m.end() + lost_m.end(),
+                {
+                    "scale": "karnofsky",
+                    "op": ">=",
+                    "value": value,
+                    "karnofsky_min": value,
+                    "symbol_lost": True,
+                },
+                confidence=0.5,
+            )
         return None
     value = int(v.group("v"))
     if not 0 <= value <= 100:
@@ -82,16 +117,19 @@ def extract(item: ItemText) -> list[Constraint]:
     for m in _ECOG.finditer(norm):
         if m.group(0).strip() == "who" and "performance" not in norm[m.start() : m.end() + 20]:
             continue
-        if m.group(0).strip() == "ps" and not re.search(r"\bperformance|\becog", norm):
-            if not re.match(r"\s*[0-4]", norm[m.end() :]):
-                continue
-        if c := _ecog(item, m):
-            if not any(o.span[0] <= c.span[0] < o.span[1] for o in out):
-                out.append(c)
+        if (
+            m.group(0).strip() == "ps"
+            and not re.search(r"\bperformance|\becog", norm)
+            and not re.match(r"\s*[0-4]", norm[m.end() :])
+        ):
+            continue
+        if (c := _ecog(item, m)) and not any(o.span[0] <= c.span[0] < o.span[1] for o in out):
+            out.append(c)
     if out:
         return out[:2]
     label = item.context.lower().rsplit(" | ", 1)[-1].strip()
-    if label == "performance status" or re.search(r"\bperformance status\b", norm):
-        if re.search(r"\bnot specified\b", norm):
-            return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
+    if (label == "performance status" or re.search(r"\bperformance status\b", norm)) and re.search(
+        r"\bnot specified\b", norm
+    ):
+        return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
     return []

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Pregnancy, breastfeeding and pregnancy testing (contraception is administrative)."""
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from osteotrials.model.criteria import Constraint
 FAMILY = "pregnancy"
 _ASPECTS: list[tuple[str, str]] = [
     ("pregnant", r"pregnan\w*(?! test)|gravid"),
-    ("breastfeeding", r"breast[- ]?feed\w*|lactat\w*|nursing (?:women|mothers?|patients|infants?)|(?:pregnant|pregnancy) (?:or|and|and/or|/) nursing|\bor nursing\b|\bnursing\b(?=[^.;]{0,20}$)"),
+    (
+        "breastfeeding",
+        r"breast[- ]?feed\w*|lactat\w*|nursing (?:women|mothers?|patients|infants?)|(?:pregnant|pregnancy) (?:or|and|and/or|/) nursing|\bor nursing\b|\bnursing\b(?=[^.;]{0,20}$)",
+    ),
     ("pregnancy_test", r"pregnancy test\w*|hcg|β-hcg|beta-hcg"),
 ]
 _COMPILED = MultiPattern(_ASPECTS)
@@ -22,7 +26,14 @@ def extract(item: ItemText) -> list[Constraint]:
     found = _COMPILED.first_matches(norm)
     if not found:
         return []
-    if [n for n, _ in found] == ["pregnant"] and re.search(r"could become pregnant|become pregnant|getting pregnant|able to get pregnant|partner", norm) and not re.search(r"\b(?:are|is|currently|be) pregnant|pregnancy\b(?! test)", norm):
+    if (
+        [n for n, _ in found] == ["pregnant"]
+        and re.search(
+            r"could become pregnant|become pregnant|getting pregnant|able to get pregnant|partner",
+            norm,
+        )
+        and not re.search(r"\b(?:are|is|currently|be) pregnant|pregnancy\b(?! test)", norm)
+    ):
         return []
     aspects = sorted({n for n, _ in found})
     a = min(m.start() for _, m in found)

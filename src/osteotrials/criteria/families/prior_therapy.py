@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Prior (and current/planned) anticancer therapy: drugs and classes, setting,
 number of lines, progression/resistance, required/excluded/allowed, washouts.
 Bone-modifying agents are left to ``bone_agent``; allergies to ``hypersensitivity``;
@@ -25,8 +26,12 @@ _SETTING = [
 _LINES = re.compile(
     rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
-_PROGRESSION = re.compile(r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)")
-_ANY_ANTICANCER = re.compile(r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b")
+_PROGRESSION = re.compile(
+    r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
+)
+_ANY_ANTICANCER = re.compile(
+    r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -47,7 +52,22 @@ def _lines(item: ItemText) -> dict[str, object]:
     out: dict[str, object] = {}
     if n2 is not None:
         out = {"min_lines": n, "max_lines": n2}
-    elif pre in ("no more than", "not more than", "up to", "at most", "a maximum of", "maximum of", "≤", "<=", "=<") or "or fewer" in tail or "or less" in tail:
+    elif (
+        pre
+        in (
+            "no more than",
+            "not more than",
+            "up to",
+            "at most",
+            "a maximum of",
+            "maximum of",
+            "≤",
+            "<=",
+            "=<",
+        )
+        or "or fewer" in tail
+        or "or less" in tail
+    ):
         out = {"max_lines": n}
     elif pre in ("<", "less than", "fewer than"):
         out = {"max_lines": n - 1}
@@ -58,7 +78,14 @@ def _lines(item: ItemText) -> dict[str, object]:
     elif pre in ("exactly", "only"):
         out = {"min_lines": n, "max_lines": n}
     else:
-        out = {"min_lines": n, "max_lines": n} if re.search(r"\b(?:one|1)\s+(?:prior\s+)?(?:line|regimen)", item.norm[m.start() : m.end()]) and re.search(r"\bat least|\bminimum|\bmust have (?:had|received)", item.norm) is None else {"min_lines": n}
+        out = (
+            {"min_lines": n, "max_lines": n}
+            if re.search(
+                r"\b(?:one|1)\s+(?:prior\s+)?(?:line|regimen)", item.norm[m.start() : m.end()]
+            )
+            and re.search(r"\bat least|\bminimum|\bmust have (?:had|received)", item.norm) is None
+            else {"min_lines": n}
+        )
     scope = re.search(r"metastatic|advanced|recurrent", item.norm[m.start() : m.end() + 60])
     if scope:
         out["line_scope"] = "metastatic"
@@ -69,14 +96,32 @@ def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if _NOT_PRIOR.search(norm):
         return []
-    ms = [m for m in _therapy.mentions(item) if not m.bone and "radiopharmaceutical_only" not in m.classes]
-    ms = [m for m in ms if not (m.generic and re.search(r"investigational|experimental", norm[m.start : m.end]) and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], "")))]
+    ms = [
+        m
+        for m in _therapy.mentions(item)
+        if not m.bone and "radiopharmaceutical_only" not in m.classes
+    ]
+    ms = [
+        m
+        for m in ms
+        if not (
+            m.generic
+            and re.search(r"investigational|experimental", norm[m.start : m.end])
+            and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], ""))
+        )
+    ]
     if not ms:
         return []
-    if not _CUE.search(norm) and not _CUE.search(item.context.lower()) and not re.search(r"^\W*(?:no\s+)?(?:concurrent\s+)?$", norm[: ms[0].start]):
+    if (
+        not _CUE.search(norm)
+        and not _CUE.search(item.context.lower())
+        and not re.search(r"^\W*(?:no\s+)?(?:concurrent\s+)?$", norm[: ms[0].start])
+    ):
         return []
     # medication-only items: "concurrent use of strong CYP3A inhibitors"
-    if re.search(r"\bcyp\s*3a|p-?gp\b|\binducers?\b", norm) and not re.search(r"prior|previous|anti-?cancer|chemotherapy", norm):
+    if re.search(r"\bcyp\s*3a|p-?gp\b|\binducers?\b", norm) and not re.search(
+        r"prior|previous|anti-?cancer|chemotherapy", norm
+    ):
         return []
     out: list[Constraint] = []
     a = ms[0].start
@@ -93,8 +138,10 @@ def extract(item: ItemText) -> list[Constraint]:
     terms = sorted({t for m in ms for t in m.terms})
     if terms:
         params["terms"] = terms
-    if not drug_names and not classes and any(
-        m.generic and _ANY_ANTICANCER.search(norm[m.start : m.end]) for m in ms
+    if (
+        not drug_names
+        and not classes
+        and any(m.generic and _ANY_ANTICANCER.search(norm[m.start : m.end]) for m in ms)
     ):
         params["any_anticancer"] = True
     params.update(_lines(item))
@@ -103,5 +150,7 @@ def extract(item: ItemText) -> list[Constraint]:
     conf = 0.85 if drug_names or classes else 0.7
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
-    out.append(make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right)))
+    out.append(
+        make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right))
+    )
     return out

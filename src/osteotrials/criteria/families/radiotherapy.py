@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Radiotherapy: prior RT allowed/excluded, washout, non-irradiated lesion required,
 planned RT, palliative RT, contraindications."""
 
@@ -10,8 +11,12 @@ from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "radiotherapy"
-_MENTION = re.compile(r"\b(?:radiation(?: therapy| treatment)?|radiotherapy|radio-therapy|irradiat\w*|\brt\b|sbrt|sabr|stereotactic|wbrt|whole[- ]brain|radiosurgery|srs|brachytherapy|gamma knife|radiated|radiation field|radiation port|external beam)\b")
-_NON_IRRADIATED = re.compile(r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?irradiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|irradiated (?:area|lesion|site)s?\W+(?:must not|cannot|are not|is not) (?:be )?the only")
+_MENTION = re.compile(
+    r"\b(?:radiation(?: therapy| treatment)?|radiotherapy|radio-therapy|irradiat\w*|\brt\b|sbrt|sabr|stereotactic|wbrt|whole[- ]brain|radiosurgery|srs|brachytherapy|gamma knife|radiated|radiation field|radiation port|external beam)\b"
+)
+_NON_IRRADIATED = re.compile(
+    r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?irradiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|irradiated (?:area|lesion|site)s?\W+(?:must not|cannot|are not|is not) (?:be )?the only"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -19,7 +24,13 @@ def extract(item: ItemText) -> list[Constraint]:
     m = _MENTION.search(norm)
     if not m:
         return []
-    if re.search(r"(?:except|unless|other than|excluding)\W+(?:for\s+)?(?:\w+\W+){0,2}$", norm[max(0, m.start() - 30) : m.start()]) and len(_MENTION.findall(norm)) == 1:
+    if (
+        re.search(
+            r"(?:except|unless|other than|excluding)\W+(?:for\s+)?(?:\w+\W+){0,2}$",
+            norm[max(0, m.start() - 30) : m.start()],
+        )
+        and len(_MENTION.findall(norm)) == 1
+    ):
         return []  # "(except palliative radiation)": an exception, not a radiotherapy rule
     if m.group(0) == "rt" and not re.search(r"\bprior|\bpalliative|\bweeks?|\bdays?", norm):
         return []
@@ -28,7 +39,10 @@ def extract(item: ItemText) -> list[Constraint]:
         aspects.append("non_irradiated_lesion")
     if re.search(r"\b(?:prior|previous(?:ly)?|received|history of|had)\b", norm):
         aspects.append("prior")
-    if re.search(r"\b(?:planned|plan for|scheduled|will receive|must receive|candidates? for|indicated|need for|require\w*)\b", norm):
+    if re.search(
+        r"\b(?:planned|plan for|scheduled|will receive|must receive|candidates? for|indicated|need for|require\w*)\b",
+        norm,
+    ):
         aspects.append("planned")
     if re.search(r"contraindicat", norm):
         aspects.append("contraindication")
@@ -39,8 +53,27 @@ def extract(item: ItemText) -> list[Constraint]:
     params: dict[str, object] = {"aspect": sorted(set(aspects)) or ["mentioned"]}
     if re.search(r"palliat", norm):
         params["palliative"] = True
-    sites = [s for s, p in (("bone", r"\bbone|skelet|osseous|spine|vertebra"), ("brain", r"brain|cranial|cns"), ("breast", r"breast|chest wall"), ("lung", r"lung|thora")) if re.search(p, norm)]
+    sites = [
+        s
+        for s, p in (
+            ("bone", r"\bbone|skelet|osseous|spine|vertebra"),
+            ("brain", r"brain|cranial|cns"),
+            ("breast", r"breast|chest wall"),
+            ("lung", r"lung|thora"),
+        )
+        if re.search(p, norm)
+    ]
     if sites:
         params["site"] = sites
     last = list(_MENTION.finditer(norm))[-1]
-    return [make(item, FAMILY, m.start(), max(last.end(), m.end()), params, confidence=0.8, time_window=tw)]
+    return [
+        make(
+            item,
+            FAMILY,
+            m.start(),
+            max(last.end(), m.end()),
+            params,
+            confidence=0.8,
+            time_window=tw,
+        )
+    ]

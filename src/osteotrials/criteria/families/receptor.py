@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Receptor status: ER/PR (with %, ER-low), hormone-receptor status, HER2 by IHC/ISH
 (positive / low / ultralow / zero / negative / equivocal), triple-negative."""
 
@@ -16,16 +17,35 @@ _HER2 = r"(?:her[- ]?2(?:\s*/\s*neu)?(?:\s*\(her2\))?|human epidermal growth fac
 _ER = r"(?:er|estrogen[- ]receptors?|oestrogen[- ]receptors?|er\s*\(estrogen receptor\)|estrogen receptor\s*\(er\))"
 _PR = r"(?:pr|pgr|progesterone[- ]receptors?|progesterone receptor\s*\(pr\))"
 _HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*pr|er\s*\+?\s*(?:and|or|and/or|/)\s*pr\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?)"
-_TNBC = re.compile(r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-")
+_TNBC = re.compile(
+    r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):
-    _PATTERNS.append((_name, re.compile(rf"\b{_rx}(?:\s*[(\[][^()\[\]]{{0,70}}[)\]])?(?P<s>{_POS}|{_NEG}|[\s-]*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))")))
-_IHC = re.compile(r"\b(?:ihc|immunohistochemistry)\s*(?:\(ihc\)\s*)?(?:score\s*(?:of\s*)?)?(?P<v>0\s*(?:-|to|or)\s*1\+|0|1\+|2\+|3\+)(?:\s*(?:or|and|/)\s*(?P<v2>1\+|2\+|3\+))?")
-_ISH = re.compile(r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)")
-_PERCENT = re.compile(rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%")
-_PRE_STATUS = re.compile(rf"(?P<s>positive|negative)\s+(?:for\s+)?(?P<r>{_HER2}|{_ER}|{_PR}|{_HR})(?:\s+receptor)?\s+(?:status|expression)")
+    _PATTERNS.append(
+        (
+            _name,
+            re.compile(
+                rf"\b{_rx}(?:\s*[(\[][^()\[\]]{{0,70}}[)\]])?(?P<s>{_POS}|{_NEG}|[\s-]*(?:status\s*)?(?:low|ultra-?low|zero|0|1\+|2\+|3\+|equivocal|unknown|known))"
+            ),
+        )
+    )
+_IHC = re.compile(
+    r"\b(?:ihc|immunohistochemistry)\s*(?:\(ihc\)\s*)?(?:score\s*(?:of\s*)?)?(?P<v>0\s*(?:-|to|or)\s*1\+|0|1\+|2\+|3\+)(?:\s*(?:or|and|/)\s*(?P<v2>1\+|2\+|3\+))?"
+)
+_ISH = re.compile(
+    r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)"
+)
+_PERCENT = re.compile(
+    rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%"
+)
+_PRE_STATUS = re.compile(
+    rf"(?P<s>positive|negative)\s+(?:for\s+)?(?P<r>{_HER2}|{_ER}|{_PR}|{_HR})(?:\s+receptor)?\s+(?:status|expression)"
+)
 _OVER = re.compile(rf"(?:overexpress\w*|over-express\w*|amplification) (?:of )?(?:the )?{_HER2}")
-_ANY = re.compile(r"(?:hormone receptor|her2|er|pr|pgr|receptor) status:? not specified|(?:expression|status) (?:has|have) been determined|regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)")
+_ANY = re.compile(
+    r"(?:hormone receptor|her2|er|pr|pgr|receptor) status:? not specified|(?:expression|status) (?:has|have) been determined|regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)"
+)
 
 
 def _status(word: str) -> str:
@@ -54,7 +74,10 @@ def _status(word: str) -> str:
 
 def _basket_list(norm: str) -> bool:
     """Lists of several tumour types (basket trials): receptor words there describe cohorts."""
-    others = re.findall(r"lung|nsclc|gastric|colorectal|crc\b|pancrea|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|esophag|hepatocellular|hcc\b|cervical|endometrial|lymphoma|sarcoma|biliary|renal cell|glioblastoma", norm)
+    others = re.findall(
+        r"lung|nsclc|gastric|colorectal|crc\b|pancrea|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|esophag|hepatocellular|hcc\b|cervical|endometrial|lymphoma|sarcoma|biliary|renal cell|glioblastoma",
+        norm,
+    )
     return len(set(others)) >= 2
 
 
@@ -80,20 +103,45 @@ def extract(item: ItemText) -> list[Constraint]:
         status = "positive" if op in (">=", ">") else "negative"
         if r == "er" and n is not None and op in (">=", ">") and n > 1:
             status = "positive"
-        params: dict[str, object] = {"receptor": r, "status": status, "op": op, "value": n, "unit": "%"}
+        params: dict[str, object] = {
+            "receptor": r,
+            "status": status,
+            "op": op,
+            "value": n,
+            "unit": "%",
+        }
         if r == "er" and n is not None and 1 < n <= 10 and op in ("<", "<="):
             params["er_low"] = "excluded" if status == "negative" else None
         add(m.start(), m.end(), params, 0.9)
     for name, pattern in _PATTERNS:
         for m in pattern.finditer(norm):
             word = m.group("s")
-            if name in ("er", "pr") and re.match(r"\s*-\s*$", word) and not re.search(r"\ber\s*-\s*(?:/|,|and|or|\s)", norm[m.start() : m.end() + 3]):
+            if (
+                name in ("er", "pr")
+                and re.match(r"\s*-\s*$", word)
+                and not re.search(r"\ber\s*-\s*(?:/|,|and|or|\s)", norm[m.start() : m.end() + 3])
+            ):
                 pass
-            if name == "pr" and m.group(0).startswith("pr") and not re.search(r"\b(?:er|estrogen|hormone|receptor)", norm):
+            if (
+                name == "pr"
+                and m.group(0).startswith("pr")
+                and not re.search(r"\b(?:er|estrogen|hormone|receptor)", norm)
+            ):
                 continue  # "PR" = partial response
-            if name == "er" and m.group(0).startswith("er") and not re.search(r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm) and not re.match(r"\s+(?:positiv|negativ)", word):
+            if (
+                name == "er"
+                and m.group(0).startswith("er")
+                and not re.search(
+                    r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm
+                )
+                and not re.match(r"\s+(?:positiv|negativ)", word)
+            ):
                 continue
-            if name == "hr" and re.match(r"\s*-\s*$", word) and re.search(r"hr\s*-\s*\w", norm[m.start() : m.end() + 2]):
+            if (
+                name == "hr"
+                and re.match(r"\s*-\s*$", word)
+                and re.search(r"hr\s*-\s*\w", norm[m.start() : m.end() + 2])
+            ):
                 continue
             status = _status(word)
             params = {"receptor": name, "status": status}
@@ -102,7 +150,15 @@ def extract(item: ItemText) -> list[Constraint]:
             add(m.start(), m.end(), params, 0.9)
     for pm in _PRE_STATUS.finditer(norm):
         r = pm.group("r")
-        name = "her2" if re.match(r"her|human|erbb|neu", r) else "pr" if re.match(r"pr|pgr|progesterone", r) else "hr" if re.match(r"hr|hormone", r) else "er"
+        name = (
+            "her2"
+            if re.match(r"her|human|erbb|neu", r)
+            else "pr"
+            if re.match(r"pr|pgr|progesterone", r)
+            else "hr"
+            if re.match(r"hr|hormone", r)
+            else "er"
+        )
         add(pm.start(), pm.end(), {"receptor": name, "status": _status(pm.group("s"))}, 0.85)
     if (ov := _OVER.search(norm)) and not any(c.params.get("receptor") == "her2" for c in out):
         add(ov.start(), ov.end(), {"receptor": "her2", "status": "positive"}, 0.85)
@@ -111,16 +167,32 @@ def extract(item: ItemText) -> list[Constraint]:
         ish = _ISH.search(norm)
         if ihc and re.search(r"her[- ]?2|erbb2|ihc", norm):
             v = ihc.group("v").replace(" ", "")
-            status = {"0": "zero", "1+": "low", "2+": "equivocal", "3+": "positive"}.get(v, "low" if "1+" in v else "negative")
-            if ihc.group("v2") == "3+" or (ish and re.search(r"positiv|amplif|≥|>=|>", ish.group("s")) and "non" not in ish.group("s")):
+            status = {"0": "zero", "1+": "low", "2+": "equivocal", "3+": "positive"}.get(
+                v, "low" if "1+" in v else "negative"
+            )
+            if ihc.group("v2") == "3+" or (
+                ish
+                and re.search(r"positiv|amplif|≥|>=|>", ish.group("s"))
+                and "non" not in ish.group("s")
+            ):
                 status = "positive"
             elif re.match(r"0(?:-|to|or)1\+", v):
                 status = "negative"
-            add(ihc.start(), ihc.end(), {"receptor": "her2", "status": status, "method": "ihc"}, 0.85)
+            add(
+                ihc.start(),
+                ihc.end(),
+                {"receptor": "her2", "status": status, "method": "ihc"},
+                0.85,
+            )
         elif ish and re.search(r"her[- ]?2|erbb2", norm):
             s = ish.group("s")
             status = "negative" if re.search(r"negativ|non", s) else "positive"
-            add(ish.start(), ish.end(), {"receptor": "her2", "status": status, "method": "ish"}, 0.85)
+            add(
+                ish.start(),
+                ish.end(),
+                {"receptor": "her2", "status": status, "method": "ish"},
+                0.85,
+            )
     if m := _ANY.search(norm):
         receptor = "her2" if re.search(r"her2", m.group(0)) else "hr"
         status = "known" if "known" in m.group(0) or "determined" in m.group(0) else "any"

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Sex: female / male only, or both."""
 
 from __future__ import annotations
@@ -10,18 +11,31 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "sex"
 _LEAD = r"^\W*(?:adult\s+|postmenopausal\s+|post-menopausal\s+)?(?:(?:patients?|participants?|subjects?|individuals?)\s+(?:must\s+be|is|are)\s+|(?:be|is|are|must be)\s+(?:an?\s+)?|(?:the\s+)?(?:participant|patient|subject)\s+is\s+(?:an?\s+)?)?"
-_FEMALE_START = re.compile(_LEAD + r"(?P<w>females?|wom[ae]n)\b(?!\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)")
-_MALE_START = re.compile(_LEAD + r"(?P<w>males?|men)\b(?!\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)")
-_EXPLICIT = re.compile(r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)")
-_BOTH = re.compile(r"\b(?:men and women|women and men|male(?:s)? (?:and|or) female(?:s)?|female(?:s)? (?:and|or) male(?:s)?|both sexes|either sex|any gender|any sex)\b")
+_FEMALE_START = re.compile(
+    _LEAD
+    + r"(?P<w>females?|wom[ae]n)\b(?!\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)"
+)
+_MALE_START = re.compile(
+    _LEAD + r"(?P<w>males?|men)\b(?!\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)"
+)
+_EXPLICIT = re.compile(
+    r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)"
+)
+_BOTH = re.compile(
+    r"\b(?:men and women|women and men|male(?:s)? (?:and|or) female(?:s)?|female(?:s)? (?:and|or) male(?:s)?|both sexes|either sex|any gender|any sex)\b"
+)
 
 
 def _sex(word: str) -> str:
     return "female" if word.startswith(("fem", "wom")) else "male"
 
 
-_REPRODUCTIVE = re.compile(r"childbearing|child-bearing|reproductive|pregnan|contracep|wocbp|lactat|breast-?feed|nursing")
-_STRONG = re.compile(r"\b(?:female|male)s?\s+(?:patients?\s+)?only\b|\bmust be (?:a )?(?:female|male|wom[ae]n|men)\b|\b(?:sex|gender)\s*:")
+_REPRODUCTIVE = re.compile(
+    r"childbearing|child-bearing|reproductive|pregnan|contracep|wocbp|lactat|breast-?feed|nursing"
+)
+_STRONG = re.compile(
+    r"\b(?:female|male)s?\s+(?:patients?\s+)?only\b|\bmust be (?:a )?(?:female|male|wom[ae]n|men)\b|\b(?:sex|gender)\s*:"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -33,9 +47,21 @@ def extract(item: ItemText) -> list[Constraint]:
         return [make(item, FAMILY, m.start(), m.end(), {"no_restriction": True}, confidence=0.85)]
     for pattern in (_FEMALE_START, _MALE_START):
         if m := pattern.search(norm):
-            if re.match(r"\W*(?:females?|males?|wom[ae]n|men)\s+(?:of childbearing|of child-bearing|of reproductive)", norm[m.start("w") :]):
+            if re.match(
+                r"\W*(?:females?|males?|wom[ae]n|men)\s+(?:of childbearing|of child-bearing|of reproductive)",
+                norm[m.start("w") :],
+            ):
                 continue
-            return [make(item, FAMILY, m.start("w"), m.end("w"), {"sex": _sex(m.group("w"))}, confidence=0.9)]
+            return [
+                make(
+                    item,
+                    FAMILY,
+                    m.start("w"),
+                    m.end("w"),
+                    {"sex": _sex(m.group("w"))},
+                    confidence=0.9,
+                )
+            ]
     if m := _EXPLICIT.search(norm):
         w = m.group("w") or m.group("w2")
         g = "w" if m.group("w") else "w2"
@@ -44,5 +70,7 @@ def extract(item: ItemText) -> list[Constraint]:
         if re.search(r"\bnot specified\b", norm):
             return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
         if m := re.search(r"\b(females?|wom[ae]n|males?|men)\b", norm):
-            return [make(item, FAMILY, m.start(), m.end(), {"sex": _sex(m.group(1))}, confidence=0.85)]
+            return [
+                make(item, FAMILY, m.start(), m.end(), {"sex": _sex(m.group(1))}, confidence=0.85)
+            ]
     return []

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Surgery: major surgery washout, planned/completed breast surgery, reconstruction."""
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ def extract(item: ItemText) -> list[Constraint]:
     m = _MENTION.search(norm)
     if not m:
         return []
-    if re.search(r"surgical(?:ly)? steril|surgically[- ]induced|steriliz", norm[max(0, m.start() - 5) : m.end() + 15]):
+    if re.search(
+        r"surgical(?:ly)? steril|surgically[- ]induced|steriliz",
+        norm[max(0, m.start() - 5) : m.end() + 15],
+    ):
         return []
     aspects: list[str] = []
     if re.search(r"\bmajor\b", norm):
@@ -29,4 +33,13 @@ def extract(item: ItemText) -> list[Constraint]:
     if re.search(r"prior|previous|completed|undergone|had\b|history|recover", norm):
         aspects.append("prior")
     last = list(_MENTION.finditer(norm))[-1]
-    return [make(item, FAMILY, m.start(), last.end(), {"aspect": aspects or ["mentioned"]}, confidence=0.8)]
+    return [
+        make(
+            item,
+            FAMILY,
+            m.start(),
+            last.end(),
+            {"aspect": aspects or ["mentioned"]},
+            confidence=0.8,
+        )
+    ]

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Unresolved toxicity of earlier treatment (CTCAE grade), pre-existing neuropathy grade."""
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ FAMILY = "toxicity"
 _MENTION = re.compile(
     r"(?:unresolved|persistent|residual|ongoing|recover\w*|resolution|resolved)\b[^.;]{0,80}?(?:toxicit\w*|adverse (?:events?|effects?|reactions?)|\baes?\b|side effects?)|(?:toxicit\w*|adverse (?:events?|effects?)|\baes?\b)\s+(?:\w+\s+){0,6}?(?:resolved|recovered|grade|≤|<=|>|≥|ctcae)|\bneuropath\w*\s+(?:\w+\s+){0,4}?grade|grade\s*(?:≥|>=|>|≤|<=|<)?\s*[1-4]\s+(?:or (?:higher|greater|worse)\s+)?(?:\w+\s+){0,3}neuropath\w*|(?:sensory|motor|peripheral)(?:/motor)? neuropath\w*\s+(?:\w+\s+){0,6}?(?:grade|ctcae)"
 )
-_GRADE = re.compile(r"grade\s*(?P<op>≥|>=|>|≤|<=|<|of)?\s*(?P<g>[0-4])|(?P<op2>≥|>=|>|≤|<=|<)\s*grade\s*(?P<g2>[0-4])")
+_GRADE = re.compile(
+    r"grade\s*(?P<op>≥|>=|>|≤|<=|<|of)?\s*(?P<g>[0-4])|(?P<op2>≥|>=|>|≤|<=|<)\s*grade\s*(?P<g2>[0-4])"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -20,7 +23,9 @@ def extract(item: ItemText) -> list[Constraint]:
     m = _MENTION.search(norm)
     if not m:
         return []
-    params: dict[str, object] = {"aspect": "neuropathy" if "neuropath" in m.group(0) else "unresolved_toxicity"}
+    params: dict[str, object] = {
+        "aspect": "neuropathy" if "neuropath" in m.group(0) else "unresolved_toxicity"
+    }
     if g := _GRADE.search(norm):
         grade = int(g.group("g") or g.group("g2"))
         params["max_grade"] = grade

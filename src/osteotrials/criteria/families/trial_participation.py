@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Participation in other trials / investigational agents."""
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ _STRONG = re.compile(
     r"|\bother (?:interventional |investigational |clinical |therapeutic )+(?:trials?|stud(?:y|ies))"
     r"|investigational (?:study|trial|device)|experimental (?:drug )?stud(?:y|ies)|clinical trials? (?:of|with|involving)|interventional clinical trial"
 )
-_AGENT = re.compile(r"investigational (?:agents?|drugs?|products?|medicinal products?|therap\w*|treatments?|compounds?)|experimental (?:agents?|drugs?|therap\w*)|unapproved (?:drugs?|agents?)")
-_ANTICANCER_LIST = re.compile(r"chemotherap\w*|radiotherap\w*|radiation|immunotherap\w*|hormonal|endocrine|biologic\w*|anti-?cancer|targeted")
+_AGENT = re.compile(
+    r"investigational (?:agents?|drugs?|products?|medicinal products?|therap\w*|treatments?|compounds?)|experimental (?:agents?|drugs?|therap\w*)|unapproved (?:drugs?|agents?)"
+)
+_ANTICANCER_LIST = re.compile(
+    r"chemotherap\w*|radiotherap\w*|radiation|immunotherap\w*|hormonal|endocrine|biologic\w*|anti-?cancer|targeted"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -27,5 +32,14 @@ def extract(item: ItemText) -> list[Constraint]:
     if m := _AGENT.search(norm):
         if _ANTICANCER_LIST.search(norm):
             return []  # "any investigational therapy" inside an anticancer-therapy washout list
-        return [make(item, FAMILY, m.start(), m.end(), {"aspect": "investigational_agent"}, confidence=0.8)]
+        return [
+            make(
+                item,
+                FAMILY,
+                m.start(),
+                m.end(),
+                {"aspect": "investigational_agent"},
+                confidence=0.8,
+            )
+        ]
     return []
