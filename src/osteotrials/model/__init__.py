@@ -1,5 +1,12 @@
 """Core data types shared by every stage. Imports nothing else of ours."""
 
+from osteotrials.model.criteria import (
+    CompiledTrial,
+    Constraint,
+    CoverageReport,
+    CriterionItem,
+    TrialTag,
+)
 from osteotrials.model.patient import Patient
 from osteotrials.model.trial import (
     OPEN_STATUSES,
@@ -16,6 +23,10 @@ from osteotrials.model.trial import (
 __all__ = [
     "OPEN_STATUSES",
     "ArmGroup",
+    "CompiledTrial",
+    "Constraint",
+    "CoverageReport",
+    "CriterionItem",
     "Design",
     "Eligibility",
     "Intervention",
@@ -24,4 +35,5 @@ __all__ = [
     "Patient",
     "Provenance",
     "Trial",
+    "TrialTag",
 ]
