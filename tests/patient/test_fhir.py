@@ -375,3 +375,46 @@ def test_two_patients_in_one_bundle_is_an_error() -> None:
     other = copy.deepcopy(PATIENT) | {"id": "p2"}
     with pytest.raises(PatientError, match="2 Patient resources"):
         parse_patient(bundle(PATIENT, other), as_of=AS_OF)
+
+
+def test_medication_administration_with_reference_and_stop_reason() -> None:
+    medication = {
+        "resourceType": "Medication",
+        "id": "med-capecitabine",
+        "code": {
+            "coding": [
+                {
+                    "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                    "code": "200328",
+                    "display": "Xeloda",
+                }
+            ]
+        },
+    }
+    administration = {
+        "resourceType": "MedicationAdministration",
+        "id": "ma1",
+        "status": "completed",
+        "subject": {"reference": "Patient/p1"},
+        "medicationReference": {"reference": "Medication/med-capecitabine"},
+        "effectivePeriod": {"start": "2024-02-01", "end": "2024-09-30"},
+        "statusReason": [{"text": "disease progression on CT"}],
+    }
+    secondary = {
+        "resourceType": "Condition",
+        "id": "c2",
+        "subject": {"reference": "Patient/p1"},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "94222008"}]},
+        "onsetDateTime": "2024-01-10",
+    }
+    loaded = parse_patient(bundle(PATIENT, medication, administration, secondary), as_of=AS_OF)
+    (reg,) = loaded.patient.regimens or []
+    assert (reg.drugs, reg.setting) == (["capecitabine"], "metastatic")
+    assert (reg.stop_date, reg.stop_reason, reg.ongoing) == (
+        date(2024, 9, 30),
+        "progression",
+        False,
+    )
+    assert loaded.patient.diagnosis.metastatic_diagnosis_date == date(2024, 1, 10)
+    f = derive(loaded.patient, as_of=AS_OF)
+    assert f.lines.chemotherapy.count == 1
