@@ -19,6 +19,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "criteria-coverage": "osteotrials.cli.criteria:criteria_coverage",
     "ask": "osteotrials.cli.match:ask",
     "data": "osteotrials.cli.corpus:data",
+    "import-aact": "osteotrials.cli.sync:import_aact",
     "ingest": "osteotrials.cli.corpus:ingest",
     "match": "osteotrials.cli.match:match",
     "outcomes": "osteotrials.cli.outcomes:outcomes",
@@ -28,6 +29,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "search": "osteotrials.cli.corpus:search",
     "serve": "osteotrials.cli.serve:serve",
     "show": "osteotrials.cli.corpus:show",
+    "sync": "osteotrials.cli.sync:sync",
 }
 
 
