@@ -9,13 +9,17 @@ about inclusion versus exclusion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from osteotrials.model.criteria import Constraint, TimeWindow
 from osteotrials.model.patient import Patient
 from osteotrials.patient.derive import DerivedFacts, DrugExposure
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,13 @@ class Context:
     facts: DerivedFacts
     as_of: date
     notes: list[str] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A per-patient cached value (computed once per match)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     @cached_property
     def exposures(self) -> list[DrugExposure]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ from osteotrials.match.evaluate import ItemResult, Result, evaluate_constraint, 
 from osteotrials.match.families import age as age_family
 from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site
 from osteotrials.match.questions import build_questions, fact_label
+from osteotrials.match.rank import ScoreCalc
 from osteotrials.match.rank import score as make_score
-from osteotrials.model.criteria import CompiledTrial
+from osteotrials.model.criteria import CompiledTrial, Polarity
 from osteotrials.model.patient import Patient
 from osteotrials.model.trial import Trial
 from osteotrials.model.verdict import (
@@ -25,7 +27,6 @@ from osteotrials.model.verdict import (
     Evidence,
     MatchResult,
     MissingFact,
-    Score,
     SiteDistance,
     Status,
     TrialMatch,
@@ -59,7 +60,7 @@ class Structured:
 @dataclass(slots=True)
 class ProfileOutcome:
     verdict: Verdict
-    score: Score
+    score: ScoreCalc
     structured: list[Structured]
     nearest: Site | None
     distance_km: float | None
@@ -115,14 +116,14 @@ def _set_outcome(
                     r = evaluate_constraint(index.constraints[cid], ctx)
                     c_memo[cid] = r
                 rs.append(r)
-            ir = evaluate_item(shape.item, rs, ctx)
+            ir = evaluate_item(shape.item, rs, ctx, shape.plan)
             i_memo[iid] = ir
         results.append(ir)
-        item = shape.item
-        if item.administrative:
+        plan = shape.plan
+        if plan.administrative:
             counts["administrative"] += 1
             continue
-        if not item.constraints:
+        if plan.unparsed:
             counts["unparsed"] += 1
         counts[ir.status] += 1
         if ir.status == "not_met":
@@ -131,11 +132,8 @@ def _set_outcome(
             unknown.append(pos)
             for k in ir.missing:
                 missing.setdefault(k, []).append(pos)
-        for c, r in zip(item.constraints, ir.results, strict=False):
-            if c.family == "prior_therapy" and (
-                c.params.get("min_lines") is not None or c.params.get("max_lines") is not None
-            ):
-                line_states.append(r.status)
+        for lp in plan.line_positions:
+            line_states.append(ir.results[lp].status)
     lines = "none"
     if line_states:
         lines = (
@@ -230,7 +228,33 @@ def rank_index(
     near: str | None = None,
     radius_km: float | None = None,
 ) -> Ranked:
-    """Evaluate every trial of the index for one patient; verdicts and ranks, no output."""
+    """Evaluate every trial of the index for one patient; verdicts and ranks, no output.
+
+    The cyclic garbage collector is paused while it runs: the work allocates many
+    small objects and would otherwise trigger full collections that walk the whole
+    (large, long-lived) index.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _rank_index(
+            index, patient, as_of=as_of, facts=facts, status=status, near=near, radius_km=radius_km
+        )
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _rank_index(
+    index: MatchIndex,
+    patient: Patient,
+    *,
+    as_of: date | None,
+    facts: DerivedFacts | None,
+    status: StatusFilter,
+    near: str | None,
+    radius_km: float | None,
+) -> Ranked:
     when = as_of or date.today()
     facts = facts or derive(patient, as_of=when)
     ctx = Context(patient, facts, when)
@@ -305,12 +329,14 @@ def rank_index(
 # --------------------------------------------------------------------------- output
 
 
-def _constraint_eval(c_text: str, family: str, polarity: str, r: Result) -> ConstraintEvaluation:
+def _constraint_eval(
+    c_text: str, family: str, polarity: Polarity, r: Result
+) -> ConstraintEvaluation:
     t = r.truth
     note = "; ".join(x for x in (t.note, r.note) if x) or None
     return ConstraintEvaluation(
         family=family,
-        polarity=polarity,  # type: ignore[arg-type]
+        polarity=polarity,
         text=c_text,
         status=r.status,
         evidence=Evidence(fact=t.fact, fields=list(t.fields), reference=t.reference, note=note),
@@ -326,16 +352,16 @@ def materialize(ranked: Ranked, tid: int) -> TrialMatch:
     po = ranked.profiles[entry.profile_id]
     so = ranked.sets[prof.set_id]
     criteria: list[CriterionEvaluation] = []
-    for s in po.structured:
+    for st in po.structured:
         criteria.append(
             CriterionEvaluation(
                 index=None,
-                text=s.text,
+                text=st.text,
                 kind="inclusion",
                 source="structured",
-                status=s.status,
-                evidence=s.truth.fact,
-                missing=list(s.truth.missing) if s.status == "unknown" else [],
+                status=st.status,
+                evidence=st.truth.fact,
+                missing=list(st.truth.missing) if st.status == "unknown" else [],
             )
         )
     items = [
@@ -403,7 +429,7 @@ def materialize(ranked: Ranked, tid: int) -> TrialMatch:
         nct_id=entry.nct_id,
         title=entry.title,
         verdict=po.verdict,
-        score=po.score,
+        score=po.score.to_model(),
         record_version=entry.record_version,
         parser_version=entry.parser_version,
         overall_status=entry.trial.overall_status,

@@ -29,7 +29,7 @@ def zip_to_latlon(zip_code: str | None) -> tuple[float, float] | None:
     import zipcodes  # offline data; imported lazily (it loads a large table)
 
     try:
-        found = zipcodes.matching(m.group(1))
+        found = zipcodes.matching(m.group(1))  # type: ignore[no-untyped-call]
     except (TypeError, ValueError):
         return None
     if not found:

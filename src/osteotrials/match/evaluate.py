@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from osteotrials.match._core import Context, Truth
+from osteotrials.match._data import load
 from osteotrials.match.families import EVALUATORS
 from osteotrials.model.criteria import Constraint, CriterionItem
 from osteotrials.model.verdict import Status
@@ -41,6 +43,53 @@ class ItemResult:
     note: str | None = None
 
 
+#: a "not met" needs a confident reading: below this confidence it becomes unknown
+MIN_CONFIDENCE_FOR_NOT_MET = float(load("defaults.yaml")["min_confidence_for_not_met"])
+#: families where *requiring* the condition (having a disease, an infection, an allergy)
+#: is almost always a misread or a conditional rule ("HIV-infected participants must ...")
+_REQUIRE_SUSPECT = frozenset(
+    {"comorbidity", "infection", "other_malignancy", "hypersensitivity", "toxicity"}
+)
+#: item wording that makes the rule apply to a subgroup only ("If ...", "Patients with ... must")
+CONDITIONAL_WORDING = re.compile(
+    r"^\W*(?:if\b|for (?:patients|participants|subjects|those|women|men|cohort|part|arm|"
+    r"premenopausal|postmenopausal|pre-|post-|her2|hr)|when\b|in case|where\b|"
+    r"(?:patients|participants|subjects|women|men|males?|females?)\s+(?:with|who|receiving|on|"
+    r"taking|of|having)\b|\w+-infected|\w+-positive participants|male (?:subjects|patients|"
+    r"participants)|note\b)",
+    re.IGNORECASE,
+)
+#: a parent item introducing alternatives or exceptions: its sub-items do not each apply
+ALTERNATIVES_PARENT = re.compile(
+    r"unless|except|defined as|definition|one of the following|any of the following|either|"
+    r"at least one of|meet(?:s|ing)? one|or more of|as follows|following criteria",
+    re.IGNORECASE,
+)
+
+
+_FILLER = frozenset(str(w) for w in load("defaults.yaml")["partial_read_filler_words"])
+#: an item with this many content words outside every constraint span was read only in part
+PARTIAL_WORDS = int(load("defaults.yaml")["partial_read_words"])
+
+
+def uncovered_words(item: CriterionItem) -> list[str]:
+    """Content words of the item that no constraint covers."""
+    text = item.text
+    covered = [False] * len(text)
+    base = item.span[0]
+    for c in item.constraints:
+        for i in range(max(0, c.span[0] - base), min(len(text), c.span[1] - base)):
+            covered[i] = True
+    out: list[str] = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z-]{2,}", text):
+        if any(covered[m.start() : m.end()]):
+            continue
+        word = m.group(0).lower()
+        if word not in _FILLER:
+            out.append(word)
+    return out
+
+
 def status_of(c: Constraint, truth: Truth) -> Status:
     if not truth.applicable or c.polarity == "allow":
         return "not_applicable"
@@ -51,7 +100,20 @@ def status_of(c: Constraint, truth: Truth) -> Status:
     return "not_met" if truth.holds else "met"
 
 
+def _doubtful(c: Constraint) -> str | None:
+    """Why a "not met" from this constraint should not be trusted, or None."""
+    if c.confidence < MIN_CONFIDENCE_FOR_NOT_MET:
+        return f"read with low confidence ({c.confidence:.2f}); check by hand"
+    if c.polarity == "require" and (
+        c.family in _REQUIRE_SUSPECT or (c.family == "cardiac" and "condition" in c.params)
+    ):
+        return "a requirement to have this condition is probably conditional; check by hand"
+    return None
+
+
 def evaluate_constraint(c: Constraint, ctx: Context) -> Result:
+    if c.params.get("no_restriction"):
+        return Result("not_applicable", Truth(None, "no restriction", applicable=False))
     evaluator = EVALUATORS.get(c.family)
     if evaluator is None:
         truth = Truth(None, f"no evaluator for family {c.family!r}", missing=("criterion_unclear",))
@@ -60,7 +122,18 @@ def evaluate_constraint(c: Constraint, ctx: Context) -> Result:
             truth = evaluator(c, ctx)
         except (ValueError, TypeError, KeyError) as exc:  # a malformed constraint, never a crash
             truth = Truth(None, f"could not evaluate: {exc}", missing=("criterion_unclear",))
-    return Result(status_of(c, truth), truth)
+    status = status_of(c, truth)
+    if status == "not_met" and (why := _doubtful(c)) is not None:
+        doubtful = Truth(
+            None,
+            truth.fact,
+            missing=("criterion_unclear",),
+            fields=truth.fields,
+            reference=truth.reference,
+            note=why,
+        )
+        return Result("unknown", doubtful, note="would fail, but " + why)
+    return Result(status, truth)
 
 
 def and_status(statuses: Sequence[Status]) -> Status:
@@ -162,13 +235,29 @@ def _apply_conditions(
     return out
 
 
-def combine(constraints: Sequence[Constraint], results: list[Result], ctx: Context) -> Status:
+@dataclass(frozen=True, slots=True)
+class ItemPlan:
+    """How an item's constraint statuses combine; computed once per distinct item."""
+
+    administrative: bool
+    unparsed: bool
+    cohort: str | None
+    #: lab constraints with organ-exception conditions: the slow path applies them
+    conditional: bool
+    #: (is_or, positions) per logic group; administrative constraints left out
+    groups: tuple[tuple[bool, tuple[int, ...]], ...]
+    #: positions of line-of-therapy constraints
+    line_positions: tuple[int, ...]
+    #: the rule applies to a subgroup, or is one of several alternatives: a failure
+    #: becomes unknown
+    subgroup: bool = False
+    #: content words outside every constraint: a "met" becomes unknown (read only in part)
+    partial: bool = False
+
+
+def plan_item(item: CriterionItem, parent_text: str | None = None) -> ItemPlan:
+    constraints = item.constraints
     clinical = [i for i, c in enumerate(constraints) if c.family != "administrative"]
-    if not clinical:
-        return "not_applicable"
-    groups: dict[int, list[int]] = {}
-    ors: set[int] = set()
-    hr_group = -1
     hr = [
         i
         for i in clinical
@@ -177,49 +266,92 @@ def combine(constraints: Sequence[Constraint], results: list[Result], ctx: Conte
         and constraints[i].params.get("receptor") in ("er", "pr")
         and constraints[i].params.get("status") == "positive"
     ]
+    groups: dict[int, list[int]] = {}
+    ors: set[int] = set()
     for i in clinical:
         c = constraints[i]
         g = c.logic.group
         if len(hr) > 1 and i in hr:  # "ER-positive and/or PR-positive": hormone receptor positive
-            g = hr_group
+            g = -1
             ors.add(g)
         groups.setdefault(g, []).append(i)
         if c.logic.connective == "or":
             ors.add(g)
-    statuses: list[Status] = []
-    for g, members in groups.items():
-        sts = [results[i].status for i in members]
-        statuses.append(or_status(sts) if g in ors else and_status(sts))
-    return and_status(statuses)
+    lines = tuple(
+        i
+        for i, c in enumerate(constraints)
+        if c.family == "prior_therapy"
+        and (c.params.get("min_lines") is not None or c.params.get("max_lines") is not None)
+    )
+    return ItemPlan(
+        administrative=bool(constraints) and not clinical,
+        unparsed=not constraints,
+        cohort=item.cohort,
+        conditional=any(c.family == "lab" and c.logic.conditions for c in constraints),
+        groups=tuple((g in ors, tuple(m)) for g, m in groups.items()),
+        line_positions=lines,
+        partial=bool(constraints) and len(uncovered_words(item)) >= PARTIAL_WORDS,
+        subgroup=bool(CONDITIONAL_WORDING.search(item.text))
+        or bool(parent_text and ALTERNATIVES_PARENT.search(parent_text)),
+    )
 
 
-def evaluate_item(item: CriterionItem, results: Sequence[Result], ctx: Context) -> ItemResult:
+def combine(plan: ItemPlan, statuses: Sequence[Status]) -> Status:
+    if not plan.groups:
+        return "not_applicable"
+    if len(plan.groups) == 1:
+        is_or, members = plan.groups[0]
+        sts = [statuses[i] for i in members]
+        return or_status(sts) if is_or else and_status(sts)
+    return and_status(
+        [
+            (or_status if is_or else and_status)([statuses[i] for i in members])
+            for is_or, members in plan.groups
+        ]
+    )
+
+
+def evaluate_item(
+    item: CriterionItem, results: Sequence[Result], ctx: Context, plan: ItemPlan | None = None
+) -> ItemResult:
     """Combine an item's constraint results (``results`` in the order of its constraints)."""
-    if not item.constraints:
+    plan = plan or plan_item(item)
+    if plan.unparsed:
         return ItemResult(
             "unknown",
             (),
             ("criterion_unparsed",),
             note=item.unparsed_reason or "not read automatically",
         )
-    if item.administrative:
+    if plan.administrative:
         return ItemResult("not_applicable", tuple(results), ())
-    adjusted = _apply_conditions(item.constraints, list(results), ctx)
-    status = combine(item.constraints, adjusted, ctx)
+    adjusted = (
+        _apply_conditions(item.constraints, list(results), ctx) if plan.conditional else results
+    )
+    status = combine(plan, [r.status for r in adjusted])
     missing: list[str] = []
     if status == "unknown":
         for r in adjusted:
             if r.status == "unknown":
                 missing.extend(r.truth.missing or ("criterion_unclear",))
     note = None
-    if status == "not_met" and item.cohort:
+    if status == "not_met" and plan.cohort:
         status = "unknown"
         missing.append("cohort")
-        note = f"fails only for cohort {item.cohort!r}; another cohort may fit"
+        note = f"fails only for cohort {plan.cohort!r}; another cohort may fit"
+    elif status == "not_met" and plan.subgroup:
+        status = "unknown"
+        missing.append("criterion_unclear")
+        note = "would fail, but the rule is worded for a subgroup or as one of alternatives"
+    elif status == "met" and plan.partial:
+        status = "unknown"
+        missing.append("criterion_partial")
+        note = "only part of this criterion was read automatically; check the rest by hand"
     return ItemResult(status, tuple(adjusted), tuple(dict.fromkeys(missing)), note=note)
 
 
 __all__ = [
+    "ItemPlan",
     "ItemResult",
     "Result",
     "and_status",
@@ -228,5 +360,6 @@ __all__ = [
     "evaluate_constraint",
     "evaluate_item",
     "or_status",
+    "plan_item",
     "status_of",
 ]

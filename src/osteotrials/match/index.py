@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from osteotrials.match._core import constraint_key
 from osteotrials.match.distance import zip_to_latlon
+from osteotrials.match.evaluate import ItemPlan, plan_item
 from osteotrials.model.criteria import CompiledTrial, Constraint, CriterionItem
 from osteotrials.model.trial import Location, Trial
 
@@ -89,6 +90,7 @@ class ItemShape:
 
     item: CriterionItem
     constraint_ids: tuple[int, ...]
+    plan: ItemPlan
 
 
 @dataclass(slots=True)
@@ -167,18 +169,27 @@ class MatchIndex:
             self.constraints.append(c)
         return cid
 
-    def _item_id(self, item: CriterionItem) -> int:
+    def _item_id(self, item: CriterionItem, parent_text: str | None) -> int:
         ids = tuple(self._constraint_id(c) for c in item.constraints)
+        plan = plan_item(item, parent_text)
         shape = tuple(
             (c.logic.group, c.logic.connective, c.family == "administrative")
             for c in item.constraints
         )
-        key = (item.kind, item.role, item.cohort is not None, ids, shape)
+        key = (
+            item.kind,
+            item.role,
+            item.cohort is not None,
+            ids,
+            shape,
+            plan.subgroup,
+            plan.partial,
+        )
         iid = self._item_ids.get(key)
         if iid is None:
             iid = len(self.items)
             self._item_ids[key] = iid
-            self.items.append(ItemShape(item, ids))
+            self.items.append(ItemShape(item, ids, plan))
         return iid
 
     def _sites_id(self, locations: list[Location]) -> int:
@@ -193,7 +204,12 @@ class MatchIndex:
         return sid
 
     def add(self, trial: Trial, compiled: CompiledTrial) -> None:
-        items = tuple(self._item_id(i) for i in compiled.items if _counts(i))
+        by_index = {i.index: i for i in compiled.items}
+        items = tuple(
+            self._item_id(i, by_index[i.parent].text if i.parent in by_index else None)
+            for i in compiled.items
+            if _counts(i)
+        )
         set_id = self._set_ids.get(items)
         if set_id is None:
             set_id = len(self.sets)

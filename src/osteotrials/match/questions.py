@@ -20,7 +20,9 @@ from osteotrials.model.verdict import AnswerOption, Question
 if TYPE_CHECKING:
     from osteotrials.match.api import Ranked
 
-NOT_PATIENT_FACTS = frozenset({"criterion_unparsed", "criterion_unclear", "cohort"})
+NOT_PATIENT_FACTS = frozenset(
+    {"criterion_unparsed", "criterion_unclear", "criterion_partial", "cohort"}
+)
 _PRETTY = {
     "anc": "neutrophil count (ANC)",
     "alt": "ALT",
@@ -61,6 +63,8 @@ def fact_label(key: str) -> tuple[str, str | None]:
         return "criterion not read automatically (check by hand)", None
     if key == "criterion_unclear":
         return "criterion read only in part (check by hand)", None
+    if key == "criterion_partial":
+        return "criterion read only in part (check the rest by hand)", None
     if key == "cohort":
         return "cohort assignment (criterion applies to one cohort)", None
     e = entry(key)

@@ -8,6 +8,7 @@ open site.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from osteotrials.match._core import Context
@@ -20,6 +21,7 @@ def config() -> dict[str, object]:
     return load("ranking.yaml")
 
 
+@cache
 def _weights() -> dict[str, float]:
     raw = config()["weights"]
     assert isinstance(raw, dict)
@@ -69,6 +71,25 @@ _BONE_GOOD = {
 _BONE_BAD_IF_NOT_MEASURABLE = {"requires_measurable_disease", "excludes_bone_only"}
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreCalc:
+    """A computed score; ``to_model`` builds the explained pydantic ``Score`` on demand."""
+
+    total: float
+    parts: tuple[tuple[str, float, float, str], ...]
+
+    def to_model(self) -> Score:
+        return Score(
+            total=self.total,
+            parts=[
+                ScorePart(
+                    name=n, value=round(v, 3), weight=w, points=round(v * w, 2), explanation=e
+                )
+                for n, v, w, e in self.parts
+            ],
+        )
+
+
 def score(
     *,
     ctx: Context,
@@ -80,25 +101,16 @@ def score(
     overall_status: str | None,
     site_open: bool | None,
     distance_km: float | None,
-) -> Score:
+) -> ScoreCalc:
     w = _weights()
     cfg = config()
-    parts: list[ScorePart] = []
+    parts: list[tuple[str, float, float, str]] = []
 
     def add(name: str, value: float, explanation: str) -> None:
-        value = max(0.0, min(1.0, value))
-        parts.append(
-            ScorePart(
-                name=name,
-                value=round(value, 3),
-                weight=w[name],
-                points=round(value * w[name], 2),
-                explanation=explanation,
-            )
-        )
+        parts.append((name, max(0.0, min(1.0, value)), w[name], explanation))
 
     add("resolved", resolved, f"{resolved:.0%} of {n_criteria} criteria settled from the file")
-    good, bad = subtype_families(ctx)
+    good, bad = ctx.memo("subtype_families", lambda: subtype_families(ctx))
     fam = {t for t in tags if t in good or t in bad or t in _FAMILY_TAGS}
     fits = sorted(fam & good)
     misfits = sorted(fam & bad)
@@ -130,12 +142,12 @@ def score(
     add("phase", phase, ", ".join(phases) or "phase not given")
     status_values = cfg["status"]
     assert isinstance(status_values, dict)
-    st = float(status_values.get(overall_status or "UNKNOWN", status_values["UNKNOWN"]))
+    st = float(str(status_values.get(overall_status or "UNKNOWN", status_values["UNKNOWN"])))
     st_why = (overall_status or "status not in the record").lower().replace("_", " ")
     if site_open is True:
         st, st_why = max(st, 0.9), st_why + "; a site is recruiting"
     add("recruiting", st, st_why)
-    scale = float(cfg["distance_scale_km"])  # type: ignore[arg-type]
+    scale = float(str(cfg["distance_scale_km"]))
     if distance_km is None:
         add("distance", 0.0, "distance not computable (no ZIP or no located open site)")
     else:
@@ -144,7 +156,7 @@ def score(
             1.0 / (1.0 + distance_km / scale),
             f"nearest open site {distance_km:.0f} km away",
         )
-    return Score(total=round(sum(p.points for p in parts), 2), parts=parts)
+    return ScoreCalc(round(sum(v * wt for _, v, wt, _ in parts), 2), tuple(parts))
 
 
 _FAMILY_TAGS = {

@@ -19,6 +19,11 @@ def _umbrellas() -> dict[str, frozenset[str]]:
 def specific_classes(classes: Iterable[str]) -> frozenset[str]:
     """Drop umbrella classes whose members are also listed ("aromatase_inhibitor, endocrine"
     means aromatase inhibitors)."""
+    return _specific(frozenset(classes))
+
+
+@cache
+def _specific(classes: frozenset[str]) -> frozenset[str]:
     wanted = set(classes)
     groups = _umbrellas()
     for umbrella, members in groups.items():

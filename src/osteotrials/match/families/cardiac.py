@@ -34,7 +34,8 @@ def _measure(c: Constraint, ctx: Context) -> Truth:
         op = ">=" if measure == "lvef" else "<="
     ok = compare(have, str(op), float(value))
     unit = "%" if measure == "lvef" else "ms"
-    fact = f"{str(measure).upper()} {fmt(have)} {unit}; limit {OP_WORDS.get(str(op), op)} {fmt(float(value))}"
+    limit = f"{OP_WORDS.get(str(op), op)} {fmt(float(value))}"
+    fact = f"{str(measure).upper()} {fmt(have)} {unit}; limit {limit}"
     if ok is None:
         return unknown(fact, "criterion_unclear")
     return Truth(ok, fact, fields=fields, reference=reference)

@@ -47,7 +47,9 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                 if m.since < ctx.as_of - timedelta(days=window.days):
                     continue
             return Truth(True, f"comorbidity: {m.name}", fields=_FIELDS)
-        if (not decided and (not comorbidities and matches("", cond) is None)) or (not decided and comorbidities):
+        if (not decided and (not comorbidities and matches("", cond) is None)) or (
+            not decided and comorbidities
+        ):
             unsettled.append(cond)
     if unsettled:
         return unknown(

@@ -97,7 +97,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         parts.append(Truth(solid, f"breast cancer against {', '.join(tumour_types)}"))
     if p.get("setting"):
         parts.append(_setting(list(p["setting"]), ctx))
-    if p.get("stage"):
+    if p.get("stage") and not p.get("setting"):
         parts.append(_stage(str(p["stage"]), ctx))
     if p.get("histology"):
         parts.append(_histology(list(p["histology"]), ctx))
@@ -110,6 +110,9 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             parts.append(unknown("histological confirmation not recorded", "histology"))
     if not parts:
         return unknown("diagnosis criterion without a checkable detail", "criterion_unclear")
+    if any(t.holds is False for t in parts) and any(t.holds is True for t in parts):
+        facts = "; ".join(t.fact for t in parts)
+        return unknown(f"parts of the diagnosis rule disagree: {facts}", "criterion_unclear")
     if any(t.holds is False for t in parts):
         return next(t for t in parts if t.holds is False)
     if any(t.holds is None for t in parts):

@@ -68,7 +68,7 @@ def check(analyte: str, op: str, c: Constraint, ctx: Context) -> Truth:
     got = _value(analyte, ctx)
     if got is None:
         return unknown(f"{analyte} not on file", key, fields=_FIELDS)
-    value, desc, day = got
+    value, desc, _day = got
     window = c.time_window
     if window is not None and window.relation in ("within", "less_than"):
         lab = ctx.facts.labs.get(analyte)
@@ -104,7 +104,8 @@ def check(analyte: str, op: str, c: Constraint, ctx: Context) -> Truth:
         )
     unit = p.get("canonical_unit") or labs.canonical_unit(analyte)
     ok = compare(value, op, float(canonical))
-    fact = f"{desc} = {fmt(round(value, 3))} {unit}; limit {OP_WORDS.get(op, op)} {fmt(canonical)} {unit}"
+    bound = f"{OP_WORDS.get(op, op)} {fmt(canonical)} {unit}"
+    fact = f"{desc} = {fmt(round(value, 3))} {unit}; limit {bound}"
     if ok is None:
         return unknown(fact, "criterion_unclear", fields=_FIELDS)
     return Truth(ok, fact, fields=_FIELDS)

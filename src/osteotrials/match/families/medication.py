@@ -20,7 +20,8 @@ def _classes() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(n).lower() for n in v) for k, v in raw.items()}
 
 
-def classes_of(name: str) -> set[str] | None:
+@cache
+def classes_of(name: str) -> frozenset[str] | None:
     """Medication classes of a drug name; None when the name is not recognised."""
     lowered = name.lower()
     found = {cls for cls, names in _classes().items() if any(n in lowered for n in names)}
@@ -29,7 +30,7 @@ def classes_of(name: str) -> set[str] | None:
         found |= set(drug.classes)
     if not found and drug is None:
         return None
-    return found
+    return frozenset(found)
 
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:

@@ -19,10 +19,7 @@ _EXCEPTION_WORDS = re.compile(
 def _excepted(cancer: OtherCancer, exceptions: list[str]) -> bool:
     text = " ".join(exceptions).lower()
     name = cancer.type.lower()
-    for word in _EXCEPTION_WORDS.findall(name):
-        if word in text:
-            return True
-    return False
+    return any(word in text for word in _EXCEPTION_WORDS.findall(name))
 
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:

@@ -118,10 +118,18 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         return _lines(c, ctx, classes)
     any_anticancer = bool(p.get("any_anticancer")) or not (wanted_drugs or classes or payloads)
     if any_anticancer:
-        matched = [e for e in ctx.exposures if not _NOT_ANTICANCER & set(e.classes)]
+        matched = ctx.memo(
+            "anticancer_exposures",
+            lambda: [e for e in ctx.exposures if not _NOT_ANTICANCER & set(e.classes)],
+        )
         what = "systemic anticancer therapy"
     else:
-        matched = [e for e in ctx.exposures if exposure_matches(e, wanted_drugs, classes, payloads)]
+        matched = ctx.memo(
+            f"exposures:{sorted(wanted_drugs)}:{sorted(classes)}:{sorted(payloads)}",
+            lambda: [
+                e for e in ctx.exposures if exposure_matches(e, wanted_drugs, classes, payloads)
+            ],
+        )
         what = ", ".join(sorted(wanted_drugs | classes | payloads))
     settings = [str(s) for s in p.get("setting", [])]
     setting_unknown = False

@@ -28,6 +28,10 @@ def _site_ok(course: RadiotherapyCourse, sites: list[str]) -> bool | None:
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
     aspects = set(c.params.get("aspect", []))
+    if aspects <= {"mentioned"} and c.time_window is None:
+        return unknown(
+            "the criterion only mentions it; what it asks is not read", "criterion_unclear"
+        )
     if "non_irradiated_lesion" in aspects:
         lesions = ctx.patient.disease.bone_lesions
         if lesions:

@@ -12,6 +12,10 @@ _FIELDS = ("surgeries",)
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
     aspects = set(c.params.get("aspect", []))
+    if aspects <= {"mentioned"} and c.time_window is None:
+        return unknown(
+            "the criterion only mentions it; what it asks is not read", "criterion_unclear"
+        )
     if aspects == {"planned"}:
         return unknown("planned surgery is not recorded", "planned_surgery")
     surgeries = ctx.patient.surgeries
