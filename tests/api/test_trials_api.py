@@ -139,7 +139,7 @@ def test_security_headers_on_api_and_pages(client: TestClient) -> None:
         assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["referrer-policy"] == "same-origin"
     assert client.get("/api/trials?q=bone").headers["cache-control"] == "no-store"
 
 

@@ -290,3 +290,12 @@ GLOSSARY: dict[str, Term] = {
         Term("oncologist", "a doctor who treats cancer"),
     )
 }
+
+
+def record_text(trial: Trial) -> str:
+    """The record version as a patient reads it: its date, or its hash when it has none."""
+    if trial.record_version_basis == "last_update_posted":
+        return f"record updated {trial.record_version}"
+    if trial.record_version_basis == "source_date":
+        return f"record of {trial.record_version}"
+    return f"record version {trial.record_version} (the record gives no date)"

@@ -7,13 +7,14 @@ templates escape it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from osteotrials.api.service import TrialService
-from osteotrials.match import match_patient
+from osteotrials.match import Ranked, match_patient, materialize, rank_index
 from osteotrials.match.api import StatusFilter
+from osteotrials.match.questions import build_questions
 from osteotrials.model import Trial
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import MatchResult, Question, SiteDistance, TrialMatch
@@ -97,7 +98,7 @@ def card(svc: TrialService, match: TrialMatch, chosen: list[str]) -> Card:
         placebo=plain.placebo_text(trial) if trial else "",
         status=plain.status_text(match.overall_status),
         nearest_site=site_text(match.nearest_site),
-        record_version=match.record_version,
+        record_version=plain.record_text(trial) if trial else match.record_version,
         blocking=[c.text for c in match.blocking],
         missing=[m.label for m in match.missing],
         score=match.score.total,
@@ -122,26 +123,51 @@ class MatchView:
     more_questions: list[str]
     counts: dict[str, int]
     considered: int
-    warnings: list[str] = field(default_factory=list)
     radius_km: float | None = None
 
 
-def askable(result: MatchResult, session: Session) -> list[Question]:
+def askable(questions: list[Question], session: Session) -> list[Question]:
     """Questions the person can answer here (a field to fill, not skipped before)."""
     skipped = set(session.answers.get("_skipped_questions") or [])
-    return [q for q in result.questions if q.field and q.answers and q.key not in skipped]
+    return [q for q in questions if q.field and q.answers and q.key not in skipped]
+
+
+def rank(svc: TrialService, patient: Patient, session: Session) -> Ranked:
+    """Verdicts and ranks for every trial (fast: nothing is explained yet)."""
+    near = patient.postal_code if patient.country in (None, "US") else None
+    return rank_index(
+        svc.index(),
+        patient,
+        as_of=date.today(),
+        status="open",
+        near=near,
+        radius_km=intake.travel_radius_km(session.answers),
+    )
+
+
+def snapshot(ranked: Ranked) -> dict[str, tuple[str, int]]:
+    """nct_id -> (verdict, number of unknown facts), for every ranked trial."""
+    out: dict[str, tuple[str, int]] = {}
+    for verdict, tids in ranked.order.items():
+        for tid in tids:
+            entry = ranked.index.entries[tid]
+            missing = len(ranked.profiles[entry.profile_id].missing_keys)
+            out[entry.nct_id] = (verdict, missing)
+    return out
 
 
 def match_view(svc: TrialService, patient: Patient, session: Session) -> MatchView:
-    radius = intake.travel_radius_km(session.answers)
-    result = run_match(svc, patient, radius_km=radius)
-    session.last_verdicts = {m.nct_id: m.verdict for m in result.trials}
+    ranked = rank(svc, patient, session)
+    session.last_verdicts = snapshot(ranked)
     groups = []
     for verdict in GROUP_ORDER:
-        matches = [m for m in result.trials if m.verdict == verdict]
-        cards = [card(svc, m, session.chosen) for m in matches[: GROUP_LIMITS[verdict]]]
-        groups.append((verdict, plain.VERDICT_WORDS[verdict], cards, len(matches)))
-    questions = askable(result, session)
+        tids = ranked.order.get(verdict, [])
+        cards = [
+            card(svc, materialize(ranked, tid), session.chosen)
+            for tid in tids[: GROUP_LIMITS[verdict]]
+        ]
+        groups.append((verdict, plain.VERDICT_WORDS[verdict], cards, len(tids)))
+    questions = askable(build_questions(ranked, limit=12), session)
     first = questions[0] if questions else None
     qview = None
     if first is not None:
@@ -157,10 +183,9 @@ def match_view(svc: TrialService, patient: Patient, session: Session) -> MatchVi
         groups=groups,
         question=qview,
         more_questions=[q.patient_text for q in questions[1:6]],
-        counts={v: sum(1 for m in result.trials if m.verdict == v) for v in GROUP_ORDER},
-        considered=result.considered,
-        warnings=list(result.warnings),
-        radius_km=radius,
+        counts={v: len(ranked.order.get(v, [])) for v in GROUP_ORDER},
+        considered=len(ranked.ordered()),
+        radius_km=intake.travel_radius_km(session.answers),
     )
 
 
@@ -187,9 +212,8 @@ def apply_answer(
             skipped.append(key)
         session.answers["_skipped_questions"] = skipped
         return "No problem: we left that question for your oncologist and moved on."
-    radius = intake.travel_radius_km(session.answers)
-    result = run_match(svc, patient, radius_km=radius)
-    question = next((q for q in askable(result, session) if q.key == key), None)
+    questions = askable(build_questions(rank(svc, patient, session), limit=12), session)
+    question = next((q for q in questions if q.key == key), None)
     if question is None or question.field is None:
         return "That question no longer applies; here is the updated list."
     try:
@@ -200,27 +224,33 @@ def apply_answer(
     return f"Thank you. You answered: {option.label}."
 
 
-def describe_changes(before: dict[str, str], view: MatchView) -> list[str]:
-    """Sentences on how the groups changed since the previous list."""
-    after: dict[str, str] = {}
-    titles: dict[str, str] = {}
-    for verdict, _label, cards, _total in view.groups:
-        for c in cards:
-            after[c.nct_id] = verdict
-            titles[c.nct_id] = c.title
-    moved: dict[str, list[str]] = {v: [] for v in GROUP_ORDER}
-    for nct, verdict in after.items():
-        if nct in before and before[nct] != verdict:
-            moved[verdict].append(nct)
+def describe_changes(
+    before: dict[str, tuple[str, int]], after: dict[str, tuple[str, int]]
+) -> list[str]:
+    """Sentences on how the list changed since the previous one."""
+    moved: dict[str, int] = dict.fromkeys(GROUP_ORDER, 0)
+    fewer = 0
+    for nct, (verdict, missing) in after.items():
+        if nct not in before:
+            continue
+        old_verdict, old_missing = before[nct]
+        if old_verdict != verdict:
+            moved[verdict] += 1
+        elif verdict == "possibly_eligible" and missing < old_missing:
+            fewer += 1
     lines = []
     for verdict in GROUP_ORDER:
         if moved[verdict]:
-            n = len(moved[verdict])
-            lines.append(
-                f"{n} trial{'s' if n != 1 else ''} moved to “{plain.VERDICT_WORDS[verdict]}”."
-            )
+            n = moved[verdict]
+            s = "s" if n != 1 else ""
+            lines.append(f"{n} trial{s} moved to “{plain.VERDICT_WORDS[verdict]}”.")
+    if fewer:
+        lines.append(
+            f"{fewer} trial{'s' if fewer != 1 else ''} now {'have' if fewer != 1 else 'has'} "
+            "fewer questions left to answer."
+        )
     if not lines:
-        lines.append("Your answer did not move any trial to another group.")
+        lines.append("Your answer did not change the list.")
     return lines
 
 

@@ -274,8 +274,11 @@ async def answer_question(request: Request) -> Response:
     message = results.apply_answer(_service(request), patient, session, field, answer)
     if message:
         session.flash.append(message)
-    view = results.match_view(_service(request), *session_patient(session)[:1], session)  # type: ignore[arg-type]
-    session.flash.extend(results.describe_changes(before, view))
+    updated, _problems = session_patient(session)
+    if updated is not None:
+        after = results.snapshot(results.rank(_service(request), updated, session))
+        if before:
+            session.flash.extend(results.describe_changes(before, after))
     return redirect("/results#changes")
 
 

@@ -34,8 +34,8 @@ class Session:
     chosen: list[str] = field(default_factory=list)
     #: a one-off message for the next page ("3 trials moved ...")
     flash: list[str] = field(default_factory=list)
-    #: the previous verdict per trial, to show what changed after an answer
-    last_verdicts: dict[str, str] = field(default_factory=dict)
+    #: the previous (verdict, number of unknown facts) per trial, to show what changed
+    last_verdicts: dict[str, tuple[str, int]] = field(default_factory=dict)
     touched: float = field(default_factory=time.monotonic)
 
     def has_answers(self) -> bool:
