@@ -120,3 +120,12 @@ def pdf_text(pdf: bytes) -> str:
         if current.strip():
             lines.append(current)
     return "\n".join(lines)
+
+
+def pdf_fonts(pdf: bytes) -> set[str]:
+    """Names of the fonts the PDF uses (subset prefixes removed)."""
+    names: set[str] = set()
+    for head, _data in _objects(pdf).values():
+        for name in re.findall(rb"/BaseFont\s*/(?:[A-Z]{6}\+)?([\w-]+)", head):
+            names.add(name.decode())
+    return names
