@@ -223,6 +223,10 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
             for c in out
             if not (c.family == "administrative" and c.params.get("aspect") == ["compliance"])
         ]
+    if "pregnancy" in fams or any(
+        c.family == "administrative" and "contraception" in c.params.get("aspect", []) for c in out
+    ):  # "postmenopausal" inside a childbearing-potential definition is not a menopause rule
+        out = [c for c in out if not (c.family == "menopause" and c.confidence < 0.7)]
     specific = [c for c in out if c.family in _SPECIFIC]
     out = [
         c for c in out if not (c.family == "comorbidity" and any(_overlaps(c, s) for s in specific))

@@ -191,7 +191,17 @@ def segment(text: str | None) -> list[Segment]:
         stripped = content.strip()
 
         kh = _KIND_HEADER.match(stripped)
-        if kh and len(stripped) < 150 and (not bullet or stripped.endswith(":")):
+        if (
+            kh
+            and len(stripped) < 150
+            and (
+                not bullet
+                or stripped.endswith(":")
+                or re.fullmatch(
+                    r"\W*(?:key\s+|main\s+)?(?:inclusion|exclusion) criteria\W*", stripped, re.I
+                )
+            )
+        ):
             word = kh.group("kind").lower()
             low = stripped.lower()
             if "inclusion" in low and "exclusion" in low:

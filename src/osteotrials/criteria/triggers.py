@@ -935,10 +935,20 @@ def _infixes() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _stem_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for family, stems in STEMS.items():
+        prefixes = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+        infixes = "|".join(re.escape(s) for s in _infixes()[family])
+        body = f"^(?:{prefixes})" + (f"|{infixes}" if infixes else "")
+        out.append((family, re.compile(body)))
+    return tuple(out)
+
+
+@cache
 def families_for_token(token: str) -> frozenset[str]:
     extra = _extra()
-    out = {family for family, stems in STEMS.items() if token.startswith(stems)}
-    out |= {family for family, infixes in _infixes().items() if any(i in token for i in infixes)}
+    out = {family for family, pattern in _stem_patterns() if pattern.search(token)}
     out |= {family for family, tokens in extra.items() if token in tokens}
     if len(token) >= 7 and drugs._DRUG_SUFFIX.search(token):
         out |= {"prior_therapy", "bone_agent", "medication"}

@@ -82,5 +82,13 @@ def gate(source: str) -> tuple[str, ...] | None:
     return tuple(sorted(set(anchors)))
 
 
-def passes(anchors: tuple[str, ...] | None, lower_text: str) -> bool:
-    return anchors is None or any(a in lower_text for a in anchors)
+def gate_pattern(source: str) -> re.Pattern[str] | None:
+    """``gate`` compiled into one alternation of literals (a single C-level scan)."""
+    anchors = gate(source)
+    if anchors is None:
+        return None
+    return re.compile("|".join(re.escape(a) for a in sorted(anchors, key=len, reverse=True)))
+
+
+def passes(anchors: re.Pattern[str] | None, lower_text: str) -> bool:
+    return anchors is None or anchors.search(lower_text) is not None

@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from osteotrials.vocab._data import load_yaml
-from osteotrials.vocab._regex import gate, passes
+from osteotrials.vocab._regex import gate_pattern, passes
 
 DATA_FILE = "drugs.yaml"
 #: Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy match; tested in tests/vocab.
@@ -145,8 +145,10 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @cache
-def _class_gated() -> tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...] | None], ...]:
-    return tuple((re.compile(p, re.IGNORECASE), c, gate(p.lower())) for p, c in class_terms())
+def _class_gated() -> tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | None], ...]:
+    return tuple(
+        (re.compile(p, re.IGNORECASE), c, gate_pattern(p.lower())) for p, c in class_terms()
+    )
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:

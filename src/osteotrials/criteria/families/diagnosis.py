@@ -26,7 +26,7 @@ _CANCER_AFTER = re.compile(
     r"\W*(?:\w+\W+){0,6}?(?:cancer|carcinoma|adenocarcinoma|tumou?r|malignan\w*|neoplas\w*|breast|diagnosis|metasta\w*|lymphoma|melanoma|sarcoma|myeloma|dcis|tnbc|mbc)"
 )
 _THERAPY_BEFORE = re.compile(
-    r"(?:therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$"
+    r"(?:resection|excision|after|therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$"
 )
 _SETTINGS = [
     (

@@ -28,7 +28,12 @@ _SEPARATE = [(n, re.compile(p)) for n, p in _AGENTS]
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    found = [(n, m) for n, p in _SEPARATE if (m := p.search(norm))]
+    found = [
+        (n, m)
+        for n, p in _SEPARATE
+        if (m := p.search(norm))
+        and not re.match(r"[\s-]*(?:\d+\s*)?vaccin", norm[m.end() : m.end() + 20])
+    ]
     if not found:
         return []
     agents = sorted({n for n, _ in found})

@@ -44,7 +44,7 @@ def extract(item: ItemText) -> list[Constraint]:
     # inside a contraception rule still names the status; keep it, at lower confidence
     definitional = bool(
         re.search(
-            r"childbearing|child-bearing|contracepti|non-childbearing|reproductive|pregnancy test",
+            r"childbearing|child-bearing|contracepti|non-childbearing|reproductive",
             norm,
         )
     )
