@@ -418,3 +418,48 @@ def test_medication_administration_with_reference_and_stop_reason() -> None:
     assert loaded.patient.diagnosis.metastatic_diagnosis_date == date(2024, 1, 10)
     f = derive(loaded.patient, as_of=AS_OF)
     assert f.lines.chemotherapy.count == 1
+
+
+def test_labs_from_observations_with_reference_ranges() -> None:
+    def lab(
+        oid: str, display: str, value: float, unit: str, loinc: str = "0", **extra: Any
+    ) -> dict[str, Any]:
+        return {
+            "resourceType": "Observation",
+            "id": oid,
+            "status": "final",
+            "subject": {"reference": "Patient/p1"},
+            "code": {"coding": [{"system": "http://loinc.org", "code": loinc, "display": display}]},
+            "effectiveDateTime": "2025-12-01",
+            "valueQuantity": {"value": value, "unit": unit},
+            **extra,
+        }
+
+    data = bundle(
+        PATIENT,
+        lab(
+            "l1",
+            "Creatinine [Mass/volume] in Serum or Plasma",
+            1.1,
+            "mg/dL",
+            referenceRange=[{"high": {"value": 1.0, "unit": "mg/dL"}}],
+        ),
+        lab("l2", "Neutrophils [#/volume] in Blood", 2.5, "10*3/uL"),
+        lab("l3", "Platelets [#/volume] in Blood", 150, "furlongs"),
+        lab("l4", "Hgb (lab's own name)", 10.2, "g/dL", loinc="718-7"),
+    )
+    loaded = parse_patient(data, as_of=AS_OF)
+    f = derive(loaded.patient, as_of=AS_OF)
+    creatinine = f.lab("creatinine")
+    assert creatinine is not None
+    assert creatinine.value == pytest.approx(97.24)
+    assert creatinine.uln == pytest.approx(88.4)
+    anc = f.lab("ANC")
+    assert anc is not None and anc.value == pytest.approx(2.5)
+    assert f.lab("platelets") is None
+    hemoglobin = f.lab("hemoglobin")  # by LOINC 718-7, whatever the display says
+    assert hemoglobin is not None and hemoglobin.value == pytest.approx(102)
+    assert (
+        "Observation/l3: unit 'furlongs' is not a known unit for Platelets [#/volume] in Blood; "
+        "not used"
+    ) in warnings_of(loaded)

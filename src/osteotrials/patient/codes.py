@@ -158,3 +158,24 @@ HGNC_SYMBOLS = {
     "HGNC:795": "ATM",
     "HGNC:1748": "CDH1",
 }
+
+# --- laboratory LOINC codes -> lab vocabulary analyte ids (osteotrials.vocab.labs) ---------
+LAB_LOINC = {
+    "751-8": "anc",  # Neutrophils [#/volume] in Blood by Automated count
+    "753-4": "anc",  # Neutrophils [#/volume] in Blood by Manual count
+    "26499-4": "anc",  # Neutrophils [#/volume] in Blood
+    "6690-2": "wbc",  # Leukocytes [#/volume] in Blood by Automated count
+    "777-3": "platelets",  # Platelets [#/volume] in Blood by Automated count
+    "26515-7": "platelets",  # Platelets [#/volume] in Blood
+    "718-7": "hemoglobin",  # Hemoglobin [Mass/volume] in Blood
+    "2160-0": "creatinine",  # Creatinine [Mass/volume] in Serum or Plasma
+    "1975-2": "bilirubin",  # Bilirubin.total [Mass/volume] in Serum or Plasma
+    "1920-8": "ast",  # Aspartate aminotransferase [Enzymatic activity/volume] in S/P
+    "1742-6": "alt",  # Alanine aminotransferase [Enzymatic activity/volume] in S/P
+    "6768-6": "alp",  # Alkaline phosphatase [Enzymatic activity/volume] in S/P
+    "1751-7": "albumin",  # Albumin [Mass/volume] in Serum or Plasma
+    "17861-6": "calcium",  # Calcium [Mass/volume] in Serum or Plasma
+    "2345-7": "glucose",  # Glucose [Mass/volume] in Serum or Plasma
+    "4548-4": "hba1c",  # Hemoglobin A1c/Hemoglobin.total in Blood
+    "2532-0": "ldh",  # Lactate dehydrogenase [Enzymatic activity/volume] in S/P
+}

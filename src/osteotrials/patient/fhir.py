@@ -734,11 +734,10 @@ def _map_observation(obs: Any, ref: str, acc: _Acc, ctx: _Ctx) -> None:
                 target.append(_Dated(when, ref, value * 0.45359237 if unit == "[lb_av]" else value))
             return
     if value is not None and not comparator:
-        for name in _texts(code):
-            analyte = labs.normalise_analyte(name)
+        for name, analyte in _lab_candidates(code):
             if analyte is not None:
                 lab: dict[str, Any] = {
-                    "analyte": name,
+                    "analyte": analyte,  # the vocabulary id: LOINC long names are not synonyms
                     "value": value,
                     "unit": unit or "",
                     "date": when,
@@ -753,9 +752,38 @@ def _map_observation(obs: Any, ref: str, acc: _Acc, ctx: _Ctx) -> None:
                 if not lab["unit"]:
                     ctx.warn(ref, f"{name}: value without a unit; not used")
                     return
+                try:
+                    labs.to_canonical(analyte, value, lab["unit"])
+                except labs.UnitError:
+                    # In a file the user writes this is an error; a bundle from another
+                    # system should not be rejected whole for one lab it cannot convert.
+                    ctx.warn(ref, f"unit {lab['unit']!r} is not a known unit for {name}; not used")
+                    return
                 acc.labs.append(lab)
                 return
     ctx.ignored["Observation"] = ctx.ignored.get("Observation", 0) + 1
+
+
+def _lab_candidates(code: Any) -> list[tuple[str, str | None]]:
+    """(name as written, analyte id) pairs for a lab Observation's code.
+
+    A LOINC code the reader knows decides; otherwise each display text is tried
+    whole and without LOINC's "[property] in specimen" tail ("Creatinine [Mass/volume]
+    in Serum or Plasma" -> "Creatinine").
+    """
+    texts = _texts(code)
+    label = texts[0] if texts else None
+    for coding in _codings(code):
+        analyte = codes.LAB_LOINC.get(str(coding.code or ""))
+        if analyte is not None:
+            return [(label or analyte, analyte)]
+    out: list[tuple[str, str | None]] = []
+    for text in texts:
+        for candidate in (text, text.split("[", 1)[0], re.split(r"\s+in\s+", text, maxsplit=1)[0]):
+            candidate = candidate.strip()
+            if candidate:
+                out.append((text, labs.normalise_analyte(candidate)))
+    return out
 
 
 # --- Medications
