@@ -161,17 +161,21 @@ def checked_patient(patient: Patient) -> Patient:
 def _match(
     request: Request, patient: Patient, options: MatchOptions, *, limit: int | None, questions: int
 ) -> MatchResult:
+    svc = service(request)
+    checked = checked_patient(patient)
+    index = svc.index()
     try:
-        return match_patient(
-            checked_patient(patient),
-            service(request).index(),
-            as_of=options.as_of,
-            status=options.status,
-            near=options.near,
-            radius_km=options.radius_km,
-            limit=limit,
-            questions=questions,
-        )
+        with svc.match_lock:
+            return match_patient(
+                checked,
+                index,
+                as_of=options.as_of,
+                status=options.status,
+                near=options.near,
+                radius_km=options.radius_km,
+                limit=limit,
+                questions=questions,
+            )
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 

@@ -27,6 +27,10 @@ class TrialService:
         self._compiled: list[tuple[Trial, CompiledTrial]] | None = None
         self._by_id: dict[str, tuple[Trial, CompiledTrial]] = {}
         self._index: MatchIndex | None = None
+        #: Matching is CPU-bound Python (and pauses the garbage collector while it runs):
+        #: one match at a time answers queued requests in order instead of slowing every
+        #: one of them down together, and keeps the collector switch safe.
+        self.match_lock = threading.Lock()
         self.snapshot_date: str = self.store.get_meta("snapshot_date") or SNAPSHOT_DATE
 
     def close(self) -> None:

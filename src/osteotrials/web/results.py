@@ -43,15 +43,16 @@ def run_match(
     index = svc.index() if nct_ids is None else svc.subset_index(nct_ids)
     if near is None and patient.country in (None, "US") and patient.postal_code:
         near = patient.postal_code
-    return match_patient(
-        patient,
-        index,
-        as_of=as_of or date.today(),
-        status=status,
-        near=near,
-        radius_km=radius_km,
-        limit=limit,
-    )
+    with svc.match_lock:
+        return match_patient(
+            patient,
+            index,
+            as_of=as_of or date.today(),
+            status=status,
+            near=near,
+            radius_km=radius_km,
+            limit=limit,
+        )
 
 
 # --------------------------------------------------------------------------- cards
@@ -135,14 +136,16 @@ def askable(questions: list[Question], session: Session) -> list[Question]:
 def rank(svc: TrialService, patient: Patient, session: Session) -> Ranked:
     """Verdicts and ranks for every trial (fast: nothing is explained yet)."""
     near = patient.postal_code if patient.country in (None, "US") else None
-    return rank_index(
-        svc.index(),
-        patient,
-        as_of=date.today(),
-        status="open",
-        near=near,
-        radius_km=intake.travel_radius_km(session.answers),
-    )
+    index = svc.index()
+    with svc.match_lock:
+        return rank_index(
+            index,
+            patient,
+            as_of=date.today(),
+            status="open",
+            near=near,
+            radius_km=intake.travel_radius_km(session.answers),
+        )
 
 
 def snapshot(ranked: Ranked) -> dict[str, tuple[str, int]]:
