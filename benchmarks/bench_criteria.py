@@ -53,7 +53,7 @@ def looks_metastatic(record: dict[str, Any]) -> bool:
     if titles.strip():
         return bool(METASTATIC.search(titles))
     text = ps.get("eligibilityModule", {}).get("eligibilityCriteria") or ""
-    inclusion = re.split(r"(?m)^\s*Exclusion", text)[0]
+    inclusion = re.split(r"(?mi)^\s*\W*Exclusion", text)[0]
     return any(
         METASTATIC.search(ln) and not NOT_METASTATIC.search(ln) for ln in inclusion.splitlines()
     )

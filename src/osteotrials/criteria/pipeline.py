@@ -328,6 +328,8 @@ def unparsed_reason(seg: Segment) -> str:
     words = re.findall(r"[A-Za-z]+", text)
     if _XREF.match(text.lower()):
         return "cross-reference to another section"
+    if re.fullmatch(r"\W*(?:or|and|and/or)\W*", text.lower()):
+        return "connector between neighbouring items (or/and)"
     if len(words) <= 2:
         return "fragment: too short to carry a criterion on its own"
     if _FRAGMENT_END.search(text) or text[:1].islower():

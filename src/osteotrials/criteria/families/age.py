@@ -27,6 +27,9 @@ _LOST = re.compile(
 _NOT_AGE = re.compile(
     r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration"
 )
+_BARE_AGE = re.compile(
+    rf"^\W*(?:age[ds]?\s*:?\s*)?(?P<n>\d{{2}})\s*{_YEARS}(?:\s*(?:of age|old))?[\s.;,]*$"
+)
 _NO_LIMIT = re.compile(r"\b(?:no (?:age )?limit|any age|not specified|no restriction)\b")
 _CONDITIONAL = re.compile(
     r"\b(?:or|if|when)\s+(?:an?\s+)?age\s*$|\bage at (?:diagnosis|menarche|first)"
@@ -130,6 +133,11 @@ def extract(item: ItemText) -> list[Constraint]:
                 # the lost symbol is read as a lower bound (by far the commonest form);
                 # flagged symbol_lost with low confidence
                 bounds.setdefault("min", (n, True, m.start("n"), m.end("n"), True))
+    if not bounds and (bare := _BARE_AGE.match(norm)):
+        # "Age 18 years." / "18 years of age.": a comparison sign was lost; read as a minimum
+        n = to_number(bare.group("n"))
+        if n is not None and 12 <= n <= 100:
+            bounds["min"] = (n, True, bare.start("n"), bare.end("n"), True)
     if bounds:
         params: dict[str, object] = {}
         a = min(v[2] for v in bounds.values())

@@ -11,7 +11,7 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "performance_status"
 _ECOG = re.compile(
-    r"\b(?:ecog|zubrod|who|eastern cooperative oncology group|gog)\b(?:\s*\(ecog\))?(?:[\s-]+(?:performance|ps|score|scale|status|grade|of|is|in|:|=|pst?))*|\bperformance status\b|\bps\b"
+    r"\b(?:ecog|zubrod|who|eastern cooperative oncology group|gog)\b(?:\s*\((?:ecog|ecog,[^)]{0,20})\))?(?:[\s-]+(?:performance|ps|score|scale|status|grade|of|is|in|:|=|pst?))*|\bperformance status\b|\bps\b"
 )
 _KPS = re.compile(
     r"\b(?:karnofsky|kps|lansky)\b(?:[\s-]+(?:performance|ps|score|scale|status|index|of|is|:|=|\(kps\)))*"
