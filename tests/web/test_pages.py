@@ -164,3 +164,56 @@ def test_unknown_pages_are_friendly_404s(browser_client: TestClient) -> None:
     assert browser_client.get("/intake/nowhere").status_code == 404
     response = browser_client.get("/trials/NCT99999999")
     assert response.status_code == 404 and "No such trial" in response.text
+
+
+def _syllables(word: str) -> int:
+    """A common English syllable estimate (vowel groups, silent final e)."""
+    w = re.sub(r"[^a-z]", "", word.lower())
+    if len(w) <= 3:
+        return 1
+    w = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", w)
+    w = re.sub(r"^y", "", w)
+    return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
+
+
+def reading_grade(html: str) -> float:
+    """Flesch-Kincaid grade of the page's paragraphs, list items and definitions."""
+    import html as html_lib
+
+    main = html[html.index("<main") : html.index("</main>")]
+    parts = re.findall(r"<(p|dd|li)[^>]*>(.*?)</\1>", main, flags=re.S)
+    text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)) for _tag, body in parts)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if re.search("[A-Za-z]", s)]
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    syllables = sum(_syllables(w) for w in words)
+    return 0.39 * len(words) / len(sentences) + 11.8 * syllables / len(words) - 15.59
+
+
+def test_plain_language_reading_level(browser_client: TestClient) -> None:
+    """The explanations aim at an 8th-grade reading level (Flesch-Kincaid grade)."""
+    urls = ["/", "/about", "/privacy"] + [f"/intake/{s.slug}" for s in intake.STEPS]
+    grades = {url: reading_grade(browser_client.get(url).text) for url in urls}
+    assert all(grade <= 8.5 for grade in grades.values()), grades
+
+
+def test_load_a_saved_patient_file(browser_client: TestClient) -> None:
+    from paths import EXAMPLE_PATIENTS
+
+    example = EXAMPLE_PATIENTS / "hr-her2low-bone-only-post-cdk46.yaml"
+    token = csrf_of(browser_client.get("/").text)
+    response = browser_client.post(
+        "/load",
+        data={"csrf_token": token},
+        files={"file": ("patient.yaml", example.read_bytes(), "application/x-yaml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/results"
+    results = browser_client.get("/results").text
+    assert "Probably not a fit" in results and 'class="card"' in results
+    bad = browser_client.post(
+        "/load",
+        data={"csrf_token": token},
+        files={"file": ("p.yaml", b"receptors:\n  er_percent: 140\n", "application/x-yaml")},
+    )
+    assert bad.status_code == 400
+    assert "receptors.er_percent" in bad.text and "0-100" in bad.text

@@ -314,8 +314,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "daily",
         "How I am doing day to day",
-        "Doctors score this on a scale called ECOG, from 0 (fully active) to 4 (in bed all "
-        "day). Most treatment trials need 0 or 1, some allow 2.",
+        "Doctors use a score called ECOG for this. It goes from 0 (fully active) to 4 (in bed "
+        "all day). Most trials need 0 or 1. Some allow 2.",
         (
             Question(
                 "ecog",
