@@ -348,3 +348,26 @@ def test_other_malignancy_and_comorbidity_lists_are_complete(
         )
     )
     assert evaluate_constraint(c, melanoma).truth.holds is True
+
+
+def test_washout_window_is_judged_on_as_of(finder: ItemFinder) -> None:
+    # NCT01171924 (exclusion): "Anticancer therapy within 4 weeks of study entry." The main
+    # example's letrozole + palbociclib stopped on 2025-10-20.
+    from datetime import date
+
+    from osteotrials.match._core import Context
+    from osteotrials.patient import derive
+
+    from .conftest import example
+
+    item = finder.item("NCT01171924", r"^Anticancer therapy within 4 weeks")
+    c = item.constraints[0]
+    p = example("hr-her2low-bone-only-post-cdk46")
+    soon = Context(p, derive(p, as_of=date(2025, 10, 25)), date(2025, 10, 25))
+    later = Context(p, derive(p, as_of=date(2026, 1, 5)), date(2026, 1, 5))
+    early = evaluate_constraint(c, soon)  # 5 days after the last dose
+    # the engine read this item with confidence 0.7, so the failure is reported as unknown
+    assert early.status == "unknown" and early.note is not None and "would fail" in early.note
+    assert early.truth.fact == "letrozole, palbociclib within the last 28 days"
+    assert evaluate_constraint(c, later).truth.holds is False
+    assert evaluate_constraint(c, later).status == "met"

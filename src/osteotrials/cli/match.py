@@ -20,6 +20,7 @@ from osteotrials.match import MatchIndex, match_patient
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import MatchResult, Question, TrialMatch
 from osteotrials.patient import PatientError, load_patient
+from osteotrials.store import TrialStore
 
 _VERDICT_TITLE = {
     "eligible": "Eligible: every criterion met from the patient file",
@@ -58,7 +59,7 @@ def _run(
     limit: int | None,
 ) -> tuple[MatchResult, str | None]:
     with store_from(ctx) as store:
-        index = MatchIndex.from_store(store)
+        index = _index(store)
         snapshot = store.get_meta("snapshot_date")
     try:
         result = match_patient(
@@ -73,6 +74,24 @@ def _run(
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     return result, snapshot
+
+
+_INDEXES: dict[tuple[str, int, str | None], MatchIndex] = {}
+
+
+def _index(store: TrialStore) -> MatchIndex:
+    """The store's match index, built once per process (several commands in one session,
+    or tests, reuse it while the store is unchanged)."""
+    info = store.info()
+    key = (
+        info.db_path,
+        info.trials,
+        store.get_meta("last_sync") or store.get_meta("snapshot_date"),
+    )
+    if key not in _INDEXES:
+        _INDEXES.clear()
+        _INDEXES[key] = MatchIndex.from_store(store)
+    return _INDEXES[key]
 
 
 def trial_json(t: TrialMatch) -> dict[str, Any]:
@@ -216,7 +235,7 @@ def questions(
     """
     patient = _load(patient_file, as_of)
     with store_from(ctx) as store:
-        index = MatchIndex.from_store(store)
+        index = _index(store)
     result = match_patient(patient, index, as_of=as_of, limit=0, questions=limit)
     if as_json:
         print_json([_question_json(q) for q in result.questions])
@@ -292,7 +311,7 @@ def ask(ctx: click.Context, patient_file: str, as_of: date | None, max_questions
         raise click.ClickException("ask can update YAML or JSON patient files only")
     patient = _load(patient_file, as_of)
     with store_from(ctx) as store:
-        index = MatchIndex.from_store(store)
+        index = _index(store)
     before = match_patient(patient, index, as_of=as_of, limit=0, questions=20)
     data: dict[str, Any] = patient.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     asked = 0

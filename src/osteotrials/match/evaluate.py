@@ -56,7 +56,7 @@ CONDITIONAL_WORDING = re.compile(
     r"premenopausal|postmenopausal|pre-|post-|her2|hr)|when\b|in case|where\b|"
     r"(?:patients|participants|subjects|women|men|males?|females?)\s+(?:with|who|receiving|on|"
     r"taking|of|having)\b|\w+-infected|\w+-positive participants|male (?:subjects|patients|"
-    r"participants)|note\b)",
+    r"participants)|note\b|[\w+/-]+\s+(?:patients|participants|subjects)\s+(?:should|must|may|will)\b)",
     re.IGNORECASE,
 )
 #: a parent item introducing alternatives or exceptions: its sub-items do not each apply

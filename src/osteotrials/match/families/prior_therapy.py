@@ -146,6 +146,9 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if window is not None and window.relation in ("within", "less_than"):
         inside = [in_window(e, window, ctx.as_of) for e in kept]
         if any(x is True for x in inside):
+            names = ", ".join(
+                sorted({e.canonical or e.name for e, x in zip(kept, inside, strict=True) if x})
+            )
             return Truth(
                 True, f"{names}{where} within the last {window.days:g} days", fields=_FIELDS
             )

@@ -1,0 +1,171 @@
+"""End-to-end: the six example patients against real snapshot trials, with verdicts
+checked by hand (the reason is written next to each)."""
+
+from __future__ import annotations
+
+import pytest
+
+from osteotrials.match import MatchIndex, match_patient
+from osteotrials.model.criteria import CompiledTrial
+from osteotrials.model.trial import Trial
+from osteotrials.model.verdict import MatchResult, TrialMatch
+
+from .conftest import AS_OF, example
+
+EXAMPLES = [
+    "hr-her2low-bone-only-post-cdk46",
+    "her2-positive-treated-brain-mets",
+    "tnbc-germline-brca1",
+    "premenopausal-de-novo-ovarian-suppression",
+    "ecog2-marrow-infiltration",
+    "male-hr-positive",
+]
+
+Pairs = dict[str, tuple[Trial, CompiledTrial]]
+
+
+def one(by_id: Pairs, name: str, nct_id: str) -> TrialMatch:
+    result = match_patient(example(name), [by_id[nct_id]], as_of=AS_OF)
+    assert len(result.trials) == 1
+    return result.trials[0]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_single_bone_metastasis_criterion_is_eligible(by_id: Pairs, name: str) -> None:
+    # NCT00091832 lists one criterion, "At least one bone metastasis"; every example
+    # patient has imaged bone lesions, so every one is eligible, citing that text.
+    t = one(by_id, name, "NCT00091832")
+    assert t.verdict == "eligible"
+    assert [c.text for c in t.criteria if c.source == "criteria"] == [
+        "At least one bone metastasis"
+    ]
+    assert t.criteria[-1].status == "met" and "bone metastases: yes" in t.criteria[-1].evidence
+    assert t.record_version == by_id["NCT00091832"][0].record_version
+    assert t.blocking == [] and t.missing == []
+
+
+def test_her2_low_patient_is_not_eligible_for_a_her2_positive_pik3ca_trial(by_id: Pairs) -> None:
+    # NCT05230810 (tucatinib + alpelisib) requires HER2+ disease and a PIK3CA activating
+    # mutation. The main example is HER2 IHC 1+ (HER2-low) and PIK3CA not detected in ctDNA.
+    t = one(by_id, "hr-her2low-bone-only-post-cdk46", "NCT05230810")
+    assert t.verdict == "ineligible"
+    texts = [b.text for b in t.blocking]
+    assert any(x.startswith("Histologically confirmed diagnosis of HER2+") for x in texts)
+    assert any(x.startswith("Documented presence of activating mutation in PIK3CA") for x in texts)
+    her2 = next(b for b in t.blocking if b.text.startswith("Histologically confirmed diagnosis"))
+    assert her2.evidence == "HER2 low" and her2.kind == "inclusion"
+
+
+def test_her2_positive_patient_fails_that_trial_only_on_pik3ca(by_id: Pairs) -> None:
+    # The HER2-positive example fits the HER2 criterion but her ctDNA/tissue result for
+    # PIK3CA is "not detected", so the PIK3CA criterion still fails.
+    t = one(by_id, "her2-positive-treated-brain-mets", "NCT05230810")
+    assert t.verdict == "ineligible"
+    assert not any(
+        b.text.startswith("Histologically confirmed diagnosis of HER2+") for b in t.blocking
+    )
+    assert any("PIK3CA" in b.text for b in t.blocking)
+
+
+def test_measurable_disease_trial_excludes_blastic_bone_only_disease(by_id: Pairs) -> None:
+    # NCT06465069 requires RECIST 1.1 measurable disease. The main example has blastic and
+    # mixed bone lesions without a soft-tissue component: not measurable.
+    t = one(by_id, "hr-her2low-bone-only-post-cdk46", "NCT06465069")
+    assert t.verdict == "ineligible"
+    measurable = [b for b in t.blocking if b.text.startswith("Measurable disease is required")]
+    assert measurable and measurable[0].evidence.startswith("measurable disease no")
+
+
+def test_structured_sex_field_counts(by_id: Pairs) -> None:
+    # NCT00005095's structured eligibility says sex FEMALE: the man is ineligible on that
+    # field alone; the main example (a woman) is not ruled out by it.
+    man = one(by_id, "male-hr-positive", "NCT00005095")
+    assert man.verdict == "ineligible"
+    assert [b.text for b in man.blocking] == ["Sex: FEMALE (structured field)"]
+    woman = one(by_id, "hr-her2low-bone-only-post-cdk46", "NCT00005095")
+    assert woman.verdict != "ineligible"
+    sex = next(c for c in woman.criteria if c.source == "structured" and c.text.startswith("Sex"))
+    assert sex.status == "met"
+
+
+def test_possibly_eligible_lists_what_is_missing(by_id: Pairs) -> None:
+    # The same trial for the woman: nothing fails, but some criteria were not read
+    # automatically and planned surgery is not in the file: possibly eligible, and
+    # every unknown criterion appears under "missing".
+    t = one(by_id, "hr-her2low-bone-only-post-cdk46", "NCT00005095")
+    assert t.verdict == "possibly_eligible"
+    unknown = {c.text for c in t.criteria if c.status == "unknown" and not c.administrative}
+    listed = {text for m in t.missing for text in m.criteria}
+    assert unknown and unknown == listed
+
+
+@pytest.fixture(scope="module")
+def results(snapshot_index: MatchIndex) -> dict[str, MatchResult]:
+    return {name: match_patient(example(name), snapshot_index, as_of=AS_OF) for name in EXAMPLES}
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_whole_snapshot_verdicts_are_consistent(results: dict[str, MatchResult], name: str) -> None:
+    r = results[name]
+    assert sum(r.counts.values()) == len(r.trials) > 1000
+    for t in r.trials:
+        clinical = [c for c in t.criteria if not c.administrative]
+        statuses = {c.status for c in clinical}
+        if t.verdict == "eligible":
+            assert statuses <= {"met", "not_applicable"}
+            assert not any(c.unparsed_reason for c in clinical)
+        elif t.verdict == "ineligible":
+            assert t.blocking and all(b.status == "not_met" for b in t.blocking)
+        else:
+            assert "not_met" not in statuses and t.missing
+    # within each verdict the ranking is by score, best first
+    for verdict in ("eligible", "possibly_eligible", "ineligible"):
+        scores = [t.score.total for t in r.trials if t.verdict == verdict]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_score_is_explained(results: dict[str, MatchResult]) -> None:
+    t = results["hr-her2low-bone-only-post-cdk46"].trials[0]
+    names = [p.name for p in t.score.parts]
+    assert names == ["resolved", "relevance", "phase", "recruiting", "distance"]
+    assert t.score.total == pytest.approx(sum(p.points for p in t.score.parts), abs=0.05)
+    assert all(p.explanation for p in t.score.parts)
+
+
+def test_questions_rank_unknown_facts(results: dict[str, MatchResult]) -> None:
+    r = results["hr-her2low-bone-only-post-cdk46"]
+    assert r.questions
+    weights = [q.weight for q in r.questions]
+    assert weights == sorted(weights, reverse=True)
+    possibly = {t.nct_id: t for t in r.trials if t.verdict == "possibly_eligible"}
+    for q in r.questions:
+        assert q.patient_text and q.coordinator_text
+        assert not q.key.startswith("criterion_")
+        # each trial the question counts really has that fact missing
+        for nct in q.nct_ids:
+            assert q.key in {m.key for m in possibly[nct].missing}
+
+
+def test_answering_a_question_changes_the_verdicts(snapshot_index: MatchIndex) -> None:
+    # The ECOG-2 example has no LVEF on file: answering it settles the LVEF criteria.
+    p = example("ecog2-marrow-infiltration")
+    before = match_patient(p, snapshot_index, as_of=AS_OF, limit=0)
+    keys = [q.key for q in before.questions]
+    assert keys
+    answered = p.model_copy(deep=True)
+    answered.cardiac.lvef_percent = 62
+    after = match_patient(answered, snapshot_index, as_of=AS_OF, limit=0)
+    assert after.counts != before.counts or "lvef" not in keys
+
+
+def test_status_and_distance_filters(snapshot_index: MatchIndex) -> None:
+    p = example("hr-her2low-bone-only-post-cdk46")  # ZIP 02115 (Boston)
+    recruiting = match_patient(p, snapshot_index, as_of=AS_OF, status="recruiting")
+    assert recruiting.trials and all(t.overall_status == "RECRUITING" for t in recruiting.trials)
+    near = match_patient(p, snapshot_index, as_of=AS_OF, near="02115", radius_km=100)
+    assert near.trials
+    for t in near.trials:
+        assert t.nearest_site is not None and t.nearest_site.distance_km is not None
+        assert t.nearest_site.distance_km <= 100
+    with pytest.raises(ValueError, match="ZIP"):
+        match_patient(p, snapshot_index, as_of=AS_OF, near="00000")
