@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.criteria.conftest import criteria_texts
 
 from osteotrials.criteria.pipeline import compile_segments
+from osteotrials.vocab._regex import AnchorIndex
 
 
 def test_triggers_do_not_change_output() -> None:
@@ -13,3 +15,11 @@ def test_triggers_do_not_change_output() -> None:
         fast = [i.model_dump(mode="json") for i in compile_segments(text)]
         slow = [i.model_dump(mode="json") for i in compile_segments(text, use_triggers=False)]
         assert fast == slow
+
+
+def test_literal_gates_do_not_change_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = list(criteria_texts().values())[::20]
+    gated = [[i.model_dump(mode="json") for i in compile_segments(t)] for t in texts]
+    monkeypatch.setattr(AnchorIndex, "active", lambda self, text: [True] * len(self.gates))
+    ungated = [[i.model_dump(mode="json") for i in compile_segments(t)] for t in texts]
+    assert gated == ungated

@@ -24,6 +24,15 @@ _KIND_HEADER = re.compile(
     r"(?P<kind>inclusion|exclusion|eligibility|ineligibility)\b[^\n]{0,140}$",
     re.IGNORECASE,
 )
+#: "Inclusion Criteria: <first criterion>" written on one line.
+_INLINE_AFTER_KIND_HEADER = re.compile(
+    r"^(?P<head>\W*(?:[\w-]+\s+){0,3}(?:inclusion|exclusion|eligibility|ineligibility)"
+    r"(?:\s+criteria)?\s*(?:\([^)]*\))?\s*:)\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_EMPTY_REST = re.compile(r"^\W*(?:none|n/?a|not applicable|see (?:below|above))\W*$", re.I)
+#: inline "- a - b" bullets after a header; text without bullets is one item
+_INLINE_BULLET = re.compile(r"(?:^|(?<=\s))(?:[-*•]\s+)?(?P<item>(?:(?!\s[-*•]\s).)+)")
 _NCI_SECTION = re.compile(r"^(?P<head>[A-Z][A-Z /&,\-()]{3,60}):\s*(?P<rest>.*)$")
 _COHORT = re.compile(
     r"^(?P<cohort>(?:for\s+|in\s+)?(?:the\s+)?(?:(?:phase|cohort|arm|part|stage|group|sub-?study|"
@@ -222,6 +231,19 @@ def segment(text: str | None) -> list[Segment]:
                 )
                 else None
             )
+            inline = _INLINE_AFTER_KIND_HEADER.match(stripped)
+            rest = inline.group("rest") if inline else ""
+            if rest and not rest.rstrip().endswith(":") and not _EMPTY_REST.match(rest):
+                # "Inclusion Criteria: - Histologically confirmed ..." : the first
+                # criterion shares the header's line and must not be lost with it.
+                assert inline is not None
+                add(inline.group("head"), content_start, 0, "header")
+                segments[-1].kind = kind
+                rest_start = inline.start("rest")
+                for piece in _INLINE_BULLET.finditer(rest):
+                    add(piece.group("item"), content_start + rest_start + piece.start("item"), 0,
+                        "criterion")
+                continue
             add(stripped, content_start, 0, "header")
             segments[-1].kind = kind
             continue

@@ -92,3 +92,46 @@ def gate_pattern(source: str) -> re.Pattern[str] | None:
 
 def passes(anchors: re.Pattern[str] | None, lower_text: str) -> bool:
     return anchors is None or anchors.search(lower_text) is not None
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+_LAST: list[tuple[str, frozenset[str]]] = []
+
+
+def _tokens(lower_text: str) -> frozenset[str]:
+    """Distinct tokens of a text; the last text is remembered (several indexes ask in a row)."""
+    if _LAST and _LAST[0][0] == lower_text:
+        return _LAST[0][1]
+    tokens = frozenset(_TOKEN.findall(lower_text))
+    _LAST[:] = [(lower_text, tokens)]
+    return tokens
+
+
+class AnchorIndex:
+    """Which of several gated patterns can match a text, from one tokenisation.
+
+    Every gate literal consists of ``[a-z0-9]`` characters, so each occurrence lies
+    inside one token of the lower-cased text; the literals of each token are
+    computed once and cached, so a text costs one ``findall`` and a few set
+    operations instead of one literal scan per pattern.
+    """
+
+    def __init__(self, gates: list[tuple[str, ...] | None]):
+        self.gates = [frozenset(g) if g is not None else None for g in gates]
+        self.anchors = tuple(sorted({a for g in gates if g for a in g}))
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def _of_token(self, token: str) -> frozenset[str]:
+        hit = self._cache.get(token)
+        if hit is None:
+            hit = frozenset(a for a in self.anchors if a in token)
+            self._cache[token] = hit
+        return hit
+
+    def active(self, lower_text: str) -> list[bool]:
+        present: set[str] = set()
+        for token in _tokens(lower_text):
+            present |= self._of_token(token)
+        return [g is None or not present.isdisjoint(g) for g in self.gates]

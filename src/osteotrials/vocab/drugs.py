@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from osteotrials.vocab._data import load_yaml
-from osteotrials.vocab._regex import gate_pattern, passes
+from osteotrials.vocab._regex import AnchorIndex, gate
 
 DATA_FILE = "drugs.yaml"
 #: Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy match; tested in tests/vocab.
@@ -145,10 +145,10 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @cache
-def _class_gated() -> tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | None], ...]:
-    return tuple(
-        (re.compile(p, re.IGNORECASE), c, gate_pattern(p.lower())) for p, c in class_terms()
-    )
+def _class_gated() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], AnchorIndex]:
+    terms = class_terms()
+    compiled = tuple((re.compile(p, re.IGNORECASE), c) for p, c in terms)
+    return compiled, AnchorIndex([gate(p.lower()) for p, _c in terms])
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
@@ -159,8 +159,9 @@ def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
     lower = text.lower()
     found: list[tuple[frozenset[str], int, int]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, classes, anchors in _class_gated():
-        if not passes(anchors, lower):
+    compiled, index = _class_gated()
+    for (pattern, classes), active in zip(compiled, index.active(lower), strict=True):
+        if not active:
             continue
         for m in pattern.finditer(text):
             if m.end() == m.start() or any(m.start() < e and s_ < m.end() for s_, e in taken):

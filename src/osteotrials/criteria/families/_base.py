@@ -9,7 +9,7 @@ from typing import Any
 
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint, Logic, Polarity, TimeWindow
-from osteotrials.vocab._regex import gate_pattern, passes
+from osteotrials.vocab._regex import AnchorIndex, gate
 
 _UNSET: Any = object()
 
@@ -80,12 +80,13 @@ class MultiPattern:
     match of each name (names whose match overlaps an earlier name's may be missed)."""
 
     def __init__(self, patterns: list[tuple[str, str]]):
-        self.patterns = [(n, re.compile(p), gate_pattern(p)) for n, p in patterns]
+        self.patterns = [(n, re.compile(p)) for n, p in patterns]
+        self.index = AnchorIndex([gate(p) for _n, p in patterns])
 
     def first_matches(self, text: str) -> list[tuple[str, re.Match[str]]]:
         """First match of each named pattern in (lower-case, normalised) ``text``."""
         out: list[tuple[str, re.Match[str]]] = []
-        for name, pattern, anchors in self.patterns:
-            if passes(anchors, text) and (m := pattern.search(text)) and m.end() > m.start():
+        for (name, pattern), active in zip(self.patterns, self.index.active(text), strict=True):
+            if active and (m := pattern.search(text)) and m.end() > m.start():
                 out.append((name, m))
         return out

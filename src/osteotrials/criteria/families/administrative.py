@@ -12,7 +12,7 @@ FAMILY = "administrative"
 _ASPECTS: list[tuple[str, str]] = [
     (
         "consent",
-        r"informed consent|consent form|sign\w* (?:the )?(?:written )?consent|written consent|give consent|provide consent|consent to|able to consent|agree to participate|assent",
+        r"(?<!time of )(?<!time of the )(?<!time of signing )(?<!date of )informed consent(?! is signed| was signed| date)|consent form|sign\w* (?:the )?(?:written )?consent|written consent|give consent|provide consent|consent to|able to consent|agree to participate|assent",
     ),
     (
         "compliance",

@@ -65,7 +65,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "pain_symptom",
-        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|symptom\w*",
+        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|\bsymptoms?\b(?! of)",
     ),
     (
         "device",

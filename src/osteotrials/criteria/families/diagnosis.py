@@ -90,8 +90,7 @@ def extract(item: ItemText) -> list[Constraint]:
     ) and not re.search(r"breast", norm):
         return []
     params: dict[str, object] = {}
-    conditions = sites.find_conditions(item.text)
-    if "breast_cancer" in conditions or re.search(r"breast", norm):
+    if "breast" in norm or re.search(r"\b(?:tnbc|mbc)\b", norm):
         params["cancer"] = "breast"
     tumours = sorted({t.group(0) for t in _TUMOURS.finditer(norm)})
     if tumours:

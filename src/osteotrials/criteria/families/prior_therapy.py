@@ -26,6 +26,7 @@ _SETTING = [
 _LINES = re.compile(
     rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
+_LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course")
 _PROGRESSION = re.compile(
     r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
 )
@@ -40,6 +41,8 @@ def _setting(norm: str) -> list[str]:
 
 
 def _lines(item: ItemText) -> dict[str, object]:
+    if not _LINE_WORD.search(item.norm):
+        return {}
     m = _LINES.search(item.norm)
     if not m:
         return {}
