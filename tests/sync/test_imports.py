@@ -132,3 +132,55 @@ def test_import_aact_needs_exactly_one_source(tmp_path: Path) -> None:
         ],
     )
     assert r.exit_code == 1 and "cannot connect to the AACT database" in r.output
+
+
+def _bulk_zip(path: Path, studies: list[dict[str, Any]]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("README.txt", "ClinicalTrials.gov bulk download (test copy)")
+        for study in studies:
+            zf.writestr(f"{nct_of(study)}.json", json.dumps(study))
+        zf.writestr("NCT99999999.json", '{"protocolSection": {')  # cut short
+    return path
+
+
+def test_import_bulk_zip_skips_bad_members_and_resumes(tmp_path: Path) -> None:
+    from osteotrials.sync.imports import import_bulk
+
+    served = snapshot_studies()  # as the API serves them: no provenance key
+    archive = _bulk_zip(tmp_path / "ctg-studies.zip", served)
+    db = tmp_path / "bulk.sqlite"
+    store = SQLiteStore(db)
+    calls: list[int] = []
+
+    def interrupt(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_bulk(store, archive, batch_size=250, compile_criteria=False, progress=interrupt)
+    assert store.count() == 500
+    store.close()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "import-bulk",
+            str(archive),
+            "--batch-size",
+            "250",
+            "--no-compile",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output[result.output.index("{") :])
+    assert out["resumed"] is True and out["studies"] == 1253 and out["skipped"] == 1
+    assert out["total"] == 1255 and "NCT99999999.json" in out["skipped_examples"][0]
+    with SQLiteStore(db) as store:
+        assert store.info().sources == {"ctgov-bulk": 1253}
+        got = {t.nct_id: comparable(t) for t in store.iter_trials()}
+    assert got == {nct_of(s): comparable(trial_from_study(s)) for s in served}

@@ -20,6 +20,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "ask": "osteotrials.cli.match:ask",
     "data": "osteotrials.cli.corpus:data",
     "import-aact": "osteotrials.cli.sync:import_aact",
+    "import-bulk": "osteotrials.cli.sync:import_bulk",
     "ingest": "osteotrials.cli.corpus:ingest",
     "match": "osteotrials.cli.match:match",
     "outcomes": "osteotrials.cli.outcomes:outcomes",

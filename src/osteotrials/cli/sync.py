@@ -1,4 +1,4 @@
-"""Registry commands: ``sync`` (ClinicalTrials.gov API v2) and ``import-aact``."""
+"""Registry commands: ``sync`` (ClinicalTrials.gov API v2), ``import-aact``, ``import-bulk``."""
 
 from __future__ import annotations
 
@@ -353,3 +353,58 @@ def import_aact(
     if summary.resumed:
         table.add_row("Note", "resumed an interrupted import")
     console.print(table)
+
+
+@click.command("import-bulk")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch-size", default=1000, show_default=True, help="Studies per transaction.")
+@click.option("--no-compile", is_flag=True, help="Do not compile eligibility criteria now.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def import_bulk(
+    ctx: click.Context, path: Path, batch_size: int, no_compile: bool, as_json: bool
+) -> None:
+    """Import the full ClinicalTrials.gov download (ctg-studies.zip, one JSON per study).
+
+    Streams the zip with bounded memory and commits every --batch-size studies
+    with a checkpoint: an interrupted import (Ctrl-C, a killed process) resumes
+    where it stopped when run again on the same file. Bad members are skipped
+    and listed. (`osteotrials ingest` reads the same zip in one transaction.)
+
+    \b
+    Examples:
+      osteotrials --db all-trials.sqlite import-bulk ~/Downloads/ctg-studies.zip
+      osteotrials --db postgresql://localhost/trials import-bulk ctg-studies.zip --no-compile
+    """
+    from osteotrials.sync.imports import import_bulk as run_import
+
+    with store_from(ctx, write=True) as store, _progress() as bar:
+        task = bar.add_task("import", total=None, counts="")
+        try:
+            summary = run_import(
+                store,
+                path,
+                batch_size=batch_size,
+                compile_criteria=not no_compile,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        location = store.location
+    if as_json:
+        print_json(summary.to_dict() | {"db_path": location})
+        return
+    table = Table(show_header=False, box=None)
+    table.add_row("Database", escape(location))
+    table.add_row("Source", escape(summary.source))
+    table.add_row("Studies", f"{summary.studies} of {summary.total} files")
+    table.add_row("New", str(summary.new))
+    table.add_row("Updated", str(summary.updated))
+    table.add_row("Unchanged", str(summary.unchanged))
+    table.add_row("Skipped (bad records)", str(summary.skipped))
+    table.add_row("Time", f"{summary.seconds:.1f} s")
+    if summary.resumed:
+        table.add_row("Note", "resumed an interrupted import")
+    console.print(table)
+    for example in summary.skipped_examples:
+        err_console.print(f"[yellow]skipped:[/] {escape(example)}")
