@@ -146,3 +146,18 @@ def test_security_headers_on_api_and_pages(client: TestClient) -> None:
 def test_cross_origin_posts_are_refused(client: TestClient) -> None:
     response = client.post("/api/trials", headers={"Origin": "https://evil.example"}, json={})
     assert response.status_code == 403
+
+
+def test_only_local_host_names_are_answered(client: TestClient) -> None:
+    # a page on another site that rebinds its DNS name to 127.0.0.1 sends its own Host
+    rebound = client.get("/api/trials?q=bone", headers={"Host": "attacker.example:8000"})
+    assert rebound.status_code == 400
+    assert rebound.headers["x-frame-options"] == "DENY"
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000"):
+        assert client.get("/api/trials?q=bone", headers={"Host": host}).status_code == 200
+
+
+def test_oversized_bodies_are_refused(client: TestClient) -> None:
+    huge = b'{"label": "' + b"x" * 2_100_000 + b'"}'
+    response = client.post("/api/match", content=huge, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413

@@ -28,9 +28,7 @@ def test_every_question_offers_i_dont_know(browser_client: TestClient) -> None:
     for step in intake.STEPS:
         html = browser_client.get(f"/intake/{step.slug}").text
         for q in step.questions:
-            if q.kind == "checkbox":
-                continue  # "tick all that apply": ticking none is the unknown answer
-            if q.kind == "radio":
+            if q.kind in ("radio", "checkbox"):
                 assert f'name="{q.name}" value="unknown"' in html, q.name
             else:
                 assert f'name="{q.name}__unknown"' in html, q.name
@@ -217,3 +215,22 @@ def test_load_a_saved_patient_file(browser_client: TestClient) -> None:
     )
     assert bad.status_code == 400
     assert "receptors.er_percent" in bad.text and "0-100" in bad.text
+
+
+def test_visit_sheet_choice_never_redirects_off_site(browser_client: TestClient) -> None:
+    token = csrf_of(browser_client.get("/").text)
+    for back, expected in (
+        ("/trials/NCT06263543#top", "/trials/NCT06263543#top"),
+        ("//evil.example/", "/results"),
+        ("/\\evil.example", "/results"),
+        ("https://evil.example/", "/results"),
+    ):
+        response = browser_client.post(
+            "/choose",
+            data={"csrf_token": token, "nct_id": "NCT06263543", "back": back},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert response.headers["location"] == expected
+    sheet = browser_client.get("/visit-sheet").text
+    assert "NCT06263543" in sheet

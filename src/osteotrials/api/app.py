@@ -8,7 +8,7 @@ each request from its body alone.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from osteotrials.api import routes as api_routes
-from osteotrials.api.security import SecurityHeadersMiddleware
+from osteotrials.api.security import LOCAL_HOSTS, SecurityHeadersMiddleware
 from osteotrials.api.service import TrialService
 from osteotrials.web import routes as web_routes
 from osteotrials.web.session import SessionStore
@@ -65,8 +66,17 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": errors})
 
 
-def create_app(db: str | Path | None = None, *, sessions: SessionStore | None = None) -> FastAPI:
-    """The whole application (API and web pages) over the store named by ``db``."""
+def create_app(
+    db: str | Path | None = None,
+    *,
+    sessions: SessionStore | None = None,
+    allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+) -> FastAPI:
+    """The whole application (API and web pages) over the store named by ``db``.
+
+    ``allowed_hosts`` are the Host header values answered (default: this computer's
+    loopback names only; ``["*"]`` answers any).
+    """
     service = TrialService(db)
 
     @asynccontextmanager
@@ -86,7 +96,8 @@ def create_app(db: str | Path | None = None, *, sessions: SessionStore | None = 
     )
     app.state.service = service
     app.state.sessions = sessions or SessionStore()
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: headers on every answer
     app.add_exception_handler(RequestValidationError, validation_error)
     app.include_router(api_routes.router)
     web_routes.install(app)

@@ -40,6 +40,13 @@ SECURITY_HEADERS: dict[str, str] = {
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
+#: Largest request body accepted (a patient document is a few kilobytes).
+MAX_BODY_BYTES = 2_000_000
+
+#: Host names a local server answers to. Anything else is refused, so a web page
+#: cannot reach this server through DNS rebinding and read someone's answers.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
 
 class SecurityHeadersMiddleware(BaseHTTPMiddleware):
     """Adds the security headers; refuses cross-origin form posts; no caching of pages."""
@@ -47,8 +54,11 @@ class SecurityHeadersMiddleware(BaseHTTPMiddleware):
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        length = request.headers.get("content-length", "0")
         if request.method in _UNSAFE and not _same_origin(request):
             response: Response = PlainTextResponse("Cross-site request refused.", status_code=403)
+        elif not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            response = PlainTextResponse("Request body too large.", status_code=413)
         else:
             response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():

@@ -40,16 +40,19 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     import uvicorn
 
     from osteotrials.api.app import create_app
+    from osteotrials.api.security import LOCAL_HOSTS
     from osteotrials.store import StoreError
 
-    if not is_loopback(host):
+    local = is_loopback(host)
+    if not local:
         err_console.print(
             f"[bold yellow]Warning:[/] listening on {host}, so other computers on the "
             "network can reach this server. osteotrials has no login: anyone who can reach "
             "it can use it. Use --host 127.0.0.1 unless you know you need this."
         )
     try:
-        app = create_app(db_option(ctx))
+        # on loopback, answer only to local host names (no DNS-rebinding access)
+        app = create_app(db_option(ctx), allowed_hosts=LOCAL_HOSTS if local else ["*"])
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host

@@ -240,6 +240,7 @@ STEPS: tuple[Step, ...] = (
                     Option("nodes", "Lymph nodes (small glands, e.g. in the armpit)"),
                     Option("skin", "Skin or chest wall"),
                     Option("other", "Somewhere else"),
+                    DONT_KNOW,
                 ),
             ),
             Question(
@@ -607,7 +608,7 @@ def patient_document(answers: dict[str, Any]) -> dict[str, Any]:
 
     disease: dict[str, Any] = {}
     spread = _known(answers, "spread")
-    others = [s for s in answers.get("other_sites") or [] if s]
+    others = [s for s in answers.get("other_sites") or [] if s and s != UNKNOWN]
     if spread in {"only_bone", "bone_and_more"}:
         disease["bone_lesions"] = [{}]
     elif spread == "not_bone":

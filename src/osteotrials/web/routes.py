@@ -8,6 +8,7 @@ session; patient data travels only in POST bodies, never in URLs.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,8 @@ templates = Jinja2Templates(env=_env)
 router = APIRouter(include_in_schema=False)
 
 MAX_UPLOAD_BYTES = 2_000_000
+#: where "add to my visit sheet" may return to (never another site)
+_LOCAL_BACK = re.compile(r"/(results|trials/NCT\d{8})(#[\w-]+)?")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -293,7 +296,7 @@ async def choose(request: Request) -> Response:
         session.chosen = [n for n in session.chosen if n != nct]
     elif nct not in session.chosen:
         session.chosen.append(nct)
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "/results")
+    return redirect(back if _LOCAL_BACK.fullmatch(back) else "/results")
 
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
