@@ -136,10 +136,10 @@ def what_it_tests(trial: Trial, compiled: CompiledTrial | None = None) -> str:
                 "a new treatment."
             )
         return "The record does not make clear what kind of treatment is tested."
-    if families[0] == "cdk46" and "endocrine" in families:
-        return FAMILY_WORDS["cdk46"].capitalize() + "."
-    words = [FAMILY_WORDS[f] for f in families[:2]]
-    text = " and ".join(words)
+    if "cdk46" in families:
+        # "a CDK4/6 inhibitor added to hormone therapy" already says "hormone therapy"
+        families = [f for f in families if f != "endocrine"]
+    text = " and ".join(FAMILY_WORDS[f] for f in families[:2])
     return text[0].upper() + text[1:] + "."
 
 

@@ -63,6 +63,8 @@ def site_text(site: SiteDistance | None) -> str | None:
         return None
     where = ", ".join(p for p in (site.facility, site.city, site.state, site.country) if p)
     if site.distance_km is not None:
+        if site.distance_km < 1:
+            return f"{where or 'a site'}: less than 1 km away"
         miles = site.distance_km / 1.609344
         return f"{where or 'a site'}: about {site.distance_km:.0f} km ({miles:.0f} miles) away"
     return where or None
@@ -91,7 +93,7 @@ def card(svc: TrialService, match: TrialMatch, chosen: list[str]) -> Card:
     compiled = svc.compiled(match.nct_id) if trial is not None else None
     return Card(
         nct_id=match.nct_id,
-        title=match.title,
+        title=match.title or match.nct_id,
         verdict=match.verdict,
         what_it_tests=plain.what_it_tests(trial, compiled) if trial else "",
         phase=plain.phase_text(match.phases),
