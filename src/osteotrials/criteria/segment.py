@@ -30,9 +30,16 @@ _INLINE_AFTER_KIND_HEADER = re.compile(
     r"(?:\s+criteria)?\s*(?:\([^)]*\))?\s*:)\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
-_EMPTY_REST = re.compile(r"^\W*(?:none|n/?a|not applicable|see (?:below|above))\W*$", re.I)
+_EMPTY_REST = re.compile(
+    r"^\W*(?:none|n/?a|not applicable|see (?:below|above))\W*$|^\s*\([^)]*\)\s*$", re.I
+)
 #: inline "- a - b" bullets after a header; text without bullets is one item
 _INLINE_BULLET = re.compile(r"(?:^|(?<=\s))(?:[-*•]\s+)?(?P<item>(?:(?!\s[-*•]\s).)+)")
+_OTHER_CRITERIA = re.compile(
+    r"^\W*other\b.{0,40}\b(?:inclusion|exclusion|eligibility)\b.{0,40}\bcriteria\b"
+    r".{0,40}\b(?:apply|applies|protocol)\b",
+    re.IGNORECASE,
+)
 _NCI_SECTION = re.compile(r"^(?P<head>[A-Z][A-Z /&,\-()]{3,60}):\s*(?P<rest>.*)$")
 _COHORT = re.compile(
     r"^(?P<cohort>(?:for\s+|in\s+)?(?:the\s+)?(?:(?:phase|cohort|arm|part|stage|group|sub-?study|"
@@ -199,6 +206,11 @@ def segment(text: str | None) -> list[Segment]:
             indents = [indent]
         stripped = content.strip()
 
+        if _OTHER_CRITERIA.match(stripped):
+            # "Other protocol-defined inclusion/exclusion criteria may apply": not a
+            # header but a warning that the list is incomplete, kept as an item.
+            add(stripped, content_start, depth, "criterion")
+            continue
         kh = _KIND_HEADER.match(stripped)
         if (
             kh
@@ -241,8 +253,12 @@ def segment(text: str | None) -> list[Segment]:
                 segments[-1].kind = kind
                 rest_start = inline.start("rest")
                 for piece in _INLINE_BULLET.finditer(rest):
-                    add(piece.group("item"), content_start + rest_start + piece.start("item"), 0,
-                        "criterion")
+                    add(
+                        piece.group("item"),
+                        content_start + rest_start + piece.start("item"),
+                        0,
+                        "criterion",
+                    )
                 continue
             add(stripped, content_start, 0, "header")
             segments[-1].kind = kind
