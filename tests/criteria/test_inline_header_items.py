@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 
-from paths import SNAPSHOT_JSONL
-
 from osteotrials.criteria import compile_criteria
+from paths import SNAPSHOT_JSONL
 
 
 def criteria_of(nct_id: str) -> str:
@@ -64,7 +63,10 @@ def test_headers_without_a_criterion_stay_headers() -> None:
 def test_other_criteria_may_apply_is_an_item_that_is_never_satisfied() -> None:
     # The list is incomplete by the trial's own words: a matcher must not call the
     # trial eligible, so the line is an item that is unparsed (not administrative).
-    text = "Inclusion Criteria:\n\n* Age >= 18\n* Other protocol-defined inclusion/exclusion criteria may apply."
+    text = (
+        "Inclusion Criteria:\n\n* Age >= 18\n"
+        "* Other protocol-defined inclusion/exclusion criteria may apply."
+    )
     items = [i for i in compile_criteria(text) if i.role == "criterion"]
     other = items[-1]
     assert other.text.startswith("Other protocol-defined")
