@@ -8,6 +8,7 @@ each request from its body alone.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -71,16 +72,20 @@ def create_app(
     *,
     sessions: SessionStore | None = None,
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+    warm: bool = False,
 ) -> FastAPI:
     """The whole application (API and web pages) over the store named by ``db``.
 
     ``allowed_hosts`` are the Host header values answered (default: this computer's
-    loopback names only; ``["*"]`` answers any).
+    loopback names only; ``["*"]`` answers any). ``warm`` builds the match index in
+    the background at start-up, so the first person does not wait for it.
     """
     service = TrialService(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=service.index, name="match-index", daemon=True).start()
         try:
             yield
         finally:

@@ -52,7 +52,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         )
     try:
         # on loopback, answer only to local host names (no DNS-rebinding access)
-        app = create_app(db_option(ctx), allowed_hosts=LOCAL_HOSTS if local else ["*"])
+        app = create_app(db_option(ctx), allowed_hosts=LOCAL_HOSTS if local else ["*"], warm=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
