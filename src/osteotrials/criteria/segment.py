@@ -252,10 +252,10 @@ def segment(text: str | None) -> list[Segment]:
                 add(inline.group("head"), content_start, 0, "header")
                 segments[-1].kind = kind
                 rest_start = inline.start("rest")
-                for piece in _INLINE_BULLET.finditer(rest):
+                for found in _INLINE_BULLET.finditer(rest):
                     add(
-                        piece.group("item"),
-                        content_start + rest_start + piece.start("item"),
+                        found.group("item"),
+                        content_start + rest_start + found.start("item"),
                         0,
                         "criterion",
                     )
