@@ -177,6 +177,8 @@ def test_patient_journey(page: Page, server: Server, artifacts_dir: Path) -> Non
         "Clinical trials to discuss with my oncologist",
         "What I told the trial finder",
         "Still unknown for me",
+        "Questions about this trial",
+        "Can we find out these facts from my records",
         "Questions to ask my oncologist",
         "Costs",
         "not medical advice",

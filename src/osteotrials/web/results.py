@@ -365,6 +365,28 @@ def patient_summary(patient: Patient | None) -> list[tuple[str, str]]:
     return out
 
 
+def trial_questions(trial: Trial, match: TrialMatch | None) -> list[str]:
+    """Questions about one trial, from what its record says and what is unknown."""
+    questions: list[str] = []
+    if trial.design.allocation == "RANDOMIZED" or "Probably randomised" in (
+        plain.randomisation_text(trial)
+    ):
+        questions.append("Which groups are there, and what are my chances of each?")
+    if plain.placebo_text(trial).startswith("Uses a placebo"):
+        questions.append("What real treatment would I get alongside the placebo?")
+    if "PHASE1" in trial.phases or "EARLY_PHASE1" in trial.phases:
+        questions.append("This is an early trial: what is known so far about side effects?")
+    if match is not None and match.missing:
+        questions.append(
+            "Can we find out these facts from my records: "
+            + "; ".join(m.label for m in match.missing[:5])
+            + "?"
+        )
+    if match is not None and match.blocking:
+        questions.append("Does the rule that may rule me out really apply to me?")
+    return questions
+
+
 def build_sheet(svc: TrialService, patient: Patient | None, chosen: list[str]) -> VisitSheet:
     """The visit sheet for the chosen trials (with this patient's statuses when known)."""
     matches: dict[str, TrialMatch] = {}
@@ -395,6 +417,7 @@ def build_sheet(svc: TrialService, patient: Patient | None, chosen: list[str]) -
                 record_version=trial.record_version,
                 unknowns=[m.label for m in match.missing] if match else [],
                 blocking=[c.text for c in match.blocking] if match else [],
+                questions=trial_questions(trial, match),
                 url=f"https://clinicaltrials.gov/study/{nct}",
             )
         )
