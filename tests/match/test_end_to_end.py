@@ -31,17 +31,35 @@ def one(by_id: Pairs, name: str, nct_id: str) -> TrialMatch:
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_single_bone_metastasis_criterion_is_eligible(by_id: Pairs, name: str) -> None:
-    # NCT00091832 lists one criterion, "At least one bone metastasis"; every example
-    # patient has imaged bone lesions, so every one is eligible, citing that text.
+def test_bone_metastasis_trial_is_eligible_for_every_example(by_id: Pairs, name: str) -> None:
+    # NCT00091832 lists two criteria: "Histologically or cytologically confirmed breast
+    # adenocarcinoma" and "At least one bone metastasis". Every example patient has a
+    # ductal or lobular carcinoma (an adenocarcinoma) and imaged bone lesions, so every
+    # one is eligible, each criterion citing its own text.
     t = one(by_id, name, "NCT00091832")
     assert t.verdict == "eligible"
-    assert [c.text for c in t.criteria if c.source == "criteria"] == [
-        "At least one bone metastasis"
-    ]
-    assert t.criteria[-1].status == "met" and "bone metastases: yes" in t.criteria[-1].evidence
+    rows = {c.text: c for c in t.criteria if c.source == "criteria"}
+    assert set(rows) == {
+        "Histologically or cytologically confirmed breast adenocarcinoma",
+        "At least one bone metastasis",
+    }
+    assert all(c.status == "met" for c in rows.values())
+    assert "bone metastases: yes" in rows["At least one bone metastasis"].evidence
     assert t.record_version == by_id["NCT00091832"][0].record_version
     assert t.blocking == [] and t.missing == []
+
+
+def test_unknown_histology_makes_it_possibly_eligible(by_id: Pairs) -> None:
+    # Same trial, histology removed from the main example: the adenocarcinoma criterion
+    # cannot be settled, so the verdict drops to possibly eligible and names the gap.
+    p = example("hr-her2low-bone-only-post-cdk46")
+    p.diagnosis.histology = None
+    t = match_patient(p, [by_id["NCT00091832"]], as_of=AS_OF).trials[0]
+    assert t.verdict == "possibly_eligible"
+    assert [m.key for m in t.missing] == ["histology"]
+    assert t.missing[0].criteria == [
+        "Histologically or cytologically confirmed breast adenocarcinoma"
+    ]
 
 
 def test_her2_low_patient_is_not_eligible_for_a_her2_positive_pik3ca_trial(by_id: Pairs) -> None:

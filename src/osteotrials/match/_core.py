@@ -142,3 +142,29 @@ def constraint_key(c: Constraint) -> tuple[object, ...]:
         tuple(c.logic.conditions),
         None if tw is None else (tw.relation, tw.days),
     )
+
+
+#: parameters that never change what an evaluator answers (wording kept for display)
+_DISPLAY_ONLY = frozenset({"terms", "criteria", "unit_inferred", "symbol_lost", "nyha_class"})
+#: families whose evaluator looks at the polarity or at the constraint's own words
+_USES_POLARITY = frozenset({"cns", "pregnancy"})
+_USES_TEXT = frozenset({"comorbidity", "cardiac"})
+
+
+def truth_key(c: Constraint) -> tuple[object, ...]:
+    """What the *truth* of a constraint depends on (polarity and confidence are applied
+    afterwards), so constraints differing only in wording share one evaluation."""
+    params = {k: v for k, v in c.params.items() if k not in _DISPLAY_ONLY}
+    if "canonical_value" in params:
+        params.pop("value", None)
+        params.pop("unit", None)
+    if c.family == "diagnosis" and "confirmation" in params:
+        params["confirmation"] = True
+    tw = c.time_window
+    return (
+        c.family,
+        repr(sorted(params.items())),
+        c.polarity if c.family in _USES_POLARITY else None,
+        "uncontrolled" in c.text.lower() if c.family in _USES_TEXT else None,
+        None if tw is None else (tw.relation, tw.days),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,7 +13,7 @@ from typing import Literal
 
 from osteotrials.match._core import Context, Truth
 from osteotrials.match.distance import EARTH_RADIUS_KM, zip_to_latlon
-from osteotrials.match.evaluate import ItemResult, Result, evaluate_constraint, evaluate_item
+from osteotrials.match.evaluate import ItemResult, Result, evaluate_item, result_from, truth_of
 from osteotrials.match.families import age as age_family
 from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site
 from osteotrials.match.questions import build_questions, fact_label
@@ -41,10 +42,8 @@ StatusFilter = Literal["recruiting", "open", "all"]
 class SetOutcome:
     """The verdict-relevant summary of one criteria set for one patient."""
 
-    item_results: list[ItemResult]
     counts: dict[str, int]
-    blocking: list[int]
-    unknown: list[int]
+    #: unknown fact key -> positions of the items that need it
     missing: dict[str, list[int]]
     lines: str
 
@@ -77,6 +76,8 @@ class Ranked:
     sets: dict[int, SetOutcome]
     profiles: dict[int, ProfileOutcome]
     order: dict[str, list[int]] = field(default_factory=dict)
+    #: every distinct item's result, by item id
+    item_results: list[ItemResult] = field(default_factory=list)
 
     def ordered(self) -> list[int]:
         return [t for v in ("eligible", "possibly_eligible", "ineligible") for t in self.order[v]]
@@ -85,55 +86,55 @@ class Ranked:
 # --------------------------------------------------------------------------- evaluation
 
 
+def _evaluate_items(index: MatchIndex, ctx: Context) -> list[ItemResult]:
+    """Every distinct item of the index, evaluated once for this patient."""
+    t_memo: dict[int, Truth] = {}
+    c_memo: dict[int, Result] = {}
+    truth_ids, truth_reps, constraints = index.truth_ids, index.truth_reps, index.constraints
+    out: list[ItemResult] = []
+    for shape in index.items:
+        rs = []
+        for cid in shape.constraint_ids:
+            r = c_memo.get(cid)
+            if r is None:
+                tid = truth_ids[cid]
+                truth = t_memo.get(tid)
+                if truth is None:
+                    truth = truth_of(constraints[truth_reps[tid]], ctx)
+                    t_memo[tid] = truth
+                r = result_from(constraints[cid], truth)
+                c_memo[cid] = r
+            rs.append(r)
+        out.append(evaluate_item(shape.item, rs, ctx, shape.plan))
+    return out
+
+
 def _set_outcome(
-    index: MatchIndex,
-    set_id: int,
-    ctx: Context,
-    c_memo: dict[int, Result],
-    i_memo: dict[int, ItemResult],
+    index: MatchIndex, set_id: int, item_results: list[ItemResult], item_status: list[Status]
 ) -> SetOutcome:
-    results: list[ItemResult] = []
+    cset = index.sets[set_id]
+    items = cset.items
+    statuses = Counter(map(item_status.__getitem__, items))
     counts = {
-        "met": 0,
-        "not_met": 0,
-        "unknown": 0,
-        "not_applicable": 0,
-        "unparsed": 0,
-        "administrative": 0,
+        "met": statuses["met"],
+        "not_met": statuses["not_met"],
+        "unknown": statuses["unknown"],
+        # administrative items are "not_applicable" and are counted apart
+        "not_applicable": statuses["not_applicable"] - cset.administrative,
+        "unparsed": cset.unparsed,
+        "administrative": cset.administrative,
     }
-    blocking: list[int] = []
-    unknown: list[int] = []
     missing: dict[str, list[int]] = {}
-    line_states: list[Status] = []
-    for pos, iid in enumerate(index.sets[set_id].items):
-        ir = i_memo.get(iid)
-        shape = index.items[iid]
-        if ir is None:
-            rs = []
-            for cid in shape.constraint_ids:
-                r = c_memo.get(cid)
-                if r is None:
-                    r = evaluate_constraint(index.constraints[cid], ctx)
-                    c_memo[cid] = r
-                rs.append(r)
-            ir = evaluate_item(shape.item, rs, ctx, shape.plan)
-            i_memo[iid] = ir
-        results.append(ir)
-        plan = shape.plan
-        if plan.administrative:
-            counts["administrative"] += 1
-            continue
-        if plan.unparsed:
-            counts["unparsed"] += 1
-        counts[ir.status] += 1
-        if ir.status == "not_met":
-            blocking.append(pos)
-        elif ir.status == "unknown":
-            unknown.append(pos)
-            for k in ir.missing:
-                missing.setdefault(k, []).append(pos)
-        for lp in plan.line_positions:
-            line_states.append(ir.results[lp].status)
+    if counts["unknown"]:
+        for pos, iid in enumerate(items):
+            if item_status[iid] == "unknown":
+                for k in item_results[iid].missing:
+                    missing.setdefault(k, []).append(pos)
+    line_states = [
+        item_results[items[pos]].results[lp].status
+        for pos in cset.line_items
+        for lp in index.items[items[pos]].plan.line_positions
+    ]
     lines = "none"
     if line_states:
         lines = (
@@ -143,7 +144,7 @@ def _set_outcome(
             if "unknown" in line_states
             else "met"
         )
-    return SetOutcome(results, counts, blocking, unknown, missing, lines)
+    return SetOutcome(counts, missing, lines)
 
 
 def _structured(index: MatchIndex, pid: int, ctx: Context) -> list[Structured]:
@@ -261,8 +262,8 @@ def _rank_index(
     origin = zip_to_latlon(near or patient.postal_code)
     if near and origin is None:
         raise ValueError(f"--near {near!r} is not a known US ZIP code")
-    c_memo: dict[int, Result] = {}
-    i_memo: dict[int, ItemResult] = {}
+    item_results = _evaluate_items(index, ctx)
+    item_status = [r.status for r in item_results]
     sets: dict[int, SetOutcome] = {}
     profiles: dict[int, ProfileOutcome] = {}
     buckets: dict[str, list[tuple[float, int]]] = {
@@ -274,7 +275,7 @@ def _rank_index(
     for pid, prof in enumerate(index.profiles):
         so = sets.get(prof.set_id)
         if so is None:
-            so = _set_outcome(index, prof.set_id, ctx, c_memo, i_memo)
+            so = _set_outcome(index, prof.set_id, item_results, item_status)
             sets[prof.set_id] = so
         structured = _structured(index, pid, ctx)
         counts = dict(so.counts)
@@ -316,14 +317,16 @@ def _rank_index(
             verdict, sc, structured, site, dist, tuple(dict.fromkeys(missing)), in_filter
         )
         if in_filter:
-            bucket = buckets[verdict]
-            neg = -sc.total
-            bucket.extend((neg, t) for t in prof.trial_ids)
+            buckets[verdict].append((-sc.total, pid))
     order: dict[str, list[int]] = {}
+    profiles_list = index.profiles
     for v, bucket in buckets.items():
         bucket.sort()
-        order[v] = [t for _, t in bucket]
-    return Ranked(index, ctx, sets, profiles, order)
+        ids: list[int] = []
+        for _, pid in bucket:  # trials sharing a profile share its rank
+            ids.extend(profiles_list[pid].trial_ids)
+        order[v] = ids
+    return Ranked(index, ctx, sets, profiles, order, item_results)
 
 
 # --------------------------------------------------------------------------- output
@@ -350,7 +353,7 @@ def materialize(ranked: Ranked, tid: int) -> TrialMatch:
     entry = index.entries[tid]
     prof = index.profiles[entry.profile_id]
     po = ranked.profiles[entry.profile_id]
-    so = ranked.sets[prof.set_id]
+    prof_set = index.sets[prof.set_id]
     criteria: list[CriterionEvaluation] = []
     for st in po.structured:
         criteria.append(
@@ -369,7 +372,8 @@ def materialize(ranked: Ranked, tid: int) -> TrialMatch:
         for i in entry.compiled.items
         if i.role != "header" and not (i.role == "note" and not i.constraints)
     ]
-    for item, ir in zip(items, so.item_results, strict=True):
+    set_results = [ranked.item_results[i] for i in prof_set.items]
+    for item, ir in zip(items, set_results, strict=True):
         cons = [
             _constraint_eval(c.text, c.family, c.polarity, r)
             for c, r in zip(item.constraints, ir.results, strict=False)

@@ -111,17 +111,21 @@ def _doubtful(c: Constraint) -> str | None:
     return None
 
 
-def evaluate_constraint(c: Constraint, ctx: Context) -> Result:
+def truth_of(c: Constraint, ctx: Context) -> Truth:
+    """Whether the constraint's condition holds (the family evaluator, never raising)."""
     if c.params.get("no_restriction"):
-        return Result("not_applicable", Truth(None, "no restriction", applicable=False))
+        return Truth(None, "no restriction", applicable=False)
     evaluator = EVALUATORS.get(c.family)
     if evaluator is None:
-        truth = Truth(None, f"no evaluator for family {c.family!r}", missing=("criterion_unclear",))
-    else:
-        try:
-            truth = evaluator(c, ctx)
-        except (ValueError, TypeError, KeyError) as exc:  # a malformed constraint, never a crash
-            truth = Truth(None, f"could not evaluate: {exc}", missing=("criterion_unclear",))
+        return Truth(None, f"no evaluator for family {c.family!r}", missing=("criterion_unclear",))
+    try:
+        return evaluator(c, ctx)
+    except (ValueError, TypeError, KeyError) as exc:  # a malformed constraint, never a crash
+        return Truth(None, f"could not evaluate: {exc}", missing=("criterion_unclear",))
+
+
+def result_from(c: Constraint, truth: Truth) -> Result:
+    """Polarity and reading confidence applied to a truth value."""
     status = status_of(c, truth)
     if status == "not_met" and (why := _doubtful(c)) is not None:
         doubtful = Truth(
@@ -134,6 +138,10 @@ def evaluate_constraint(c: Constraint, ctx: Context) -> Result:
         )
         return Result("unknown", doubtful, note="would fail, but " + why)
     return Result(status, truth)
+
+
+def evaluate_constraint(c: Constraint, ctx: Context) -> Result:
+    return result_from(c, truth_of(c, ctx))
 
 
 def and_status(statuses: Sequence[Status]) -> Status:
@@ -325,10 +333,15 @@ def evaluate_item(
         )
     if plan.administrative:
         return ItemResult("not_applicable", tuple(results), ())
-    adjusted = (
-        _apply_conditions(item.constraints, list(results), ctx) if plan.conditional else results
-    )
-    status = combine(plan, [r.status for r in adjusted])
+    if plan.conditional:
+        adjusted: Sequence[Result] = _apply_conditions(item.constraints, list(results), ctx)
+        status = combine(plan, [r.status for r in adjusted])
+    elif len(results) == 1 and plan.groups:  # the common case: one clinical constraint
+        adjusted = results
+        status = results[0].status
+    else:
+        adjusted = results
+        status = combine(plan, [r.status for r in adjusted])
     missing: list[str] = []
     if status == "unknown":
         for r in adjusted:
@@ -347,7 +360,9 @@ def evaluate_item(
         status = "unknown"
         missing.append("criterion_partial")
         note = "only part of this criterion was read automatically; check the rest by hand"
-    return ItemResult(status, tuple(adjusted), tuple(dict.fromkeys(missing)), note=note)
+    return ItemResult(
+        status, tuple(adjusted), tuple(dict.fromkeys(missing)) if missing else (), note=note
+    )
 
 
 __all__ = [
@@ -361,5 +376,7 @@ __all__ = [
     "evaluate_item",
     "or_status",
     "plan_item",
+    "result_from",
     "status_of",
+    "truth_of",
 ]

@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from osteotrials.match._core import constraint_key
+from osteotrials.match._core import constraint_key, truth_key
 from osteotrials.match.distance import zip_to_latlon
 from osteotrials.match.evaluate import ItemPlan, plan_item
 from osteotrials.model.criteria import CompiledTrial, Constraint, CriterionItem
@@ -96,6 +96,10 @@ class ItemShape:
 @dataclass(slots=True)
 class CriteriaSet:
     items: tuple[int, ...]  # item-shape ids, in order
+    administrative: int = 0
+    unparsed: int = 0
+    #: positions of items with line-of-therapy constraints
+    line_items: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -130,6 +134,11 @@ class MatchIndex:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self.constraints: list[Constraint] = []
+        #: constraint id -> truth id (constraints that differ only in wording, polarity or
+        #: confidence share one evaluation); truth id -> a representative constraint id
+        self.truth_ids: list[int] = []
+        self.truth_reps: list[int] = []
+        self._truth_ids: dict[tuple[object, ...], int] = {}
         self.items: list[ItemShape] = []
         self.sets: list[CriteriaSet] = []
         self.profiles: list[Profile] = []
@@ -139,6 +148,7 @@ class MatchIndex:
         self._set_ids: dict[tuple[int, ...], int] = {}
         self._profile_ids: dict[tuple[object, ...], int] = {}
         self._site_ids: dict[tuple[object, ...], int] = {}
+        self._items_by_list: dict[int, tuple[list[CriterionItem], tuple[int, ...]]] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -167,6 +177,13 @@ class MatchIndex:
             cid = len(self.constraints)
             self._constraint_ids[key] = cid
             self.constraints.append(c)
+            tkey = truth_key(c)
+            tid = self._truth_ids.get(tkey)
+            if tid is None:
+                tid = len(self.truth_reps)
+                self._truth_ids[tkey] = tid
+                self.truth_reps.append(cid)
+            self.truth_ids.append(tid)
         return cid
 
     def _item_id(self, item: CriterionItem, parent_text: str | None) -> int:
@@ -204,17 +221,31 @@ class MatchIndex:
         return sid
 
     def add(self, trial: Trial, compiled: CompiledTrial) -> None:
-        by_index = {i.index: i for i in compiled.items}
-        items = tuple(
-            self._item_id(i, by_index[i.parent].text if i.parent in by_index else None)
-            for i in compiled.items
-            if _counts(i)
-        )
+        cached = self._items_by_list.get(id(compiled.items))
+        if cached is not None and cached[0] is compiled.items:
+            items = cached[1]
+        else:
+            by_index = {i.index: i for i in compiled.items}
+            items = tuple(
+                self._item_id(i, by_index[i.parent].text if i.parent in by_index else None)
+                for i in compiled.items
+                if _counts(i)
+            )
+            # copies of one compilation (replicated records) share the item list
+            self._items_by_list[id(compiled.items)] = (compiled.items, items)
         set_id = self._set_ids.get(items)
         if set_id is None:
             set_id = len(self.sets)
             self._set_ids[items] = set_id
-            self.sets.append(CriteriaSet(items))
+            plans = [self.items[i].plan for i in items]
+            self.sets.append(
+                CriteriaSet(
+                    items,
+                    administrative=sum(1 for p in plans if p.administrative),
+                    unparsed=sum(1 for p in plans if p.unparsed),
+                    line_items=tuple(k for k, p in enumerate(plans) if p.line_positions),
+                )
+            )
         e = trial.eligibility
         profile_key = (
             set_id,
@@ -267,6 +298,7 @@ class MatchIndex:
             "criteria_sets": len(self.sets),
             "items": len(self.items),
             "constraints": len(self.constraints),
+            "distinct_truths": len(self.truth_reps),
             "site_sets": len(self.site_sets),
         }
 
