@@ -476,6 +476,9 @@ STEMS: dict[str, tuple[str, ...]] = {
         "viral",
     ),
     "comorbidity": (
+        "vascular",
+        "claudica",
+        "peripheral",
         "glaucoma",
         "retina",
         "ocular",

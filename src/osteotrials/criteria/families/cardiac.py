@@ -37,7 +37,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     ("long_qt", r"long qt|qt prolongation|qtc prolongation"),
     ("coronary", r"coronary|\bstent\w*|angioplasty|cabg|bypass graft|revasculari\w*|occlusive"),
-    ("hypertension", r"hypertension|blood pressure|\bbp\b"),
+    ("hypertension", r"hypertens\w*|blood pressure|\bbp\b"),
     ("valvular", r"valvular|valve disease"),
     ("pericardial", r"pericardi\w*"),
     (

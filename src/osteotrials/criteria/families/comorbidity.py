@@ -52,6 +52,7 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget",
     ),
     ("diabetes", r"diabet\w*|hyperglyc\w*"),
+    ("vascular", r"peripheral (?:vascular|arterial) disease|vascular disease|claudication"),
     ("substance", r"alcohol|smok\w*|tobacco|cigarette"),
     ("thrombophilia", r"protein c\b|protein s\b|antithrombin|factor v leiden|thrombophilia"),
     ("body_size", r"body mass index|\bbmi\b"),
