@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -57,9 +58,10 @@ RANK_WEIGHTS = "{0.2, 0.4, 0.6, 1.0}"
 CRITERIA_WEIGHT = 0.2
 #: ts_rank normalisation: none (the BM25-style length term below replaces it).
 RANK_NORMALISATION = 0
-#: When more trials match, only this many (pre-ranked by title/conditions/...
-#: alone) are fully ranked: bounds the cost of queries made of common words.
-PRE_RANK_LIMIT = 2000
+#: When more trials match, only this many (at least twice the limit) are fully
+#: ranked, chosen by the weighted rank of title/conditions/keywords/
+#: interventions/summary alone: bounds the cost of broad queries.
+PRE_RANK_LIMIT = 200
 _ADVISORY_LOCK = 0x05_7E_07_81  # "osteotrials migrations"
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -189,6 +191,8 @@ class PostgresStore(TrialStore):
         # document length: what the ranking needs from the whole table. Cleared
         # on every write.
         self._stats_cache: dict[Any, Any] = {}
+        #: phrase -> its tsquery text (depends on the text-search configuration only)
+        self._tsquery_cache: dict[Any, str] = {}
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -438,34 +442,40 @@ class PostgresStore(TrialStore):
         # As SQLite: a one-word phrase found in at least half of all trials adds
         # (almost) nothing to BM25 and is left out, unless every phrase is common.
         common: set[Phrase] = {p for p in every if len(p) == 1 and total > 0 and 2 * df[p] >= total}
-        matchers, terms = _match_plan(found, df, common)
-        if not matchers:
-            matchers, terms = _match_plan(found, df, set[Phrase]())
-        if not matchers:
+        plan = _match_plan(found, df, common) or _match_plan(found, df, set[Phrase]())
+        if plan is None:
             return []
-        params: list[Any] = [" ".join(p) for p in terms]
-        q_cols = ", ".join(
-            f"phraseto_tsquery('{TS_CONFIG}', %s) AS t{i}" for i in range(len(terms))
-        )
-        any_q = " || ".join(matchers)
+        shape, terms = plan
+        texts = [self._tsquery_text(p) for p in terms]
+        any_query = re.sub(r"\{(\d+)\}", lambda m: f"({texts[int(m.group(1))]})", shape)
+        # Every tsquery is a bound constant, so the planner can use the GIN indexes.
+        params: dict[str, Any] = {"any": any_query, "limit": limit}
+        for i, text in enumerate(texts):
+            params[f"t{i}"] = text
+        idfs = [_idf(total, df[p]) for p in terms]
+        prerank = f"ts_rank('{RANK_WEIGHTS}', t.search_doc, %(any)s::tsquery)"
         score = " + ".join(
-            _term_sql(f"q.t{i}", _idf(total, df[p]), avg_len) for i, p in enumerate(terms)
+            _term_sql(f"%(t{i})s::tsquery", idf, avg_len) for i, idf in enumerate(idfs)
         )
         where, filter_params = _filters(status, phase, study_type)
+        for i, value in enumerate(filter_params):
+            params[f"f{i}"] = value
         statement = (
-            f"WITH q AS MATERIALIZED (SELECT {q_cols}), "
-            "c AS MATERIALIZED (SELECT t.nct_id, t.title, t.overall_status, t.phases, "
+            "WITH c AS MATERIALIZED (SELECT t.nct_id, t.title, t.overall_status, t.phases, "
             "t.study_type, t.record_version, t.search_doc, t.search_criteria, t.doc_length "
-            f"FROM trials t, q WHERE (t.search_doc @@ ({any_q}) "
-            f"OR t.search_criteria @@ ({any_q})) {where} "
-            # Pre-rank cheaply on the small vector when very many trials match.
-            f"ORDER BY ts_rank('{RANK_WEIGHTS}', t.search_doc, {any_q}) DESC "
-            f"LIMIT {PRE_RANK_LIMIT}) "
+            "FROM trials t WHERE (t.search_doc @@ %(any)s::tsquery "
+            f"OR t.search_criteria @@ %(any)s::tsquery) {where} "
+            # Many matches (broad words): fully rank only the best by the small vector.
+            f"ORDER BY {prerank} DESC LIMIT {max(PRE_RANK_LIMIT, 2 * limit)}) "
             "SELECT c.nct_id, c.title, c.overall_status, c.phases, c.study_type, "
-            f"c.record_version, ({score}) AS score FROM c, q "
-            "ORDER BY score DESC, c.nct_id LIMIT %s"
+            f"c.record_version, ({score}) AS score FROM c "
+            "ORDER BY score DESC, c.nct_id LIMIT %(limit)s"
         ).encode()
-        rows = self.conn.execute(statement, [*params, *filter_params, limit]).fetchall()
+        with self.conn.transaction():
+            # The planner prices ``@@`` on a (toasted) criteria vector like any cheap
+            # operator and prefers a sequential scan; the GIN indexes are far faster.
+            self.conn.execute("SET LOCAL enable_seqscan = off")
+            rows = self.conn.execute(statement, params).fetchall()
         return [
             SearchHit(
                 nct_id=r[0],
@@ -478,6 +488,15 @@ class PostgresStore(TrialStore):
             )
             for r in rows
         ]
+
+    def _tsquery_text(self, phrase: Phrase) -> str:
+        key = ("tsq", phrase)
+        if key not in self._tsquery_cache:
+            row = self.conn.execute(
+                "SELECT phraseto_tsquery(%s, %s)::text", (TS_CONFIG, " ".join(phrase))
+            ).fetchone()
+            self._tsquery_cache[key] = str(row[0]) if row else ""
+        return self._tsquery_cache[key]
 
     def _table_stats(self) -> tuple[float, float]:
         """Trial count and mean document length (cached until the next write)."""
@@ -497,11 +516,16 @@ class PostgresStore(TrialStore):
         for phrase in phrases:
             key = ("df", phrase)
             if key not in self._stats_cache:
-                row = self.conn.execute(
-                    "WITH q AS (SELECT phraseto_tsquery(%s, %s) AS q) SELECT count(*) "
-                    "FROM trials, q WHERE search_doc @@ q.q OR search_criteria @@ q.q",
-                    (TS_CONFIG, " ".join(phrase)),
-                ).fetchone()
+                text = self._tsquery_text(phrase)
+                row = (
+                    self.conn.execute(
+                        "SELECT count(*) FROM trials WHERE search_doc @@ %(q)s::tsquery "
+                        "OR search_criteria @@ %(q)s::tsquery",
+                        {"q": text},
+                    ).fetchone()
+                    if text
+                    else (0,)
+                )
                 self._stats_cache[key] = int(row[0]) if row else 0
             out[phrase] = self._stats_cache[key]
         return out
@@ -743,12 +767,14 @@ def _phrases_of(concept: Concept) -> list[Phrase]:
 
 def _match_plan(
     found: list[Concept], df: dict[Phrase, int], leave_out: set[Phrase]
-) -> tuple[list[str], list[Phrase]]:
-    """tsquery expressions (over ``q.tN`` columns) per concept, and the phrases they use.
+) -> tuple[str, list[Phrase]] | None:
+    """The tsquery (text) matching any concept, and the phrases it uses.
 
     Mirrors :func:`osteotrials.store.search.fts5_match`: a concept's phrases are
     OR-ed, a multi-word concept also matches its words apart (AND), common
-    phrases are left out; phrases found in no trial are dropped as well.
+    phrases are left out; phrases found in no trial are dropped as well. The
+    tsquery text is assembled by the caller from each phrase's own tsquery
+    (placeholders ``{N}`` here, N = index into the returned phrases).
     """
     terms: dict[Phrase, int] = {}
 
@@ -756,7 +782,7 @@ def _match_plan(
         return p not in leave_out and df.get(p, 0) > 0
 
     def alternatives(phrases: tuple[Phrase, ...]) -> str:
-        return "(" + " || ".join(f"q.t{terms.setdefault(p, len(terms))}" for p in phrases) + ")"
+        return "(" + " | ".join(f"{{{terms.setdefault(p, len(terms))}}}" for p in phrases) + ")"
 
     matchers: list[str] = []
     for concept in found:
@@ -767,10 +793,12 @@ def _match_plan(
         if concept.parts:
             groups = [tuple(p for p in part.phrases if keep(p)) for part in concept.parts]
             if all(groups):  # a part found nowhere makes the AND impossible
-                options.append("(" + " && ".join(alternatives(g) for g in groups) + ")")
+                options.append("(" + " & ".join(alternatives(g) for g in groups) + ")")
         if options:
-            matchers.append("(" + " || ".join(options) + ")")
-    return matchers, list(terms)
+            matchers.append("(" + " | ".join(options) + ")")
+    if not matchers:
+        return None
+    return " | ".join(matchers), list(terms)
 
 
 def _filters(
@@ -783,14 +811,15 @@ def _filters(
     clauses: list[str] = []
     params: list[Any] = []
     statuses = STATUS_FILTERS.get(status)
+    # Named placeholders %(f0)s, %(f1)s, ... in the order of the returned values.
     if statuses is not None:
-        clauses.append("t.overall_status = ANY(%s)")
+        clauses.append(f"t.overall_status = ANY(%(f{len(params)})s)")
         params.append(sorted(statuses))
     if phase:
-        clauses.append("t.phases ? %s")
+        clauses.append(f"t.phases ? %(f{len(params)})s")
         params.append(normalise_phase(phase))
     if study_type:
-        clauses.append("t.study_type = %s")
+        clauses.append(f"t.study_type = %(f{len(params)})s")
         params.append(study_type.strip().upper())
     return "".join(f" AND {c}" for c in clauses), params
 
