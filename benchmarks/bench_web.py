@@ -187,7 +187,7 @@ def main() -> int:
         "|---|---|",
         f"| requests sent / answered 200 | {total} / {len(lat) - sum(1 for e in errors if e.startswith('HTTP'))} |",
         f"| errors | {len(errors)} |",
-        f"| first request (builds the match index) | {warm * 1000:.0f} ms |",
+        f"| first request after start-up (index built in the background) | {warm * 1000:.0f} ms |",
         f"| one client alone, median | {statistics.median(single) * 1000:.0f} ms |",
         f"| under load: p50 | {pct(lat, 50) * 1000:.0f} ms |",
         f"| under load: p90 | {pct(lat, 90) * 1000:.0f} ms |",
@@ -197,10 +197,12 @@ def main() -> int:
         f"| trials per response | {trials} (of those matched; `limit=20`) |",
         f"| patient data in the server's output | {'yes (bug)' if leaked else 'none'} |",
         "",
-        "Matching is CPU-bound Python, so one server process answers about one request per "
-        "match time; latency under load is mostly queueing behind the other 99 clients. Use "
-        "`--workers`-style scaling (several processes behind a proxy) for more throughput; "
-        "every process keeps its own match index in memory.",
+        "Matching is CPU-bound Python and one server process matches one patient at a "
+        "time, so throughput is about one request per match time and latency under load "
+        "is mostly queueing behind the other clients. For more throughput run several server processes behind a "
+        "proxy; each keeps its own match index in memory. The web pages' results view "
+        "ranks all trials but explains only the cards it shows, so it is faster than "
+        "`/api/match` on the same patient.",
     ]
     body = "\n".join(lines)
     print(body)
