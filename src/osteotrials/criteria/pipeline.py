@@ -318,6 +318,9 @@ def _label_default(seg: Segment, item: ItemText) -> list[Constraint]:
 
 
 _XREF = re.compile(r"^\W*see\s+(?:\w+\s+){0,3}(?:characteristics|criteria|above|below|section)\b")
+_INCOMPLETE = re.compile(
+    r"protocol[- ]defined|other (?:\w+\s+){0,3}criteria (?:may|will|might) apply|criteria (?:as )?(?:defined|specified|listed) in the (?:study )?protocol"
+)
 _FRAGMENT_END = re.compile(
     r"(?:\b(?:or|and|and/or|with|of|the|to|by|for|including)|[,(/-])\s*$", re.IGNORECASE
 )
@@ -326,6 +329,8 @@ _FRAGMENT_END = re.compile(
 def unparsed_reason(seg: Segment) -> str:
     text = seg.text.strip()
     words = re.findall(r"[A-Za-z]+", text)
+    if _INCOMPLETE.search(text.lower()):
+        return "refers to criteria not listed in the record (the list is incomplete)"
     if _XREF.match(text.lower()):
         return "cross-reference to another section"
     if re.fullmatch(r"\W*(?:or|and|and/or)\W*", text.lower()):

@@ -4,6 +4,8 @@ willingness, samples, study procedures and investigator judgement."""
 
 from __future__ import annotations
 
+import re
+
 from osteotrials.criteria.families._base import MultiPattern, make
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
@@ -44,7 +46,7 @@ _ASPECTS: list[tuple[str, str]] = [
     ),
     (
         "eligibility_meta",
-        r"inclusion criteria|exclusion criteria|eligibility criteria|meet (?:all )?(?:the )?(?:requirements|criteria)|other protocol[- ]defined|protocol[- ]defined",
+        r"inclusion criteria|exclusion criteria|eligibility criteria|meet (?:all )?(?:the )?(?:requirements|criteria)",
     ),
     ("notification", r"general practitioner|notified|notification"),
 ]
@@ -53,6 +55,8 @@ _COMPILED = MultiPattern(_ASPECTS)
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
+    if re.search(r"protocol[- ]defined|criteria (?:may|will|might) apply", norm):
+        return []  # the list is incomplete by the trial's words: leave it unparsed
     found = _COMPILED.first_matches(norm)
     if not found:
         return []
