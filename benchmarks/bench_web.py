@@ -160,7 +160,9 @@ def main() -> int:
                     timeout=300,
                 ).raise_for_status()
                 single.append(time.perf_counter() - t0)
+            load_before = os.getloadavg()[0]
             result = asyncio.run(load(base, args.clients, args.requests, args.max_seconds))
+            load_after = os.getloadavg()[0]
             server_output = log.read_text(errors="replace")
         finally:
             proc.terminate()
@@ -196,13 +198,16 @@ def main() -> int:
         f"| throughput | {len(lat) / result['wall']:.1f} requests/s ({result['wall']:.1f} s wall) |",
         f"| trials per response | {trials} (of those matched; `limit=20`) |",
         f"| patient data in the server's output | {'yes (bug)' if leaked else 'none'} |",
+        f"| machine load average (1 min) before / after the run | {load_before:.1f} / "
+        f"{load_after:.1f} on {os.cpu_count()} cores |",
         "",
         "Matching is CPU-bound Python and one server process matches one patient at a "
         "time, so throughput is about one request per match time and latency under load "
         "is mostly queueing behind the other clients. For more throughput run several server processes behind a "
         "proxy; each keeps its own match index in memory. The web pages' results view "
         "ranks all trials but explains only the cards it shows, so it is faster than "
-        "`/api/match` on the same patient.",
+        "`/api/match` on the same patient. The machine was shared with other work during "
+        "the run (see the load average), so the figures vary by about a third between runs.",
     ]
     body = "\n".join(lines)
     print(body)
