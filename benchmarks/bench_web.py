@@ -207,7 +207,7 @@ def main() -> int:
         "proxy; each keeps its own match index in memory. The web pages' results view "
         "ranks all trials but explains only the cards it shows, so it is faster than "
         "`/api/match` on the same patient. The machine was shared with other work during "
-        "the run (see the load average), so the figures vary by about a third between runs.",
+        "the run (see the load average), so the figures vary between runs (up to twofold).",
     ]
     body = "\n".join(lines)
     print(body)
