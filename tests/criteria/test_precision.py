@@ -44,3 +44,13 @@ def test_precision_heldout_set(heldout_annotations: list[dict[str, Any]]) -> Non
     _print("held-out set (blind)", rep)
     # The bar is 95%; the held-out figure is below it (docs/criteria.md).
     assert rep.precision >= 0.85
+
+
+def test_precision_second_heldout_set() -> None:
+    from tests.criteria.conftest import _read_jsonl
+
+    rep = _report(_read_jsonl("annotations_heldout2.jsonl"))
+    _print("second held-out set (blind for parser 0.6.0)", rep)
+    assert rep.annotated >= 100
+    # 87.8% when it was first scored (parser 0.6.0); the bar of 95% is not met.
+    assert rep.precision >= 0.85
