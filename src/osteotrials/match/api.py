@@ -470,8 +470,13 @@ def match_patient(
     chosen = ordered if limit is None else ordered[:limit]
     counts = {v: len(ranked.order[v]) for v in ranked.order}
     warnings: list[str] = []
-    if (near or patient.postal_code) and zip_to_latlon(near or patient.postal_code) is None:
-        warnings.append(f"postal code {patient.postal_code!r} is not a known US ZIP: no distances")
+    origin_zip = near or patient.postal_code
+    if origin_zip and zip_to_latlon(origin_zip) is None:
+        warnings.append(f"postal code {origin_zip!r} is not a known US ZIP: no distances")
+    elif not origin_zip:
+        warnings.append("no postal code: distances to sites are not computed")
+    if radius_km is not None and (not origin_zip or zip_to_latlon(origin_zip) is None):
+        warnings.append("radius ignored: no usable ZIP code to measure from")
     return MatchResult(
         as_of=ranked.ctx.as_of,
         trials=[materialize(ranked, t) for t in chosen],
