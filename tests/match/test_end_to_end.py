@@ -165,15 +165,18 @@ def test_questions_rank_unknown_facts(results: dict[str, MatchResult]) -> None:
 
 
 def test_answering_a_question_changes_the_verdicts(snapshot_index: MatchIndex) -> None:
-    # The ECOG-2 example has no LVEF on file: answering it settles the LVEF criteria.
-    p = example("ecog2-marrow-infiltration")
-    before = match_patient(p, snapshot_index, as_of=AS_OF, limit=0)
-    keys = [q.key for q in before.questions]
-    assert keys
-    answered = p.model_copy(deep=True)
-    answered.cardiac.lvef_percent = 62
-    after = match_patient(answered, snapshot_index, as_of=AS_OF, limit=0)
-    assert after.counts != before.counts or "lvef" not in keys
+    # Without a performance status on file, ECOG is among the next best questions;
+    # answering it (ECOG 1) settles the ECOG criteria: counts change and no trial is
+    # still missing it.
+    p = example("hr-her2low-bone-only-post-cdk46")
+    p.performance.ecog = None
+    before = match_patient(p, snapshot_index, as_of=AS_OF, limit=None, questions=40)
+    ecog = next(q for q in before.questions if q.key == "ecog")
+    assert ecog.field == "performance.ecog" and [a.value for a in ecog.answers][:2] == [0, 1]
+    p.performance.ecog = 1
+    after = match_patient(p, snapshot_index, as_of=AS_OF, limit=None)
+    assert after.counts != before.counts
+    assert not any(m.key == "ecog" for t in after.trials for m in t.missing)
 
 
 def test_status_and_distance_filters(snapshot_index: MatchIndex) -> None:
