@@ -234,3 +234,41 @@ def test_visit_sheet_choice_never_redirects_off_site(browser_client: TestClient)
         assert response.headers["location"] == expected
     sheet = browser_client.get("/visit-sheet").text
     assert "NCT06263543" in sheet
+
+
+def test_sessions_expire_and_are_bounded() -> None:
+    import time
+
+    from osteotrials.web.session import SessionStore
+
+    store = SessionStore(ttl=0.05, max_sessions=3)
+    first = store.create()
+    assert store.get(first.id) is first
+    time.sleep(0.1)
+    assert store.get(first.id) is None  # idle too long: gone
+    ids = [store.create().id for _ in range(5)]
+    assert len(store) == 3  # the oldest were dropped
+    assert store.get(ids[0]) is None and store.get(ids[-1]) is not None
+    assert store.get("not-a-session") is None and store.get(None) is None
+
+
+def test_forgetting_removes_the_session_from_memory(browser_client: TestClient) -> None:
+    sessions = browser_client.app.state.sessions  # type: ignore[attr-defined]
+    post_step(browser_client, "about", {"age": "63"})
+    session_id = browser_client.cookies.get(COOKIE_NAME)
+    assert sessions.get(session_id) is not None
+    token = csrf_of(browser_client.get("/intake/about").text)
+    browser_client.post("/forget", data={"csrf_token": token}, follow_redirects=False)
+    assert sessions.get(session_id) is None
+
+
+def test_results_page_summarises_the_answers(browser_client: TestClient) -> None:
+    post_step(browser_client, "cancer", {"er": "positive", "her2": "1+"})
+    post_step(browser_client, "spread", {"spread": "only_bone", "brain": "none"})
+    post_step(browser_client, "treatments", {"treated": "no"})
+    html = browser_client.get("/results").text
+    summary = html[html.index("What you told us") : html.index("Change my answers")]
+    assert "<dt>HER2</dt><dd>low</dd>" in summary
+    assert "<dt>Cancer only in the bones</dt><dd>yes</dd>" in summary
+    assert "<dt>Treatments since it spread (lines)</dt><dd>0</dd>" in summary
+    assert "<dt>Day-to-day activity (ECOG)</dt><dd>not known</dd>" in summary

@@ -345,18 +345,15 @@ def patient_summary(patient: Patient | None) -> list[tuple[str, str]]:
     out.append(("Cancer only in the bones", yes_no(facts.bone_only)))
     out.append(("Measurable disease", yes_no(facts.measurable_disease)))
     lines = facts.lines.total
-    out.append(
-        (
-            "Treatments since it spread (lines)",
-            "not known"
-            if lines.minimum is None
-            else (
-                f"{lines.minimum}"
-                if lines.minimum == lines.maximum
-                else f"{lines.minimum} to {lines.maximum}"
-            ),
-        )
-    )
+    if lines.minimum is None:
+        lines_text = "not known"
+    elif lines.maximum is None:
+        lines_text = f"{lines.minimum} or more"
+    elif lines.minimum == lines.maximum:
+        lines_text = str(lines.minimum)
+    else:
+        lines_text = f"{lines.minimum} to {lines.maximum}"
+    out.append(("Treatments since it spread (lines)", lines_text))
     if facts.prior_drugs:
         out.append(("Medicines so far", ", ".join(sorted({d.name for d in facts.prior_drugs}))))
     out.append(

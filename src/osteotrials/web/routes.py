@@ -261,7 +261,13 @@ def results_page(request: Request) -> Response:
     return render(
         request,
         "results.html",
-        {"title": "Trials for you", "view": view, "warnings": problems, "flash": flash},
+        {
+            "title": "Trials for you",
+            "view": view,
+            "warnings": problems,
+            "flash": flash,
+            "summary": results.patient_summary(patient),
+        },
     )
 
 
