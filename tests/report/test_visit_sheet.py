@@ -34,7 +34,7 @@ def sheet() -> VisitSheet:
                 randomisation="Not randomised.",
                 placebo="No placebo is mentioned in the record.",
                 nearest_site="Dana-Farber, Boston: about 1 km (1 miles) away",
-                record_version="2026-01-05",
+                record_version="record of 2026-01-05",
                 unknowns=["HER2 status on a recent biopsy", "creatinine clearance"],
                 blocking=[f"Prior sacituzumab govitecan {PAYLOAD}"],
             )
@@ -58,6 +58,7 @@ def test_html_has_every_part_and_escapes_trial_text() -> None:
         "What was the HER2 result of your tumour test?",
         "2026-01-05",
         "Made on 2026-01-20",
+        "NCT06263543 · record of 2026-01-05",
     ):
         assert text in html, text
     for topic, questions in GENERAL_QUESTIONS:

@@ -101,6 +101,7 @@ class SheetTrial(BaseModel):
     placebo: str = ""
     status: str = ""
     nearest_site: str | None = None
+    #: the record version as the person reads it ("record of 2026-01-05")
     record_version: str = ""
     #: what is still unknown for this person (plain labels)
     unknowns: list[str] = Field(default_factory=list)

@@ -411,7 +411,7 @@ def build_sheet(svc: TrialService, patient: Patient | None, chosen: list[str]) -
                 placebo=plain.placebo_text(trial),
                 status=plain.status_text(trial.overall_status),
                 nearest_site=site_text(match.nearest_site) if match else None,
-                record_version=trial.record_version,
+                record_version=plain.record_text(trial),
                 unknowns=[m.label for m in match.missing] if match else [],
                 blocking=[c.text for c in match.blocking] if match else [],
                 questions=trial_questions(trial, match),
