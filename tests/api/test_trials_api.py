@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from osteotrials.cli.corpus import trial_json
@@ -161,3 +162,24 @@ def test_oversized_bodies_are_refused(client: TestClient) -> None:
     huge = b'{"label": "' + b"x" * 2_100_000 + b'"}'
     response = client.post("/api/match", content=huge, headers={"Content-Type": "application/json"})
     assert response.status_code == 413
+
+
+def test_internal_errors_never_log_or_show_patient_data(
+    snapshot_db: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from osteotrials.api.app import create_app
+
+    app = create_app(snapshot_db)
+
+    def boom() -> None:
+        raise ValueError("patient ZIP 02115 with ER 95 %")  # as a validation error might
+
+    app.add_api_route("/api/boom", boom, methods=["POST"])
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        response = test_client.post("/api/boom", json={"postal_code": "02115"})
+    assert response.status_code == 500
+    assert "02115" not in response.text
+    assert response.headers["content-security-policy"]
+    logged = caplog.text + "".join(capsys.readouterr())
+    assert "ValueError" in logged and "test_trials_api.py" in logged
+    assert "02115" not in logged and "ER 95" not in logged

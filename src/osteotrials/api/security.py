@@ -6,12 +6,16 @@ images and fonts: no inline script, no third-party origin, no framing.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
+
+log = logging.getLogger("osteotrials.web")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -60,13 +64,32 @@ class SecurityHeadersMiddleware(BaseHTTPMiddleware):
         elif not length.isdigit() or int(length) > MAX_BODY_BYTES:
             response = PlainTextResponse("Request body too large.", status_code=413)
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # the last line of defence
+                # An error message may quote patient data (pydantic quotes the input):
+                # log only the error type and where it happened, never its message.
+                log.error("internal error %s at %s", type(exc).__name__, _where(exc))
+                response = PlainTextResponse(
+                    "Something went wrong on our side. Your answers were not saved "
+                    "anywhere; please try again.",
+                    status_code=500,
+                )
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
             # pages and API answers may hold patient data: never store them
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _where(exc: BaseException) -> str:
+    """``file.py:123 in function`` of the innermost frame of ``exc``'s traceback."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown place"
+    last = frames[-1]
+    return f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name}"
 
 
 def _same_origin(request: Request) -> bool:
