@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -613,12 +614,13 @@ _STEMMER.execute(
 )
 _STEMMER.execute("CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, 'instance')")
 _STEMS: dict[str, str | None] = {}
+_STEMMER_LOCK = threading.Lock()  # the three statements below must not interleave
 
 
 def stem(word: str) -> str | None:
     """The index term FTS5 makes of one word (its own tokenizer, so always the same)."""
     if word not in _STEMS:
-        with _STEMMER:
+        with _STEMMER_LOCK, _STEMMER:
             _STEMMER.execute("DELETE FROM words")
             _STEMMER.execute("INSERT INTO words (rowid, w) VALUES (1, ?)", (word,))
             terms = [r[0] for r in _STEMMER.execute("SELECT term FROM word_terms")]
