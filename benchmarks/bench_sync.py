@@ -13,7 +13,7 @@
 * Streaming every trial out of each store (what building a match index reads).
 
 Usage: python benchmarks/bench_sync.py [--records 100000] [--sync-records 10000]
-       [--runs 20] [--pg postgresql://postgres@127.0.0.1:5432/test] [--no-write]
+       [--runs 20] [--pg postgresql://postgres@127.0.0.1:5432/test] [--no-write] [--reuse]
 """
 
 from __future__ import annotations
@@ -238,25 +238,43 @@ def main() -> int:
         default=os.environ.get("OSTEOTRIALS_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"),
     )
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="reuse stages measured before")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
     snapshot = snapshot_studies()
 
-    sync_rows = bench_sync(list(replicate(snapshot, args.sync_records)), args.pg)
-    compiled_n, compiled_s = bench_sync_compiled(snapshot)
+    # Stage results are kept in the work folder: --reuse skips stages already measured
+    # with the same sizes (the databases they built are reused by the search stage).
+    cache_path = WORK / f"results-{args.records}-{args.sync_records}.json"
+    cache: dict[str, Any] = (
+        json.loads(cache_path.read_text()) if args.reuse and cache_path.exists() else {}
+    )
+
+    def stage(name: str, fn: Any) -> Any:
+        if name not in cache:
+            cache[name] = fn()
+            cache_path.write_text(json.dumps(cache))
+        return cache[name]
+
+    sync_rows = stage(
+        "sync", lambda: bench_sync(list(replicate(snapshot, args.sync_records)), args.pg)
+    )
+    compiled_n, compiled_s = stage("compiled", lambda: bench_sync_compiled(snapshot))
     t0 = time.perf_counter()
     archive = build_zip(snapshot, args.records)
-    zip_build = time.perf_counter() - t0
-    bare = bare_parse(archive)
-    bulk_rows, pg_dsn = bench_bulk(archive, args.records, args.pg)
+    zip_build = stage("zip_build", lambda: time.perf_counter() - t0)
+    bare = stage("bare", lambda: bare_parse(archive))
+    bulk_rows, pg_dsn = stage("bulk", lambda: bench_bulk(archive, args.records, args.pg))
     search = bench_search(str(WORK / "bulk.sqlite"), pg_dsn, args.runs)
     zip_mb = archive.stat().st_size / 1e6
 
     sync_table = "\n".join(
         f"| {b} | {n:,} | {s:.1f} | {n / s:,.0f} | {w:.1f} |" for b, n, s, w in sync_rows
     )
-    bulk_table = "\n".join(f"| {b} | {r:,.0f} | {rss / 1024:,.0f} |" for b, r, rss in bulk_rows)
+    bulk_table = "\n".join(
+        f"| {b} | {r:,.0f} | {rss / 1024:,.0f} | {w:,.0f} |" for b, r, rss, w in bulk_rows
+    )
     s, p = search["sqlite"], search["postgresql"]
     query_rows = "\n".join(
         f"| {q} | {s['per_query'][q]:.1f} | {p['per_query'][q]:.1f} |" for q in QUERIES
