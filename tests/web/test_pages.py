@@ -272,3 +272,36 @@ def test_results_page_summarises_the_answers(browser_client: TestClient) -> None
     assert "<dt>Cancer only in the bones</dt><dd>yes</dd>" in summary
     assert "<dt>Treatments since it spread (lines)</dt><dd>0</dd>" in summary
     assert "<dt>Day-to-day activity (ECOG)</dt><dd>not known</dd>" in summary
+
+
+def test_next_question_with_a_typed_answer(browser_client: TestClient) -> None:
+    # knowing only "ER-positive", the most useful question is the age: a typed number
+    post_step(browser_client, "cancer", {"er": "positive"})
+    html = browser_client.get("/results").text
+    assert 'name="field" value="age"' in html and 'name="answer_value"' in html
+    token = csrf_of(html)
+
+    def answer(value: str) -> str:
+        return browser_client.post(
+            "/question", data={"csrf_token": token, "field": "age", "answer_value": value}
+        ).text
+
+    refused = answer("200")
+    assert "We could not use that answer" in refused and "120" in refused
+    assert 'name="field" value="age"' in refused  # still asked
+    assert "Please write a number" in answer("sixty")
+    accepted = answer("58")
+    assert "Thank you. You answered: 58." in accepted
+    assert 'name="field" value="age"' not in accepted
+    summary = accepted[accepted.index("What you told us") :]
+    assert "<dt>Age</dt><dd>58</dd>" in summary
+
+
+def test_typed_answers_are_typed_by_the_patient_model() -> None:
+    from osteotrials.web.results import field_input
+
+    assert field_input("receptors.er_percent") == "number"
+    assert field_input("age_years") == "number"
+    assert field_input("diagnosis.metastatic_diagnosis_date") == "date"
+    for path in ("labs", "regimens", "cns.status", "receptors.her2_ihc", "nope", None):
+        assert field_input(path) is None

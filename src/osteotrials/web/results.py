@@ -7,9 +7,13 @@ templates escape it).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from types import NoneType
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from osteotrials.api.service import TrialService
 from osteotrials.match import Ranked, match_patient, materialize, rank_index
@@ -117,6 +121,8 @@ class QuestionView:
     field: str
     answers: list[tuple[int, str]]
     trials: int
+    #: "choice" (one of ``answers``), or a free "number" / "date" typed in
+    input: str = "choice"
 
 
 @dataclass
@@ -129,10 +135,41 @@ class MatchView:
     radius_km: float | None = None
 
 
+def field_input(path: str | None) -> str | None:
+    """How a free answer to a patient-file field is typed: "number", "date" or None
+    (lists and nested records cannot be filled in from one answer)."""
+    if not path:
+        return None
+    model: type[BaseModel] = Patient
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        kinds = [a for a in get_args(info.annotation) or (info.annotation,) if a is not NoneType]
+        if len(kinds) != 1:
+            return None
+        kind = get_args(kinds[0])[0] if get_args(kinds[0]) else kinds[0]  # Annotated[...]
+        if i < len(parts) - 1:
+            if not (isinstance(kind, type) and issubclass(kind, BaseModel)):
+                return None
+            model = kind
+            continue
+        if kind in (int, float):
+            return "number"
+        if kind is date:
+            return "date"
+    return None
+
+
 def askable(questions: list[Question], session: Session) -> list[Question]:
     """Questions the person can answer here (a field to fill, not skipped before)."""
     skipped = set(session.answers.get("_skipped_questions") or [])
-    return [q for q in questions if q.field and q.answers and q.key not in skipped]
+    return [
+        q
+        for q in questions
+        if q.field and (q.answers or field_input(q.field)) and q.key not in skipped
+    ]
 
 
 def rank(svc: TrialService, patient: Patient, session: Session) -> Ranked:
@@ -183,6 +220,7 @@ def match_view(svc: TrialService, patient: Patient, session: Session) -> MatchVi
             field=first.field or "",
             answers=[(i, a.label) for i, a in enumerate(first.answers)],
             trials=first.trials,
+            input="choice" if first.answers else (field_input(first.field) or "choice"),
         )
     return MatchView(
         groups=groups,
@@ -221,12 +259,51 @@ def apply_answer(
     question = next((q for q in questions if q.key == key), None)
     if question is None or question.field is None:
         return "That question no longer applies; here is the updated list."
+    if not question.answers:
+        return _free_answer(session, question.field, answer)
     try:
         option = question.answers[int(answer)]
     except (ValueError, IndexError):
         return "Please choose one of the answers."
     session.overrides[question.field] = option.value
     return f"Thank you. You answered: {option.label}."
+
+
+def _free_answer(session: Session, path: str, answer: str) -> str:
+    """A typed-in number or date; refused (and not kept) when the patient model refuses it."""
+    from osteotrials.patient import PatientError, parse_patient
+
+    kind = field_input(path)
+    text = answer.strip().replace(",", ".")
+    value: Any
+    try:
+        value = date.fromisoformat(text).isoformat() if kind == "date" else float(text)
+    except ValueError:
+        wanted = "a date like 2025-06-30" if kind == "date" else "a number"
+        return f'Please write {wanted}, or choose "I don\'t know".'
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    previous = session.overrides.get(path, _MISSING)
+    session.overrides[path] = value
+    doc = (
+        json.loads(json.dumps(session.loaded))
+        if session.loaded
+        else intake.patient_document(session.answers)
+    )
+    for field_path, field_value in session.overrides.items():
+        set_path(doc, field_path, field_value)
+    try:
+        parse_patient(doc, source="your answer")
+    except PatientError as exc:
+        if previous is _MISSING:
+            del session.overrides[path]
+        else:
+            session.overrides[path] = previous
+        return "We could not use that answer: " + "; ".join(i.message for i in exc.errors)
+    return f"Thank you. You answered: {answer.strip()}."
+
+
+_MISSING = object()
 
 
 def describe_changes(

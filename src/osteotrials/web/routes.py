@@ -275,7 +275,7 @@ def results_page(request: Request) -> Response:
 async def answer_question(request: Request) -> Response:
     session, form = await _checked_form(request)
     field = str(form.get("field", ""))
-    answer = str(form.get("answer", ""))
+    answer = str(form.get("answer") or form.get("answer_value") or "")
     patient, _problems = session_patient(session)
     if patient is None:
         return redirect("/results")
