@@ -85,6 +85,9 @@ def test_intake_builds_the_patient_from_plain_answers(browser_client: TestClient
 
 
 def test_bad_answers_are_shown_next_to_the_question(browser_client: TestClient) -> None:
+    for odd in ("nan", "inf", "1e400", "-0x1"):
+        odd_response = post_step(browser_client, "about", {"age": odd})
+        assert odd_response.status_code == 400, odd  # type: ignore[attr-defined]
     response = post_step(browser_client, "about", {"age": "7", "sex": "robot"})
     assert response.status_code == 400  # type: ignore[attr-defined]
     html = response.text  # type: ignore[attr-defined]
@@ -290,6 +293,7 @@ def test_next_question_with_a_typed_answer(browser_client: TestClient) -> None:
     assert "We could not use that answer" in refused and "120" in refused
     assert 'name="field" value="age"' in refused  # still asked
     assert "Please write a number" in answer("sixty")
+    assert "Please write a number" in answer("nan")
     accepted = answer("58")
     assert "Thank you. You answered: 58." in accepted
     assert 'name="field" value="age"' not in accepted

@@ -10,6 +10,7 @@ them into a dict in the patient file format, validated by
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -511,6 +512,9 @@ def read_step(step: Step, form: dict[str, Any]) -> tuple[dict[str, Any], dict[st
             try:
                 number = float(value.replace(",", "."))
             except ValueError:
+                errors[q.name] = 'Please write a number, or tick "I don\'t know".'
+                continue
+            if not math.isfinite(number):
                 errors[q.name] = 'Please write a number, or tick "I don\'t know".'
                 continue
             if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):

@@ -8,6 +8,7 @@ templates escape it).
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from types import NoneType
@@ -281,6 +282,8 @@ def _free_answer(session: Session, path: str, answer: str) -> str:
     except ValueError:
         wanted = "a date like 2025-06-30" if kind == "date" else "a number"
         return f'Please write {wanted}, or choose "I don\'t know".'
+    if isinstance(value, float) and not math.isfinite(value):
+        return 'Please write a number, or choose "I don\'t know".'
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     previous = session.overrides.get(path, _MISSING)
