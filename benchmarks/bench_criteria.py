@@ -59,6 +59,13 @@ def looks_metastatic(record: dict[str, Any]) -> bool:
     )
 
 
+def _loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
+
+
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -90,6 +97,7 @@ def main() -> int:
         for r in records
     }
     corpus = list(texts.values())
+    load_before = _loadavg()
     items = sum(len(compile_criteria(t)) for t in corpus)  # warm-up (vocabularies, caches)
     rates = []
     for _ in range(args.repeats):
@@ -97,6 +105,7 @@ def main() -> int:
         n = sum(len(compile_criteria(t)) for t in corpus)
         rates.append(n / (time.perf_counter() - start))
     rate = statistics.median(rates)
+    load_after = _loadavg()
 
     trials = [trial_from_study(r) for r in records]
     start = time.perf_counter()
@@ -122,6 +131,7 @@ def main() -> int:
         "|---|---|",
         f"| items compiled per second (`compile_criteria`, median of {args.repeats}; target 10,000) | {rate:,.0f} |",
         f"| runs (items/s) | {', '.join(f'{r:,.0f}' for r in rates)} |",
+        f"| machine load average (1 min) before / after the timed runs | {load_before} / {load_after} (2 cores shared with other work; runs vary with it) |",
         f"| trials compiled per second (`compile_trial`, with tags) | {trial_rate:,.1f} |",
         "",
         "Coverage (typed = at least one constraint; administrative counts as typed):",
