@@ -309,3 +309,34 @@ def test_typed_answers_are_typed_by_the_patient_model() -> None:
     assert field_input("diagnosis.metastatic_diagnosis_date") == "date"
     for path in ("labs", "regimens", "cns.status", "receptors.her2_ihc", "nope", None):
         assert field_input(path) is None
+
+
+def test_any_form_input_gives_an_answer_not_a_crash(web_db: object) -> None:
+    """Random text in every field of every step: saved (303) or explained (400), then the
+    results page still works. Never a server error."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from osteotrials.api.app import create_app
+
+    text = st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["", "unknown", "1+", "2+neg", "only_bone", "-1", "1e9", "02115"]),
+    )
+    with TestClient(create_app(web_db), base_url="http://127.0.0.1") as client:  # type: ignore[arg-type]
+
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(step=st.sampled_from(intake.STEPS), data=st.data())
+        def check(step: intake.Step, data: st.DataObject) -> None:
+            client.cookies.clear()  # a new visitor each time
+            form = {q.name: data.draw(text) for q in step.questions}
+            token = csrf_of(client.get(f"/intake/{step.slug}").text)
+            response = client.post(
+                f"/intake/{step.slug}",
+                data={"csrf_token": token, **form},
+                follow_redirects=False,
+            )
+            assert response.status_code in (303, 400), response.text[:300]
+            assert client.get("/results").status_code == 200
+
+        check()
