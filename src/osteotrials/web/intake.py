@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from osteotrials.vocab import drugs as drug_vocab
@@ -52,7 +52,6 @@ class Step:
     intro: str
     questions: tuple[Question, ...]
     optional: bool = False
-    terms: tuple[tuple[str, str], ...] = field(default=())
 
 
 DONT_KNOW = Option(UNKNOWN, "I don't know")
@@ -693,7 +692,3 @@ def travel_radius_km(answers: dict[str, Any]) -> float | None:
     if value is None or value == "any":
         return None
     return float(value)
-
-
-def answered_count(step: Step, answers: dict[str, Any]) -> int:
-    return sum(1 for q in step.questions if answers.get(q.name) not in (None, "", []))

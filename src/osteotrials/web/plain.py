@@ -9,7 +9,6 @@ shown as written (and escaped) by the templates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from osteotrials.model import Trial
 from osteotrials.model.criteria import CompiledTrial
@@ -250,45 +249,6 @@ CRITERION_STATUS_WORDS: dict[str, str] = {
     "not_met": "does not fit",
     "unknown": "not known yet",
     "not_applicable": "does not apply",
-}
-
-
-@dataclass(frozen=True)
-class Term:
-    """A medical term with its plain explanation (shown on first use on a page)."""
-
-    term: str
-    explanation: str
-
-
-GLOSSARY: dict[str, Term] = {
-    t.term.lower(): t
-    for t in (
-        Term("metastatic", "cancer that has spread from the breast to other parts of the body"),
-        Term("ER", "estrogen receptor: the cancer grows when the hormone estrogen feeds it"),
-        Term("PR", "progesterone receptor: the cancer uses the hormone progesterone"),
-        Term("HER2", "a protein on some cancer cells that makes them grow faster"),
-        Term(
-            "CDK4/6 inhibitor",
-            "a pill such as palbociclib (Ibrance), ribociclib (Kisqali) "
-            "or abemaciclib (Verzenio), taken with hormone therapy",
-        ),
-        Term("ECOG", "a score doctors use for how well you manage day to day (0 is best)"),
-        Term("eligibility criteria", "the rules a trial uses to decide who can join"),
-        Term("randomised", "a computer decides by chance which treatment you get"),
-        Term("placebo", "a dummy treatment with no medicine in it"),
-        Term(
-            "phase",
-            "the stage a trial is at, from first tests in people (phase 1) to "
-            "large comparisons (phase 3)",
-        ),
-        Term(
-            "measurable disease",
-            "a tumour big enough to measure on a scan (at least "
-            "1 cm); cancer only in the bones often cannot be measured this way",
-        ),
-        Term("oncologist", "a doctor who treats cancer"),
-    )
 }
 
 
