@@ -15,7 +15,7 @@ from osteotrials.match._core import Context, Truth
 from osteotrials.match.distance import EARTH_RADIUS_KM, zip_to_latlon
 from osteotrials.match.evaluate import ItemResult, Result, evaluate_item, result_from, truth_of
 from osteotrials.match.families import age as age_family
-from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site
+from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site, takes_part
 from osteotrials.match.questions import build_questions, fact_label
 from osteotrials.match.rank import ScoreCalc
 from osteotrials.match.rank import score as make_score
@@ -367,11 +367,7 @@ def materialize(ranked: Ranked, tid: int) -> TrialMatch:
                 missing=list(st.truth.missing) if st.status == "unknown" else [],
             )
         )
-    items = [
-        i
-        for i in entry.compiled.items
-        if i.role != "header" and not (i.role == "note" and not i.constraints)
-    ]
+    items = [i for i in entry.compiled.items if takes_part(i)]
     set_results = [ranked.item_results[i] for i in prof_set.items]
     for item, ir in zip(items, set_results, strict=True):
         cons = [

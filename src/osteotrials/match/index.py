@@ -229,7 +229,7 @@ class MatchIndex:
             items = tuple(
                 self._item_id(i, by_index[i.parent].text if i.parent in by_index else None)
                 for i in compiled.items
-                if _counts(i)
+                if takes_part(i)
             )
             # copies of one compilation (replicated records) share the item list
             self._items_by_list[id(compiled.items)] = (compiled.items, items)
@@ -303,8 +303,11 @@ class MatchIndex:
         }
 
 
-def _counts(item: CriterionItem) -> bool:
-    """Items that take part in a verdict: criteria, and notes that carry constraints."""
-    if item.role == "header":
-        return False
-    return not (item.role == "note" and not item.constraints)
+def takes_part(item: CriterionItem) -> bool:
+    """Items that take part in a verdict: everything but section headers.
+
+    Notes count too: "Note: subjects must have documented progressive disease" is a
+    criterion, and one the engine could not type stays an unparsed (unknown) item,
+    so it can never be silently passed over on the way to "eligible".
+    """
+    return item.role != "header"
