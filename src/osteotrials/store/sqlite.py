@@ -282,7 +282,7 @@ class SQLiteStore(TrialStore):
             ):
                 existing[row["nct_id"]] = (row["rowid"], row["content_hash"], row["criteria_hash"])
         with self.atomic():
-            seen_in_batch: dict[str, int] = {}
+            seen_in_batch: set[str] = set()
             for trial in batch:
                 data = trial.model_dump_json(exclude={"raw"})
                 digest = _hash(data)
@@ -339,7 +339,7 @@ class SQLiteStore(TrialStore):
                     summary.new += 1
                     summary.new_ids.append(trial.nct_id)
                 existing[trial.nct_id] = (rowid, digest, criteria_hash)
-                seen_in_batch[trial.nct_id] = rowid
+                seen_in_batch.add(trial.nct_id)
                 self.conn.execute(
                     "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, "
                     "interventions, summary, criteria) VALUES (?,?,?,?,?,?,?,?)",
