@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -34,6 +34,9 @@ from osteotrials.sources.ctgov_api import (
 from osteotrials.sync import SyncError, SyncProgress, run_sync
 from osteotrials.sync.run import Reconciliation
 
+if TYPE_CHECKING:
+    from osteotrials.sync.imports import ImportSummary
+
 
 def _date(value: str | None) -> dt.date | None:
     if value is None:
@@ -42,6 +45,35 @@ def _date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _print_import_summary(
+    summary: ImportSummary,
+    location: str,
+    *,
+    as_json: bool,
+    unit: str = "",
+    always_skipped: bool = False,
+) -> None:
+    """The outcome of ``import-aact`` / ``import-bulk``: JSON, or a table and the skips."""
+    if as_json:
+        print_json(summary.to_dict() | {"db_path": location})
+        return
+    table = Table(show_header=False, box=None)
+    table.add_row("Database", escape(location))
+    table.add_row("Source", escape(summary.source))
+    table.add_row("Studies", f"{summary.studies} of {summary.total}{unit}")
+    table.add_row("New", str(summary.new))
+    table.add_row("Updated", str(summary.updated))
+    table.add_row("Unchanged", str(summary.unchanged))
+    if summary.skipped or always_skipped:
+        table.add_row("Skipped (bad records)", str(summary.skipped))
+    table.add_row("Time", f"{summary.seconds:.1f} s")
+    if summary.resumed:
+        table.add_row("Note", "resumed an interrupted import")
+    console.print(table)
+    for example in summary.skipped_examples:
+        err_console.print(f"[yellow]skipped:[/] {escape(example)}")
 
 
 def _progress() -> Progress:
@@ -337,22 +369,7 @@ def import_aact(
         except AactError as exc:
             raise click.ClickException(str(exc)) from None
         location = store.location
-    if as_json:
-        print_json(summary.to_dict() | {"db_path": location})
-        return
-    table = Table(show_header=False, box=None)
-    table.add_row("Database", escape(location))
-    table.add_row("Source", escape(summary.source))
-    table.add_row("Studies", f"{summary.studies} of {summary.total}")
-    table.add_row("New", str(summary.new))
-    table.add_row("Updated", str(summary.updated))
-    table.add_row("Unchanged", str(summary.unchanged))
-    if summary.skipped:
-        table.add_row("Skipped (bad records)", str(summary.skipped))
-    table.add_row("Time", f"{summary.seconds:.1f} s")
-    if summary.resumed:
-        table.add_row("Note", "resumed an interrupted import")
-    console.print(table)
+    _print_import_summary(summary, location, as_json=as_json)
 
 
 @click.command("import-bulk")
@@ -391,20 +408,4 @@ def import_bulk(
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         location = store.location
-    if as_json:
-        print_json(summary.to_dict() | {"db_path": location})
-        return
-    table = Table(show_header=False, box=None)
-    table.add_row("Database", escape(location))
-    table.add_row("Source", escape(summary.source))
-    table.add_row("Studies", f"{summary.studies} of {summary.total} files")
-    table.add_row("New", str(summary.new))
-    table.add_row("Updated", str(summary.updated))
-    table.add_row("Unchanged", str(summary.unchanged))
-    table.add_row("Skipped (bad records)", str(summary.skipped))
-    table.add_row("Time", f"{summary.seconds:.1f} s")
-    if summary.resumed:
-        table.add_row("Note", "resumed an interrupted import")
-    console.print(table)
-    for example in summary.skipped_examples:
-        err_console.print(f"[yellow]skipped:[/] {escape(example)}")
+    _print_import_summary(summary, location, as_json=as_json, unit=" files", always_skipped=True)
