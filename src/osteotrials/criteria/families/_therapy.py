@@ -24,6 +24,11 @@ _UNKNOWN_DRUG = re.compile(
 _BEFORE_DOSE = re.compile(
     r"(?:prior to|before|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$"
 )
+#: "must be corrected prior to dasatinib administration": the drug names a time anchor
+_ANCHOR_BEFORE = re.compile(
+    r"(?:prior to|before|after|following|until|at)\s+(?:the\s+)?(?:(?:start|initiation|time) of\s+)?(?:study\s+)?$"
+)
+_ANCHOR_AFTER = re.compile(r"^\s*(?:administration|infusion|dosing|initiation|start)\b")
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
@@ -61,6 +66,10 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
     for drug, a, b in drugs.find_drugs(item.text):
         if _BEFORE_DOSE.search(item.norm[max(0, a - 45) : a]):
             continue  # "prior to the first dose of trastuzumab": a time anchor, not therapy history
+        if _ANCHOR_BEFORE.search(item.norm[max(0, a - 30) : a]) and _ANCHOR_AFTER.match(
+            item.norm[b : b + 20]
+        ):
+            continue
         mention = TherapyMention(a, b, drugs={drug.name})
         if drug.payload_class:
             mention.payloads.add(drug.payload_class)

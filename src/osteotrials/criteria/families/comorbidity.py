@@ -31,12 +31,12 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "liver",
-        r"sinusoidal obstruction|veno-?occlusive|liver disease|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
+        r"sinusoidal obstruction|veno-?occlusive|liver disease(?! burden)|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
     ),
-    ("renal", r"renal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
+    ("renal", r"\brenal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
     (
         "gastrointestinal",
-        r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
+        r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel (?:disease|obstruction|perforation|resection|syndrome|disorder)|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
     ),
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
     (
@@ -74,17 +74,26 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "general_condition",
-        r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
+        r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:condition|illness|disease|disorder)s?\b[^.;]{0,120}?\b(?:that|which)\s+contraindicates?\b|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
     ),
     ("hematologic", r"anemia|anaemia|hematologic (?:disease|disorder|malignancy)"),
     ("hypertension_pulmonary", r"pulmonary hypertension"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
+_INDICATION = re.compile(
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones?|medications?|drugs?|agents?)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     found = _COMPILED.first_matches(norm)
+    if not found:
+        return []
+    # a condition named as what a drug is for ("glyburide ... for the treatment of
+    # hyperglycemia", "insulin for diabetes") or as an allergen ("sensitivity to benzyl
+    # alcohol") is not a comorbidity rule
+    found = [(n, m) for n, m in found if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])]
     if not found:
         return []
     names = sorted({n for n, _ in found})

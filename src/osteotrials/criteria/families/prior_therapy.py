@@ -13,6 +13,7 @@ from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import make
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint
+from osteotrials.vocab import drugs
 
 FAMILY = "prior_therapy"
 _CUE = re.compile(
@@ -26,6 +27,9 @@ _SETTING = [
 _LINES = re.compile(
     rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
+_MIN_MAX = re.compile(
+    rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
+)
 _LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course")
 _PROGRESSION = re.compile(
     r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
@@ -34,6 +38,18 @@ _ANY_ANTICANCER = re.compile(
     r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b"
 )
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
+
+
+def _ovarian_suppression_only(m: _therapy.TherapyMention) -> bool:
+    if m.generic or m.terms or not (m.classes or m.drugs):
+        return False
+    if not m.classes <= {"ovarian_suppression", "endocrine"}:
+        return False
+    for name in m.drugs:
+        d = drugs.lookup(name, fuzzy=False)
+        if d is None or "ovarian_suppression" not in d.classes:
+            return False
+    return True
 
 
 def _setting(norm: str) -> list[str]:
@@ -46,6 +62,11 @@ def _lines(item: ItemText) -> dict[str, object]:
     m = _LINES.search(item.norm)
     if not m:
         return {}
+    # "a minimum of 2 and a maximum of 5 prior regimens", "between 1 and 3 prior lines"
+    if both := _MIN_MAX.search(item.norm):
+        lo, hi = to_number(both.group("lo")), to_number(both.group("hi"))
+        if lo is not None and hi is not None and lo <= hi <= 15:
+            return {"min_lines": lo, "max_lines": hi}
     n = to_number(m.group("n"))
     n2 = to_number(m.group("n2")) if m.group("n2") else None
     if n is None or n > 15:
@@ -114,6 +135,17 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     if not ms:
+        return []
+    # "Postmenopausal (including women on an LHRH agonist for ovarian suppression)": the
+    # menopause rule carries ovarian suppression; it is not therapy history
+    if re.search(r"menopaus", norm) and all(_ovarian_suppression_only(m) for m in ms):
+        return []
+    # "cannot give informed consent to the experimental therapy": the study treatment
+    if (
+        all(m.generic for m in ms)
+        and re.search(r"\bconsent\b", norm)
+        and not re.search(r"\b(?:prior|previous(?:ly)?|received|since|history)\b", norm)
+    ):
         return []
     if (
         not _CUE.search(norm)
