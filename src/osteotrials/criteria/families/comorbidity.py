@@ -93,7 +93,9 @@ def extract(item: ItemText) -> list[Constraint]:
     # a condition named as what a drug is for ("glyburide ... for the treatment of
     # hyperglycemia", "insulin for diabetes") or as an allergen ("sensitivity to benzyl
     # alcohol") is not a comorbidity rule
-    found = [(n, m) for n, m in found if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])]
+    found = [
+        (n, m) for n, m in found if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
+    ]
     if not found:
         return []
     names = sorted({n for n, _ in found})

@@ -67,7 +67,10 @@ _CLASSES: list[tuple[str, str]] = [
     ("antihypertensive", r"antihypertensive"),
     ("opioid", r"opioids?|morphine|oxycodone|fentanyl"),
     ("nsaid", r"\bnsaids?\b|non-?steroidal anti-?inflammatory"),
-    ("insulin", r"\binsulin\b(?![- ](?:dependent|requiring|resistan))|metformin|antidiabetic|oral hypoglycemic"),
+    (
+        "insulin",
+        r"\binsulin\b(?![- ](?:dependent|requiring|resistan))|metformin|antidiabetic|oral hypoglycemic",
+    ),
 ]
 _COMPILED = MultiPattern(_CLASSES)
 _CUE = re.compile(

@@ -40,6 +40,10 @@ _ANY_ANTICANCER = re.compile(
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
+_INCLUDED = re.compile(r"\((?:including|incl\.|e\.g\.|such as)[^()]*$")
+_CESSATION = re.compile(r"(?:cessation|discontinuation|stopping) of (?:all\s+)?(?:exogenous\s+)?$")
+
+
 def _ovarian_suppression_only(m: _therapy.TherapyMention) -> bool:
     if m.generic or m.terms or not (m.classes or m.drugs):
         return False
@@ -136,10 +140,23 @@ def extract(item: ItemText) -> list[Constraint]:
     ]
     if not ms:
         return []
-    # "Postmenopausal (including women on an LHRH agonist for ovarian suppression)": the
-    # menopause rule carries ovarian suppression; it is not therapy history
-    if re.search(r"menopaus", norm) and all(_ovarian_suppression_only(m) for m in ms):
-        return []
+    # "Postmenopausal status (including women on an LHRH agonist for ovarian suppression)":
+    # ovarian suppression named as included in a menopausal status is part of that rule;
+    # "amenorrhoeic ... following cessation of exogenous hormonal treatments" defines it
+    if re.search(r"(?:post|pre|peri)-?\s?menopaus", norm):
+        ms = [
+            m
+            for m in ms
+            if not (
+                (
+                    _ovarian_suppression_only(m)
+                    and _INCLUDED.search(norm[max(0, m.start - 150) : m.start])
+                )
+                or _CESSATION.search(norm[max(0, m.start - 40) : m.start])
+            )
+        ]
+        if not ms:
+            return []
     # "cannot give informed consent to the experimental therapy": the study treatment
     if (
         all(m.generic for m in ms)

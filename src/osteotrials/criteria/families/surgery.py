@@ -16,7 +16,7 @@ _MENTION = re.compile(
 
 
 #: "(e.g., radiotherapy, surgery)": surgery as one example of how something was treated
-_EXAMPLE_PARENS = re.compile(r"\(\s*(?:e\.?g\.?|i\.?e\.?|such as|including|for example)[^()]*$")
+_EXAMPLE_PARENS = re.compile(r"\(\s*(?:e\.?g\.?|i\.?e\.?|such as|for example)[^()]*$")
 #: "biopsy/surgery of metastases", "surgical specimen": where tissue came from
 _SPECIMEN = re.compile(
     r"biops\w*\s*(?:/|or|and|and/or)\s*$|^\s*(?:/|or|and)?\s*(?:specimens?|samples?|tissue|pathology)\b"
@@ -39,7 +39,11 @@ def _context(item: ItemText, m: re.Match[str]) -> bool:
     if _SPECIMEN.match(norm[m.end() : m.end() + 20]):
         return True
     left, right = item.clause_bounds(m.start())
-    return bool(_ANCHOR.search(before[-40:])) and not _OWN_RULE.search(norm[left:right])
+    return (
+        m.group(0).endswith(("surgery", "surgeries"))
+        and bool(_ANCHOR.search(before[-40:]))
+        and not _OWN_RULE.search(norm[left:right])
+    )
 
 
 def extract(item: ItemText) -> list[Constraint]:
