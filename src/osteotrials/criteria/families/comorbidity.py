@@ -15,7 +15,7 @@ FAMILY = "comorbidity"
 _CONDITIONS: list[tuple[str, str]] = [
     (
         "uncontrolled_illness",
-        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*",
+        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|(?!infection)\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*",
     ),
     (
         "psychiatric",
@@ -41,7 +41,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
     (
         "neurologic",
-        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*|spinal cord compression|paraly\w*",
+        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*\b(?! function score)|spinal cord compression|paraly\w*",
     ),
     (
         "bleeding_thrombosis",
