@@ -36,7 +36,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("renal", r"\brenal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
     (
         "gastrointestinal",
-        r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel (?:disease|obstruction|perforation|resection|syndrome|disorder)|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
+        r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
     ),
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
     (
@@ -81,7 +81,12 @@ _CONDITIONS: list[tuple[str, str]] = [
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
 _INDICATION = re.compile(
-    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones?|medications?|drugs?|agents?)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
+)
+#: "within 3 cm of critical structures such as the spinal cord ... and small/large bowel":
+#: anatomy named for a radiotherapy or procedure rule, not a disease
+_ANATOMY = re.compile(
+    r"(?:(?:critical|normal|adjacent|nearby|surrounding)\s+(?:structures?|organs?|tissues?)|\d\s*cm\s+(?:from|of))\b[^.;]{0,100}$"
 )
 
 
@@ -94,7 +99,10 @@ def extract(item: ItemText) -> list[Constraint]:
     # hyperglycemia", "insulin for diabetes") or as an allergen ("sensitivity to benzyl
     # alcohol") is not a comorbidity rule
     found = [
-        (n, m) for n, m in found if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
+        (n, m)
+        for n, m in found
+        if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
+        and not _ANATOMY.search(norm[max(0, m.start() - 120) : m.start()])
     ]
     if not found:
         return []

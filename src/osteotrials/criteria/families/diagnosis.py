@@ -68,9 +68,9 @@ def _context_only(norm: str, a: int, b: int) -> bool:
         return True
     if _MODIFIER_AFTER.match(norm[b : b + 25]):
         return True
-    if re.match(r"diagnos", norm[a:b]) and _DIAGNOSIS_ANCHOR.search(norm[max(0, a - 50) : a]):
-        return True
-    return False
+    return bool(
+        re.match(r"diagnos", norm[a:b]) and _DIAGNOSIS_ANCHOR.search(norm[max(0, a - 50) : a])
+    )
 
 
 _SETTINGS = [
