@@ -60,10 +60,26 @@ _TUMOUR_IN_CLAUSE = re.compile(
 )
 
 
+#: lab thresholds ("AST <= 5 x ULN if documented liver metastases", "ANC > 1,500/mcL
+#: (unless due to cancer in marrow)"): the disease is the condition of another limit
+_LAB_LIMIT = re.compile(
+    r"\buln\b|upper (?:institutional )?limits? of (?:the )?normal|/\s*(?:mcl|ul|mm)|g/dl"
+)
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|unless|without|with|presence of|caused by|due to|demonstrate|ruled out|no)\b[^.;]{0,40}$"
+)
+#: "at increased risk for the development or recurrence of breast cancer"
+_RISK_BEFORE = re.compile(r"\brisk (?:for|of)\b[^.;]{0,40}$")
+
+
 def _context_only(norm: str, a: int, b: int) -> bool:
     """The disease words at [a, b) are context of another rule, not a diagnosis."""
     before = norm[max(0, a - 90) : a]
     before = re.split(r"[.;:]\s", before)[-1]
+    if _RISK_BEFORE.search(before):
+        return True
+    if _LAB_LIMIT.search(norm) and _CONDITION_BEFORE.search(before):
+        return True
     if _THERAPY_OBJECT.search(before) or _SETTING_AFTER.match(norm[b : b + 50]):
         return True
     if _MODIFIER_AFTER.match(norm[b : b + 25]):

@@ -37,6 +37,10 @@ _PROGRESSION = re.compile(
 _ANY_ANTICANCER = re.compile(
     r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b"
 )
+#: "concomitant treatment with other investigational products": trial participation
+_WITH_INVESTIGATIONAL = re.compile(
+    r"\s+with\s+(?:an?\s+|any\s+)?(?:other\s+)?(?:investigational|experimental)"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -134,7 +138,12 @@ def extract(item: ItemText) -> list[Constraint]:
         for m in ms
         if not (
             m.generic
-            and re.search(r"investigational|experimental", norm[m.start : m.end])
+            and re.search(
+                r"investigational|experimental",
+                norm[m.start : m.end + 30]
+                if _WITH_INVESTIGATIONAL.match(norm[m.end :])
+                else norm[m.start : m.end],
+            )
             and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], ""))
         )
     ]
