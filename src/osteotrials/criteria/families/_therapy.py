@@ -29,6 +29,9 @@ _ANCHOR_BEFORE = re.compile(
     r"(?:prior to|before|after|following|until|at)\s+(?:the\s+)?(?:(?:start|initiation|time) of\s+)?(?:study\s+)?$"
 )
 _ANCHOR_AFTER = re.compile(r"^\s*(?:administration|infusion|dosing|initiation|start)\b")
+_START_OF = re.compile(
+    r"\b(?:of|before|prior to|after|until|following)\s+(?:beginning|starting|initiating|(?:the\s+)?(?:initiation|start) of)\s+(?:the\s+)?(?:study\s+|protocol\s+)?(?:\w+\s+)?$"
+)
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
@@ -79,6 +82,8 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
     for classes, a, b in drugs.find_classes(item.text):
         if any(o.start <= a < o.end or a <= o.start < b for o in out):
             continue
+        if _START_OF.search(item.norm[max(0, a - 45) : a]):
+            continue  # "within 14 days of beginning conditioning chemotherapy": a time anchor
         out.append(TherapyMention(a, b, classes=set(classes)))
     for m in _ET.finditer(item.text):
         out.append(TherapyMention(m.start(), m.end(), classes={"endocrine"}))

@@ -45,7 +45,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "bleeding_thrombosis",
-        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|embol\w*|deep vein|dvt\b|clotting disorder",
+        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)embol\w*|deep vein|dvt\b|clotting disorder",
     ),
     (
         "bone",

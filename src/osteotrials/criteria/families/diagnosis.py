@@ -72,6 +72,19 @@ _CONDITION_BEFORE = re.compile(
 _RISK_BEFORE = re.compile(r"\brisk (?:for|of)\b[^.;]{0,40}$")
 
 
+def _after_drug(norm: str, therapy_ends: list[int], a: int) -> bool:
+    """ "Prior tamoxifen for history of DCIS": the disease a named drug was given for."""
+    return any(
+        0 <= a - e <= 90
+        and re.fullmatch(
+            r"\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:(?:any|the|a|an|their|her|his|history of)\s+)*(?:[\w/+]+[\s-]+){0,6}",
+            norm[e:a],
+        )
+        is not None
+        for e in therapy_ends
+    )
+
+
 def _context_only(norm: str, a: int, b: int) -> bool:
     """The disease words at [a, b) are context of another rule, not a diagnosis."""
     before = norm[max(0, a - 90) : a]
@@ -117,9 +130,10 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     if _NOT_CANCER_STAGE.search(norm) and not re.search(r"cancer|carcinoma|malignan|tumou?r", norm):
         return []
+    therapy_ends = [t.end for t in _therapy.mentions(item)]
     best = None
     for m in _STRONG.finditer(norm):
-        if _context_only(norm, m.start(), m.end()):
+        if _context_only(norm, m.start(), m.end()) or _after_drug(norm, therapy_ends, m.start()):
             continue
         # "diagnosed poorly controlled hypertension", "ulceration diagnosed within ...":
         # a diagnosis word counts only with a tumour named next to it

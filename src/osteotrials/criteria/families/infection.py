@@ -33,6 +33,11 @@ def extract(item: ItemText) -> list[Constraint]:
         for n, p in _SEPARATE
         if (m := p.search(norm))
         and not re.match(r"[\s-]*(?:\d+\s*)?vaccin", norm[m.end() : m.end() + 20])
+        # "vaccination against coronavirus disease-19": the vaccine's target, not an infection
+        and not re.search(
+            r"vaccin\w*\s+(?:\w+\s+){0,5}?against\s+(?:\w+\s+){0,2}$",
+            norm[max(0, m.start() - 60) : m.start()],
+        )
     ]
     if not found:
         return []

@@ -41,6 +41,10 @@ _ANY_ANTICANCER = re.compile(
 _WITH_INVESTIGATIONAL = re.compile(
     r"\s+with\s+(?:an?\s+|any\s+)?(?:other\s+)?(?:investigational|experimental)"
 )
+#: "chronic systemic therapy with immunosuppressive agents": concurrent medication
+_WITH_MEDICATION = re.compile(
+    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+)?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?)"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -147,6 +151,7 @@ def extract(item: ItemText) -> list[Constraint]:
             and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], ""))
         )
     ]
+    ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
     if not ms:
         return []
     # "Postmenopausal status (including women on an LHRH agonist for ovarian suppression)":
