@@ -77,7 +77,7 @@ def _after_drug(norm: str, therapy_ends: list[int], a: int) -> bool:
     return any(
         0 <= a - e <= 90
         and re.fullmatch(
-            r"\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:(?:any|the|a|an|their|her|his|history of)\s+)*(?:[\w/+]+[\s-]+){0,6}",
+            r"\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:(?:any|the|a|an|their|her|his|history of)\s+)*(?:[\w/+()]+[\s(-]+){0,8}",
             norm[e:a],
         )
         is not None
