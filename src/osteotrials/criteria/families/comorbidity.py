@@ -80,6 +80,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("hypertension_pulmonary", r"pulmonary hypertension"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
+_SPECIFIC_BETWEEN = re.compile(
+    r"infection|\bhiv\b|hepatitis|myocardial|infarction|angina|arrhythmi|heart failure|cardiac|\bchf\b"
+)
 _INDICATION = re.compile(
     r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
 )
@@ -112,6 +115,20 @@ def extract(item: ItemText) -> list[Constraint]:
         r"radiat|chemotherap|response|assessment|imaging", norm
     ):
         return []
-    a = min(m.start() for _, m in found)
-    b = max(m.end() for _, m in found)
-    return [make(item, FAMILY, a, b, {"condition": names}, confidence=0.75)]
+    # one constraint per run of conditions; a run ends where an infection or cardiac rule
+    # sits between two conditions ("uncontrolled conditions, active infection, myocardial
+    # infarction, ..., psychiatric illness/social situations"), so that the specific
+    # families keep their words and the other illnesses are not lost with them
+    found.sort(key=lambda f: f[1].start())
+    runs: list[list[tuple[str, re.Match[str]]]] = [[found[0]]]
+    for n, m in found[1:]:
+        if _SPECIFIC_BETWEEN.search(norm[runs[-1][-1][1].end() : m.start()]):
+            runs.append([])
+        runs[-1].append((n, m))
+    out: list[Constraint] = []
+    for run in runs:
+        a = min(m.start() for _, m in run)
+        b = max(m.end() for _, m in run)
+        conds = sorted({n for n, _ in run})
+        out.append(make(item, FAMILY, a, b, {"condition": conds}, confidence=0.75))
+    return out
