@@ -217,3 +217,14 @@ def test_investigational_product_as_study_treatment_or_anchor() -> None:
 def test_a_test_one_cannot_complete_is_not_compliance() -> None:
     text = "Pregnancy test (if necessary) is not negative, or the patient is unable to complete the pregnancy test"
     assert _families(text, "exclusion") == {"pregnancy"}
+
+
+def test_tumour_tissue_is_a_sample_not_a_diagnosis() -> None:
+    assert _families("Archived tumor tissue available.") == {"administrative"}
+
+
+def test_other_illnesses_listed_between_infections_stay_comorbidity() -> None:
+    text = "history of active/uncontrolled congestive heart failure, chronic hepatitis, hepatic cirrhosis, or HIV infection"
+    assert _families(text, "exclusion") == {"cardiac", "comorbidity", "infection"}
+    agents = [c.params["agent"] for c in fam(text, "infection", "exclusion")]
+    assert agents == [["hepatitis"], ["hiv"]]

@@ -110,3 +110,8 @@ def test_required_ovarian_suppression_stays_a_therapy_rule() -> None:
     text = "Pre-menopausal / peri-menopausal women and men must be concurrently receiving a luteinizing hormone-releasing hormone (LHRH) agonist starting at least 3-4 weeks before the start of trial therapy and is planning to continue LHRH during the study."
     (c,) = fam(text, "prior_therapy")
     assert "ovarian_suppression" in c.params["classes"] and c.polarity == "require"
+
+
+def test_drugs_naming_the_study_treatment_are_not_therapy_history() -> None:
+    text = "Women of childbearing potential and men should agree to use an effective form of contraception and to continue its use for the duration of study treatment and for at least 7 months after the last dose of study treatment (trastuzumab and/or pertuzumab)"
+    assert fam(text, "prior_therapy") == []

@@ -32,6 +32,9 @@ _ANCHOR_AFTER = re.compile(r"^\s*(?:administration|infusion|dosing|initiation|st
 _START_OF = re.compile(
     r"\b(?:of|before|prior to|after|until|following)\s+(?:beginning|starting|initiating|(?:the\s+)?(?:initiation|start) of)\s+(?:the\s+)?(?:study\s+|protocol\s+)?(?:\w+\s+)?$"
 )
+_STUDY_TREATMENT_PARENS = re.compile(
+    r"\bstudy (?:treatments?|drugs?|medications?|therap(?:y|ies)|interventions?)\s*\((?:[^()]*?(?:and|or|/|,)\s*)?$"
+)
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
@@ -69,6 +72,8 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
     for drug, a, b in drugs.find_drugs(item.text):
         if _BEFORE_DOSE.search(item.norm[max(0, a - 45) : a]):
             continue  # "prior to the first dose of trastuzumab": a time anchor, not therapy history
+        if _STUDY_TREATMENT_PARENS.search(item.norm[max(0, a - 60) : a]):
+            continue  # "after the last dose of study treatment (trastuzumab and/or pertuzumab)"
         if _ANCHOR_BEFORE.search(item.norm[max(0, a - 30) : a]) and _ANCHOR_AFTER.match(
             item.norm[b : b + 20]
         ):
