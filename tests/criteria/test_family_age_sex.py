@@ -83,3 +83,12 @@ def test_women_of_childbearing_potential_is_not_a_sex_rule() -> None:
     )
     assert fam(text, "sex") == []
     assert fam(text, "pregnancy")
+
+
+def test_interval_in_years_is_not_an_age() -> None:
+    assert fam("1 to 5 years post-diagnosis", "age") == []
+    assert fam("Must be 1-5 years post-treatment for breast cancer", "age") == []
+    (c,) = fam(
+        "Women aged 45-69, according to the target age of the screening centres involved;", "age"
+    )
+    assert (c.params["min"], c.params["max"]) == (45, 69)

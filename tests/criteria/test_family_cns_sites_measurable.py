@@ -68,3 +68,27 @@ def test_bone_only_needs_measurable_component() -> None:
     (c,) = fam(text, "measurable_disease")
     assert c.params["bone_only"] == "requires_measurable_component"
     assert c.params["requirement"] == "measurable"
+
+
+def test_recist_as_a_progression_yardstick_is_not_measurability() -> None:
+    text = "Radiographic progression of disease while on treatment with trastuzumab as defined by RECIST v 1.1."
+    assert fam(text, "measurable_disease") == []
+    (c,) = fam(
+        "The patient must have radiographically measurable disease as per RECIST 1.1.",
+        "measurable_disease",
+    )
+    assert c.params["requirement"] == "measurable"
+
+
+def test_liver_disease_burden_is_a_site_rule() -> None:
+    (c,) = fam("Liver disease burden greater or equal to 50 percent", "disease_sites", "exclusion")
+    assert c.params["site"] == "liver"
+    assert (
+        fam("Liver disease burden greater or equal to 50 percent", "comorbidity", "exclusion") == []
+    )
+
+
+def test_example_of_a_non_measurable_lesion_is_not_a_site_rule() -> None:
+    text = "Patients with non-measurable non-evaluable lesions such as pleural effusion are not eligible to participate."
+    assert fam(text, "disease_sites", "exclusion") == []
+    assert fam(text, "measurable_disease", "exclusion")

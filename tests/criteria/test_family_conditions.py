@@ -4,7 +4,8 @@ trial_participation, administrative and diagnosis components."""
 
 from __future__ import annotations
 
-from tests.criteria.conftest import fam
+import pytest
+from tests.criteria.conftest import fam, one
 
 
 def test_lvef_and_qtc() -> None:
@@ -107,3 +108,123 @@ def test_diagnosis() -> None:
     assert c.params["cancer"] == "breast"
     assert {"metastatic", "locally_advanced"} <= set(c.params["setting"])
     assert c.params["confirmation"] == "histologically"
+
+
+# --- parser 0.7.0: words that are context of another rule emit no family of their own
+
+
+def _families(text: str, kind: str = "inclusion") -> set[str]:
+    return {c.family for c in one(text, kind)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the disease an earlier therapy was given for, or the setting it was given in
+        "Participant has not received prior biologic therapy for metastatic or locally recurrent and inoperable breast cancer",
+        "No more than 2 prior chemotherapy regimens given in a metastatic or locally advanced setting and prior treatment in the metastatic setting must have included a taxane",
+        "Prior endocrine therapy for any histologically-confirmed cancer or prevention of breast cancer in the last 10 years is not allowed.",
+        "Prior tamoxifen for history of ductal breast carcinoma in situ (DCIS) allowed, but no prior aromatase inhibitor, no prior chemotherapy and no prior HER2-targeted therapy",
+        # a diagnosis as a time anchor
+        "An interval of <6 months from the last dose of vinca-alkaloid or taxane cytotoxic chemotherapy until the time of metastatic diagnosis",
+    ],
+)
+def test_diagnosis_not_read_from_therapy_context(text: str) -> None:
+    fams = _families(text)
+    assert "prior_therapy" in fams and "diagnosis" not in fams
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Uncontrolled tumor-related pain", "exclusion"),  # disease as a modifier
+        (
+            "Stage II-IV neuropathy according to Common Terminology Criteria for Adverse Events (CTCAE) v.4.0;",
+            "exclusion",
+        ),
+        (
+            "AST and ALT ( 3 x ULN without liver metastases) ( 5 xULN if documented liver metastases)",
+            "inclusion",
+        ),
+        ("No currently active pituitary secreting tumors up to physician discretion", "inclusion"),
+        (
+            "Serious cardiac illness or medical conditions that would preclude the use of trastuzumab, specifically: history of documented congestive heart failure (CHF), high-risk uncontrolled arrhythmias, angina pectoris requiring medication, clinically significant valvular disease, evidence of transmural infarction on electrocardiogram (ECG), diagnosed poorly controlled hypertension",
+            "exclusion",
+        ),
+    ],
+)
+def test_no_diagnosis_from_passing_disease_words(text: str, kind: str) -> None:
+    assert "diagnosis" not in _families(text, kind)
+
+
+def test_diagnosis_still_read_when_the_tumour_is_named() -> None:
+    assert "diagnosis" in _families(
+        "Be a female diagnosed by x-ray mammography (performed within 90 days prior to the study procedure) as having a solid breast mass or abnormal area without a mass."
+    )
+    assert "diagnosis" in _families(
+        "Diagnosis of platinum resistant or refractory OVCA having received 2 or fewer prior lines, or recurrent advanced NSCLC having received 3 or fewer prior lines"
+    )
+
+
+def test_comorbidity_not_read_from_indications_allergens_or_anatomy() -> None:
+    assert _families("No known sensitivity to benzyl alcohol") == {"hypersensitivity"}
+    assert "comorbidity" not in _families(
+        "Progressing lesions may not be located within 3 cm of previously irradiated critical structures such as the spinal cord, brachial plexus, brainstem, stomach, and/or small/large bowel that would render the metastasis unsafe to target with SBRT per the treating radiation oncologist"
+    )
+    assert "comorbidity" not in _families("Neurologic function score 0, 1, or 2.")
+    cs = fam(
+        "Patients receiving any medications or substances that are potent inhibitors or inducers of cytochrome P450, family 3, subfamily A, polypeptide 4 (CYP 450 3A4) are ineligible; however, patients will be permitted regular dietary consumption of caffeine; glyburide will be allowed for the treatment of hyperglycemia",
+        "comorbidity",
+        "exclusion",
+    )
+    assert cs == []
+    # taking medication for a condition still says the person has it
+    (c,) = fam("Currently on medication for diabetes treatment", "comorbidity", "exclusion")
+    assert c.params["condition"] == ["diabetes"]
+
+
+def test_comorbidity_kept_beside_an_infection() -> None:
+    text = "Concurrent severe, uncontrolled infection or intercurrent illness including, but not limited to, ongoing or active infection, or psychiatric illness/social situations that would limit compliance with study requirements."
+    assert _families(text, "exclusion") == {"comorbidity", "infection"}
+    text = "Any disease, metabolic dysfunction, physical examination finding, or clinical laboratory finding that contraindicates the use of an investigational drug or that may affect the interpretation of the results or render the participant at high risk from treatment complications"
+    assert _families(text, "exclusion") == {"comorbidity"}  # the study drug, not another trial
+
+
+def test_condition_a_drug_may_cause_is_not_cardiac_history() -> None:
+    text = "Treatment with QT prolonging medication known to have a risk to induce Torsades de Pointes, and the treatment cannot be discontinued or switched to a different medication prior to starting study drug"
+    assert _families(text, "exclusion") == {"medication"}
+
+
+def test_vaccine_target_is_not_an_infection() -> None:
+    text = "Vaccination, including but not limited to vaccination against COVID-19, during the 7 days prior to starting trial therapy."
+    assert _families(text, "exclusion") == {"medication"}
+
+
+def test_investigational_product_as_study_treatment_or_anchor() -> None:
+    assert "trial_participation" not in _families(
+        "Major surgery within 30 days before first dose of investigational product", "exclusion"
+    )
+    assert "trial_participation" not in _families(
+        "Patients who cannot give proper informed consent to the experimental therapy due to an active psychiatric disorder or inability to understand the nature of the proposed therapy and attendant risk.",
+        "exclusion",
+    )
+    (c,) = fam(
+        "Participants may not be receiving any other investigational agents", "trial_participation"
+    )
+    assert c.params["aspect"] == "investigational_agent"
+
+
+def test_a_test_one_cannot_complete_is_not_compliance() -> None:
+    text = "Pregnancy test (if necessary) is not negative, or the patient is unable to complete the pregnancy test"
+    assert _families(text, "exclusion") == {"pregnancy"}
+
+
+def test_tumour_tissue_is_a_sample_not_a_diagnosis() -> None:
+    assert _families("Archived tumor tissue available.") == {"administrative"}
+
+
+def test_other_illnesses_listed_between_infections_stay_comorbidity() -> None:
+    text = "history of active/uncontrolled congestive heart failure, chronic hepatitis, hepatic cirrhosis, or HIV infection"
+    assert _families(text, "exclusion") == {"cardiac", "comorbidity", "infection"}
+    agents = [c.params["agent"] for c in fam(text, "infection", "exclusion")]
+    assert agents == [["hepatitis"], ["hiv"]]

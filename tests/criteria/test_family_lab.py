@@ -111,3 +111,8 @@ def test_spans_point_at_the_text() -> None:
     text = "ANC >= 1,500"
     (c,) = fam(text, "lab")
     assert c.text.startswith("ANC") and c.params["unit_inferred"] is True
+
+
+def test_footnote_digit_glued_to_the_analyte() -> None:
+    (c,) = fam("OR - Calculate Creatinine Clearance1 40 mL/min", "lab")
+    assert c.params["analyte"] == "crcl" and c.params["value"] == 40

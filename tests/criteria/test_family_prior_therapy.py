@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.criteria.conftest import fam
 
 
@@ -59,3 +60,58 @@ def test_time_anchor_is_not_therapy_history() -> None:
     )
     assert fam(text, "prior_therapy") == []
     assert fam(text, "cardiac")[0].params["value"] == 55
+
+
+# --- parser 0.7.0: therapy words that are context, anchors or other families
+
+
+def test_minimum_and_maximum_number_of_regimens() -> None:
+    text = "Patient has minimum of 2 and a maximum of 5 prior cytotoxic chemotherapy regimens with the last dose administered within 6 months. A minimum of two chemotherapy regimens had to be for locally recurrent and/or metastatic disease. All therapy received prior to a diagnosis of metastatic disease (eg, neoadjuvant, adjuvant or repeated adjuvant therapy following a second resection) is counted as one regimen."
+    (c,) = fam(text, "prior_therapy")
+    assert (c.params["min_lines"], c.params["max_lines"]) == (2, 5)
+    assert "chemotherapy" in c.params["classes"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # ovarian suppression included in a menopausal-status definition
+        (
+            "Postmenopausal status for women (including women on or starting luteinizing hormone-releasing hormone \\[LHRH\\] agonist for ovarian suppression prior to randomization)",
+            "inclusion",
+        ),
+        # a drug or class naming a time anchor
+        (
+            "Hypokalemia or hypomagnesemia if it cannot be corrected prior to dasatinib administration.",
+            "exclusion",
+        ),
+        (
+            "Hemoglobin \\>= 9.5 g/dL (determined within 30-60 days prior to enrollment; re-evaluated within 14 days of beginning conditioning chemotherapy)",
+            "inclusion",
+        ),
+        # concurrent non-cancer medication and investigational products
+        (
+            "Chronic systemic therapy with immunosuppressive agents including cortico¬steroids.",
+            "exclusion",
+        ),
+        ("Concurrent treatment with other experimental drugs.", "exclusion"),
+        # the study's own treatment inside a consent rule
+        (
+            "Patients who cannot give proper informed consent to the experimental therapy due to an active psychiatric disorder or inability to understand the nature of the proposed therapy and attendant risk.",
+            "exclusion",
+        ),
+    ],
+)
+def test_no_prior_therapy_from_context(text: str, kind: str) -> None:
+    assert fam(text, "prior_therapy", kind) == []
+
+
+def test_required_ovarian_suppression_stays_a_therapy_rule() -> None:
+    text = "Pre-menopausal / peri-menopausal women and men must be concurrently receiving a luteinizing hormone-releasing hormone (LHRH) agonist starting at least 3-4 weeks before the start of trial therapy and is planning to continue LHRH during the study."
+    (c,) = fam(text, "prior_therapy")
+    assert "ovarian_suppression" in c.params["classes"] and c.polarity == "require"
+
+
+def test_drugs_naming_the_study_treatment_are_not_therapy_history() -> None:
+    text = "Women of childbearing potential and men should agree to use an effective form of contraception and to continue its use for the duration of study treatment and for at least 7 months after the last dose of study treatment (trastuzumab and/or pertuzumab)"
+    assert fam(text, "prior_therapy") == []

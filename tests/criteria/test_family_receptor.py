@@ -62,3 +62,7 @@ def test_basket_trial_tumour_list_is_not_a_receptor_rule() -> None:
         "cell, triple-negative breast cancer)."
     )
     assert fam(text, "receptor") == []
+
+
+def test_er_plus_sign() -> None:
+    assert _status("Documented ER+ tumor") == {"er": "positive"}

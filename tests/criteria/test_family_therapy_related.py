@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from tests.criteria.conftest import fam
+import pytest
+from tests.criteria.conftest import criteria_texts, fam, one
+
+from osteotrials.criteria import compile_criteria
 
 
 def test_radiotherapy_non_irradiated_lesion_rule() -> None:
@@ -79,3 +82,73 @@ def test_surgery_washout() -> None:
     (c,) = fam("More than 4 weeks since prior major surgery", "surgery")
     assert "major_surgery" in c.params["aspect"]
     assert c.time_window is not None and c.time_window.relation == "more_than"
+
+
+# --- parser 0.7.0: surgery, medication and toxicity only when they are the subject
+
+
+def _families(text: str, kind: str = "inclusion") -> set[str]:
+    return {c.family for c in one(text, kind)}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # an example of how lesions were treated
+        (
+            "Spinal cord compression, brain metastases or leptomeningeal metastases unless these lesions are definitively treated (eg. radiotherapy, surgery) and clinically stable off steroids for management of symptoms for at least 4 weeks prior to study treatment initiation.",
+            "exclusion",
+        ),
+        # where the tissue came from
+        (
+            "Estrogen receptor and/or progesterone receptor positive (by laboratory/institutional standard) at the time of primary diagnosis or determined during subsequent biopsy/surgery of metastases.",
+            "inclusion",
+        ),
+        # a time anchor of the diagnosis
+        (
+            "Histologically confirmed invasive breast cancer with incurable stage IIIB, IIIC with T4 lesion or stage IV disease at primary diagnosis or at relapse after curative intent surgery.",
+            "inclusion",
+        ),
+    ],
+)
+def test_surgery_not_read_from_context(text: str, kind: str) -> None:
+    assert "surgery" not in _families(text, kind)
+
+
+def test_surgery_kept_when_it_is_the_rule() -> None:
+    (c,) = fam(
+        "Major surgery within 30 days before first dose of investigational product",
+        "surgery",
+        "exclusion",
+    )
+    assert "major_surgery" in c.params["aspect"]
+    assert fam("Brachytherapy after lumpectomy is permitted.", "surgery")  # a named procedure
+
+
+def test_growth_factor_receptor_is_not_a_growth_factor() -> None:
+    text = "Participants with human epidermal growth factor receptor-2 (HER2) positive disease must have progressed on or following trastuzumab"
+    assert "medication" not in _families(text)
+
+
+def test_insulin_dependent_diabetes_is_a_comorbidity_only() -> None:
+    assert _families("insulin dependent diabetes", "exclusion") == {"comorbidity"}
+
+
+def test_cyp3a4_written_out() -> None:
+    text = "Patients receiving any medications or substances that are potent inhibitors or inducers of cytochrome P450, family 3, subfamily A, polypeptide 4 (CYP 450 3A4) are ineligible; however, patients will be permitted regular dietary consumption of caffeine; glyburide will be allowed for the treatment of hyperglycemia"
+    (c,) = fam(text, "medication", "exclusion")
+    assert "cyp3a_inhibitor" in c.params["classes"]
+
+
+def test_items_under_a_concurrent_therapy_section_are_medication() -> None:
+    nct = "NCT00278109"
+    items = {i.text: i for i in compile_criteria(criteria_texts()[nct])}
+    item = items["Steroids given for adrenal failure"]
+    assert item.section and "CONCURRENT" in item.section[0]
+    assert [c.family for c in item.constraints] == ["medication"]
+    assert item.constraints[0].params["classes"] == ["corticosteroid"]
+
+
+def test_neuropathy_graded_by_ctcae_is_toxicity() -> None:
+    text = "Stage II-IV neuropathy according to Common Terminology Criteria for Adverse Events (CTCAE) v.4.0;"
+    assert _families(text, "exclusion") == {"toxicity"}

@@ -24,6 +24,17 @@ _UNKNOWN_DRUG = re.compile(
 _BEFORE_DOSE = re.compile(
     r"(?:prior to|before|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$"
 )
+#: "must be corrected prior to dasatinib administration": the drug names a time anchor
+_ANCHOR_BEFORE = re.compile(
+    r"(?:prior to|before|after|following|until|at)\s+(?:the\s+)?(?:(?:start|initiation|time) of\s+)?(?:study\s+)?$"
+)
+_ANCHOR_AFTER = re.compile(r"^\s*(?:administration|infusion|dosing|initiation|start)\b")
+_START_OF = re.compile(
+    r"\b(?:of|before|prior to|after|until|following)\s+(?:beginning|starting|initiating|(?:the\s+)?(?:initiation|start) of)\s+(?:the\s+)?(?:study\s+|protocol\s+)?(?:\w+\s+)?$"
+)
+_STUDY_TREATMENT_PARENS = re.compile(
+    r"\bstudy (?:treatments?|drugs?|medications?|therap(?:y|ies)|interventions?)\s*\((?:[^()]*?(?:and|or|/|,)\s*)?$"
+)
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
@@ -61,6 +72,12 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
     for drug, a, b in drugs.find_drugs(item.text):
         if _BEFORE_DOSE.search(item.norm[max(0, a - 45) : a]):
             continue  # "prior to the first dose of trastuzumab": a time anchor, not therapy history
+        if _STUDY_TREATMENT_PARENS.search(item.norm[max(0, a - 60) : a]):
+            continue  # "after the last dose of study treatment (trastuzumab and/or pertuzumab)"
+        if _ANCHOR_BEFORE.search(item.norm[max(0, a - 30) : a]) and _ANCHOR_AFTER.match(
+            item.norm[b : b + 20]
+        ):
+            continue
         mention = TherapyMention(a, b, drugs={drug.name})
         if drug.payload_class:
             mention.payloads.add(drug.payload_class)
@@ -70,6 +87,8 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
     for classes, a, b in drugs.find_classes(item.text):
         if any(o.start <= a < o.end or a <= o.start < b for o in out):
             continue
+        if _START_OF.search(item.norm[max(0, a - 45) : a]):
+            continue  # "within 14 days of beginning conditioning chemotherapy": a time anchor
         out.append(TherapyMention(a, b, classes=set(classes)))
     for m in _ET.finditer(item.text):
         out.append(TherapyMention(m.start(), m.end(), classes={"endocrine"}))

@@ -18,7 +18,7 @@ _ASPECTS: list[tuple[str, str]] = [
     ),
     (
         "compliance",
-        r"complian\w*|comply|adhere|follow[- ]?up|study (?:visits|requirements|procedures)|protocol (?:requirements|procedures)|willing(?:ness)? (?:and able )?to (?:participate|undergo|return|attend|complete|follow|provide|allow)|able to (?:attend|complete|return|participate|undergo|understand)|unable or unwilling|unwilling or unable|uncooperative|cooperative (?:patient|with)|ability to (?:follow|comply|participate|understand)|limit(?:ing)? (?:the patient's )?ability to follow|study[- ]related procedure",
+        r"complian\w*|comply|adhere|follow[- ]?up|study (?:visits|requirements|procedures)|protocol (?:requirements|procedures)|willing(?:ness)? (?:and able )?to (?:participate|undergo|return|attend|complete|follow|provide|allow)|able to (?:attend|complete(?! (?:the |a |an )?(?:\w+ )?tests?\b)|return|participate|undergo|understand)|unable or unwilling|unwilling or unable|uncooperative|cooperative (?:patient|with)|ability to (?:follow|comply|participate|understand)|limit(?:ing)? (?:the patient's )?ability to follow|study[- ]related procedure",
     ),
     (
         "language",

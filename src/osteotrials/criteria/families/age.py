@@ -67,6 +67,12 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
             continue
+        # "1 to 5 years post-diagnosis", "2-10 years since surgery": an interval, not an age
+        if not (re.search(r"\bage", window) or label_age) and re.match(
+            rf"\s*{_YEARS}\s*(?:post|since|after|from|ago|prior|before|of follow)",
+            norm[m.end("b") :],
+        ):
+            continue
         out.append(
             make(
                 item,

@@ -51,6 +51,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("heart_rate", r"heart rate"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
+_DRUG_EFFECT = re.compile(
+    r"(?:drugs?|medications?|agents?|medicines?)\s+(?:\w+\s+){0,5}?(?:known to|that|which|with)\s+(?:\w+\s+){0,4}?(?:cause|induce|prolong|risk (?:of|to induce|to cause))\w*\s+(?:\w+\s+){0,3}$"
+)
 
 
 def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object] | None:
@@ -102,7 +105,13 @@ def extract(item: ItemText) -> list[Constraint]:
                 )
             )
             break
-    conditions = _COMPILED.first_matches(norm)
+    # "QT prolonging medication known to have a risk to induce Torsades de Pointes": the
+    # condition is what a drug may cause, named inside a medication rule
+    conditions = [
+        (n, m)
+        for n, m in _COMPILED.first_matches(norm)
+        if not _DRUG_EFFECT.search(norm[max(0, m.start() - 60) : m.start()])
+    ]
     if conditions and not re.search(
         r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]
     ):

@@ -15,7 +15,7 @@ FAMILY = "comorbidity"
 _CONDITIONS: list[tuple[str, str]] = [
     (
         "uncontrolled_illness",
-        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*",
+        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|(?!infection)\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*",
     ),
     (
         "psychiatric",
@@ -31,9 +31,9 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "liver",
-        r"sinusoidal obstruction|veno-?occlusive|liver disease|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
+        r"sinusoidal obstruction|veno-?occlusive|liver disease(?! burden)|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
     ),
-    ("renal", r"renal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
+    ("renal", r"\brenal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
     (
         "gastrointestinal",
         r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
@@ -41,11 +41,11 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
     (
         "neurologic",
-        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*|spinal cord compression|paraly\w*",
+        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*\b(?! function score)|spinal cord compression|paraly\w*",
     ),
     (
         "bleeding_thrombosis",
-        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|embol\w*|deep vein|dvt\b|clotting disorder",
+        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)embol\w*|deep vein|dvt\b|clotting disorder",
     ),
     (
         "bone",
@@ -74,17 +74,39 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "general_condition",
-        r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
+        r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:condition|illness|disease|disorder)s?\b[^.;]{0,120}?\b(?:that|which)\s+contraindicates?\b|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
     ),
     ("hematologic", r"anemia|anaemia|hematologic (?:disease|disorder|malignancy)"),
     ("hypertension_pulmonary", r"pulmonary hypertension"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
+_SPECIFIC_BETWEEN = re.compile(
+    r"infection|\bhiv\b|hepatitis|myocardial|infarction|angina|arrhythmi|heart failure|cardiac|\bchf\b"
+)
+_INDICATION = re.compile(
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
+)
+#: "within 3 cm of critical structures such as the spinal cord ... and small/large bowel":
+#: anatomy named for a radiotherapy or procedure rule, not a disease
+_ANATOMY = re.compile(
+    r"(?:(?:critical|normal|adjacent|nearby|surrounding)\s+(?:structures?|organs?|tissues?)|\d\s*cm\s+(?:from|of))\b[^.;]{0,100}$"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     found = _COMPILED.first_matches(norm)
+    if not found:
+        return []
+    # a condition named as what a drug is for ("glyburide ... for the treatment of
+    # hyperglycemia", "insulin for diabetes") or as an allergen ("sensitivity to benzyl
+    # alcohol") is not a comorbidity rule
+    found = [
+        (n, m)
+        for n, m in found
+        if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
+        and not _ANATOMY.search(norm[max(0, m.start() - 120) : m.start()])
+    ]
     if not found:
         return []
     names = sorted({n for n, _ in found})
@@ -93,6 +115,20 @@ def extract(item: ItemText) -> list[Constraint]:
         r"radiat|chemotherap|response|assessment|imaging", norm
     ):
         return []
-    a = min(m.start() for _, m in found)
-    b = max(m.end() for _, m in found)
-    return [make(item, FAMILY, a, b, {"condition": names}, confidence=0.75)]
+    # one constraint per run of conditions; a run ends where an infection or cardiac rule
+    # sits between two conditions ("uncontrolled conditions, active infection, myocardial
+    # infarction, ..., psychiatric illness/social situations"), so that the specific
+    # families keep their words and the other illnesses are not lost with them
+    found.sort(key=lambda f: f[1].start())
+    runs: list[list[tuple[str, re.Match[str]]]] = [[found[0]]]
+    for n, m in found[1:]:
+        if _SPECIFIC_BETWEEN.search(norm[runs[-1][-1][1].end() : m.start()]):
+            runs.append([])
+        runs[-1].append((n, m))
+    out: list[Constraint] = []
+    for run in runs:
+        a = min(m.start() for _, m in run)
+        b = max(m.end() for _, m in run)
+        conds = sorted({n for n, _ in run})
+        out.append(make(item, FAMILY, a, b, {"condition": conds}, confidence=0.75))
+    return out

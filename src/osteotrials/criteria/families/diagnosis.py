@@ -28,6 +28,80 @@ _CANCER_AFTER = re.compile(
 _THERAPY_BEFORE = re.compile(
     r"(?:resection|excision|after|therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$"
 )
+#: "prior to (a) diagnosis of metastatic disease", "at the time of primary diagnosis",
+#: "1 to 5 years post-diagnosis": the diagnosis is a time anchor, not the requirement
+_DIAGNOSIS_ANCHOR = re.compile(
+    r"(?:prior to|before|after|since|until|from|following|at|to|time of|post-?)\s*(?:the\s+)?(?:time\s+of\s+)?(?:(?:a|an|the|her|his|their|initial|primary|first|original|original|cancer|metastatic|breast cancer)\s+)*$"
+)
+#: the disease named as what an earlier therapy was for ("prior biologic therapy for
+#: metastatic or locally recurrent breast cancer", "regimens given in a metastatic or
+#: locally advanced setting"): the setting of that therapy, not this trial's diagnosis
+_THERAPY_OBJECT = re.compile(
+    r"\b(?:therap\w*|treatments?|treated|chemotherap\w*|regimens?|lines?|agents?|drugs?|prevention|radiotherapy|radiation|surgery|hormonal|endocrine)\s+(?:\w+\s+){0,3}?(?:for|in|of)\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+[\s-]+){0,6}$"
+)
+_SETTING_AFTER = re.compile(
+    r"^(?:\s*(?:,|or|and|and/or)\s*(?:[\w-]+\s+){0,3}?[\w-]+)?\s+settings?\b"
+)
+#: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain"
+_MODIFIER_AFTER = re.compile(
+    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material)\b"
+)
+#: tumours that are not cancers ("pituitary secreting tumors", "benign tumour")
+_NOT_CANCER_TUMOUR = re.compile(
+    r"(?:benign|pituitary|secreting|desmoid|fibroid|phyllodes)\s+(?:\w+\s+)?tumou?rs?"
+)
+#: staged conditions that are not cancers ("Stage II-IV neuropathy", "CKD stage 3")
+_NOT_CANCER_STAGE = re.compile(
+    r"\bstage\s*[0-5ivx]+[abc]?(?:\s*(?:-|to|or|and|,)\s*[0-5ivx]+[abc]?)*\s+(?:\w+\s+)?(?:neuropath\w*|kidney|renal|heart failure|hypertension|lymph?o?edema|pressure|ulcers?|sleep|fibrosis|cirrhosis|liver disease|ckd)|(?:kidney|renal|liver) disease\s+stage"
+)
+
+_TUMOUR_IN_CLAUSE = re.compile(
+    r"cancer|carcinoma|tumou?rs?|malignan\w*|neoplas\w*|metasta\w*|lymphoma|melanoma|sarcoma|myeloma|\bdcis\b|\btnbc\b|\bmbc\b|\bovca\b|nsclc|\bcrc\b|\bhcc\b|breast (?:mass|lesion)|\bmass\b|lesions?"
+)
+
+
+#: lab thresholds ("AST <= 5 x ULN if documented liver metastases", "ANC > 1,500/mcL
+#: (unless due to cancer in marrow)"): the disease is the condition of another limit
+_LAB_LIMIT = re.compile(
+    r"\buln\b|upper (?:institutional )?limits? of (?:the )?normal|/\s*(?:mcl|ul|mm)|g/dl"
+)
+_CONDITION_BEFORE = re.compile(
+    r"\b(?:if|unless|without|with|presence of|caused by|due to|demonstrate|ruled out|no)\b[^.;]{0,40}$"
+)
+#: "at increased risk for the development or recurrence of breast cancer"
+_RISK_BEFORE = re.compile(r"\brisk (?:for|of)\b[^.;]{0,40}$")
+
+
+def _after_drug(norm: str, therapy_ends: list[int], a: int) -> bool:
+    """ "Prior tamoxifen for history of DCIS": the disease a named drug was given for."""
+    return any(
+        0 <= a - e <= 90
+        and re.fullmatch(
+            r"\s+(?:\w+\s+){0,3}?(?:for|in)\s+(?:(?:any|the|a|an|their|her|his|history of)\s+)*(?:[\w/+()]+[\s(-]+){0,8}",
+            norm[e:a],
+        )
+        is not None
+        for e in therapy_ends
+    )
+
+
+def _context_only(norm: str, a: int, b: int) -> bool:
+    """The disease words at [a, b) are context of another rule, not a diagnosis."""
+    before = norm[max(0, a - 90) : a]
+    before = re.split(r"[.;:]\s", before)[-1]
+    if _RISK_BEFORE.search(before):
+        return True
+    if _LAB_LIMIT.search(norm) and _CONDITION_BEFORE.search(before):
+        return True
+    if _THERAPY_OBJECT.search(before) or _SETTING_AFTER.match(norm[b : b + 50]):
+        return True
+    if _MODIFIER_AFTER.match(norm[b : b + 25]):
+        return True
+    return bool(
+        re.match(r"diagnos", norm[a:b]) and _DIAGNOSIS_ANCHOR.search(norm[max(0, a - 50) : a])
+    )
+
+
 _SETTINGS = [
     (
         "metastatic",
@@ -54,8 +128,24 @@ def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if not _DISEASE.search(norm):
         return []
+    if _NOT_CANCER_STAGE.search(norm) and not re.search(r"cancer|carcinoma|malignan|tumou?r", norm):
+        return []
+    therapy_ends = [t.end for t in _therapy.mentions(item)]
     best = None
     for m in _STRONG.finditer(norm):
+        if _context_only(norm, m.start(), m.end()) or _after_drug(norm, therapy_ends, m.start()):
+            continue
+        # "diagnosed poorly controlled hypertension", "ulceration diagnosed within ...":
+        # a diagnosis word counts only with a tumour named next to it
+        if re.match(r"diagnos", m.group(0)) and not (
+            _CANCER_AFTER.match(norm[m.end() : m.end() + 80])
+            or _TUMOUR_IN_CLAUSE.search(re.split(r"[.;]\s", norm[m.end() : m.end() + 120])[0])
+            or re.search(
+                r"(?:cancer|carcinoma|tumou?rs?|malignan\w*|neoplas\w*|metasta\w*|disease|lymphoma|melanoma|sarcoma|myeloma|dcis|tnbc|mbc)\W+(?:\w+\W+){0,3}$",
+                norm[max(0, m.start() - 60) : m.start()],
+            )
+        ):
+            continue
         before = norm[max(0, m.start() - 60) : m.start()]
         if _THERAPY_BEFORE.search(before) and not re.search(
             r"histolog|cytolog|confirmed|diagnos|stage", m.group(0)
@@ -75,6 +165,8 @@ def extract(item: ItemText) -> list[Constraint]:
         noun = _SHORT_NOUN.search(norm)
         if (
             not (short and noun)
+            or _context_only(norm, noun.start(), noun.end())
+            or _NOT_CANCER_TUMOUR.search(norm)
             or _therapy.mentions(item)
             or re.search(
                 r"therap|treat|chemo|history|prior|previous|other|radiat|surg|scan|biops|measurab|criteria|recist|evaluab|imaging|\bmri\b|radiograph",

@@ -19,7 +19,7 @@ _PATTERNS: list[tuple[str, str, str | None]] = [
     ),
     (
         "liver",
-        r"(?:liver|hepatic)\s+(?:metasta\w*|mets|lesions?|involvement|parenchyma)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:liver|hepatic)",
+        r"(?:liver|hepatic)\s+(?:metasta\w*|mets|lesions?|involvement|parenchyma|(?:disease\s+|tumou?r\s+)?burden)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:liver|hepatic)",
         None,
     ),
     (
@@ -50,6 +50,10 @@ _RT_BEFORE = re.compile(
     r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$"
 )
 
+_NON_MEASURABLE_EXAMPLE = re.compile(
+    r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
+)
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -60,6 +64,8 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if _RT_BEFORE.search(norm[max(0, m.start() - 50) : m.start()]):
             continue
+        if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
+            continue  # "non-measurable lesions such as pleural effusion": a measurability rule
         text = m.group(0)
         params: dict[str, object] = {"site": site}
         extent = extent_default

@@ -24,6 +24,9 @@ _AGENTS: list[tuple[str, str]] = [
     ),
 ]
 _SEPARATE = [(n, re.compile(p)) for n, p in _AGENTS]
+_OTHER_ILLNESS = re.compile(
+    r"diabet|thyroid|cardi|heart|renal|kidney|hepatic|liver|lung|pulmonary|psychiatr|illness|diseases?\b|conditions?\b|disorders?\b"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -33,10 +36,27 @@ def extract(item: ItemText) -> list[Constraint]:
         for n, p in _SEPARATE
         if (m := p.search(norm))
         and not re.match(r"[\s-]*(?:\d+\s*)?vaccin", norm[m.end() : m.end() + 20])
+        # "vaccination against coronavirus disease-19": the vaccine's target, not an infection
+        and not re.search(
+            r"vaccin\w*\s+(?:\w+\s+){0,5}?against\s+(?:\w+\s+){0,2}$",
+            norm[max(0, m.start() - 60) : m.start()],
+        )
     ]
     if not found:
         return []
-    agents = sorted({n for n, _ in found})
-    a = min(m.start() for _, m in found)
-    b = max(m.end() for _, m in found)
-    return [make(item, FAMILY, a, b, {"agent": agents}, confidence=0.85)]
+    # one constraint per run of infection words; a run ends where other illnesses are
+    # listed between two of them, so that those keep their own (comorbidity) words
+    found.sort(key=lambda f: f[1].start())
+    runs: list[list[tuple[str, re.Match[str]]]] = [[found[0]]]
+    for n, m in found[1:]:
+        prev_end = max(x.end() for _, x in runs[-1])
+        if m.start() > prev_end and _OTHER_ILLNESS.search(norm[prev_end : m.start()]):
+            runs.append([])
+        runs[-1].append((n, m))
+    out: list[Constraint] = []
+    for run in runs:
+        a = min(m.start() for _, m in run)
+        b = max(m.end() for _, m in run)
+        agents = sorted({n for n, _ in run})
+        out.append(make(item, FAMILY, a, b, {"agent": agents}, confidence=0.85))
+    return out

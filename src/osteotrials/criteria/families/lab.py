@@ -129,7 +129,8 @@ def _mention_pattern() -> re.Pattern[str]:
     }
     alternatives = sorted(names, key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in alternatives)
-    return re.compile(rf"(?<![\w/-])(?:{body})(?![\w-])")
+    # a footnote digit glued to the name ("Creatinine Clearance1 40 mL/min") is allowed
+    return re.compile(rf"(?<![\w/-])(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))")
 
 
 def _analytes_of(name: str) -> list[str]:

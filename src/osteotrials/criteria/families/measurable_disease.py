@@ -24,6 +24,12 @@ def extract(item: ItemText) -> list[Constraint]:
     m = _MENTION.search(norm)
     if not m:
         return []
+    # "Progression of disease by RECIST 1.1": RECIST as the yardstick of progression or
+    # response, with no word about measurable lesions, is not a measurability rule
+    if not re.search(r"measurab|evaluable|target lesion|assessable|one site", norm):
+        rest = re.sub(r"response evaluation criteria", " ", norm)
+        if re.search(r"progress\w*|\brespon\w*|stable disease", rest):
+            return []
     bone_only = None
     requirement = "measurable"
     if re.search(

@@ -14,7 +14,7 @@ FAMILY = "medication"
 _CLASSES: list[tuple[str, str]] = [
     (
         "cyp3a_inhibitor",
-        r"(?:strong|moderate|potent)?\s*(?:inhibitors? (?:of|or inducers? of) cyp\s*3a4?|cyp\s*3a4?\s*(?:/\s*5\s*)?(?:isoenzymes?\s*)?(?:inhibitors?|inducers?|substrates?|isoenzymes?)|cyp3a)",
+        r"(?:strong|moderate|potent)?\s*(?:inhibitors? (?:of|or inducers? of) cyp\s*3a4?|cyp\s*450\s*3a4?|cytochrome p-?450,? (?:family 3|3a)|cyp\s*3a4?\s*(?:/\s*5\s*)?(?:isoenzymes?\s*)?(?:inhibitors?|inducers?|substrates?|isoenzymes?)|cyp3a)",
     ),
     (
         "cyp3a_listed_drug",
@@ -42,7 +42,7 @@ _CLASSES: list[tuple[str, str]] = [
     ("diuretic", r"diuretics?|furosemide|hydrochlorothiazide"),
     (
         "growth_factor",
-        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|growth factors?|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
+        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|(?<!epidermal )(?<!endothelial )growth factors?(?![- ]receptor)|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
     ),
     ("immunosuppressant", r"immunosuppress\w*|cyclosporin\w*|tacrolimus|azathioprine"),
     (
@@ -67,7 +67,10 @@ _CLASSES: list[tuple[str, str]] = [
     ("antihypertensive", r"antihypertensive"),
     ("opioid", r"opioids?|morphine|oxycodone|fentanyl"),
     ("nsaid", r"\bnsaids?\b|non-?steroidal anti-?inflammatory"),
-    ("insulin", r"\binsulin\b|metformin|antidiabetic|oral hypoglycemic"),
+    (
+        "insulin",
+        r"\binsulin\b(?![- ](?:dependent|requiring|resistan))|metformin|antidiabetic|oral hypoglycemic",
+    ),
 ]
 _COMPILED = MultiPattern(_CLASSES)
 _CUE = re.compile(
@@ -79,7 +82,9 @@ def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     found = [(name, m.start(), m.end()) for name, m in _COMPILED.first_matches(norm)]
     short = len(re.findall(r"[a-z]+", norm)) <= 4
-    if not found or not (_CUE.search(norm) or short):
+    if not found or not (
+        _CUE.search(norm) or short or re.search(r"concurrent|concomitant", item.context.lower())
+    ):
         return []
     if re.search(r"hypersensitiv|allerg", norm) and not re.search(
         r"concurrent|concomitant|chronic", norm

@@ -13,6 +13,7 @@ from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import make
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint
+from osteotrials.vocab import drugs
 
 FAMILY = "prior_therapy"
 _CUE = re.compile(
@@ -26,6 +27,9 @@ _SETTING = [
 _LINES = re.compile(
     rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
+_MIN_MAX = re.compile(
+    rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
+)
 _LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course")
 _PROGRESSION = re.compile(
     r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
@@ -33,7 +37,31 @@ _PROGRESSION = re.compile(
 _ANY_ANTICANCER = re.compile(
     r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b"
 )
+#: "concomitant treatment with other investigational products": trial participation
+_WITH_INVESTIGATIONAL = re.compile(
+    r"\s+with\s+(?:an?\s+|any\s+)?(?:other\s+)?(?:investigational|experimental)"
+)
+#: "chronic systemic therapy with immunosuppressive agents": concurrent medication
+_WITH_MEDICATION = re.compile(
+    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+)?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?)"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
+
+
+_INCLUDED = re.compile(r"\((?:including|incl\.|e\.g\.|such as)[^()]*$")
+_CESSATION = re.compile(r"(?:cessation|discontinuation|stopping) of (?:all\s+)?(?:exogenous\s+)?$")
+
+
+def _ovarian_suppression_only(m: _therapy.TherapyMention) -> bool:
+    if m.generic or m.terms or not (m.classes or m.drugs):
+        return False
+    if not m.classes <= {"ovarian_suppression", "endocrine"}:
+        return False
+    for name in m.drugs:
+        d = drugs.lookup(name, fuzzy=False)
+        if d is None or "ovarian_suppression" not in d.classes:
+            return False
+    return True
 
 
 def _setting(norm: str) -> list[str]:
@@ -46,6 +74,11 @@ def _lines(item: ItemText) -> dict[str, object]:
     m = _LINES.search(item.norm)
     if not m:
         return {}
+    # "a minimum of 2 and a maximum of 5 prior regimens", "between 1 and 3 prior lines"
+    if both := _MIN_MAX.search(item.norm):
+        lo, hi = to_number(both.group("lo")), to_number(both.group("hi"))
+        if lo is not None and hi is not None and lo <= hi <= 15:
+            return {"min_lines": lo, "max_lines": hi}
     n = to_number(m.group("n"))
     n2 = to_number(m.group("n2")) if m.group("n2") else None
     if n is None or n > 15:
@@ -109,11 +142,41 @@ def extract(item: ItemText) -> list[Constraint]:
         for m in ms
         if not (
             m.generic
-            and re.search(r"investigational|experimental", norm[m.start : m.end])
+            and re.search(
+                r"investigational|experimental",
+                norm[m.start : m.end + 30]
+                if _WITH_INVESTIGATIONAL.match(norm[m.end :])
+                else norm[m.start : m.end],
+            )
             and not re.search(r"anti-?cancer|chemo|therap", norm.replace(norm[m.start : m.end], ""))
         )
     ]
+    ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
     if not ms:
+        return []
+    # "Postmenopausal status (including women on an LHRH agonist for ovarian suppression)":
+    # ovarian suppression named as included in a menopausal status is part of that rule;
+    # "amenorrhoeic ... following cessation of exogenous hormonal treatments" defines it
+    if re.search(r"(?:post|pre|peri)-?\s?menopaus", norm):
+        ms = [
+            m
+            for m in ms
+            if not (
+                (
+                    _ovarian_suppression_only(m)
+                    and _INCLUDED.search(norm[max(0, m.start - 150) : m.start])
+                )
+                or _CESSATION.search(norm[max(0, m.start - 40) : m.start])
+            )
+        ]
+        if not ms:
+            return []
+    # "cannot give informed consent to the experimental therapy": the study treatment
+    if (
+        all(m.generic for m in ms)
+        and re.search(r"\bconsent\b", norm)
+        and not re.search(r"\b(?:prior|previous(?:ly)?|received|since|history)\b", norm)
+    ):
         return []
     if (
         not _CUE.search(norm)

@@ -134,7 +134,7 @@ def extract(item: ItemText) -> list[Constraint]:
                 and not re.search(
                     r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm
                 )
-                and not re.match(r"\s+(?:positiv|negativ)", word)
+                and not re.match(r"\s+(?:positiv|negativ)|\s*\+(?!\d)", word)
             ):
                 continue
             if (

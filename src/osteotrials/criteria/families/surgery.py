@@ -15,11 +15,43 @@ _MENTION = re.compile(
 )
 
 
+#: "(e.g., radiotherapy, surgery)": surgery as one example of how something was treated
+_EXAMPLE_PARENS = re.compile(r"\(\s*(?:e\.?g\.?|i\.?e\.?|such as|for example)[^()]*$")
+#: "biopsy/surgery of metastases", "surgical specimen": where tissue came from
+_SPECIMEN = re.compile(
+    r"biops\w*\s*(?:/|or|and|and/or)\s*$|^\s*(?:/|or|and)?\s*(?:specimens?|samples?|tissue|pathology)\b"
+)
+#: "at relapse after curative intent surgery", "is planned prior to surgery": a time
+#: anchor for something else (no interval, no recovery, no plan for the surgery itself)
+_ANCHOR = re.compile(
+    r"(?:after|following|prior to|before|until|post)\s+(?:the\s+|their\s+|her\s+|definitive\s+|primary\s+|curative(?:[- ]intent)?\s+|breast\s+|initial\s+)*$"
+)
+_OWN_RULE = re.compile(
+    r"\b(?:recover\w*|heal\w*|weeks?|days?|months?|major|minor|undergo\w*|underwent|scheduled|candidates?|wound|complications?|since|within)\b"
+)
+
+
+def _context(item: ItemText, m: re.Match[str]) -> bool:
+    norm = item.norm
+    before = norm[max(0, m.start() - 120) : m.start()]
+    if _EXAMPLE_PARENS.search(before) or _SPECIMEN.search(before[-20:]):
+        return True
+    if _SPECIMEN.match(norm[m.end() : m.end() + 20]):
+        return True
+    left, right = item.clause_bounds(m.start())
+    return (
+        m.group(0).endswith(("surgery", "surgeries"))
+        and bool(_ANCHOR.search(before[-40:]))
+        and not _OWN_RULE.search(norm[left:right])
+    )
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    m = _MENTION.search(norm)
-    if not m:
+    mentions = [m for m in _MENTION.finditer(norm) if not _context(item, m)]
+    if not mentions:
         return []
+    m = mentions[0]
     if re.search(
         r"surgical(?:ly)? steril|surgically[- ]induced|steriliz",
         norm[max(0, m.start() - 5) : m.end() + 15],
@@ -32,7 +64,7 @@ def extract(item: ItemText) -> list[Constraint]:
         aspects.append("planned")
     if re.search(r"prior|previous|completed|undergone|had\b|history|recover", norm):
         aspects.append("prior")
-    last = list(_MENTION.finditer(norm))[-1]
+    last = mentions[-1]
     return [
         make(
             item,

@@ -24,12 +24,18 @@ _ANTICANCER_LIST = re.compile(
     r"chemotherap\w*|radiotherap\w*|radiation|immunotherap\w*|hormonal|endocrine|biologic\w*|anti-?cancer|targeted"
 )
 
+_STUDY_TREATMENT = re.compile(
+    r"(?:consent to|contraindicat\w* (?:the )?use of|(?:tolerate|understand\w*|nature of)|(?:prior to|before|after|following) (?:the\s+)?(?:first\s+|last\s+)?(?:dose|administration|infusion) of)\s+(?:the\s+|an?\s+|this\s+|study\s+)?$"
+)
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if m := _STRONG.search(norm):
         return [make(item, FAMILY, m.start(), m.end(), {"aspect": "other_trial"}, confidence=0.85)]
     if m := _AGENT.search(norm):
+        if _STUDY_TREATMENT.search(norm[max(0, m.start() - 40) : m.start()]):
+            return []  # "consent to the experimental therapy": the study's own treatment
         if _ANTICANCER_LIST.search(norm):
             return []  # "any investigational therapy" inside an anticancer-therapy washout list
         return [
