@@ -69,3 +69,21 @@ def test_precision_second_development_set() -> None:
     assert rep.annotated >= 90 and rep.found == rep.annotated
     # 96.2% with parser 0.7.0 (its errors were looked at)
     assert rep.precision >= 0.94
+
+
+def test_precision_third_heldout_set() -> None:
+    """The unbiased figure: annotated blind, never used for tuning (fixtures/README.md).
+
+    Only the totals are printed, never the errors, so that the set stays blind for
+    later rule work.
+    """
+    from tests.criteria.conftest import _read_jsonl
+
+    records = _read_jsonl("annotations_heldout3.jsonl")
+    for rec in records:
+        assert rec["text"] in criteria_texts()[rec["nct_id"]]
+    rep = _report(records)
+    _print("third held-out set (blind: 89.7% with parser 0.6.0, 91.3% with 0.7.0)", rep)
+    assert rep.annotated >= 300 and rep.trials >= 40 and rep.found == rep.annotated
+    # The issue's bar is 95%; this blind figure is below it (docs/criteria.md).
+    assert rep.precision >= 0.89
