@@ -10,7 +10,7 @@ results (``tests/criteria/test_triggers.py`` checks this on the snapshot).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from osteotrials.vocab import drugs, labs
 
@@ -958,8 +958,14 @@ def families_for_token(token: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=256)
+def _context_tokens(context: str) -> frozenset[str]:
+    """Tokens of an item's section/label context (shared by the items under one header)."""
+    return frozenset(_TOKEN.findall(context.lower()))
+
+
 def candidate_families(norm_text: str, context: str) -> set[str]:
-    out: set[str] = set()
-    for token in set(_TOKEN.findall(norm_text)) | set(_TOKEN.findall(context.lower())):
-        out |= families_for_token(token)
-    return out
+    tokens = set(_TOKEN.findall(norm_text))
+    if context:
+        tokens |= _context_tokens(context)
+    return set().union(*map(families_for_token, tokens))
