@@ -41,7 +41,7 @@ from osteotrials.criteria.families import (
 )
 from osteotrials.criteria.segment import Segment, segment
 from osteotrials.criteria.text import ItemText
-from osteotrials.criteria.triggers import candidate_families
+from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
 from osteotrials.model.criteria import Constraint, CriterionItem, ItemRole
 
 Component = Callable[[ItemText], list[Constraint]]
@@ -76,6 +76,11 @@ COMPONENTS: list[tuple[str, Component]] = [
     ("administrative", administrative.extract),
 ]
 
+#: (trigger bit, component) in the order of ``COMPONENTS``; a family without stems never runs
+_COMPONENT_BITS: tuple[tuple[int, Component], ...] = tuple(
+    (FAMILY_BITS.get(family, 0), component) for family, component in COMPONENTS
+)
+
 #: families whose match makes a generic comorbidity match over the same words redundant
 _SPECIFIC = {
     "cardiac",
@@ -97,6 +102,8 @@ def _overlaps(a: Constraint, b: Constraint) -> bool:
 
 def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     """Resolution rules between families (each documented in docs/criteria.md)."""
+    if len(found) <= 1:
+        return list(found)  # no rule below removes or changes a lone constraint
     fams = {c.family for c in found}
     out = list(found)
     if "hypersensitivity" in fams:  # drugs named as allergens are not therapy history
@@ -397,9 +404,13 @@ def _compile_item(
 ) -> tuple[list[Constraint], ItemRole, str | None]:
     item = ItemText(seg.text, seg.start, seg.kind, context)
     found: list[Constraint] = []
-    candidates = candidate_families(item.norm, item.context) if use_triggers else None
-    for family, component in COMPONENTS:
-        if candidates is None or family in candidates:
+    if use_triggers:
+        mask = candidate_mask(item.norm, item.context)
+        for bit, component in _COMPONENT_BITS:
+            if mask & bit:
+                found.extend(component(item))
+    else:
+        for _family, component in COMPONENTS:
             found.extend(component(item))
     constraints = resolve(found, item) if found else []
     role: ItemRole = seg.role
@@ -419,7 +430,9 @@ def _memo_item(
     seg: Segment, context: str, use_triggers: bool
 ) -> tuple[list[Constraint], ItemRole, str | None]:
     """``_compile_item`` memoised by everything its result depends on except the
-    offset, which only moves the spans. Every call returns fresh objects."""
+    offset, which only moves the spans. A hit returns copies that share nothing
+    mutable with the memo; a miss returns the objects it keeps (compiled constraints
+    are values: nothing changes them after compilation)."""
     if not use_triggers or ITEM_CACHE_SIZE <= 0:
         return _compile_item(seg, context, use_triggers)
     key: _ItemKey = (seg.text, seg.kind, seg.role, context, seg.label, bool(seg.cohort))
@@ -430,7 +443,7 @@ def _memo_item(
         _ITEM_CACHE[key] = (seg.start, constraints, role, reason)
         if len(_ITEM_CACHE) > ITEM_CACHE_SIZE:
             _ITEM_CACHE.popitem(last=False)
-        return [_fresh(c, 0) for c in constraints], role, reason
+        return list(constraints), role, reason
     _STATS["hits"] += 1
     _ITEM_CACHE.move_to_end(key)
     start, constraints, role, reason = hit

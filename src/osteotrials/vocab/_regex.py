@@ -82,36 +82,55 @@ def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
-#: distinct tokens of the last few texts (several indexes ask about one text in a row,
-#: some on the normalised text and some on the plain lower-cased one)
-_RECENT: dict[str, frozenset[str]] = {}
-_RECENT_SIZE = 4
 
+class _Registry:
+    """All anchor indexes share one bit space: index ``k`` owns the bits from its
+    ``offset``. A token's mask over every index is computed once (then cached), and a
+    text's mask is one C-level OR over its tokens' masks, remembered for the last few
+    texts (several indexes ask about one item in a row, some on the normalised text
+    and some on the plain lower-cased one)."""
 
-def _tokens(lower_text: str) -> frozenset[str]:
-    """Distinct tokens of a text; the last few texts are remembered."""
-    tokens = _RECENT.get(lower_text)
-    if tokens is None:
-        if len(_RECENT) >= _RECENT_SIZE:
-            _RECENT.clear()
-        tokens = _RECENT[lower_text] = frozenset(_TOKEN.findall(lower_text))
-    return tokens
+    recent_size = 4
 
+    def __init__(self) -> None:
+        self.width = 0
+        self.by_anchor: dict[str, int] = {}
+        self.tokens: dict[str, int] = {}
+        self.recent: dict[str, int] = {}
 
-class _TokenMasks(dict[str, int]):
-    """token -> bit mask of the gates that one of its literals opens (computed on first use)."""
+    def register(self, by_anchor: dict[str, int], size: int) -> int:
+        offset = self.width
+        self.width += size
+        for anchor, bits in by_anchor.items():
+            self.by_anchor[anchor] = self.by_anchor.get(anchor, 0) | (bits << offset)
+        self.tokens.clear()  # cached masks lack the new bits
+        self.recent.clear()
+        return offset
 
-    def __init__(self, by_anchor: dict[str, int]):
-        super().__init__()
-        self.by_anchor = tuple(by_anchor.items())
-
-    def __missing__(self, token: str) -> int:
+    def token_mask(self, token: str) -> int:
         mask = 0
-        for anchor, bits in self.by_anchor:
+        for anchor, bits in self.by_anchor.items():
             if anchor in token:
                 mask |= bits
-        self[token] = mask
+        self.tokens[token] = mask
         return mask
+
+    def text_mask(self, lower_text: str) -> int:
+        mask = self.recent.get(lower_text)
+        if mask is None:
+            tokens = self.tokens
+            words = _TOKEN.findall(lower_text)
+            for word in words:
+                if word not in tokens:
+                    self.token_mask(word)
+            mask = reduce(or_, map(tokens.__getitem__, words), 0)
+            if len(self.recent) >= self.recent_size:
+                self.recent.clear()
+            self.recent[lower_text] = mask
+        return mask
+
+
+_REGISTRY = _Registry()
 
 
 class AnchorIndex:
@@ -120,8 +139,8 @@ class AnchorIndex:
     Every gate literal consists of ``[a-z0-9]`` characters, so each occurrence lies
     inside one token of the lower-cased text. Each distinct token is mapped once
     (then cached) to the bit mask of the gates its literals open, so a text costs
-    one ``findall`` and one C-level OR over its tokens' masks instead of one
-    literal scan per pattern.
+    one ``findall`` and one C-level OR over its tokens' masks (shared by all
+    indexes) instead of one literal scan per pattern.
     """
 
     def __init__(self, gates: list[tuple[str, ...] | None]):
@@ -136,11 +155,12 @@ class AnchorIndex:
             for anchor in g:
                 by_anchor[anchor] = by_anchor.get(anchor, 0) | (1 << i)
         self._always = always
-        self._masks = _TokenMasks(by_anchor)
+        self._full = (1 << len(self.gates)) - 1
+        self._offset = _REGISTRY.register(by_anchor, len(self.gates))
 
     def mask(self, lower_text: str) -> int:
         """Bit ``i`` is set when gated pattern ``i`` can match ``lower_text``."""
-        return reduce(or_, map(self._masks.__getitem__, _tokens(lower_text)), self._always)
+        return (_REGISTRY.text_mask(lower_text) >> self._offset) & self._full | self._always
 
     def active(self, lower_text: str) -> list[bool]:
         bits = f"{self.mask(lower_text):0{len(self.gates)}b}"[::-1]
