@@ -8,14 +8,12 @@ Public API:
 * ``compile_trial(trial)``: a ``CompiledTrial`` (items + trial tags) stamped with
   the trial's record version and the parser and vocabulary versions.
 * ``coverage(compiled)``: a ``CoverageReport``.
-* ``clear_cache()`` / ``cache_info()``: the memo of compiled items (identical items
-  recur across trials; the memo returns fresh copies with their own spans).
 """
 
 from __future__ import annotations
 
 from osteotrials.criteria.coverage import coverage
-from osteotrials.criteria.pipeline import cache_info, clear_cache, compile_segments
+from osteotrials.criteria.pipeline import compile_segments
 from osteotrials.criteria.tags import bone_tags, family_tags
 from osteotrials.model import Trial
 from osteotrials.model.criteria import CompiledTrial, CriterionItem
@@ -42,11 +40,4 @@ def compile_trial(trial: Trial) -> CompiledTrial:
     )
 
 
-__all__ = [
-    "PARSER_VERSION",
-    "cache_info",
-    "clear_cache",
-    "compile_criteria",
-    "compile_trial",
-    "coverage",
-]
+__all__ = ["PARSER_VERSION", "compile_criteria", "compile_trial", "coverage"]
