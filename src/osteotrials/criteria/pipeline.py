@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from osteotrials.criteria.families import (
@@ -441,11 +442,15 @@ def _memo_item(
         _STATS["misses"] += 1
         constraints, role, reason = _compile_item(seg, context, use_triggers)
         _ITEM_CACHE[key] = (seg.start, constraints, role, reason)
-        if len(_ITEM_CACHE) > ITEM_CACHE_SIZE:
-            _ITEM_CACHE.popitem(last=False)
+        while len(_ITEM_CACHE) > ITEM_CACHE_SIZE:
+            try:
+                _ITEM_CACHE.popitem(last=False)
+            except KeyError:  # emptied by another thread
+                break
         return list(constraints), role, reason
     _STATS["hits"] += 1
-    _ITEM_CACHE.move_to_end(key)
+    with suppress(KeyError):  # dropped by another thread meanwhile; the entry read stays valid
+        _ITEM_CACHE.move_to_end(key)
     start, constraints, role, reason = hit
     return [_fresh(c, seg.start - start) for c in constraints], role, reason
 

@@ -97,36 +97,44 @@ class _Registry:
         self.by_anchor: dict[str, int] = {}
         self.tokens: dict[str, int] = {}
         self.recent: dict[str, int] = {}
+        self.generation = 0
 
     def register(self, by_anchor: dict[str, int], size: int) -> int:
         offset = self.width
         self.width += size
+        merged = dict(self.by_anchor)
         for anchor, bits in by_anchor.items():
-            self.by_anchor[anchor] = self.by_anchor.get(anchor, 0) | (bits << offset)
-        self.tokens.clear()  # cached masks lack the new bits
-        self.recent.clear()
+            merged[anchor] = merged.get(anchor, 0) | (bits << offset)
+        self.by_anchor = merged
+        self.generation += 1  # masks computed from now on include the new bits
+        self.tokens = {}
+        self.recent = {}
         return offset
 
-    def token_mask(self, token: str) -> int:
+    def token_mask(self, token: str, tokens: dict[str, int]) -> int:
         mask = 0
         for anchor, bits in self.by_anchor.items():
             if anchor in token:
                 mask |= bits
-        self.tokens[token] = mask
+        tokens[token] = mask
         return mask
 
     def text_mask(self, lower_text: str) -> int:
-        mask = self.recent.get(lower_text)
+        recent = self.recent
+        mask = recent.get(lower_text)
         if mask is None:
-            tokens = self.tokens
+            # the tables as of now: an index registered meanwhile (another thread)
+            # replaces them, and a mask computed from the old ones is not kept
+            generation, tokens = self.generation, self.tokens
             words = _TOKEN.findall(lower_text)
             for word in words:
                 if word not in tokens:
-                    self.token_mask(word)
+                    self.token_mask(word, tokens)
             mask = reduce(or_, map(tokens.__getitem__, words), 0)
-            if len(self.recent) >= self.recent_size:
-                self.recent.clear()
-            self.recent[lower_text] = mask
+            if generation == self.generation:
+                if len(recent) >= self.recent_size:
+                    recent.clear()
+                recent[lower_text] = mask
         return mask
 
 
