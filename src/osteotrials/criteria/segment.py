@@ -161,12 +161,11 @@ def segment(text: str | None) -> list[Segment]:
         if m and len(body) > m.end() + 3:
             item_cohort = m.group("cohort").strip()
         parent = None
-        for j in range(len(segments) - 1, -1, -1):
-            if segments[j].depth < depth and segments[j].kind == kind:
-                parent = j
-                break
-            if segments[j].role == "header" and segments[j].depth == 0 and depth == 0:
-                break
+        if depth > 0:  # only nested items have a parent
+            for j in range(len(segments) - 1, -1, -1):
+                if segments[j].depth < depth and segments[j].kind == kind:
+                    parent = j
+                    break
         if role == "criterion" and _NOTE.match(body):
             role = "note"
         segments.append(
@@ -179,7 +178,7 @@ def segment(text: str | None) -> list[Segment]:
                 section=list(section),
                 cohort=item_cohort,
                 depth=depth,
-                parent=parent if depth > 0 else None,
+                parent=parent,
                 label=label if depth >= label_depth else None,
             )
         )

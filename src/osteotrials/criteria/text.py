@@ -202,6 +202,8 @@ _NOT_ELIGIBLE = re.compile(
     r"\b(?:not (?:be )?eligible|ineligible|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
 )
 _PARENS = re.compile(r"\([^()]*\)")
+_CLAUSE_LEFT = re.compile(r"[.;]\s+(?=[a-z(])|;\s*")
+_CLAUSE_RIGHT = re.compile(r"[.;]\s")
 _CLAUSE_BREAK = re.compile(r"[.;]\s|\s(?:however|but|except|unless|provided)\b|\(")
 
 
@@ -216,6 +218,13 @@ class ItemText:
     norm: str = field(init=False)
     #: per-item memo shared by components (e.g. therapy mentions)
     memo: dict[str, Any] = field(default_factory=dict)
+    #: clause bounds and polarities already computed (pure functions of the text)
+    _bounds: dict[int, tuple[int, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _polarity: dict[tuple[int, int | None], Polarity] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.text)
@@ -225,15 +234,35 @@ class ItemText:
 
     def clause_bounds(self, pos: int) -> tuple[int, int]:
         """Start and end of the clause (sentence/semicolon) around local position ``pos``."""
+        found = self._bounds.get(pos)
+        if found is None:
+            found = self._bounds[pos] = self._clause_bounds(pos)
+        return found
+
+    def _clause_bounds(self, pos: int) -> tuple[int, int]:
+        norm = self.norm
+        if not 0 <= pos <= len(norm):  # slices with negative or large ends: as written
+            left = 0
+            for m in _CLAUSE_LEFT.finditer(norm[:pos]):
+                left = m.end()
+            m2 = _CLAUSE_RIGHT.search(norm[pos:])
+            return left, (pos + m2.start() if m2 else len(norm))
+        # ``endpos``/``pos`` arguments search exactly as the slices norm[:pos] / norm[pos:] would
         left = 0
-        for m in re.finditer(r"[.;]\s+(?=[a-z(])|;\s*", self.norm[:pos]):
+        for m in _CLAUSE_LEFT.finditer(norm, 0, pos):
             left = m.end()
-        m2 = re.search(r"[.;]\s", self.norm[pos:])
-        right = pos + m2.start() if m2 else len(self.norm)
-        return left, right
+        m2 = _CLAUSE_RIGHT.search(norm, pos)
+        return left, (m2.start() if m2 else len(norm))
 
     def polarity(self, pos: int, end: int | None = None) -> Polarity:
         """Polarity of a mention at local position ``pos`` (its clause decides)."""
+        key = (pos, end)
+        found = self._polarity.get(key)
+        if found is None:
+            found = self._polarity[key] = self._polarity_of(pos, end)
+        return found
+
+    def _polarity_of(self, pos: int, end: int | None) -> Polarity:
         left, right = self.clause_bounds(pos)
         clause = _PARENS.sub(lambda m: " " * len(m.group(0)), self.norm[left:right])
         before = self.norm[left:pos]

@@ -10,7 +10,8 @@ results (``tests/criteria/test_triggers.py`` checks this on the snapshot).
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache, reduce
+from operator import or_
 
 from osteotrials.vocab import drugs, labs
 
@@ -958,8 +959,37 @@ def families_for_token(token: str) -> frozenset[str]:
     return frozenset(out)
 
 
+#: one bit per family, in the order of ``STEMS``
+FAMILY_BITS: dict[str, int] = {family: 1 << i for i, family in enumerate(STEMS)}
+
+
+class _TokenBits(dict[str, int]):
+    """token -> bit mask (``FAMILY_BITS``) of ``families_for_token`` (computed on first use)."""
+
+    def __missing__(self, token: str) -> int:
+        mask = 0
+        for family in families_for_token(token):
+            mask |= FAMILY_BITS[family]
+        self[token] = mask
+        return mask
+
+
+_TOKEN_BITS = _TokenBits()
+
+
+@lru_cache(maxsize=256)
+def _context_mask(context: str) -> int:
+    """Families triggered by an item's section/label context (shared by the items under one header)."""
+    return reduce(or_, map(_TOKEN_BITS.__getitem__, _TOKEN.findall(context.lower())), 0)
+
+
+def candidate_mask(norm_text: str, context: str) -> int:
+    """``FAMILY_BITS`` of the families that may fire: one ``findall`` and an OR of
+    cached per-token masks."""
+    mask = reduce(or_, map(_TOKEN_BITS.__getitem__, _TOKEN.findall(norm_text)), 0)
+    return mask | _context_mask(context) if context else mask
+
+
 def candidate_families(norm_text: str, context: str) -> set[str]:
-    out: set[str] = set()
-    for token in set(_TOKEN.findall(norm_text)) | set(_TOKEN.findall(context.lower())):
-        out |= families_for_token(token)
-    return out
+    mask = candidate_mask(norm_text, context)
+    return {family for family, bit in FAMILY_BITS.items() if mask & bit}

@@ -3,135 +3,183 @@ before a pattern can match, so most patterns are skipped without running them.""
 
 from __future__ import annotations
 
+import importlib
 import re
+from functools import reduce
+from operator import or_
+from typing import Any
 
-_RUN = re.compile(r"[a-z0-9]{3,}")
+#: the standard library's regular-expression parser (``re._parser``, 3.11+): the
+#: parse tree tells which literal runs every match must contain
+_sre: Any = importlib.import_module("re._parser")
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)})
 
 
-def _top_level_branches(source: str) -> list[str]:
-    branches: list[str] = []
-    depth = 0
-    in_class = False
-    escaped = False
-    start = 0
-    for i, ch in enumerate(source):
-        if escaped:
-            escaped = False
+def _required(items: Any) -> frozenset[str] | None:
+    """Strings of ``[a-z0-9]`` at least one of which lies inside every match of the
+    parsed sequence ``items`` (lower-cased), or None when no such set is known.
+
+    Each maximal run of consecutive alphanumeric literals is contained in every
+    match of the sequence, and so is one string of the set of any element that
+    must occur (a group, an alternation whose every branch has a set, a repeat with
+    a minimum of one); the best of these candidates is kept. Anything else
+    (classes, optional parts, look-arounds, back-references) only ends a run.
+    """
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is _sre.LITERAL:
+            ch = chr(av).lower()
+            if len(ch) == 1 and ch in _ALNUM:
+                run.append(ch)
+                continue
+            flush()
             continue
-        if ch == "\\":
-            escaped = True
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-            continue
-        if ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            branches.append(source[start:i])
-            start = i + 1
-    branches.append(source[start:])
-    return branches
+        flush()
+        found: frozenset[str] | None = None
+        if op is _sre.SUBPATTERN:
+            found = _required(av[-1])
+        elif op is getattr(_sre, "ATOMIC_GROUP", None):
+            found = _required(av)
+        elif op is _sre.BRANCH:
+            branches = [_required(b) for b in av[1]]
+            if all(b is not None for b in branches):
+                found = frozenset().union(*(b for b in branches if b is not None))
+        elif op in _REPEATS and av[0] >= 1:
+            found = _required(av[2])
+        if found:
+            candidates.append(found)
+    flush()
+    if not candidates:
+        return None
+    # the rarest-looking set: longest shortest string, then fewest strings
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
 
 
-_OPTIONAL_GROUP = re.compile(r"\((?:[^()\\]|\\.)*\)(?:\?|\*|\{0,\d*\})")
-
-
-def _literals(branch: str, minimum: int = 3) -> list[str]:
-    # drop optional groups (innermost first), character classes, escapes and braces
-    cleaned = re.sub(r"\[(?:[^\]\\]|\\.)*\]", " ", branch)
-    while True:
-        reduced = _OPTIONAL_GROUP.sub(" ", cleaned)
-        if reduced == cleaned:
-            break
-        cleaned = reduced
-    cleaned = re.sub(r"\\.", " ", cleaned)
-    cleaned = re.sub(r"\{\d*,?\d*\}", " ", cleaned)
-    cleaned = re.sub(r"\(\?[:!=<]*", " ", cleaned)
-    out: list[str] = []
-    # a literal directly followed by ? or * is optional only in its last character
-    for m in re.finditer(r"[a-z0-9]+", cleaned.lower()):
-        word = m.group(0)
-        nxt = cleaned[m.end() : m.end() + 1]
-        if nxt in ("?", "*"):
-            word = word[:-1]
-        if len(word) >= minimum:
-            out.append(word)
-    return out
-
-
-def gate(source: str) -> tuple[str, ...] | None:
+def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
     """Substrings at least one of which every match of ``source`` contains, or None.
 
-    Conservative: returns None (always run) when a top-level branch has no literal
-    of three characters outside character classes, escapes and optional groups'
-    last characters. Matching is meant for lower-cased text.
+    Derived from the parse tree of the pattern (see ``_required``), so it holds for
+    any pattern the ``re`` module accepts; None (always run the pattern) when the
+    pattern has no required alphanumeric literal. Literals are lower-cased:
+    matching is meant for lower-cased text.
     """
-    anchors: list[str] = []
-    for branch in _top_level_branches(source):
-        lits = _literals(branch)
-        if not lits:
-            lits = _literals(branch, minimum=2)
-        if not lits:
-            return None
-        anchors.extend(lits)
-    return tuple(sorted(set(anchors)))
-
-
-def gate_pattern(source: str) -> re.Pattern[str] | None:
-    """``gate`` compiled into one alternation of literals (a single C-level scan)."""
-    anchors = gate(source)
-    if anchors is None:
+    try:
+        parsed = _sre.parse(source, flags)
+    except re.error:
         return None
-    return re.compile("|".join(re.escape(a) for a in sorted(anchors, key=len, reverse=True)))
-
-
-def passes(anchors: re.Pattern[str] | None, lower_text: str) -> bool:
-    return anchors is None or anchors.search(lower_text) is not None
+    found = _required(parsed)
+    return tuple(sorted(found)) if found else None
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
-_LAST: list[tuple[str, frozenset[str]]] = []
+class _Registry:
+    """All anchor indexes share one bit space: index ``k`` owns the bits from its
+    ``offset``. A token's mask over every index is computed once (then cached), and a
+    text's mask is one C-level OR over its tokens' masks, remembered for the last few
+    texts (several indexes ask about one item in a row, some on the normalised text
+    and some on the plain lower-cased one)."""
+
+    recent_size = 4
+
+    def __init__(self) -> None:
+        self.width = 0
+        self.by_anchor: dict[str, int] = {}
+        self.tokens: dict[str, int] = {}
+        self.recent: dict[str, int] = {}
+        self.generation = 0
+
+    def register(self, by_anchor: dict[str, int], size: int) -> int:
+        offset = self.width
+        self.width += size
+        merged = dict(self.by_anchor)
+        for anchor, bits in by_anchor.items():
+            merged[anchor] = merged.get(anchor, 0) | (bits << offset)
+        self.by_anchor = merged
+        self.generation += 1  # masks computed from now on include the new bits
+        self.tokens = {}
+        self.recent = {}
+        return offset
+
+    def token_mask(self, token: str, tokens: dict[str, int]) -> int:
+        mask = 0
+        for anchor, bits in self.by_anchor.items():
+            if anchor in token:
+                mask |= bits
+        tokens[token] = mask
+        return mask
+
+    def text_mask(self, lower_text: str) -> int:
+        recent = self.recent
+        mask = recent.get(lower_text)
+        if mask is None:
+            # the tables as of now: an index registered meanwhile (another thread)
+            # replaces them, and a mask computed from the old ones is not kept
+            generation, tokens = self.generation, self.tokens
+            words = _TOKEN.findall(lower_text)
+            for word in words:
+                if word not in tokens:
+                    self.token_mask(word, tokens)
+            mask = reduce(or_, map(tokens.__getitem__, words), 0)
+            if generation == self.generation:
+                if len(recent) >= self.recent_size:
+                    recent.clear()
+                recent[lower_text] = mask
+        return mask
 
 
-def _tokens(lower_text: str) -> frozenset[str]:
-    """Distinct tokens of a text; the last text is remembered (several indexes ask in a row)."""
-    if _LAST and _LAST[0][0] == lower_text:
-        return _LAST[0][1]
-    tokens = frozenset(_TOKEN.findall(lower_text))
-    _LAST[:] = [(lower_text, tokens)]
-    return tokens
+_REGISTRY = _Registry()
 
 
 class AnchorIndex:
     """Which of several gated patterns can match a text, from one tokenisation.
 
     Every gate literal consists of ``[a-z0-9]`` characters, so each occurrence lies
-    inside one token of the lower-cased text; the literals of each token are
-    computed once and cached, so a text costs one ``findall`` and a few set
-    operations instead of one literal scan per pattern.
+    inside one token of the lower-cased text. Each distinct token is mapped once
+    (then cached) to the bit mask of the gates its literals open, so a text costs
+    one ``findall`` and one C-level OR over its tokens' masks (shared by all
+    indexes) instead of one literal scan per pattern.
     """
 
     def __init__(self, gates: list[tuple[str, ...] | None]):
         self.gates = [frozenset(g) if g is not None else None for g in gates]
         self.anchors = tuple(sorted({a for g in gates if g for a in g}))
-        self._cache: dict[str, frozenset[str]] = {}
+        by_anchor: dict[str, int] = {}
+        always = 0
+        for i, g in enumerate(self.gates):
+            if g is None:
+                always |= 1 << i
+                continue
+            for anchor in g:
+                by_anchor[anchor] = by_anchor.get(anchor, 0) | (1 << i)
+        self._always = always
+        self._full = (1 << len(self.gates)) - 1
+        self._offset = _REGISTRY.register(by_anchor, len(self.gates))
 
-    def _of_token(self, token: str) -> frozenset[str]:
-        hit = self._cache.get(token)
-        if hit is None:
-            hit = frozenset(a for a in self.anchors if a in token)
-            self._cache[token] = hit
-        return hit
+    def mask(self, lower_text: str) -> int:
+        """Bit ``i`` is set when gated pattern ``i`` can match ``lower_text``."""
+        return (_REGISTRY.text_mask(lower_text) >> self._offset) & self._full | self._always
 
     def active(self, lower_text: str) -> list[bool]:
-        present: set[str] = set()
-        for token in _tokens(lower_text):
-            present |= self._of_token(token)
-        return [g is None or not present.isdisjoint(g) for g in self.gates]
+        bits = f"{self.mask(lower_text):0{len(self.gates)}b}"[::-1]
+        return list(map("1".__eq__, bits))
+
+    def active_indices(self, lower_text: str) -> list[int]:
+        """Indices of the patterns that can match, in increasing order."""
+        mask = self.mask(lower_text)
+        out: list[int] = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out

@@ -148,7 +148,7 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 def _class_gated() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], AnchorIndex]:
     terms = class_terms()
     compiled = tuple((re.compile(p, re.IGNORECASE), c) for p, c in terms)
-    return compiled, AnchorIndex([gate(p.lower()) for p, _c in terms])
+    return compiled, AnchorIndex([gate(p, re.IGNORECASE) for p, _c in terms])
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
@@ -160,9 +160,8 @@ def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
     found: list[tuple[frozenset[str], int, int]] = []
     taken: list[tuple[int, int]] = []
     compiled, index = _class_gated()
-    for (pattern, classes), active in zip(compiled, index.active(lower), strict=True):
-        if not active:
-            continue
+    for i in index.active_indices(lower):
+        pattern, classes = compiled[i]
         for m in pattern.finditer(text):
             if m.end() == m.start() or any(m.start() < e and s_ < m.end() for s_, e in taken):
                 continue
@@ -224,9 +223,12 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     "trastuzumab emtansine" wins over "trastuzumab" and "5-FU" matches "5 FU".
     """
     lower = text.lower()
+    starts = first_tokens()
+    words = _TOKEN.findall(lower)
+    if starts.isdisjoint(words) and not any(map(_fuzzy_token, words)):
+        return []  # most items name no drug: one tokenisation and set test
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
     index = _ngram_index()
-    starts = first_tokens()
     found: list[tuple[Drug, int, int]] = []
     i = 0
     while i < len(toks):

@@ -86,7 +86,8 @@ class MultiPattern:
     def first_matches(self, text: str) -> list[tuple[str, re.Match[str]]]:
         """First match of each named pattern in (lower-case, normalised) ``text``."""
         out: list[tuple[str, re.Match[str]]] = []
-        for (name, pattern), active in zip(self.patterns, self.index.active(text), strict=True):
-            if active and (m := pattern.search(text)) and m.end() > m.start():
+        for i in self.index.active_indices(text):
+            name, pattern = self.patterns[i]
+            if (m := pattern.search(text)) and m.end() > m.start():
                 out.append((name, m))
         return out

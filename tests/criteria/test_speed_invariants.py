@@ -1,0 +1,109 @@
+"""Speed devices that must not change results: literal gates derived from the regex
+parse tree, and the item memo of the pipeline."""
+
+from __future__ import annotations
+
+import re
+
+from tests.criteria.conftest import criteria_texts
+
+from osteotrials.criteria import compile_criteria, pipeline
+from osteotrials.criteria.families import (
+    administrative,
+    cardiac,
+    comorbidity,
+    medication,
+    pregnancy,
+)
+from osteotrials.criteria.segment import segment
+from osteotrials.criteria.text import normalise
+from osteotrials.vocab import drugs
+from osteotrials.vocab._regex import AnchorIndex, gate
+
+
+def test_gate_keeps_only_required_literals() -> None:
+    # an alternation inside a branch: "b" may replace "foo", so "foo" is not required
+    assert gate(r"(?:foo|b)x+") == ("x",)
+    assert gate(r"taxanes?|taxoids?") == ("tax",)
+    # optional parts and look-behinds never supply a literal
+    assert gate(r"(?<!time of )informed consent|assent") == ("assent", "informed")
+    assert gate(r"a*|\d+") is None
+    assert gate(r"\bAIs?\b", re.IGNORECASE) == ("ai",)
+
+
+def _gated_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...] | None, bool]]:
+    out: list[tuple[re.Pattern[str], tuple[str, ...] | None, bool]] = []
+    for module in (administrative, cardiac, comorbidity, medication, pregnancy):
+        multi = module._COMPILED
+        for (_name, pattern), g in zip(multi.patterns, multi.index.gates, strict=True):
+            out.append((pattern, tuple(g) if g is not None else None, False))
+    compiled, index = drugs._class_gated()
+    for (pattern, _classes), g in zip(compiled, index.gates, strict=True):
+        out.append((pattern, tuple(g) if g is not None else None, True))
+    return out
+
+
+def test_every_match_on_the_snapshot_opens_its_gate() -> None:
+    """Whenever a gated pattern matches a snapshot item, some token holds a gate literal."""
+    patterns = _gated_patterns()
+    token = re.compile(r"[a-z0-9]+")
+    checked = 0
+    for text in list(criteria_texts().values())[::3]:
+        for seg in segment(text):
+            norm = normalise(seg.text)
+            lower = seg.text.lower()
+            for pattern, anchors, on_original in patterns:
+                subject = seg.text if on_original else norm
+                if anchors is None or not pattern.search(subject):
+                    continue
+                tokens = token.findall(lower if on_original else norm)
+                assert any(a in t for a in anchors for t in tokens), (pattern.pattern, seg.text)
+                checked += 1
+    assert checked > 1000
+
+
+def test_anchor_index_agrees_with_its_gates() -> None:
+    compiled, index = drugs._class_gated()
+    text = "prior aromatase inhibitor or cdk4/6 inhibitor and taxane-based chemotherapy"
+    active = index.active(text)
+    assert index.active_indices(text) == [i for i, a in enumerate(active) if a]
+    tokens = set(re.findall(r"[a-z0-9]+", text))
+    expected = [g is None or any(a in t for a in g for t in tokens) for g in index.gates]
+    assert active == expected
+    assert isinstance(index, AnchorIndex) and len(active) == len(compiled)
+
+
+def test_item_memo_returns_identical_fresh_results() -> None:
+    texts = list(criteria_texts().values())[::40]
+    pipeline.clear_cache()
+    first = [[i.model_dump(mode="json") for i in compile_criteria(t)] for t in texts]
+    again = [compile_criteria(t) for t in texts]
+    info = pipeline.cache_info()
+    assert info["hits"] > 0
+    assert [[i.model_dump(mode="json") for i in items] for items in again] == first
+    # results handed out share nothing mutable with the memo
+    for items in again:
+        for item in items:
+            for c in item.constraints:
+                for value in c.params.values():
+                    if isinstance(value, list):
+                        value.append("mutated")
+                c.logic.exceptions.append("mutated")
+    third = [[i.model_dump(mode="json") for i in compile_criteria(t)] for t in texts]
+    assert third == first
+    pipeline.clear_cache()
+    assert pipeline.cache_info()["size"] == 0
+
+
+def test_item_memo_moves_spans_with_the_offset() -> None:
+    text = next(t for t in criteria_texts().values() if "informed consent" in t.lower())
+    pipeline.clear_cache()
+    plain = compile_criteria(text)
+    shifted = compile_criteria("\n\n\n" + text)  # same items, three characters later
+    assert pipeline.cache_info()["hits"] > 0
+    for a, b in zip(plain, shifted, strict=True):
+        assert [c.span for c in b.constraints] == [
+            (x + 3, y + 3) for x, y in (c.span for c in a.constraints)
+        ]
+        assert [c.text for c in b.constraints] == [c.text for c in a.constraints]
+    pipeline.clear_cache()
