@@ -7,7 +7,6 @@ import re
 
 from tests.criteria.conftest import criteria_texts
 
-from osteotrials.criteria import compile_criteria, pipeline
 from osteotrials.criteria.families import (
     administrative,
     cardiac,
@@ -71,39 +70,3 @@ def test_anchor_index_agrees_with_its_gates() -> None:
     expected = [g is None or any(a in t for a in g for t in tokens) for g in index.gates]
     assert active == expected
     assert isinstance(index, AnchorIndex) and len(active) == len(compiled)
-
-
-def test_item_memo_returns_identical_fresh_results() -> None:
-    texts = list(criteria_texts().values())[::40]
-    pipeline.clear_cache()
-    first = [[i.model_dump(mode="json") for i in compile_criteria(t)] for t in texts]
-    again = [compile_criteria(t) for t in texts]
-    info = pipeline.cache_info()
-    assert info["hits"] > 0
-    assert [[i.model_dump(mode="json") for i in items] for items in again] == first
-    # results handed out share nothing mutable with the memo
-    for items in again:
-        for item in items:
-            for c in item.constraints:
-                for value in c.params.values():
-                    if isinstance(value, list):
-                        value.append("mutated")
-                c.logic.exceptions.append("mutated")
-    third = [[i.model_dump(mode="json") for i in compile_criteria(t)] for t in texts]
-    assert third == first
-    pipeline.clear_cache()
-    assert pipeline.cache_info()["size"] == 0
-
-
-def test_item_memo_moves_spans_with_the_offset() -> None:
-    text = next(t for t in criteria_texts().values() if "informed consent" in t.lower())
-    pipeline.clear_cache()
-    plain = compile_criteria(text)
-    shifted = compile_criteria("\n\n\n" + text)  # same items, three characters later
-    assert pipeline.cache_info()["hits"] > 0
-    for a, b in zip(plain, shifted, strict=True):
-        assert [c.span for c in b.constraints] == [
-            (x + 3, y + 3) for x, y in (c.span for c in a.constraints)
-        ]
-        assert [c.text for c in b.constraints] == [c.text for c in a.constraints]
-    pipeline.clear_cache()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.criteria.conftest import criteria_texts
 
-from osteotrials.criteria.pipeline import clear_cache, compile_segments
+from osteotrials.criteria.pipeline import compile_segments
 from osteotrials.vocab._regex import AnchorIndex
 
 
@@ -22,6 +22,5 @@ def test_literal_gates_do_not_change_output(monkeypatch: pytest.MonkeyPatch) -> 
     gated = [[i.model_dump(mode="json") for i in compile_segments(t)] for t in texts]
     # every gate open: ``active`` and ``active_indices`` both read ``mask``
     monkeypatch.setattr(AnchorIndex, "mask", lambda self, text: (1 << len(self.gates)) - 1)
-    clear_cache()  # the item memo would answer from the gated run
     ungated = [[i.model_dump(mode="json") for i in compile_segments(t)] for t in texts]
     assert gated == ungated

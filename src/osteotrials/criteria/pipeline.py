@@ -7,10 +7,7 @@ component is a plain function ``extract(ItemText) -> list[Constraint]``.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import suppress
-from typing import Any
 
 from osteotrials.criteria.families import (
     administrative,
@@ -354,52 +351,6 @@ def unparsed_reason(seg: Segment) -> str:
     return "no rule matched"
 
 
-#: how many distinct items the item memo keeps (least recently used dropped first)
-ITEM_CACHE_SIZE = 8192
-
-_ItemKey = tuple[str, str, str, str, str | None, bool]
-#: item memo: (text, kind, role, context, label, has cohort) -> (start, constraints, role, reason)
-_ITEM_CACHE: OrderedDict[_ItemKey, tuple[int, list[Constraint], ItemRole, str | None]] = (
-    OrderedDict()
-)
-_STATS = {"hits": 0, "misses": 0}
-
-
-def clear_cache() -> None:
-    """Empty the item memo and its hit counters (benchmarks start each timed run cold)."""
-    _ITEM_CACHE.clear()
-    _STATS["hits"] = _STATS["misses"] = 0
-
-
-def cache_info() -> dict[str, int]:
-    """Hits, misses and current size of the item memo."""
-    return {**_STATS, "size": len(_ITEM_CACHE), "maxsize": ITEM_CACHE_SIZE}
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_copy_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy_value(v) for k, v in value.items()}
-    return value
-
-
-def _fresh(c: Constraint, delta: int) -> Constraint:
-    """A copy of a memoised constraint that shares no mutable part with it, its span
-    moved by ``delta`` (the same item text at another offset)."""
-    out = c.model_copy()
-    logic = c.logic.model_copy()
-    logic.__dict__["conditions"] = list(c.logic.conditions)
-    logic.__dict__["exceptions"] = list(c.logic.exceptions)
-    out.__dict__["logic"] = logic
-    out.__dict__["params"] = _copy_value(c.params)
-    if c.time_window is not None:
-        out.__dict__["time_window"] = c.time_window.model_copy()
-    if delta:
-        out.__dict__["span"] = (c.span[0] + delta, c.span[1] + delta)
-    return out
-
-
 def _compile_item(
     seg: Segment, context: str, use_triggers: bool
 ) -> tuple[list[Constraint], ItemRole, str | None]:
@@ -427,34 +378,6 @@ def _compile_item(
     return constraints, role, reason
 
 
-def _memo_item(
-    seg: Segment, context: str, use_triggers: bool
-) -> tuple[list[Constraint], ItemRole, str | None]:
-    """``_compile_item`` memoised by everything its result depends on except the
-    offset, which only moves the spans. A hit returns copies that share nothing
-    mutable with the memo; a miss returns the objects it keeps (compiled constraints
-    are values: nothing changes them after compilation)."""
-    if not use_triggers or ITEM_CACHE_SIZE <= 0:
-        return _compile_item(seg, context, use_triggers)
-    key: _ItemKey = (seg.text, seg.kind, seg.role, context, seg.label, bool(seg.cohort))
-    hit = _ITEM_CACHE.get(key)
-    if hit is None:
-        _STATS["misses"] += 1
-        constraints, role, reason = _compile_item(seg, context, use_triggers)
-        _ITEM_CACHE[key] = (seg.start, constraints, role, reason)
-        while len(_ITEM_CACHE) > ITEM_CACHE_SIZE:
-            try:
-                _ITEM_CACHE.popitem(last=False)
-            except KeyError:  # emptied by another thread
-                break
-        return list(constraints), role, reason
-    _STATS["hits"] += 1
-    with suppress(KeyError):  # dropped by another thread meanwhile; the entry read stays valid
-        _ITEM_CACHE.move_to_end(key)
-    start, constraints, role, reason = hit
-    return [_fresh(c, seg.start - start) for c in constraints], role, reason
-
-
 def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[CriterionItem]:
     segs = segment(text)
     items: list[CriterionItem] = []
@@ -463,7 +386,7 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
         role = seg.role
         reason: str | None = None
         if role != "header":
-            constraints, role, reason = _memo_item(seg, seg.context(segs), use_triggers)
+            constraints, role, reason = _compile_item(seg, seg.context(segs), use_triggers)
         else:
             reason = "section or label header"
         items.append(
