@@ -149,6 +149,11 @@ _DISPLAY_ONLY = frozenset({"terms", "criteria", "unit_inferred", "symbol_lost", 
 #: families whose evaluator looks at the polarity or at the constraint's own words
 _USES_POLARITY = frozenset({"cns", "pregnancy"})
 _USES_TEXT = frozenset({"comorbidity", "cardiac"})
+#: families whose evaluator reads the constraint's time window (the others ignore it, so
+#: "no HIV" and "no HIV within 6 months" share one evaluation)
+_USES_WINDOW = frozenset(
+    {"bone_agent", "cardiac", "comorbidity", "lab", "prior_therapy", "radiotherapy", "surgery"}
+)
 
 
 def truth_key(c: Constraint) -> tuple[object, ...]:
@@ -166,5 +171,5 @@ def truth_key(c: Constraint) -> tuple[object, ...]:
         repr(sorted(params.items())),
         c.polarity if c.family in _USES_POLARITY else None,
         "uncontrolled" in c.text.lower() if c.family in _USES_TEXT else None,
-        None if tw is None else (tw.relation, tw.days),
+        None if tw is None or c.family not in _USES_WINDOW else (tw.relation, tw.days),
     )

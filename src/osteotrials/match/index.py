@@ -149,6 +149,9 @@ class MatchIndex:
         self._profile_ids: dict[tuple[object, ...], int] = {}
         self._site_ids: dict[tuple[object, ...], int] = {}
         self._items_by_list: dict[int, tuple[list[CriterionItem], tuple[int, ...]]] = {}
+        #: the fast ranking path's patient-independent arrays (``match/fast.py``), built
+        #: on first use and rebuilt when trials are added
+        self.fast_plan: object | None = None
 
     # ------------------------------------------------------------------ building
 
