@@ -1,0 +1,115 @@
+"""Equivalence of the fast ranking path (``rank_index``, ``match/fast.py``) and the
+reference path (``rank_index_reference``: every item evaluated and combined in Python),
+over every snapshot trial: the example patients, hypothesis-generated patients, and the
+status / distance filters. Also checks that constraints sharing one truth evaluation
+(``truth_key``) really evaluate alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
+from osteotrials.match.api import StatusFilter, rank_index_reference
+from osteotrials.match.evaluate import truth_of
+from osteotrials.match.fast import STATUS_NAMES, VERDICTS
+from osteotrials.model.patient import Patient
+from osteotrials.patient import PatientError, parse_patient
+from paths import EXAMPLE_PATIENTS
+
+from .conftest import AS_OF, context, example
+from .test_properties import patients
+
+EXAMPLES = sorted(p.stem for p in EXAMPLE_PATIENTS.glob("*.yaml"))
+
+
+def assert_same(
+    index: MatchIndex,
+    patient: Patient,
+    *,
+    explain_every_trial: bool,
+    status: StatusFilter = "all",
+    near: str | None = None,
+    radius_km: float | None = None,
+) -> tuple[Ranked, Ranked]:
+    options: dict[str, Any] = {"status": status, "near": near, "radius_km": radius_km}
+    fast = rank_index(index, patient, as_of=AS_OF, **options)
+    ref = rank_index_reference(index, patient, as_of=AS_OF, **options)
+    assert fast.fast is not None and ref.fast is None
+    # the ranking itself: same trials, same verdict groups, same order
+    assert fast.order == ref.order
+    # the arrays the ranking came from agree with the reference's objects
+    items = index.items
+    ref_item_status = [ref.item_results[i].status for i in range(len(items))]
+    assert [STATUS_NAMES[c] for c in fast.fast.item_status.tolist()] == ref_item_status
+    for pid in range(len(index.profiles)):
+        po = ref.profiles[pid]
+        assert VERDICTS[int(fast.fast.verdict[pid])] == po.verdict, pid
+        assert fast.fast.total[pid] == po.score.total, pid
+        assert bool(fast.fast.in_filter[pid]) == po.in_filter, pid
+        # the lazily built outcome: verdict, score parts, structured criteria, site, missing
+        assert fast.profiles[pid] == po, pid
+    for sid in range(len(index.sets)):
+        assert fast.sets[sid] == ref.sets[sid], sid
+    if explain_every_trial:
+        for tid in range(len(index.entries)):
+            a, b = materialize(fast, tid), materialize(ref, tid)
+            assert a == b, index.entries[tid].nct_id
+    else:
+        for i in range(len(items)):
+            assert fast.item_results[i] == ref.item_results[i], i
+    return fast, ref
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_patients_same_results_for_every_trial(
+    snapshot_index: MatchIndex, name: str
+) -> None:
+    fast, _ = assert_same(snapshot_index, example(name), explain_every_trial=True)
+    # a real ranking, not an empty one: every trial placed, all three verdicts occur
+    assert sum(len(v) for v in fast.order.values()) == len(snapshot_index)
+    assert all(fast.order[v] for v in ("possibly_eligible", "ineligible"))
+
+
+def test_filters_and_distances_agree(snapshot_index: MatchIndex) -> None:
+    patient = example("hr-her2low-bone-only-post-cdk46")
+    for status in ("recruiting", "open"):
+        fast, _ = assert_same(
+            snapshot_index,
+            patient,
+            explain_every_trial=False,
+            status=status,  # type: ignore[arg-type]
+            near="10065",
+            radius_km=1500.0,
+        )
+        kept = sum(len(v) for v in fast.order.values())
+        assert 0 < kept < len(snapshot_index)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=patients())
+def test_random_patients_same_results(snapshot_index: MatchIndex, data: dict[str, Any]) -> None:
+    try:
+        loaded = parse_patient(data, as_of=AS_OF)
+    except PatientError:
+        return  # an invalid random patient is reported, not matched
+    assert_same(snapshot_index, loaded.patient, explain_every_trial=False)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_constraints_sharing_a_truth_evaluate_alike(snapshot_index: MatchIndex, name: str) -> None:
+    """The index evaluates one representative per truth key; every constraint it stands
+    for gives the same answer when evaluated on its own."""
+    ctx = context(example(name))
+    index = snapshot_index
+    reps = [truth_of(index.constraints[cid], ctx) for cid in index.truth_reps]
+    shared = 0
+    for cid, c in enumerate(index.constraints):
+        tid = index.truth_ids[cid]
+        if index.truth_reps[tid] != cid:
+            shared += 1
+            assert truth_of(c, ctx) == reps[tid], (c.family, c.text)
+    assert shared > 1000
