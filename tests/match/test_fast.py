@@ -12,9 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
+from osteotrials.match._core import truth_code
 from osteotrials.match.api import StatusFilter, rank_index_reference
 from osteotrials.match.evaluate import truth_of
-from osteotrials.match.fast import STATUS_NAMES, VERDICTS
+from osteotrials.match.families import BULK
+from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.model.patient import Patient
 from osteotrials.patient import PatientError, parse_patient
 from paths import EXAMPLE_PATIENTS
@@ -63,6 +65,29 @@ def assert_same(
     return fast, ref
 
 
+def assert_bulk_codes_agree(index: MatchIndex, patient: Patient) -> int:
+    """The families answered in bulk (truth codes only) give, constraint by constraint,
+    the code of the explained ``Truth`` their evaluator gives; returns how many."""
+    ctx = context(patient)
+    checked = 0
+    for family, tids, prepared in fast_plan(index).bulk:
+        codes = BULK[family][1](prepared, ctx)
+        assert len(codes) == len(tids)
+        for tid, code in zip(tids, codes, strict=True):
+            c = index.constraints[index.truth_reps[tid]]
+            if code is not None:  # None: left to the evaluator
+                assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
+                checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_bulk_truth_codes_agree_with_the_evaluators(snapshot_index: MatchIndex, name: str) -> None:
+    families = {family for family, _, _ in fast_plan(snapshot_index).bulk}
+    assert families == set(BULK)
+    assert assert_bulk_codes_agree(snapshot_index, example(name)) > 2000
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_patients_same_results_for_every_trial(
@@ -96,6 +121,7 @@ def test_random_patients_same_results(snapshot_index: MatchIndex, data: dict[str
         loaded = parse_patient(data, as_of=AS_OF)
     except PatientError:
         return  # an invalid random patient is reported, not matched
+    assert_bulk_codes_agree(snapshot_index, loaded.patient)
     assert_same(snapshot_index, loaded.patient, explain_every_trial=False)
 
 

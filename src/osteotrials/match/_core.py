@@ -37,6 +37,19 @@ class Truth:
     note: str | None = None
 
 
+#: a truth as a small integer (the fast ranking path): the condition holds, does not
+#: hold, is unknown, or does not concern this patient
+TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN, TRUTH_NOT_APPLICABLE = 0, 1, 2, 3
+
+
+def truth_code(t: Truth) -> int:
+    if not t.applicable:
+        return TRUTH_NOT_APPLICABLE
+    if t.holds is None:
+        return TRUTH_UNKNOWN
+    return TRUTH_HOLDS if t.holds else TRUTH_FAILS
+
+
 def unknown(fact: str, *keys: str, fields: tuple[str, ...] = (), note: str | None = None) -> Truth:
     return Truth(None, fact, missing=keys, fields=fields, note=note)
 

@@ -34,13 +34,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
 from osteotrials.match import rank
-from osteotrials.match._core import Context, Truth
+from osteotrials.match._core import Context, Truth, truth_code
 from osteotrials.match.api import (
     ProfileOutcome,
     Ranked,
@@ -62,6 +62,7 @@ from osteotrials.match.evaluate import (
     result_from,
     truth_of,
 )
+from osteotrials.match.families import BULK
 from osteotrials.match.index import ItemShape, MatchIndex, Site
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import Status, Verdict
@@ -73,8 +74,7 @@ STATUS_NAMES: tuple[Status, ...] = ("not_met", "unknown", "met", "not_applicable
 STATUS_CODES: dict[str, int] = {name: code for code, name in enumerate(STATUS_NAMES)}
 #: OR is the minimum after swapping met and not_met (the map is its own inverse)
 _OR_MAP = np.array([MET, UNKNOWN, NOT_MET, NOT_APPLICABLE], dtype=np.int8)
-#: truth codes
-HOLDS, FAILS, T_UNKNOWN, T_NOT_APPLICABLE = 0, 1, 2, 3
+#: truth codes: ``_core.TRUTH_*`` (holds 0, fails 1, unknown 2, not applicable 3)
 _POLARITIES = {"require": 0, "exclude": 1, "allow": 2}
 #: constraint status by (polarity, truth code), as ``evaluate.status_of``
 _STATUS_TABLE = np.array(
@@ -231,6 +231,10 @@ class FastPlan:
     places: list[tuple[str | None, int]]
     #: trial ids of each profile
     trials: list[list[int]]
+    #: truths answered by a family's bulk code evaluator: (family, truth ids, prepared)
+    bulk: list[tuple[str, list[int], list[Any]]]
+    #: truths answered by the family evaluator (``truth_of``)
+    eager: list[int]
 
 
 def _size(index: MatchIndex) -> tuple[int, int, int, int]:
@@ -311,6 +315,21 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         p_tags.append(tags.setdefault(prof.tags, len(tags)))
         p_place.append(places.setdefault((prof.overall_status, prof.sites_id), len(places)))
 
+    bulk: dict[str, tuple[list[int], list[Any]]] = {}
+    eager: list[int] = []
+    for tid, cid in enumerate(index.truth_reps):
+        c = constraints[cid]
+        fns = BULK.get(c.family)
+        prepared = None
+        if fns is not None and not c.params.get("no_restriction"):
+            prepared = fns[0](c)
+        if prepared is None:
+            eager.append(tid)
+        else:
+            tids, preps = bulk.setdefault(c.family, ([], []))
+            tids.append(tid)
+            preps.append(prepared)
+
     def ints(xs: list[int]) -> IntArray:
         return np.array(xs, dtype=np.intp)
 
@@ -347,16 +366,50 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         tag_sets=list(tags),
         places=list(places),
         trials=[p.trial_ids for p in index.profiles],
+        bulk=[(family, tids, preps) for family, (tids, preps) in bulk.items()],
+        eager=eager,
     )
 
 
 # --------------------------------------------------------------------------- lazy results
 
 
+class LazyTruths:
+    """Each distinct truth's explained ``Truth``, evaluated by ``truth_of`` at most once
+    (eagerly for most families, on first access for those answered in bulk)."""
+
+    def __init__(self, index: MatchIndex, ctx: Context) -> None:
+        self._index = index
+        self._ctx = ctx
+        self._memo: list[Truth | None] = [None] * len(index.truth_reps)
+
+    def __getitem__(self, tid: int) -> Truth:
+        t = self._memo[tid]
+        if t is None:
+            index = self._index
+            t = truth_of(index.constraints[index.truth_reps[tid]], self._ctx)
+            self._memo[tid] = t
+        return t
+
+
+def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.intp]:
+    """Every distinct truth's code for this patient."""
+    out = np.empty(len(truths._memo), dtype=np.intp)
+    eager = plan.eager
+    out[eager] = [truth_code(truths[tid]) for tid in eager]
+    for family, tids, prepared in plan.bulk:
+        codes = BULK[family][1](prepared, ctx)
+        out[tids] = [
+            truth_code(truths[tid]) if code is None else code
+            for tid, code in zip(tids, codes, strict=True)
+        ]
+    return out
+
+
 class LazyItems(Sequence[ItemResult]):
     """Item results built by the reference code (``evaluate_item``) on first access."""
 
-    def __init__(self, index: MatchIndex, ctx: Context, truths: list[Truth]) -> None:
+    def __init__(self, index: MatchIndex, ctx: Context, truths: LazyTruths) -> None:
         self._index = index
         self._ctx = ctx
         self._truths = truths
@@ -484,23 +537,6 @@ class FastOutcome:
     in_filter: BoolArray
 
 
-def truth_codes(truths: list[Truth]) -> NDArray[np.intp]:
-    return np.fromiter(
-        (
-            T_NOT_APPLICABLE
-            if not t.applicable
-            else T_UNKNOWN
-            if t.holds is None
-            else HOLDS
-            if t.holds
-            else FAILS
-            for t in truths
-        ),
-        dtype=np.intp,
-        count=len(truths),
-    )
-
-
 def item_statuses(
     plan: FastPlan, c_status: NDArray[np.int8], items: LazyItems, ctx: Context
 ) -> NDArray[np.int8]:
@@ -537,12 +573,11 @@ def rank_fast(
 ) -> Ranked:
     ctx, origin = prepare(patient, as_of, facts, near)
     plan = fast_plan(index)
-    constraints = index.constraints
-    truths = [truth_of(constraints[cid], ctx) for cid in index.truth_reps]
+    truths = LazyTruths(index, ctx)
     items = LazyItems(index, ctx, truths)
 
     # constraints and items
-    c_status = _STATUS_TABLE[plan.c_pol, truth_codes(truths)[plan.c_truth]]
+    c_status = _STATUS_TABLE[plan.c_pol, truth_codes(plan, truths, ctx)[plan.c_truth]]
     c_status[(c_status == NOT_MET) & plan.c_doubt] = UNKNOWN
     i_status = item_statuses(plan, c_status, items, ctx)
 

@@ -8,12 +8,21 @@ The condition a constraint describes is "the patient received <therapy> (in
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.match.families._therapy import (
     exposure_matches,
     in_window,
+    in_window_days,
     last_day,
     specific_classes,
 )
@@ -202,3 +211,196 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             fields=_FIELDS,
         )
     return Truth(False, f"no prior {what}{where}", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+#
+# The fast ranking path (``match/fast.py``) needs only whether each condition holds, not
+# the explained ``Truth``. ``prepare`` reads a constraint's parameters once per index;
+# ``codes`` then answers every prepared constraint for one patient with the exposure
+# matching done once per drug signature. It follows ``evaluate`` branch by branch
+# (``tests/match/test_fast.py`` checks both agree on every snapshot constraint); the
+# explained ``Truth`` is still built by ``evaluate``, for the criteria that are shown.
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What ``evaluate`` reads from a constraint, read once."""
+
+    #: (minimum, maximum, line type) for line-count constraints
+    lines: tuple[float | None, float | None, str] | None
+    #: (any anticancer therapy, drugs, classes, payload classes)
+    signature: tuple[bool, frozenset[str], frozenset[str], frozenset[str]]
+    settings: tuple[str, ...]
+    #: (recency window, days) or None
+    window: tuple[bool, float] | None
+    progression: bool
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
+    p = c.params
+    try:
+        wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
+        classes = specific_classes(p.get("classes", []))
+        payloads = frozenset(p.get("payload_classes", []))
+        settings = tuple(str(s) for s in p.get("setting", []))
+    except (TypeError, ValueError):
+        return None
+    lo, hi = p.get("min_lines"), p.get("max_lines")
+    lines = None
+    if lo is not None or hi is not None:
+        for x in (lo, hi):
+            if x is not None and (isinstance(x, bool) or not isinstance(x, int | float)):
+                return None
+        label = _LINE_LABELS[classes] if classes else "systemic"
+        lines = (lo, hi, label)
+    any_anticancer = bool(p.get("any_anticancer")) or not (wanted_drugs or classes or payloads)
+    tw = c.time_window
+    window = None if tw is None else (tw.relation in ("within", "less_than"), float(tw.days))
+    return Prepared(
+        lines,
+        (any_anticancer, wanted_drugs, classes, payloads),
+        settings,
+        window,
+        bool(p.get("progression") or p.get("resistance")),
+    )
+
+
+_CHEMO = frozenset(
+    {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
+    | {"vinca_eribulin"}
+)
+_ENDOCRINE = frozenset(
+    {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
+)
+
+
+class _Labels(dict[frozenset[str], str]):
+    """Line type of a set of classes, as ``_line_count``."""
+
+    def __missing__(self, classes: frozenset[str]) -> str:
+        label = (
+            "chemotherapy"
+            if classes <= _CHEMO
+            else "endocrine"
+            if classes <= _ENDOCRINE
+            else "systemic"
+        )
+        self[classes] = label
+        return label
+
+
+_LINE_LABELS = _Labels()
+
+HOLDS, FAILS, UNKNOWN = TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient; None where
+    the answer needs ``evaluate`` (an unexpected value)."""
+    if ctx.patient.regimens is None:
+        return [UNKNOWN] * len(prepared)
+    exposures = ctx.exposures
+    as_of = ctx.as_of
+    line_counts = {
+        "chemotherapy": ctx.facts.lines.chemotherapy,
+        "endocrine": ctx.facts.lines.endocrine,
+        "systemic": ctx.facts.lines.total,
+    }
+    unknown_drugs = bool(ctx.facts.unknown_drugs)
+    matched_by: dict[
+        tuple[bool, frozenset[str], frozenset[str], frozenset[str]], list[DrugExposure]
+    ] = {}
+    out: list[int | None] = []
+    for prep in prepared:
+        try:
+            out.append(_code(prep, exposures, matched_by, line_counts, unknown_drugs, as_of))
+        except (ValueError, TypeError, KeyError):
+            out.append(None)
+    return out
+
+
+def _code(
+    prep: Prepared,
+    exposures: list[DrugExposure],
+    matched_by: dict[
+        tuple[bool, frozenset[str], frozenset[str], frozenset[str]], list[DrugExposure]
+    ],
+    line_counts: dict[str, LineCount],
+    unknown_drugs: bool,
+    as_of: date,
+) -> int:
+    if prep.lines is not None:
+        lo, hi, label = prep.lines
+        count = line_counts[label]
+        results: list[bool | None] = []
+        if lo is not None:
+            if count.minimum >= lo:
+                results.append(True)
+            elif count.maximum is not None and count.maximum < lo:
+                results.append(False)
+            else:
+                results.append(None)
+        if hi is not None:
+            if count.maximum is not None and count.maximum <= hi:
+                results.append(True)
+            elif count.minimum > hi:
+                results.append(False)
+            else:
+                results.append(None)
+        if False in results:
+            return FAILS
+        if None in results:
+            return UNKNOWN
+        return HOLDS
+    sig = prep.signature
+    matched = matched_by.get(sig)
+    if matched is None:
+        any_anticancer, wanted_drugs, classes, payloads = sig
+        if any_anticancer:
+            matched = [e for e in exposures if not _NOT_ANTICANCER & set(e.classes)]
+        else:
+            matched = [e for e in exposures if exposure_matches(e, wanted_drugs, classes, payloads)]
+        matched_by[sig] = matched
+    setting_unknown = False
+    kept: list[DrugExposure] = []
+    if matched:
+        settings = list(prep.settings)
+        for e in matched:
+            ok = _setting_ok(e, settings)
+            if ok is None:
+                setting_unknown = True
+            elif ok:
+                kept.append(e)
+    window = prep.window
+    if window is not None and window[0]:
+        inside = [in_window_days(e, window[1], as_of) for e in kept]
+        if any(x is True for x in inside):
+            return HOLDS
+        if any(x is None for x in inside) or setting_unknown:
+            return UNKNOWN
+        return FAILS
+    if window is not None:
+        recent = False
+        for e in kept:
+            last = last_day(e, as_of)
+            if last is None:
+                return UNKNOWN
+            if last > as_of - timedelta(days=window[1]):
+                recent = True
+        if setting_unknown:
+            return UNKNOWN
+        return FAILS if recent else HOLDS
+    if prep.progression:
+        if not kept:
+            return UNKNOWN if setting_unknown else FAILS
+        prog = _progressed(kept)
+        return UNKNOWN if prog is None else HOLDS if prog else FAILS
+    if kept:
+        return HOLDS
+    if setting_unknown:
+        return UNKNOWN
+    if unknown_drugs and not sig[0]:
+        return UNKNOWN
+    return FAILS
