@@ -40,7 +40,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from osteotrials.match import rank
-from osteotrials.match._core import Context, Truth, truth_code
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_NOT_APPLICABLE,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    truth_code,
+)
 from osteotrials.match.api import (
     ProfileOutcome,
     Ranked,
@@ -62,8 +70,9 @@ from osteotrials.match.evaluate import (
     result_from,
     truth_of,
 )
-from osteotrials.match.families import BULK
+from osteotrials.match.families import BULK, EVALUATORS, Evaluator
 from osteotrials.match.index import ItemShape, MatchIndex, Site
+from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import Status, Verdict
 from osteotrials.patient import DerivedFacts
@@ -233,8 +242,10 @@ class FastPlan:
     trials: list[list[int]]
     #: truths answered by a family's bulk code evaluator: (family, truth ids, prepared)
     bulk: list[tuple[str, list[int], list[Any]]]
-    #: truths answered by the family evaluator (``truth_of``)
-    eager: list[int]
+    #: truths answered by the family evaluator: (truth id, constraint, evaluator)
+    eager: list[tuple[int, Constraint, Evaluator]]
+    #: truths answered by ``truth_of`` (no restriction, no evaluator)
+    plain: list[int]
 
 
 def _size(index: MatchIndex) -> tuple[int, int, int, int]:
@@ -316,15 +327,18 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         p_place.append(places.setdefault((prof.overall_status, prof.sites_id), len(places)))
 
     bulk: dict[str, tuple[list[int], list[Any]]] = {}
-    eager: list[int] = []
+    eager: list[tuple[int, Constraint, Evaluator]] = []
+    plain: list[int] = []
     for tid, cid in enumerate(index.truth_reps):
         c = constraints[cid]
+        evaluator = EVALUATORS.get(c.family)
+        if c.params.get("no_restriction") or evaluator is None:
+            plain.append(tid)
+            continue
         fns = BULK.get(c.family)
-        prepared = None
-        if fns is not None and not c.params.get("no_restriction"):
-            prepared = fns[0](c)
+        prepared = None if fns is None else fns[0](c)
         if prepared is None:
-            eager.append(tid)
+            eager.append((tid, c, evaluator))
         else:
             tids, preps = bulk.setdefault(c.family, ([], []))
             tids.append(tid)
@@ -368,6 +382,7 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         trials=[p.trial_ids for p in index.profiles],
         bulk=[(family, tids, preps) for family, (tids, preps) in bulk.items()],
         eager=eager,
+        plain=plain,
     )
 
 
@@ -381,27 +396,46 @@ class LazyTruths:
     def __init__(self, index: MatchIndex, ctx: Context) -> None:
         self._index = index
         self._ctx = ctx
-        self._memo: list[Truth | None] = [None] * len(index.truth_reps)
+        self.memo: list[Truth | None] = [None] * len(index.truth_reps)
 
     def __getitem__(self, tid: int) -> Truth:
-        t = self._memo[tid]
+        t = self.memo[tid]
         if t is None:
             index = self._index
             t = truth_of(index.constraints[index.truth_reps[tid]], self._ctx)
-            self._memo[tid] = t
+            self.memo[tid] = t
         return t
 
 
 def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.intp]:
     """Every distinct truth's code for this patient."""
-    out = np.empty(len(truths._memo), dtype=np.intp)
-    eager = plan.eager
-    out[eager] = [truth_code(truths[tid]) for tid in eager]
-    for family, tids, prepared in plan.bulk:
-        codes = BULK[family][1](prepared, ctx)
-        out[tids] = [
+    out = np.empty(len(truths.memo), dtype=np.intp)
+    memo = truths.memo
+    tids: list[int] = []
+    codes: list[int] = []
+    for tid, c, evaluator in plan.eager:  # as ``truth_of``, without its per-call lookups
+        try:
+            t = evaluator(c, ctx)
+        except (ValueError, TypeError, KeyError):
+            t = truth_of(c, ctx)  # the reference's answer for a malformed constraint
+        memo[tid] = t
+        tids.append(tid)
+        codes.append(
+            TRUTH_NOT_APPLICABLE
+            if not t.applicable
+            else TRUTH_UNKNOWN
+            if t.holds is None
+            else TRUTH_HOLDS
+            if t.holds
+            else TRUTH_FAILS
+        )
+    out[tids] = codes
+    out[plan.plain] = [truth_code(truths[tid]) for tid in plan.plain]
+    for family, family_tids, prepared in plan.bulk:
+        bulk_codes = BULK[family][1](prepared, ctx)
+        out[family_tids] = [
             truth_code(truths[tid]) if code is None else code
-            for tid, code in zip(tids, codes, strict=True)
+            for tid, code in zip(family_tids, bulk_codes, strict=True)
         ]
     return out
 

@@ -122,6 +122,30 @@ def check(analyte: str, op: str, c: Constraint, ctx: Context) -> Truth:
     return Truth(ok, fact, fields=_FIELDS)
 
 
+@cache
+def _probe(
+    analyte: str, op: str, uln_multiple: object, value: object, relative: bool
+) -> Constraint:
+    """A lab constraint for one typical threshold (``check`` reads only its parameters
+    and time window, so one probe per threshold serves every item)."""
+    return Constraint(
+        family="lab",
+        polarity="require",
+        span=(0, 0),
+        text=f"{analyte} {op}",
+        confidence=1.0,
+        params={
+            "analyte": analyte,
+            "op": op,
+            **(
+                {"uln_multiple": uln_multiple, "relative_to": "ULN"}
+                if relative
+                else {"canonical_value": value}
+            ),
+        },
+    )
+
+
 def _adequate(c: Constraint, ctx: Context) -> Truth:
     organs = c.params.get("organ") or ["organ"]
     defaults = adequate_defaults()
@@ -130,21 +154,8 @@ def _adequate(c: Constraint, ctx: Context) -> Truth:
     missing: list[str] = []
     for rule in rules:
         analyte, op = str(rule["analyte"]), str(rule["op"])
-        probe = Constraint(
-            family="lab",
-            polarity="require",
-            span=c.span,
-            text=c.text,
-            confidence=c.confidence,
-            params={
-                "analyte": analyte,
-                "op": op,
-                **(
-                    {"uln_multiple": rule["uln_multiple"], "relative_to": "ULN"}
-                    if "uln_multiple" in rule
-                    else {"canonical_value": rule["value"]}
-                ),
-            },
+        probe = _probe(
+            analyte, op, rule.get("uln_multiple"), rule.get("value"), "uln_multiple" in rule
         )
         t = check(analyte, op, probe, ctx)
         if t.holds is not True:
