@@ -1,8 +1,9 @@
 """Equivalence of the fast ranking path (``rank_index``, ``match/fast.py``) and the
 reference path (``rank_index_reference``: every item evaluated and combined in Python),
 over every snapshot trial: the example patients, hypothesis-generated patients, and the
-status / distance filters. Also checks that constraints sharing one truth evaluation
-(``truth_key``) really evaluate alike."""
+status / distance filters. Also checks that the families answered in bulk agree with
+their evaluators, and that interning (constraints sharing one evaluation) never changes
+a result."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
-from osteotrials.match._core import truth_code
+from osteotrials.match._core import Truth, truth_code
 from osteotrials.match.api import StatusFilter, rank_index_reference
-from osteotrials.match.evaluate import truth_of
+from osteotrials.match.evaluate import result_from, truth_of
 from osteotrials.match.families import BULK
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
+from osteotrials.match.index import takes_part
+from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import Patient
+from osteotrials.model.trial import Trial
 from osteotrials.patient import PatientError, parse_patient
 from paths import EXAMPLE_PATIENTS
 
@@ -126,16 +130,31 @@ def test_random_patients_same_results(snapshot_index: MatchIndex, data: dict[str
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_constraints_sharing_a_truth_evaluate_alike(snapshot_index: MatchIndex, name: str) -> None:
-    """The index evaluates one representative per truth key; every constraint it stands
-    for gives the same answer when evaluated on its own."""
+def test_interning_never_changes_a_result(
+    snapshot_pairs: list[tuple[Trial, CompiledTrial]], snapshot_index: MatchIndex, name: str
+) -> None:
+    """The index evaluates one constraint per ``constraint_key`` and one truth per
+    ``truth_key``; every constraint of every snapshot item, evaluated on its own, gets the
+    status and missing facts of the one that stands for it (wording, confidence, item
+    exceptions and time windows that an evaluator reads are part of the keys)."""
     ctx = context(example(name))
     index = snapshot_index
-    reps = [truth_of(index.constraints[cid], ctx) for cid in index.truth_reps]
-    shared = 0
-    for cid, c in enumerate(index.constraints):
-        tid = index.truth_ids[cid]
-        if index.truth_reps[tid] != cid:
-            shared += 1
-            assert truth_of(c, ctx) == reps[tid], (c.family, c.text)
-    assert shared > 1000
+    truths: dict[int, Truth] = {}
+    checked = 0
+    for _trial, compiled in snapshot_pairs:
+        for item in compiled.items:
+            if not takes_part(item):
+                continue
+            for c in item.constraints:
+                cid = index.constraint_id_of(c)
+                tid = index.truth_ids[cid]
+                if tid not in truths:
+                    truths[tid] = truth_of(index.constraints[index.truth_reps[tid]], ctx)
+                shared = result_from(index.constraints[cid], truths[tid])
+                own = result_from(c, truth_of(c, ctx))
+                assert (own.status, own.truth.missing) == (shared.status, shared.truth.missing), (
+                    c.family,
+                    c.text,
+                )
+                checked += 1
+    assert checked > 30_000

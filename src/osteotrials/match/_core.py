@@ -145,7 +145,9 @@ def is_recent_relation(window: TimeWindow) -> bool:
 
 
 def constraint_key(c: Constraint) -> tuple[object, ...]:
-    """What makes two constraints evaluate identically for every patient."""
+    """What makes two constraints evaluate identically for every patient: the truth (see
+    :func:`truth_key`) plus the polarity, the item logic and the reading confidence (a
+    "not met" read with low confidence becomes unknown)."""
     tw = c.time_window
     return (
         c.family,
@@ -154,6 +156,9 @@ def constraint_key(c: Constraint) -> tuple[object, ...]:
         c.logic.connective,
         tuple(c.logic.conditions),
         None if tw is None else (tw.relation, tw.days),
+        c.confidence,
+        _text_flag(c),
+        tuple(c.logic.exceptions) if c.family in _USES_EXCEPTIONS else None,
     )
 
 
@@ -162,6 +167,8 @@ _DISPLAY_ONLY = frozenset({"terms", "criteria", "unit_inferred", "symbol_lost", 
 #: families whose evaluator looks at the polarity or at the constraint's own words
 _USES_POLARITY = frozenset({"cns", "pregnancy"})
 _USES_TEXT = frozenset({"comorbidity", "cardiac"})
+#: families whose evaluator reads the item's exceptions ("other than skin cancer")
+_USES_EXCEPTIONS = frozenset({"other_malignancy"})
 #: families whose evaluator reads the constraint's time window (the others ignore it, so
 #: "no HIV" and "no HIV within 6 months" share one evaluation)
 _USES_WINDOW = frozenset(
@@ -183,6 +190,16 @@ def truth_key(c: Constraint) -> tuple[object, ...]:
         c.family,
         repr(sorted(params.items())),
         c.polarity if c.family in _USES_POLARITY else None,
-        "uncontrolled" in c.text.lower() if c.family in _USES_TEXT else None,
+        _text_flag(c),
         None if tw is None or c.family not in _USES_WINDOW else (tw.relation, tw.days),
+        tuple(c.logic.exceptions) if c.family in _USES_EXCEPTIONS else None,
     )
+
+
+def _text_flag(c: Constraint) -> bool | None:
+    """The words of the constraint's own text that its evaluator reads (comorbidity and
+    cardiac: "uncontrolled", cardiac also "poorly controlled")."""
+    if c.family not in _USES_TEXT:
+        return None
+    text = c.text.lower()
+    return "uncontrolled" in text or (c.family == "cardiac" and "poorly controlled" in text)

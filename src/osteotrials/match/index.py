@@ -189,6 +189,10 @@ class MatchIndex:
             self.truth_ids.append(tid)
         return cid
 
+    def constraint_id_of(self, c: Constraint) -> int:
+        """The id of the interned constraint that stands for ``c`` (KeyError if none)."""
+        return self._constraint_ids[constraint_key(c)]
+
     def _item_id(self, item: CriterionItem, parent_text: str | None) -> int:
         ids = tuple(self._constraint_id(c) for c in item.constraints)
         plan = plan_item(item, parent_text)
