@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -335,13 +336,19 @@ def _without_gc(
     facts: DerivedFacts | None,
     **options: object,
 ) -> Ranked:
-    """The cyclic garbage collector is paused while ranking: the work allocates many
-    small objects and would otherwise trigger full collections that walk the whole
-    (large, long-lived) index."""
+    with gc_paused():
+        return fn(index, patient, as_of=as_of, facts=facts, **options)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: matching allocates many small objects and
+    would otherwise trigger full collections that walk the whole (large, long-lived)
+    index."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return fn(index, patient, as_of=as_of, facts=facts, **options)
+        yield
     finally:
         if was_enabled:
             gc.enable()
@@ -540,6 +547,20 @@ def match_patient(
         if isinstance(trials_with_compiled, MatchIndex)
         else MatchIndex.from_pairs(trials_with_compiled)
     )
+    with gc_paused():
+        return _match_patient(patient, index, as_of, status, near, radius_km, limit, questions)
+
+
+def _match_patient(
+    patient: Patient,
+    index: MatchIndex,
+    as_of: date | None,
+    status: StatusFilter,
+    near: str | None,
+    radius_km: float | None,
+    limit: int | None,
+    questions: int,
+) -> MatchResult:
     ranked = rank_index(index, patient, as_of=as_of, status=status, near=near, radius_km=radius_km)
     ordered = ranked.ordered()
     chosen = ordered if limit is None else ordered[:limit]

@@ -58,6 +58,7 @@ from osteotrials.match.api import (
     _set_outcome,
     _status_ok,
     _structured,
+    gc_paused,
     prepare,
     profile_outcome,
     shown_distance,
@@ -452,6 +453,13 @@ class LazyItems(Sequence[ItemResult]):
     def _get(self, iid: int) -> ItemResult:
         r = self._memo.get(iid)
         if r is None:
+            with gc_paused():
+                r = self._evaluate(iid)
+        return r
+
+    def _evaluate(self, iid: int) -> ItemResult:
+        r = self._memo.get(iid)
+        if r is None:
             index = self._index
             shape = index.items[iid]
             results = [
@@ -496,7 +504,8 @@ class LazySets(Mapping[int, SetOutcome]):
                 raise KeyError(set_id)
             if self._names is None:
                 self._names = [STATUS_NAMES[c] for c in self._codes.tolist()]
-            so = _set_outcome(self._index, set_id, self._items, self._names)
+            with gc_paused():
+                so = _set_outcome(self._index, set_id, self._items, self._names)
             self._memo[set_id] = so
         return so
 
@@ -535,16 +544,17 @@ class LazyProfiles(Mapping[int, ProfileOutcome]):
             if not 0 <= pid < len(self._index.profiles):
                 raise KeyError(pid)
             prof = self._index.profiles[pid]
-            po = profile_outcome(
-                self._index,
-                self._ctx,
-                pid,
-                self._sets[prof.set_id],
-                self._nearest[prof.sites_id],
-                self._status,
-                self._radius,
-                self._origin,
-            )
+            with gc_paused():
+                po = profile_outcome(
+                    self._index,
+                    self._ctx,
+                    pid,
+                    self._sets[prof.set_id],
+                    self._nearest[prof.sites_id],
+                    self._status,
+                    self._radius,
+                    self._origin,
+                )
             self._memo[pid] = po
         return po
 
