@@ -81,6 +81,7 @@ BULK: dict[
 ] = {
     "prior_therapy": (prior_therapy.prepare, prior_therapy.codes),
     "lab": (lab.prepare, lab.codes),
+    "diagnosis": (diagnosis.prepare, diagnosis.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]
