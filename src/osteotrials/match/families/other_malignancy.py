@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import cache
 
 from osteotrials.match._core import Context, Truth, unknown
 from osteotrials.model.criteria import Constraint
@@ -17,8 +18,13 @@ _EXCEPTION_WORDS = re.compile(
 
 
 def _excepted(cancer: OtherCancer, exceptions: list[str]) -> bool:
+    return _excepted_name(cancer.type, tuple(exceptions))
+
+
+@cache
+def _excepted_name(cancer_type: str, exceptions: tuple[str, ...]) -> bool:
     text = " ".join(exceptions).lower()
-    name = cancer.type.lower()
+    name = cancer_type.lower()
     return any(word in text for word in _EXCEPTION_WORDS.findall(name))
 
 
