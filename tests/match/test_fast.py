@@ -75,7 +75,7 @@ def assert_bulk_codes_agree(index: MatchIndex, patient: Patient) -> int:
     ctx = context(patient)
     checked = 0
     for family, tids, prepared in fast_plan(index).bulk:
-        codes = BULK[family][1](prepared, ctx)
+        codes = BULK[family][2](prepared, ctx)
         assert len(codes) == len(tids)
         for tid, code in zip(tids, codes, strict=True):
             c = index.constraints[index.truth_reps[tid]]

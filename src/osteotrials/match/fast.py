@@ -241,8 +241,8 @@ class FastPlan:
     places: list[tuple[str | None, int]]
     #: trial ids of each profile
     trials: list[list[int]]
-    #: truths answered by a family's bulk code evaluator: (family, truth ids, prepared)
-    bulk: list[tuple[str, list[int], list[Any]]]
+    #: truths answered by a family's bulk code evaluator: (family, truth ids, batch)
+    bulk: list[tuple[str, list[int], Any]]
     #: truths answered by the family evaluator: (truth id, constraint, evaluator)
     eager: list[tuple[int, Constraint, Evaluator]]
     #: truths answered by ``truth_of`` (no restriction, no evaluator)
@@ -381,7 +381,7 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         tag_sets=list(tags),
         places=list(places),
         trials=[p.trial_ids for p in index.profiles],
-        bulk=[(family, tids, preps) for family, (tids, preps) in bulk.items()],
+        bulk=[(family, tids, BULK[family][1](preps)) for family, (tids, preps) in bulk.items()],
         eager=eager,
         plain=plain,
     )
@@ -433,7 +433,7 @@ def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.
     out[tids] = codes
     out[plan.plain] = [truth_code(truths[tid]) for tid in plan.plain]
     for family, family_tids, prepared in plan.bulk:
-        bulk_codes = BULK[family][1](prepared, ctx)
+        bulk_codes = BULK[family][2](prepared, ctx)
         out[family_tids] = [
             truth_code(truths[tid]) if code is None else code
             for tid, code in zip(family_tids, bulk_codes, strict=True)

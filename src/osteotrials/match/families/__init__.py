@@ -73,15 +73,20 @@ EVALUATORS: dict[str, Evaluator] = {
 }
 
 #: families that can also answer in bulk, as truth codes only (the fast ranking path):
-#: ``prepare(constraint)`` once per index (None: use the evaluator), then
-#: ``codes(prepared, context)`` per patient (None for an answer that needs the evaluator)
+#: ``prepare(constraint)`` once per index (None: use the evaluator), ``batch(prepared)``
+#: once per index, then ``codes(batch, context)`` per patient (one code per prepared
+#: constraint; None for an answer that needs the evaluator)
 BULK: dict[
     str,
-    tuple[Callable[[Constraint], Any], Callable[[list[Any], Context], list[int | None]]],
+    tuple[
+        Callable[[Constraint], Any],
+        Callable[[list[Any]], Any],
+        Callable[[Any, Context], list[int | None]],
+    ],
 ] = {
-    "prior_therapy": (prior_therapy.prepare, prior_therapy.codes),
-    "lab": (lab.prepare, lab.codes),
-    "diagnosis": (diagnosis.prepare, diagnosis.codes),
+    "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),
+    "lab": (lab.prepare, list, lab.codes),
+    "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

@@ -296,12 +296,82 @@ _LINE_LABELS = _Labels()
 HOLDS, FAILS, UNKNOWN = TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+Signature = tuple[bool, frozenset[str], frozenset[str], frozenset[str]]
+
+
+@dataclass(slots=True)
+class Batch:
+    """Prepared constraints with an inverted index from drug, class and payload to the
+    drug signatures that name them, so a patient's exposures are matched in one pass."""
+
+    prepared: list[Prepared]
+    #: per prepared constraint: its signature id (-1 for line counts)
+    sig_ids: list[int]
+    n_sigs: int
+    by_drug: dict[str, list[int]]
+    by_class: dict[str, list[int]]
+    by_payload: dict[str, list[int]]
+    anticancer: list[int]
+    #: per prepared constraint: its code when no exposure matches (unrecognised drugs on
+    #: file / not), computed with ``_code`` itself
+    empty: tuple[list[int | None], list[int | None]]
+
+
+def batch(prepared: list[Prepared]) -> Batch:
+    sig_of: dict[Signature, int] = {}
+    sig_ids: list[int] = []
+    by_drug: dict[str, list[int]] = {}
+    by_class: dict[str, list[int]] = {}
+    by_payload: dict[str, list[int]] = {}
+    anticancer: list[int] = []
+    for prep in prepared:
+        if prep.lines is not None:
+            sig_ids.append(-1)
+            continue
+        sig = prep.signature
+        sid = sig_of.get(sig)
+        if sid is None:
+            sid = sig_of[sig] = len(sig_of)
+            any_anticancer, drugs, classes, payloads = sig
+            if any_anticancer:
+                anticancer.append(sid)
+            else:
+                for d in drugs:
+                    by_drug.setdefault(d, []).append(sid)
+                for c in classes:
+                    by_class.setdefault(c, []).append(sid)
+                for pc in payloads:
+                    by_payload.setdefault(pc, []).append(sid)
+        sig_ids.append(sid)
+    no_counts: dict[str, LineCount] = {}
+
+    def empty(unknown_drugs: bool) -> list[int | None]:
+        out: list[int | None] = []
+        for prep in prepared:
+            try:
+                out.append(_code(prep, [], no_counts, unknown_drugs, date.min))
+            except (ValueError, TypeError, KeyError):
+                out.append(None)
+        return out
+
+    return Batch(
+        list(prepared),
+        sig_ids,
+        len(sig_of),
+        by_drug,
+        by_class,
+        by_payload,
+        anticancer,
+        (empty(True), empty(False)),
+    )
+
+
+def codes(prepared: Batch, ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient; None where
     the answer needs ``evaluate`` (an unexpected value)."""
+    b = prepared
     if ctx.patient.regimens is None:
-        return [UNKNOWN] * len(prepared)
-    exposures = ctx.exposures
+        return [UNKNOWN] * len(b.prepared)
     as_of = ctx.as_of
     line_counts = {
         "chemotherapy": ctx.facts.lines.chemotherapy,
@@ -309,24 +379,43 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         "systemic": ctx.facts.lines.total,
     }
     unknown_drugs = bool(ctx.facts.unknown_drugs)
-    matched_by: dict[
-        tuple[bool, frozenset[str], frozenset[str], frozenset[str]], list[DrugExposure]
-    ] = {}
-    out: list[int | None] = []
-    for prep in prepared:
+    # each exposure, in order, added to the signatures it matches (``exposure_matches``)
+    matched: list[list[DrugExposure] | None] = [None] * b.n_sigs
+    for e in ctx.exposures:
+        hits: set[int] = set()
+        if e.canonical is not None:
+            hits.update(b.by_drug.get(e.canonical, ()))
+        hits.update(b.by_drug.get(e.name.lower(), ()))
+        for cls in e.classes:
+            hits.update(b.by_class.get(cls, ()))
+        if e.payload_class is not None:
+            hits.update(b.by_payload.get(e.payload_class, ()))
+        if not _NOT_ANTICANCER & set(e.classes):
+            hits.update(b.anticancer)
+        for sid in hits:
+            got = matched[sid]
+            if got is None:
+                matched[sid] = [e]
+            else:
+                got.append(e)
+    out = list(b.empty[0] if unknown_drugs else b.empty[1])
+    for i, (prep, sid) in enumerate(zip(b.prepared, b.sig_ids, strict=True)):
+        if sid >= 0:
+            m = matched[sid]
+            if m is None:
+                continue  # nothing matched: the precomputed code
+        else:
+            m = []
         try:
-            out.append(_code(prep, exposures, matched_by, line_counts, unknown_drugs, as_of))
+            out[i] = _code(prep, m, line_counts, unknown_drugs, as_of)
         except (ValueError, TypeError, KeyError):
-            out.append(None)
+            out[i] = None
     return out
 
 
 def _code(
     prep: Prepared,
-    exposures: list[DrugExposure],
-    matched_by: dict[
-        tuple[bool, frozenset[str], frozenset[str], frozenset[str]], list[DrugExposure]
-    ],
+    matched: list[DrugExposure],
     line_counts: dict[str, LineCount],
     unknown_drugs: bool,
     as_of: date,
@@ -355,14 +444,6 @@ def _code(
             return UNKNOWN
         return HOLDS
     sig = prep.signature
-    matched = matched_by.get(sig)
-    if matched is None:
-        any_anticancer, wanted_drugs, classes, payloads = sig
-        if any_anticancer:
-            matched = [e for e in exposures if not _NOT_ANTICANCER & set(e.classes)]
-        else:
-            matched = [e for e in exposures if exposure_matches(e, wanted_drugs, classes, payloads)]
-        matched_by[sig] = matched
     setting_unknown = False
     kept: list[DrugExposure] = []
     if matched:
