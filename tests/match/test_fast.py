@@ -7,6 +7,7 @@ a result."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from osteotrials.match.families import BULK
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
-from osteotrials.model.patient import Patient
+from osteotrials.model.patient import OtherCancer, Patient
 from osteotrials.model.trial import Trial
 from osteotrials.patient import PatientError, parse_patient
 from paths import EXAMPLE_PATIENTS
@@ -90,6 +91,31 @@ def test_bulk_truth_codes_agree_with_the_evaluators(snapshot_index: MatchIndex, 
     families = {family for family, _, _ in fast_plan(snapshot_index).bulk}
     assert families == set(BULK)
     assert assert_bulk_codes_agree(snapshot_index, example(name)) > 2000
+
+
+OTHER_CANCERS = [
+    [OtherCancer(type="melanoma", diagnosis_date=date(2023, 3, 1), status="remission")],
+    [OtherCancer(type="papillary thyroid carcinoma")],
+    [
+        OtherCancer(
+            type="colon cancer",
+            diagnosis_date=date(2010, 1, 1),
+            last_treatment_date=date(2011, 1, 1),
+            status="cured",
+        ),
+        OtherCancer(type="lymphoma", status="remission"),
+    ],
+]
+
+
+@pytest.mark.parametrize("cancers", OTHER_CANCERS)
+def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCancer]) -> None:
+    """Other cancers (remission, dates missing, long ago) in every path of the bulk codes."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(
+        update={"other_cancers": cancers}
+    )
+    assert assert_bulk_codes_agree(snapshot_index, patient) > 2000
+    assert_same(snapshot_index, patient, explain_every_trial=False)
 
 
 @pytest.mark.slow

@@ -87,6 +87,7 @@ BULK: dict[
     "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),
     "lab": (lab.prepare, list, lab.codes),
     "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
+    "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]
