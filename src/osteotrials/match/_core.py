@@ -37,6 +37,19 @@ class Truth:
     note: str | None = None
 
 
+#: a truth as a small integer (the fast ranking path): the condition holds, does not
+#: hold, is unknown, or does not concern this patient
+TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN, TRUTH_NOT_APPLICABLE = 0, 1, 2, 3
+
+
+def truth_code(t: Truth) -> int:
+    if not t.applicable:
+        return TRUTH_NOT_APPLICABLE
+    if t.holds is None:
+        return TRUTH_UNKNOWN
+    return TRUTH_HOLDS if t.holds else TRUTH_FAILS
+
+
 def unknown(fact: str, *keys: str, fields: tuple[str, ...] = (), note: str | None = None) -> Truth:
     return Truth(None, fact, missing=keys, fields=fields, note=note)
 
@@ -132,7 +145,9 @@ def is_recent_relation(window: TimeWindow) -> bool:
 
 
 def constraint_key(c: Constraint) -> tuple[object, ...]:
-    """What makes two constraints evaluate identically for every patient."""
+    """What makes two constraints evaluate identically for every patient: the truth (see
+    :func:`truth_key`) plus the polarity, the item logic and the reading confidence (a
+    "not met" read with low confidence becomes unknown)."""
     tw = c.time_window
     return (
         c.family,
@@ -141,6 +156,9 @@ def constraint_key(c: Constraint) -> tuple[object, ...]:
         c.logic.connective,
         tuple(c.logic.conditions),
         None if tw is None else (tw.relation, tw.days),
+        c.confidence,
+        _text_flag(c),
+        tuple(c.logic.exceptions) if c.family in _USES_EXCEPTIONS else None,
     )
 
 
@@ -149,6 +167,13 @@ _DISPLAY_ONLY = frozenset({"terms", "criteria", "unit_inferred", "symbol_lost", 
 #: families whose evaluator looks at the polarity or at the constraint's own words
 _USES_POLARITY = frozenset({"cns", "pregnancy"})
 _USES_TEXT = frozenset({"comorbidity", "cardiac"})
+#: families whose evaluator reads the item's exceptions ("other than skin cancer")
+_USES_EXCEPTIONS = frozenset({"other_malignancy"})
+#: families whose evaluator reads the constraint's time window (the others ignore it, so
+#: "no HIV" and "no HIV within 6 months" share one evaluation)
+_USES_WINDOW = frozenset(
+    {"bone_agent", "cardiac", "comorbidity", "lab", "prior_therapy", "radiotherapy", "surgery"}
+)
 
 
 def truth_key(c: Constraint) -> tuple[object, ...]:
@@ -165,6 +190,16 @@ def truth_key(c: Constraint) -> tuple[object, ...]:
         c.family,
         repr(sorted(params.items())),
         c.polarity if c.family in _USES_POLARITY else None,
-        "uncontrolled" in c.text.lower() if c.family in _USES_TEXT else None,
-        None if tw is None else (tw.relation, tw.days),
+        _text_flag(c),
+        None if tw is None or c.family not in _USES_WINDOW else (tw.relation, tw.days),
+        tuple(c.logic.exceptions) if c.family in _USES_EXCEPTIONS else None,
     )
+
+
+def _text_flag(c: Constraint) -> bool | None:
+    """The words of the constraint's own text that its evaluator reads (comorbidity and
+    cardiac: "uncontrolled", cardiac also "poorly controlled")."""
+    if c.family not in _USES_TEXT:
+        return None
+    text = c.text.lower()
+    return "uncontrolled" in text or (c.family == "cardiac" and "poorly controlled" in text)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from osteotrials.match._core import Context, Truth
 from osteotrials.match.distance import EARTH_RADIUS_KM, zip_to_latlon
@@ -34,6 +35,9 @@ from osteotrials.model.verdict import (
     Verdict,
 )
 from osteotrials.patient import DerivedFacts, derive
+
+if TYPE_CHECKING:
+    from osteotrials.match.fast import FastOutcome
 
 StatusFilter = Literal["recruiting", "open", "all"]
 
@@ -73,11 +77,15 @@ class Ranked:
 
     index: MatchIndex
     ctx: Context
-    sets: dict[int, SetOutcome]
-    profiles: dict[int, ProfileOutcome]
+    #: criteria set id -> its outcome; profile id -> its outcome (the fast path builds
+    #: both on first access, for the profiles that are looked at)
+    sets: Mapping[int, SetOutcome]
+    profiles: Mapping[int, ProfileOutcome]
     order: dict[str, list[int]] = field(default_factory=dict)
-    #: every distinct item's result, by item id
-    item_results: list[ItemResult] = field(default_factory=list)
+    #: every distinct item's result, by item id (built on first access by the fast path)
+    item_results: Sequence[ItemResult] = field(default_factory=list)
+    #: the fast path's arrays (constraint / item status codes, verdicts, totals)
+    fast: FastOutcome | None = None
 
     def ordered(self) -> list[int]:
         return [t for v in ("eligible", "possibly_eligible", "ineligible") for t in self.order[v]]
@@ -110,7 +118,10 @@ def _evaluate_items(index: MatchIndex, ctx: Context) -> list[ItemResult]:
 
 
 def _set_outcome(
-    index: MatchIndex, set_id: int, item_results: list[ItemResult], item_status: list[Status]
+    index: MatchIndex,
+    set_id: int,
+    item_results: Sequence[ItemResult],
+    item_status: Sequence[Status],
 ) -> SetOutcome:
     cset = index.sets[set_id]
     items = cset.items
@@ -219,6 +230,62 @@ def _status_ok(status_filter: StatusFilter, overall: str | None, any_open: bool 
     return overall in OPEN_TRIAL or (overall is None and any_open is True)
 
 
+def profile_outcome(
+    index: MatchIndex,
+    ctx: Context,
+    pid: int,
+    so: SetOutcome,
+    nearest: tuple[Site | None, float | None, bool | None],
+    status: StatusFilter,
+    radius_km: float | None,
+    origin: tuple[float, float] | None,
+) -> ProfileOutcome:
+    """One trial profile's verdict, score, missing facts and filter, from its criteria
+    set's outcome and its nearest site."""
+    prof = index.profiles[pid]
+    structured = _structured(index, pid, ctx)
+    counts = dict(so.counts)
+    missing = list(so.missing)
+    for s in structured:
+        counts[s.status] += 1
+        if s.status == "unknown":
+            missing.extend(s.truth.missing)
+    if counts["not_met"]:
+        verdict: Verdict = "ineligible"
+    elif counts["unknown"]:
+        verdict = "possibly_eligible"
+    else:
+        verdict = "eligible"
+    site, dist, any_open = nearest
+    in_filter = _status_ok(status, prof.overall_status, any_open)
+    if in_filter and radius_km is not None and origin is not None:
+        in_filter = dist is not None and dist <= radius_km
+    total = counts["met"] + counts["not_met"] + counts["unknown"] + counts["not_applicable"]
+    resolved = 1.0 - counts["unknown"] / total if total else 1.0
+    sc = make_score(
+        ctx=ctx,
+        resolved=resolved,
+        n_criteria=total,
+        tags=prof.tags,
+        lines=so.lines,
+        phases=prof.phases,
+        overall_status=prof.overall_status,
+        site_open=any_open,
+        distance_km=shown_distance(site, dist, any_open),
+    )
+    return ProfileOutcome(
+        verdict, sc, structured, site, dist, tuple(dict.fromkeys(missing)), in_filter
+    )
+
+
+def shown_distance(site: Site | None, dist: float | None, any_open: bool | None) -> float | None:
+    """The distance that counts for the score: to an open site (or any site when no site
+    has a status)."""
+    if site is not None and (site.status in OPEN_SITE or any_open is None):
+        return dist
+    return None
+
+
 def rank_index(
     index: MatchIndex,
     patient: Patient,
@@ -231,22 +298,79 @@ def rank_index(
 ) -> Ranked:
     """Evaluate every trial of the index for one patient; verdicts and ranks, no output.
 
-    The cyclic garbage collector is paused while it runs: the work allocates many
-    small objects and would otherwise trigger full collections that walk the whole
-    (large, long-lived) index.
+    This is the fast path (``match/fast.py``): distinct truths are evaluated once, then
+    items, criteria sets, verdicts and scores are computed with array operations; the
+    explained per-item results and per-profile outcomes are built only when asked for.
+    It gives exactly what :func:`rank_index_reference` gives (``tests/match/test_fast.py``).
     """
+    from osteotrials.match.fast import rank_fast
+
+    return _without_gc(
+        rank_fast, index, patient, as_of, facts, status=status, near=near, radius_km=radius_km
+    )
+
+
+def rank_index_reference(
+    index: MatchIndex,
+    patient: Patient,
+    *,
+    as_of: date | None = None,
+    facts: DerivedFacts | None = None,
+    status: StatusFilter = "all",
+    near: str | None = None,
+    radius_km: float | None = None,
+) -> Ranked:
+    """The reference path: every distinct item evaluated and combined in Python, every
+    criteria set and profile summarised eagerly. Slower; kept as the definition the fast
+    path is tested against."""
+    return _without_gc(
+        _rank_reference, index, patient, as_of, facts, status=status, near=near, radius_km=radius_km
+    )
+
+
+def _without_gc(
+    fn: Callable[..., Ranked],
+    index: MatchIndex,
+    patient: Patient,
+    as_of: date | None,
+    facts: DerivedFacts | None,
+    **options: object,
+) -> Ranked:
+    with gc_paused():
+        return fn(index, patient, as_of=as_of, facts=facts, **options)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: matching allocates many small objects and
+    would otherwise trigger full collections that walk the whole (large, long-lived)
+    index."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _rank_index(
-            index, patient, as_of=as_of, facts=facts, status=status, near=near, radius_km=radius_km
-        )
+        yield
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _rank_index(
+def prepare(
+    patient: Patient,
+    as_of: date | None,
+    facts: DerivedFacts | None,
+    near: str | None,
+) -> tuple[Context, tuple[float, float] | None]:
+    """The patient context and the place distances are measured from."""
+    when = as_of or date.today()
+    facts = facts or derive(patient, as_of=when)
+    ctx = Context(patient, facts, when)
+    origin = zip_to_latlon(near or patient.postal_code)
+    if near and origin is None:
+        raise ValueError(f"--near {near!r} is not a known US ZIP code")
+    return ctx, origin
+
+
+def _rank_reference(
     index: MatchIndex,
     patient: Patient,
     *,
@@ -256,12 +380,7 @@ def _rank_index(
     near: str | None,
     radius_km: float | None,
 ) -> Ranked:
-    when = as_of or date.today()
-    facts = facts or derive(patient, as_of=when)
-    ctx = Context(patient, facts, when)
-    origin = zip_to_latlon(near or patient.postal_code)
-    if near and origin is None:
-        raise ValueError(f"--near {near!r} is not a known US ZIP code")
+    ctx, origin = prepare(patient, as_of, facts, near)
     item_results = _evaluate_items(index, ctx)
     item_status = [r.status for r in item_results]
     sets: dict[int, SetOutcome] = {}
@@ -277,47 +396,14 @@ def _rank_index(
         if so is None:
             so = _set_outcome(index, prof.set_id, item_results, item_status)
             sets[prof.set_id] = so
-        structured = _structured(index, pid, ctx)
-        counts = dict(so.counts)
-        missing = list(so.missing)
-        for s in structured:
-            counts[s.status] += 1
-            if s.status == "unknown":
-                missing.extend(s.truth.missing)
-        if counts["not_met"]:
-            verdict: Verdict = "ineligible"
-        elif counts["unknown"]:
-            verdict = "possibly_eligible"
-        else:
-            verdict = "eligible"
         nearest = site_memo.get(prof.sites_id)
         if nearest is None:
             nearest = _nearest(index.site_sets[prof.sites_id], origin)
             site_memo[prof.sites_id] = nearest
-        site, dist, any_open = nearest
-        in_filter = _status_ok(status, prof.overall_status, any_open)
-        if in_filter and radius_km is not None and origin is not None:
-            in_filter = dist is not None and dist <= radius_km
-        total = counts["met"] + counts["not_met"] + counts["unknown"] + counts["not_applicable"]
-        resolved = 1.0 - counts["unknown"] / total if total else 1.0
-        sc = make_score(
-            ctx=ctx,
-            resolved=resolved,
-            n_criteria=total,
-            tags=prof.tags,
-            lines=so.lines,
-            phases=prof.phases,
-            overall_status=prof.overall_status,
-            site_open=any_open,
-            distance_km=dist
-            if site is not None and (site.status in OPEN_SITE or any_open is None)
-            else None,
-        )
-        profiles[pid] = ProfileOutcome(
-            verdict, sc, structured, site, dist, tuple(dict.fromkeys(missing)), in_filter
-        )
-        if in_filter:
-            buckets[verdict].append((-sc.total, pid))
+        po = profile_outcome(index, ctx, pid, so, nearest, status, radius_km, origin)
+        profiles[pid] = po
+        if po.in_filter:
+            buckets[po.verdict].append((-po.score.total, pid))
     order: dict[str, list[int]] = {}
     profiles_list = index.profiles
     for v, bucket in buckets.items():
@@ -461,6 +547,20 @@ def match_patient(
         if isinstance(trials_with_compiled, MatchIndex)
         else MatchIndex.from_pairs(trials_with_compiled)
     )
+    with gc_paused():
+        return _match_patient(patient, index, as_of, status, near, radius_km, limit, questions)
+
+
+def _match_patient(
+    patient: Patient,
+    index: MatchIndex,
+    as_of: date | None,
+    status: StatusFilter,
+    near: str | None,
+    radius_km: float | None,
+    limit: int | None,
+    questions: int,
+) -> MatchResult:
     ranked = rank_index(index, patient, as_of=as_of, status=status, near=near, radius_km=radius_km)
     ordered = ranked.ordered()
     chosen = ordered if limit is None else ordered[:limit]

@@ -149,6 +149,9 @@ class MatchIndex:
         self._profile_ids: dict[tuple[object, ...], int] = {}
         self._site_ids: dict[tuple[object, ...], int] = {}
         self._items_by_list: dict[int, tuple[list[CriterionItem], tuple[int, ...]]] = {}
+        #: the fast ranking path's patient-independent arrays (``match/fast.py``), built
+        #: on first use and rebuilt when trials are added
+        self.fast_plan: object | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -185,6 +188,10 @@ class MatchIndex:
                 self.truth_reps.append(cid)
             self.truth_ids.append(tid)
         return cid
+
+    def constraint_id_of(self, c: Constraint) -> int:
+        """The id of the interned constraint that stands for ``c`` (KeyError if none)."""
+        return self._constraint_ids[constraint_key(c)]
 
     def _item_id(self, item: CriterionItem, parent_text: str | None) -> int:
         ids = tuple(self._constraint_id(c) for c in item.constraints)

@@ -90,6 +90,69 @@ class ScoreCalc:
         )
 
 
+def subtype_part(ctx: Context, tags: tuple[str, ...]) -> tuple[float, str]:
+    """Whether the trial's drug families suit this patient's subtype: (value, why)."""
+    good, bad = ctx.memo("subtype_families", lambda: subtype_families(ctx))
+    fam = {t for t in tags if t in good or t in bad or t in _FAMILY_TAGS}
+    fits = sorted(fam & good)
+    misfits = sorted(fam & bad)
+    if fits:
+        return 1.0, f"drug family suits this patient ({', '.join(fits)})"
+    if misfits:
+        return 0.0, f"drug family for another subtype ({', '.join(misfits)})"
+    return 0.5, "no subtype-specific drug family"
+
+
+def bone_part(ctx: Context, tags: tuple[str, ...]) -> tuple[float, str]:
+    """Bone relevance of the trial for this patient: (value, why)."""
+    bone_tags = sorted(set(tags) & _BONE_GOOD)
+    bone = 1.0 if bone_tags else 0.3
+    bone_why = f"bone-relevant ({', '.join(bone_tags)})" if bone_tags else "no bone-specific focus"
+    if ctx.facts.measurable_disease is False and set(tags) & _BONE_BAD_IF_NOT_MEASURABLE:
+        bone, bone_why = (
+            0.0,
+            "needs measurable disease; this patient's is bone-only / not measurable",
+        )
+    return bone, bone_why
+
+
+#: line-of-therapy state of a trial ("none": no line limit) -> relevance value, explanation
+LINE_VALUE = {"met": 1.0, "none": 0.5, "unknown": 0.4, "not_met": 0.0}
+LINE_WHY = {
+    "met": "line-of-therapy limits fit",
+    "none": "no line-of-therapy limit",
+    "unknown": "line-of-therapy limit not settled",
+    "not_met": "line-of-therapy limit fails",
+}
+
+
+def phase_part(phases: tuple[str, ...]) -> float:
+    phase_values = config()["phase"]
+    assert isinstance(phase_values, dict)
+    return max((float(phase_values.get(p, 0.3)) for p in phases), default=0.3)
+
+
+def recruiting_part(overall_status: str | None, site_open: bool | None) -> tuple[float, str]:
+    status_values = config()["status"]
+    assert isinstance(status_values, dict)
+    st = float(str(status_values.get(overall_status or "UNKNOWN", status_values["UNKNOWN"])))
+    st_why = (overall_status or "status not in the record").lower().replace("_", " ")
+    if site_open is True:
+        st, st_why = max(st, 0.9), st_why + "; a site is recruiting"
+    return st, st_why
+
+
+def distance_part(distance_km: float | None) -> tuple[float, str]:
+    if distance_km is None:
+        return 0.0, "distance not computable (no ZIP or no located open site)"
+    scale = float(str(config()["distance_scale_km"]))
+    return 1.0 / (1.0 + distance_km / scale), f"nearest open site {distance_km:.0f} km away"
+
+
+def clip(value: float) -> float:
+    return max(0.0, min(1.0, value))
+
+
 def score(
     *,
     ctx: Context,
@@ -102,61 +165,31 @@ def score(
     site_open: bool | None,
     distance_km: float | None,
 ) -> ScoreCalc:
+    """The explained score. The fast ranking path (``match/fast.py``) computes the same
+    total from the same part functions with array operations, in the same order."""
     w = _weights()
-    cfg = config()
     parts: list[tuple[str, float, float, str]] = []
 
     def add(name: str, value: float, explanation: str) -> None:
-        parts.append((name, max(0.0, min(1.0, value)), w[name], explanation))
+        parts.append((name, clip(value), w[name], explanation))
 
     add("resolved", resolved, f"{resolved:.0%} of {n_criteria} criteria settled from the file")
-    good, bad = ctx.memo("subtype_families", lambda: subtype_families(ctx))
-    fam = {t for t in tags if t in good or t in bad or t in _FAMILY_TAGS}
-    fits = sorted(fam & good)
-    misfits = sorted(fam & bad)
-    if fits:
-        subtype, why = 1.0, f"drug family suits this patient ({', '.join(fits)})"
-    elif misfits:
-        subtype, why = 0.0, f"drug family for another subtype ({', '.join(misfits)})"
-    else:
-        subtype, why = 0.5, "no subtype-specific drug family"
-    bone_tags = sorted(set(tags) & _BONE_GOOD)
-    bone = 1.0 if bone_tags else 0.3
-    bone_why = f"bone-relevant ({', '.join(bone_tags)})" if bone_tags else "no bone-specific focus"
-    if ctx.facts.measurable_disease is False and set(tags) & _BONE_BAD_IF_NOT_MEASURABLE:
-        bone, bone_why = (
-            0.0,
-            "needs measurable disease; this patient's is bone-only / not measurable",
-        )
-    line_value = {"met": 1.0, "none": 0.5, "unknown": 0.4, "not_met": 0.0}[lines]
-    line_why = {
-        "met": "line-of-therapy limits fit",
-        "none": "no line-of-therapy limit",
-        "unknown": "line-of-therapy limit not settled",
-        "not_met": "line-of-therapy limit fails",
-    }[lines]
+    subtype, why = subtype_part(ctx, tags)
+    bone, bone_why = bone_part(ctx, tags)
+    line_value, line_why = LINE_VALUE[lines], LINE_WHY[lines]
     add("relevance", (subtype + bone + line_value) / 3, f"{why}; {bone_why}; {line_why}")
-    phase_values = cfg["phase"]
-    assert isinstance(phase_values, dict)
-    phase = max((float(phase_values.get(p, 0.3)) for p in phases), default=0.3)
-    add("phase", phase, ", ".join(phases) or "phase not given")
-    status_values = cfg["status"]
-    assert isinstance(status_values, dict)
-    st = float(str(status_values.get(overall_status or "UNKNOWN", status_values["UNKNOWN"])))
-    st_why = (overall_status or "status not in the record").lower().replace("_", " ")
-    if site_open is True:
-        st, st_why = max(st, 0.9), st_why + "; a site is recruiting"
-    add("recruiting", st, st_why)
-    scale = float(str(cfg["distance_scale_km"]))
-    if distance_km is None:
-        add("distance", 0.0, "distance not computable (no ZIP or no located open site)")
-    else:
-        add(
-            "distance",
-            1.0 / (1.0 + distance_km / scale),
-            f"nearest open site {distance_km:.0f} km away",
-        )
+    add("phase", phase_part(phases), ", ".join(phases) or "phase not given")
+    add("recruiting", *recruiting_part(overall_status, site_open))
+    add("distance", *distance_part(distance_km))
     return ScoreCalc(round(sum(v * wt for _, v, wt, _ in parts), 2), tuple(parts))
+
+
+#: the order of the score's parts (weights in ``data/ranking.yaml``)
+PARTS = ("resolved", "relevance", "phase", "recruiting", "distance")
+
+
+def weights() -> dict[str, float]:
+    return _weights()
 
 
 _FAMILY_TAGS = {

@@ -8,6 +8,7 @@ registry ``EVALUATORS`` maps a family name to its evaluator.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from osteotrials.match._core import Context, Truth
 from osteotrials.match.families import (
@@ -71,4 +72,22 @@ EVALUATORS: dict[str, Evaluator] = {
     "trial_participation": trial_participation.evaluate,
 }
 
-__all__ = ["EVALUATORS", "Evaluator"]
+#: families that can also answer in bulk, as truth codes only (the fast ranking path):
+#: ``prepare(constraint)`` once per index (None: use the evaluator), ``batch(prepared)``
+#: once per index, then ``codes(batch, context)`` per patient (one code per prepared
+#: constraint; None for an answer that needs the evaluator)
+BULK: dict[
+    str,
+    tuple[
+        Callable[[Constraint], Any],
+        Callable[[list[Any]], Any],
+        Callable[[Any, Context], list[int | None]],
+    ],
+] = {
+    "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),
+    "lab": (lab.prepare, list, lab.codes),
+    "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
+    "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
+}
+
+__all__ = ["BULK", "EVALUATORS", "Evaluator"]

@@ -13,8 +13,10 @@ def categories() -> dict[str, tuple[str, ...]]:
     return {str(k): tuple(str(w).lower() for w in v) for k, v in raw.items()}
 
 
+@cache
 def matches(name: str, category: str) -> bool | None:
-    """Whether a comorbidity name falls in ``category``; None if the category has no keywords."""
+    """Whether a comorbidity name falls in ``category``; None if the category has no keywords.
+    (Cached: comorbidity and cardiac rules ask it for every name and category pair.)"""
     words = categories().get(category)
     if words is None:
         return None

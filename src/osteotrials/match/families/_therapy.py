@@ -56,12 +56,16 @@ def last_day(e: DrugExposure, as_of: date) -> date | None:
 
 def in_window(e: DrugExposure, window: TimeWindow, as_of: date) -> bool | None:
     """For recency windows: whether the exposure reached into the last N days."""
+    return in_window_days(e, window.days, as_of)
+
+
+def in_window_days(e: DrugExposure, days: float, as_of: date) -> bool | None:
     last = last_day(e, as_of)
     if last is None:
-        if e.start_date is not None and e.start_date >= as_of - timedelta(days=window.days):
+        if e.start_date is not None and e.start_date >= as_of - timedelta(days=days):
             return True
         return None
-    return last >= as_of - timedelta(days=window.days)
+    return last >= as_of - timedelta(days=days)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from osteotrials.match._core import OP_WORDS, Context, Truth, compare, fmt, unknown
 from osteotrials.match._data import load
@@ -41,6 +42,12 @@ def _measure(c: Constraint, ctx: Context) -> Truth:
     return Truth(ok, fact, fields=fields, reference=reference)
 
 
+@cache
+def _uncontrolled(text: str) -> bool:
+    lowered = text.lower()
+    return "uncontrolled" in lowered or "poorly controlled" in lowered
+
+
 def _conditions(c: Constraint, ctx: Context) -> Truth:
     conditions = [x for x in c.params.get("condition", []) if x not in ("nyha", "ecg")]
     if not conditions:
@@ -48,7 +55,7 @@ def _conditions(c: Constraint, ctx: Context) -> Truth:
     comorbidities = ctx.patient.comorbidities
     if comorbidities is None:
         return unknown("heart conditions not recorded", "comorbidities", fields=("comorbidities",))
-    uncontrolled = "uncontrolled" in c.text.lower() or "poorly controlled" in c.text.lower()
+    uncontrolled = _uncontrolled(c.text)
     window = c.time_window
     unsettled = False
     for m in comorbidities:

@@ -14,10 +14,21 @@ Gilbert syndrome) are applied when the item's constraints are combined
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from osteotrials.match._core import OP_WORDS, Context, Truth, compare, fmt, unknown
+from osteotrials.match._core import (
+    OP_WORDS,
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    compare,
+    fmt,
+    unknown,
+)
 from osteotrials.match._data import load
 from osteotrials.model.criteria import Constraint
 from osteotrials.vocab import labs
@@ -111,6 +122,30 @@ def check(analyte: str, op: str, c: Constraint, ctx: Context) -> Truth:
     return Truth(ok, fact, fields=_FIELDS)
 
 
+@cache
+def _probe(
+    analyte: str, op: str, uln_multiple: object, value: object, relative: bool
+) -> Constraint:
+    """A lab constraint for one typical threshold (``check`` reads only its parameters
+    and time window, so one probe per threshold serves every item)."""
+    return Constraint(
+        family="lab",
+        polarity="require",
+        span=(0, 0),
+        text=f"{analyte} {op}",
+        confidence=1.0,
+        params={
+            "analyte": analyte,
+            "op": op,
+            **(
+                {"uln_multiple": uln_multiple, "relative_to": "ULN"}
+                if relative
+                else {"canonical_value": value}
+            ),
+        },
+    )
+
+
 def _adequate(c: Constraint, ctx: Context) -> Truth:
     organs = c.params.get("organ") or ["organ"]
     defaults = adequate_defaults()
@@ -119,21 +154,8 @@ def _adequate(c: Constraint, ctx: Context) -> Truth:
     missing: list[str] = []
     for rule in rules:
         analyte, op = str(rule["analyte"]), str(rule["op"])
-        probe = Constraint(
-            family="lab",
-            polarity="require",
-            span=c.span,
-            text=c.text,
-            confidence=c.confidence,
-            params={
-                "analyte": analyte,
-                "op": op,
-                **(
-                    {"uln_multiple": rule["uln_multiple"], "relative_to": "ULN"}
-                    if "uln_multiple" in rule
-                    else {"canonical_value": rule["value"]}
-                ),
-            },
+        probe = _probe(
+            analyte, op, rule.get("uln_multiple"), rule.get("value"), "uln_multiple" in rule
         )
         t = check(analyte, op, probe, ctx)
         if t.holds is not True:
@@ -170,3 +192,132 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             else op
         )
     return check(str(analyte), op, c, ctx)
+
+
+# --------------------------------------------------------------------------- bulk codes
+#
+# For the fast ranking path (``match/fast.py``): ``prepare`` reads a constraint once per
+# index, ``codes`` answers all prepared constraints for one patient, following ``check``
+# branch by branch (patient values, ULNs and units looked up once per analyte with the
+# same functions). ``tests/match/test_fast.py`` checks both agree on every snapshot
+# constraint; anything unusual is left to ``evaluate``.
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    analyte: str
+    op: str
+    #: (multiple, "ULN" / "LLN") or None
+    multiple: tuple[float, str] | None
+    canonical: float | None
+    #: the criterion gives its canonical unit (else the vocabulary's is looked up)
+    has_unit: bool
+    #: days of a recency window, or None
+    recent_days: float | None
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    p = c.params
+    analyte = p.get("analyte")
+    if not analyte or not isinstance(analyte, str):
+        return None  # "adequate organ function" and malformed constraints: ``evaluate``
+    op = str(p.get("op", ">="))
+    if op == "=":
+        op = (
+            ">="
+            if p.get("lln_multiple") is not None
+            else "<="
+            if p.get("uln_multiple") is not None
+            else op
+        )
+    mult = p.get("uln_multiple", p.get("lln_multiple"))
+    multiple = None
+    if mult is not None:
+        if isinstance(mult, bool) or not isinstance(mult, int | float):
+            return None
+        multiple = (float(mult), "ULN" if p.get("uln_multiple") is not None else "LLN")
+    canonical = p.get("canonical_value")
+    if canonical is not None and (
+        isinstance(canonical, bool) or not isinstance(canonical, int | float)
+    ):
+        return None
+    window = c.time_window
+    recent = window is not None and window.relation in ("within", "less_than")
+    return Prepared(
+        analyte,
+        op,
+        multiple,
+        None if canonical is None else float(canonical),
+        bool(p.get("canonical_unit")),
+        float(window.days) if recent and window is not None else None,
+    )
+
+
+_MISSING = object()
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient; None
+    where the answer needs ``evaluate``."""
+    values: dict[str, object] = {}
+    limits: dict[tuple[str, str], object] = {}
+    units: dict[str, object] = {}
+    labs_on_file = ctx.facts.labs
+    as_of = ctx.as_of
+    out: list[int | None] = []
+    for prep in prepared:
+        analyte = prep.analyte
+        got = values.get(analyte, _MISSING)
+        if got is _MISSING:
+            try:
+                got = _value(analyte, ctx)
+            except (ValueError, TypeError, KeyError):
+                got = _MISSING
+            values[analyte] = got
+        if got is _MISSING:
+            out.append(None)
+            continue
+        if got is None:
+            out.append(TRUTH_UNKNOWN)
+            continue
+        value = got[0]  # type: ignore[index]
+        if prep.recent_days is not None:
+            lab = labs_on_file.get(analyte)
+            when = lab.date if lab is not None else None
+            if when is None or when < as_of - timedelta(days=prep.recent_days):
+                out.append(TRUTH_UNKNOWN)
+                continue
+        if prep.multiple is not None:
+            mult, ref = prep.multiple
+            limit = limits.get((analyte, ref), _MISSING)
+            if limit is _MISSING:
+                try:
+                    limit = uln_of(analyte, ctx, ref)[0]
+                except (ValueError, TypeError, KeyError):
+                    limit = _MISSING
+                limits[(analyte, ref)] = limit
+            if limit is _MISSING:
+                out.append(None)
+                continue
+            if limit is None:
+                out.append(TRUTH_UNKNOWN)
+                continue
+            ok = compare(value, prep.op, mult * limit)  # type: ignore[operator]
+        else:
+            if prep.canonical is None:
+                out.append(TRUTH_UNKNOWN)
+                continue
+            if not prep.has_unit:
+                unit = units.get(analyte, _MISSING)
+                if unit is _MISSING:
+                    try:
+                        unit = labs.canonical_unit(analyte)
+                    except (ValueError, TypeError, KeyError):
+                        unit = None
+                    units[analyte] = unit
+                if unit is None:
+                    out.append(None)
+                    continue
+            ok = compare(value, prep.op, prep.canonical)
+        out.append(TRUTH_UNKNOWN if ok is None else TRUTH_HOLDS if ok else TRUTH_FAILS)
+    return out

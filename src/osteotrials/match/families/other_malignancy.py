@@ -4,9 +4,18 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import OtherCancer
 
@@ -17,8 +26,13 @@ _EXCEPTION_WORDS = re.compile(
 
 
 def _excepted(cancer: OtherCancer, exceptions: list[str]) -> bool:
+    return _excepted_name(cancer.type, tuple(exceptions))
+
+
+@cache
+def _excepted_name(cancer_type: str, exceptions: tuple[str, ...]) -> bool:
     text = " ".join(exceptions).lower()
-    name = cancer.type.lower()
+    name = cancer_type.lower()
     return any(word in text for word in _EXCEPTION_WORDS.findall(name))
 
 
@@ -55,3 +69,74 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                 True, f"{x.type} on {last.isoformat()} (within {years:g} years)", fields=_FIELDS
             )
     return Truth(False, f"other cancers more than {years:g} years ago", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+#
+# For the fast ranking path (``match/fast.py``): the exceptions and limits are read once
+# per index; the cancers that are not excepted are found once per distinct exception
+# list; the rest follows ``evaluate`` (checked constraint by constraint in
+# ``tests/match/test_fast.py``).
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    exceptions: tuple[str, ...]
+    years: float | None
+    active_only: bool
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    p = c.params
+    try:
+        exceptions = tuple([str(e) for e in p.get("exceptions", [])] + list(c.logic.exceptions))
+    except TypeError:
+        return None
+    years = p.get("years")
+    if years is not None and (isinstance(years, bool) or not isinstance(years, int | float)):
+        return None
+    return Prepared(exceptions, None if years is None else float(years), bool(p.get("active_only")))
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient."""
+    cancers = ctx.patient.other_cancers
+    if cancers is None:
+        return [TRUTH_UNKNOWN] * len(prepared)
+    if not cancers:
+        return [TRUTH_FAILS] * len(prepared)
+    relevant_by: dict[tuple[str, ...], list[OtherCancer]] = {}
+    out: list[int | None] = []
+    for prep in prepared:
+        relevant = relevant_by.get(prep.exceptions)
+        if relevant is None:
+            relevant = [x for x in cancers if not _excepted(x, list(prep.exceptions))]
+            relevant_by[prep.exceptions] = relevant
+        out.append(_code(prep, relevant, ctx.as_of))
+    return out
+
+
+def _code(prep: Prepared, relevant: list[OtherCancer], as_of: date) -> int:
+    if not relevant:
+        return TRUTH_FAILS
+    years = prep.years
+    if prep.active_only:
+        statuses = [x.status for x in relevant]
+        if "active" in statuses:
+            return TRUTH_HOLDS
+        if None in statuses:
+            return TRUTH_UNKNOWN
+        if years is None:
+            return TRUTH_FAILS
+    if years is None:
+        return TRUTH_HOLDS
+    since = as_of - timedelta(days=365.25 * years)
+    for x in relevant:
+        last = x.last_treatment_date or x.diagnosis_date
+        if x.status == "active":
+            return TRUTH_HOLDS
+        if last is None:
+            return TRUTH_UNKNOWN
+        if last >= since:
+            return TRUTH_HOLDS
+    return TRUTH_FAILS

@@ -8,12 +8,21 @@ The condition a constraint describes is "the patient received <therapy> (in
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.match.families._therapy import (
     exposure_matches,
     in_window,
+    in_window_days,
     last_day,
     specific_classes,
 )
@@ -202,3 +211,277 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             fields=_FIELDS,
         )
     return Truth(False, f"no prior {what}{where}", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+#
+# The fast ranking path (``match/fast.py``) needs only whether each condition holds, not
+# the explained ``Truth``. ``prepare`` reads a constraint's parameters once per index;
+# ``codes`` then answers every prepared constraint for one patient with the exposure
+# matching done once per drug signature. It follows ``evaluate`` branch by branch
+# (``tests/match/test_fast.py`` checks both agree on every snapshot constraint); the
+# explained ``Truth`` is still built by ``evaluate``, for the criteria that are shown.
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What ``evaluate`` reads from a constraint, read once."""
+
+    #: (minimum, maximum, line type) for line-count constraints
+    lines: tuple[float | None, float | None, str] | None
+    #: (any anticancer therapy, drugs, classes, payload classes)
+    signature: tuple[bool, frozenset[str], frozenset[str], frozenset[str]]
+    settings: tuple[str, ...]
+    #: (recency window, days) or None
+    window: tuple[bool, float] | None
+    progression: bool
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
+    p = c.params
+    try:
+        wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
+        classes = specific_classes(p.get("classes", []))
+        payloads = frozenset(p.get("payload_classes", []))
+        settings = tuple(str(s) for s in p.get("setting", []))
+    except (TypeError, ValueError):
+        return None
+    lo, hi = p.get("min_lines"), p.get("max_lines")
+    lines = None
+    if lo is not None or hi is not None:
+        for x in (lo, hi):
+            if x is not None and (isinstance(x, bool) or not isinstance(x, int | float)):
+                return None
+        label = _LINE_LABELS[classes] if classes else "systemic"
+        lines = (lo, hi, label)
+    any_anticancer = bool(p.get("any_anticancer")) or not (wanted_drugs or classes or payloads)
+    tw = c.time_window
+    window = None if tw is None else (tw.relation in ("within", "less_than"), float(tw.days))
+    return Prepared(
+        lines,
+        (any_anticancer, wanted_drugs, classes, payloads),
+        settings,
+        window,
+        bool(p.get("progression") or p.get("resistance")),
+    )
+
+
+_CHEMO = frozenset(
+    {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
+    | {"vinca_eribulin"}
+)
+_ENDOCRINE = frozenset(
+    {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
+)
+
+
+class _Labels(dict[frozenset[str], str]):
+    """Line type of a set of classes, as ``_line_count``."""
+
+    def __missing__(self, classes: frozenset[str]) -> str:
+        label = (
+            "chemotherapy"
+            if classes <= _CHEMO
+            else "endocrine"
+            if classes <= _ENDOCRINE
+            else "systemic"
+        )
+        self[classes] = label
+        return label
+
+
+_LINE_LABELS = _Labels()
+
+HOLDS, FAILS, UNKNOWN = TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN
+
+
+Signature = tuple[bool, frozenset[str], frozenset[str], frozenset[str]]
+
+
+@dataclass(slots=True)
+class Batch:
+    """Prepared constraints with an inverted index from drug, class and payload to the
+    drug signatures that name them, so a patient's exposures are matched in one pass."""
+
+    prepared: list[Prepared]
+    #: per prepared constraint: its signature id (-1 for line counts)
+    sig_ids: list[int]
+    n_sigs: int
+    by_drug: dict[str, list[int]]
+    by_class: dict[str, list[int]]
+    by_payload: dict[str, list[int]]
+    anticancer: list[int]
+    #: per prepared constraint: its code when no exposure matches (unrecognised drugs on
+    #: file / not), computed with ``_code`` itself
+    empty: tuple[list[int | None], list[int | None]]
+
+
+def batch(prepared: list[Prepared]) -> Batch:
+    sig_of: dict[Signature, int] = {}
+    sig_ids: list[int] = []
+    by_drug: dict[str, list[int]] = {}
+    by_class: dict[str, list[int]] = {}
+    by_payload: dict[str, list[int]] = {}
+    anticancer: list[int] = []
+    for prep in prepared:
+        if prep.lines is not None:
+            sig_ids.append(-1)
+            continue
+        sig = prep.signature
+        sid = sig_of.get(sig)
+        if sid is None:
+            sid = sig_of[sig] = len(sig_of)
+            any_anticancer, drugs, classes, payloads = sig
+            if any_anticancer:
+                anticancer.append(sid)
+            else:
+                for d in drugs:
+                    by_drug.setdefault(d, []).append(sid)
+                for c in classes:
+                    by_class.setdefault(c, []).append(sid)
+                for pc in payloads:
+                    by_payload.setdefault(pc, []).append(sid)
+        sig_ids.append(sid)
+    no_counts: dict[str, LineCount] = {}
+
+    def empty(unknown_drugs: bool) -> list[int | None]:
+        out: list[int | None] = []
+        for prep in prepared:
+            try:
+                out.append(_code(prep, [], no_counts, unknown_drugs, date.min))
+            except (ValueError, TypeError, KeyError):
+                out.append(None)
+        return out
+
+    return Batch(
+        list(prepared),
+        sig_ids,
+        len(sig_of),
+        by_drug,
+        by_class,
+        by_payload,
+        anticancer,
+        (empty(True), empty(False)),
+    )
+
+
+def codes(prepared: Batch, ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient; None where
+    the answer needs ``evaluate`` (an unexpected value)."""
+    b = prepared
+    if ctx.patient.regimens is None:
+        return [UNKNOWN] * len(b.prepared)
+    as_of = ctx.as_of
+    line_counts = {
+        "chemotherapy": ctx.facts.lines.chemotherapy,
+        "endocrine": ctx.facts.lines.endocrine,
+        "systemic": ctx.facts.lines.total,
+    }
+    unknown_drugs = bool(ctx.facts.unknown_drugs)
+    # each exposure, in order, added to the signatures it matches (``exposure_matches``)
+    matched: list[list[DrugExposure] | None] = [None] * b.n_sigs
+    for e in ctx.exposures:
+        hits: set[int] = set()
+        if e.canonical is not None:
+            hits.update(b.by_drug.get(e.canonical, ()))
+        hits.update(b.by_drug.get(e.name.lower(), ()))
+        for cls in e.classes:
+            hits.update(b.by_class.get(cls, ()))
+        if e.payload_class is not None:
+            hits.update(b.by_payload.get(e.payload_class, ()))
+        if not _NOT_ANTICANCER & set(e.classes):
+            hits.update(b.anticancer)
+        for sid in hits:
+            got = matched[sid]
+            if got is None:
+                matched[sid] = [e]
+            else:
+                got.append(e)
+    out = list(b.empty[0] if unknown_drugs else b.empty[1])
+    for i, (prep, sid) in enumerate(zip(b.prepared, b.sig_ids, strict=True)):
+        if sid >= 0:
+            m = matched[sid]
+            if m is None:
+                continue  # nothing matched: the precomputed code
+        else:
+            m = []
+        try:
+            out[i] = _code(prep, m, line_counts, unknown_drugs, as_of)
+        except (ValueError, TypeError, KeyError):
+            out[i] = None
+    return out
+
+
+def _code(
+    prep: Prepared,
+    matched: list[DrugExposure],
+    line_counts: dict[str, LineCount],
+    unknown_drugs: bool,
+    as_of: date,
+) -> int:
+    if prep.lines is not None:
+        lo, hi, label = prep.lines
+        count = line_counts[label]
+        results: list[bool | None] = []
+        if lo is not None:
+            if count.minimum >= lo:
+                results.append(True)
+            elif count.maximum is not None and count.maximum < lo:
+                results.append(False)
+            else:
+                results.append(None)
+        if hi is not None:
+            if count.maximum is not None and count.maximum <= hi:
+                results.append(True)
+            elif count.minimum > hi:
+                results.append(False)
+            else:
+                results.append(None)
+        if False in results:
+            return FAILS
+        if None in results:
+            return UNKNOWN
+        return HOLDS
+    sig = prep.signature
+    setting_unknown = False
+    kept: list[DrugExposure] = []
+    if matched:
+        settings = list(prep.settings)
+        for e in matched:
+            ok = _setting_ok(e, settings)
+            if ok is None:
+                setting_unknown = True
+            elif ok:
+                kept.append(e)
+    window = prep.window
+    if window is not None and window[0]:
+        inside = [in_window_days(e, window[1], as_of) for e in kept]
+        if any(x is True for x in inside):
+            return HOLDS
+        if any(x is None for x in inside) or setting_unknown:
+            return UNKNOWN
+        return FAILS
+    if window is not None:
+        recent = False
+        for e in kept:
+            last = last_day(e, as_of)
+            if last is None:
+                return UNKNOWN
+            if last > as_of - timedelta(days=window[1]):
+                recent = True
+        if setting_unknown:
+            return UNKNOWN
+        return FAILS if recent else HOLDS
+    if prep.progression:
+        if not kept:
+            return UNKNOWN if setting_unknown else FAILS
+        prog = _progressed(kept)
+        return UNKNOWN if prog is None else HOLDS if prog else FAILS
+    if kept:
+        return HOLDS
+    if setting_unknown:
+        return UNKNOWN
+    if unknown_drugs and not sig[0]:
+        return UNKNOWN
+    return FAILS

@@ -1,0 +1,703 @@
+"""The fast ranking path: statuses, verdicts and scores of every trial with array operations.
+
+:func:`osteotrials.match.api.rank_index_reference` (the reference path) evaluates every
+distinct item in Python: a ``Result`` per constraint, an ``ItemResult`` per item, a
+``Counter`` per criteria set and an explained ``ScoreCalc`` per profile. Ranking needs
+none of those objects, only small integers. Here, per patient:
+
+1. each distinct *truth* is evaluated once by its family evaluator (the same
+   ``truth_of`` as the reference path) and reduced to a code: holds / does not hold /
+   unknown / not applicable;
+2. constraint statuses: one table lookup ``(polarity, truth code)``, and "not met"
+   turned into "unknown" where the reading is doubtful (a per-constraint flag);
+3. item statuses: statuses are coded ``not_met 0 < unknown 1 < met 2 <
+   not_applicable 3``, so an AND group is the minimum of its members and an OR group
+   the minimum after swapping met and not_met (``np.minimum.reduceat`` over a flat
+   array of group members); an item is the AND of its groups; then the cohort /
+   subgroup / partial-reading rules, as boolean masks. Items with organ-exception
+   conditions (a handful) go through the reference ``evaluate_item``;
+4. per criteria set: counts of each status (``np.bincount``) and the line-of-therapy
+   state (minimum over the line constraints);
+5. per profile: structured sex/age criteria (per distinct sex/age limits), verdicts,
+   and the score from the same part functions as ``rank.score``
+   (per distinct tag set, per distinct status and site set), summed in the same order
+   so the floating-point totals are identical; ties are broken as in the reference.
+
+The explained results (``Ranked.item_results``, ``Ranked.sets``, ``Ranked.profiles``)
+are built by the reference code on first access, for the items, sets and profiles
+that are actually looked at (the trials shown, the questions).
+``tests/match/test_fast.py`` checks that both paths agree exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, overload
+
+import numpy as np
+from numpy.typing import NDArray
+
+from osteotrials.match import rank
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_NOT_APPLICABLE,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    truth_code,
+)
+from osteotrials.match.api import (
+    ProfileOutcome,
+    Ranked,
+    SetOutcome,
+    StatusFilter,
+    _nearest,
+    _set_outcome,
+    _status_ok,
+    _structured,
+    gc_paused,
+    prepare,
+    profile_outcome,
+    shown_distance,
+)
+from osteotrials.match.evaluate import (
+    ItemResult,
+    _doubtful,
+    condition_holds,
+    evaluate_item,
+    result_from,
+    truth_of,
+)
+from osteotrials.match.families import BULK, EVALUATORS, Evaluator
+from osteotrials.match.index import ItemShape, MatchIndex, Site
+from osteotrials.model.criteria import Constraint
+from osteotrials.model.patient import Patient
+from osteotrials.model.verdict import Status, Verdict
+from osteotrials.patient import DerivedFacts
+
+#: status codes, ordered so that AND is the minimum
+NOT_MET, UNKNOWN, MET, NOT_APPLICABLE = 0, 1, 2, 3
+STATUS_NAMES: tuple[Status, ...] = ("not_met", "unknown", "met", "not_applicable")
+STATUS_CODES: dict[str, int] = {name: code for code, name in enumerate(STATUS_NAMES)}
+#: OR is the minimum after swapping met and not_met (the map is its own inverse)
+_OR_MAP = np.array([MET, UNKNOWN, NOT_MET, NOT_APPLICABLE], dtype=np.int8)
+#: truth codes: ``_core.TRUTH_*`` (holds 0, fails 1, unknown 2, not applicable 3)
+_POLARITIES = {"require": 0, "exclude": 1, "allow": 2}
+#: constraint status by (polarity, truth code), as ``evaluate.status_of``
+_STATUS_TABLE = np.array(
+    [
+        [MET, NOT_MET, UNKNOWN, NOT_APPLICABLE],  # require
+        [NOT_MET, MET, UNKNOWN, NOT_APPLICABLE],  # exclude
+        [NOT_APPLICABLE] * 4,  # allow
+    ],
+    dtype=np.int8,
+)
+#: a trial's line-of-therapy state: not_met 0, unknown 1, met 2 (not applicable counts as
+#: met, as in the reference), none 3 (no line constraint)
+_LINE_MAP = np.array([0, 1, 2, 2], dtype=np.int8)
+LINE_NAMES = ("not_met", "unknown", "met", "none")
+_LINE_VALUES = np.array([rank.LINE_VALUE[n] for n in LINE_NAMES], dtype=np.float64)
+#: verdict codes
+VERDICTS: tuple[Verdict, ...] = ("eligible", "possibly_eligible", "ineligible")
+
+IntArray = NDArray[np.intp]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionalItem:
+    """An item with organ-exception lab thresholds (``evaluate._apply_conditions``)."""
+
+    iid: int
+    constraint_ids: tuple[int, ...]
+    groups: tuple[tuple[bool, tuple[int, ...]], ...]
+    #: per analyte: its conditional positions (with their condition names), its defaults
+    analytes: tuple[tuple[tuple[tuple[int, tuple[str, ...]], ...], tuple[int, ...]], ...]
+    fail_to_unknown: bool
+    pass_to_unknown: bool
+
+
+def _conditional_item(iid: int, shape: ItemShape) -> ConditionalItem:
+    constraints = shape.item.constraints
+    by_analyte: dict[str, list[int]] = {}
+    for i, c in enumerate(constraints):
+        if c.family == "lab" and c.params.get("analyte"):
+            by_analyte.setdefault(str(c.params["analyte"]), []).append(i)
+    analytes = []
+    for idxs in by_analyte.values():
+        conditional = tuple(
+            (i, tuple(constraints[i].logic.conditions))
+            for i in idxs
+            if constraints[i].logic.conditions
+        )
+        if conditional:
+            defaults = tuple(i for i in idxs if not constraints[i].logic.conditions)
+            analytes.append((conditional, defaults))
+    p = shape.plan
+    return ConditionalItem(
+        iid,
+        shape.constraint_ids,
+        p.groups,
+        tuple(analytes),
+        p.cohort is not None or p.subgroup,
+        p.partial,
+    )
+
+
+def _and(codes: Sequence[int]) -> int:
+    return min(codes, default=NOT_APPLICABLE)
+
+
+def _or(codes: Sequence[int]) -> int:
+    return _OR_CODES[min((_OR_CODES[c] for c in codes), default=NOT_APPLICABLE)]
+
+
+_OR_CODES = (MET, UNKNOWN, NOT_MET, NOT_APPLICABLE)
+
+
+def conditional_status(
+    ci: ConditionalItem, c_status: list[int], holds: dict[str, bool | None]
+) -> int:
+    """``evaluate._apply_conditions`` then ``combine`` and the item rules, on status codes."""
+    results = [c_status[cid] for cid in ci.constraint_ids]
+    out = list(results)
+    for conditional, defaults in ci.analytes:
+        for pos, names in conditional:
+            values = [holds[n] for n in names]
+            if any(v is True for v in values):
+                for d in defaults:
+                    out[d] = NOT_APPLICABLE
+            elif all(v is False for v in values):
+                out[pos] = NOT_APPLICABLE
+            elif _and([results[d] for d in defaults]) != results[pos] or not defaults:
+                out[pos] = UNKNOWN
+                for d in defaults:
+                    out[d] = NOT_APPLICABLE
+            else:
+                out[pos] = NOT_APPLICABLE
+    if not ci.groups:
+        return NOT_APPLICABLE
+    status = _and(
+        [(_or if is_or else _and)([out[i] for i in members]) for is_or, members in ci.groups]
+    )
+    if status == NOT_MET and ci.fail_to_unknown:
+        return UNKNOWN
+    if status == MET and ci.pass_to_unknown:
+        return UNKNOWN
+    return status
+
+
+@dataclass(slots=True)
+class FastPlan:
+    """The patient-independent arrays of an index (built once, on first use)."""
+
+    size: tuple[int, int, int, int]
+    #: per constraint id: truth id, polarity code, "not met" is doubtful
+    c_truth: IntArray
+    c_pol: IntArray
+    c_doubt: BoolArray
+    #: items combined here ("simple": not unparsed, not administrative, no organ exception)
+    simple: IntArray
+    #: their groups' members (constraint ids, group after group), whether each member's
+    #: group is an OR group; the first member of each group; whether each group is OR;
+    #: the first group of each simple item
+    m_cid: IntArray
+    m_or: BoolArray
+    g_start: IntArray
+    g_or: BoolArray
+    ig_start: IntArray
+    #: per simple item: a failure becomes unknown (cohort / subgroup); a pass becomes
+    #: unknown (read in part)
+    a_fail: BoolArray
+    a_pass: BoolArray
+    #: per item: the status of unparsed (unknown) and administrative (n/a) items
+    i_base: NDArray[np.int8]
+    #: items with organ-exception conditions: combined in Python on status codes
+    conditional: list[ConditionalItem]
+    #: anything else (none in practice): the reference ``evaluate_item``
+    fallback: list[int]
+    #: organ-exception condition names used by the conditional items
+    condition_names: tuple[str, ...]
+    #: (set, position) occurrences: item id and set id
+    o_item: IntArray
+    o_set: IntArray
+    s_admin: NDArray[np.int64]
+    #: line-of-therapy constraint occurrences: constraint id and set id
+    l_cid: IntArray
+    l_set: IntArray
+    #: per profile: set, structured-criteria group, tag group, placement group, phase value
+    p_set: IntArray
+    p_struct: IntArray
+    p_tags: IntArray
+    p_place: IntArray
+    p_phase: NDArray[np.float64]
+    #: a profile with each distinct structured sex / age limits
+    struct_reps: list[int]
+    tag_sets: list[tuple[str, ...]]
+    #: distinct (overall status, site set)
+    places: list[tuple[str | None, int]]
+    #: trial ids of each profile
+    trials: list[list[int]]
+    #: truths answered by a family's bulk code evaluator: (family, truth ids, batch)
+    bulk: list[tuple[str, list[int], Any]]
+    #: truths answered by the family evaluator: (truth id, constraint, evaluator)
+    eager: list[tuple[int, Constraint, Evaluator]]
+    #: truths answered by ``truth_of`` (no restriction, no evaluator)
+    plain: list[int]
+
+
+def _size(index: MatchIndex) -> tuple[int, int, int, int]:
+    return (len(index.entries), len(index.constraints), len(index.items), len(index.profiles))
+
+
+def fast_plan(index: MatchIndex) -> FastPlan:
+    """The index's plan, rebuilt when trials were added since."""
+    plan = index.fast_plan
+    if isinstance(plan, FastPlan) and plan.size == _size(index):
+        return plan
+    plan = _build_plan(index)
+    index.fast_plan = plan
+    return plan
+
+
+def _build_plan(index: MatchIndex) -> FastPlan:
+    constraints = index.constraints
+    c_pol = np.array([_POLARITIES[c.polarity] for c in constraints], dtype=np.intp)
+    c_doubt = np.array([_doubtful(c) is not None for c in constraints], dtype=np.bool_)
+    simple: list[int] = []
+    m_cid: list[int] = []
+    m_or: list[bool] = []
+    g_start: list[int] = []
+    g_or: list[bool] = []
+    ig_start: list[int] = []
+    a_fail: list[bool] = []
+    a_pass: list[bool] = []
+    i_base = np.full(len(index.items), NOT_APPLICABLE, dtype=np.int8)
+    conditional: list[ConditionalItem] = []
+    fallback: list[int] = []
+    for iid, shape in enumerate(index.items):
+        p = shape.plan
+        if p.unparsed:
+            i_base[iid] = UNKNOWN
+        elif p.administrative:
+            i_base[iid] = NOT_APPLICABLE
+        elif p.conditional:
+            conditional.append(_conditional_item(iid, shape))
+        elif not p.groups:
+            fallback.append(iid)
+        else:
+            simple.append(iid)
+            ig_start.append(len(g_start))
+            for is_or, members in p.groups:
+                g_start.append(len(m_cid))
+                g_or.append(is_or)
+                for pos in members:
+                    m_cid.append(shape.constraint_ids[pos])
+                    m_or.append(is_or)
+            a_fail.append(p.cohort is not None or p.subgroup)
+            a_pass.append(p.partial)
+    o_item: list[int] = []
+    o_set: list[int] = []
+    l_cid: list[int] = []
+    l_set: list[int] = []
+    for sid, cset in enumerate(index.sets):
+        o_item.extend(cset.items)
+        o_set.extend([sid] * len(cset.items))
+        for pos in cset.line_items:
+            shape = index.items[cset.items[pos]]
+            for lp in shape.plan.line_positions:
+                l_cid.append(shape.constraint_ids[lp])
+                l_set.append(sid)
+    structs: dict[tuple[object, ...], int] = {}
+    tags: dict[tuple[str, ...], int] = {}
+    places: dict[tuple[str | None, int], int] = {}
+    p_struct: list[int] = []
+    p_tags: list[int] = []
+    p_place: list[int] = []
+    struct_reps: list[int] = []
+    for pid, prof in enumerate(index.profiles):
+        skey = (prof.sex, prof.min_age, prof.max_age)
+        if skey not in structs:
+            structs[skey] = len(struct_reps)
+            struct_reps.append(pid)
+        p_struct.append(structs[skey])
+        p_tags.append(tags.setdefault(prof.tags, len(tags)))
+        p_place.append(places.setdefault((prof.overall_status, prof.sites_id), len(places)))
+
+    bulk: dict[str, tuple[list[int], list[Any]]] = {}
+    eager: list[tuple[int, Constraint, Evaluator]] = []
+    plain: list[int] = []
+    for tid, cid in enumerate(index.truth_reps):
+        c = constraints[cid]
+        evaluator = EVALUATORS.get(c.family)
+        if c.params.get("no_restriction") or evaluator is None:
+            plain.append(tid)
+            continue
+        fns = BULK.get(c.family)
+        prepared = None if fns is None else fns[0](c)
+        if prepared is None:
+            eager.append((tid, c, evaluator))
+        else:
+            tids, preps = bulk.setdefault(c.family, ([], []))
+            tids.append(tid)
+            preps.append(prepared)
+
+    def ints(xs: list[int]) -> IntArray:
+        return np.array(xs, dtype=np.intp)
+
+    return FastPlan(
+        size=_size(index),
+        c_truth=ints(index.truth_ids),
+        c_pol=c_pol,
+        c_doubt=c_doubt,
+        simple=ints(simple),
+        m_cid=ints(m_cid),
+        m_or=np.array(m_or, dtype=np.bool_),
+        g_start=ints(g_start),
+        g_or=np.array(g_or, dtype=np.bool_),
+        ig_start=ints(ig_start),
+        a_fail=np.array(a_fail, dtype=np.bool_),
+        a_pass=np.array(a_pass, dtype=np.bool_),
+        i_base=i_base,
+        conditional=conditional,
+        fallback=fallback,
+        condition_names=tuple(
+            sorted({n for ci in conditional for a in ci.analytes for _, ns in a[0] for n in ns})
+        ),
+        o_item=ints(o_item),
+        o_set=ints(o_set),
+        s_admin=np.array([s.administrative for s in index.sets], dtype=np.int64),
+        l_cid=ints(l_cid),
+        l_set=ints(l_set),
+        p_set=ints([p.set_id for p in index.profiles]),
+        p_struct=ints(p_struct),
+        p_tags=ints(p_tags),
+        p_place=ints(p_place),
+        p_phase=np.array([rank.phase_part(p.phases) for p in index.profiles], dtype=np.float64),
+        struct_reps=struct_reps,
+        tag_sets=list(tags),
+        places=list(places),
+        trials=[p.trial_ids for p in index.profiles],
+        bulk=[(family, tids, BULK[family][1](preps)) for family, (tids, preps) in bulk.items()],
+        eager=eager,
+        plain=plain,
+    )
+
+
+# --------------------------------------------------------------------------- lazy results
+
+
+class LazyTruths:
+    """Each distinct truth's explained ``Truth``, evaluated by ``truth_of`` at most once
+    (eagerly for most families, on first access for those answered in bulk)."""
+
+    def __init__(self, index: MatchIndex, ctx: Context) -> None:
+        self._index = index
+        self._ctx = ctx
+        self.memo: list[Truth | None] = [None] * len(index.truth_reps)
+
+    def __getitem__(self, tid: int) -> Truth:
+        t = self.memo[tid]
+        if t is None:
+            index = self._index
+            t = truth_of(index.constraints[index.truth_reps[tid]], self._ctx)
+            self.memo[tid] = t
+        return t
+
+
+def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.intp]:
+    """Every distinct truth's code for this patient."""
+    out = np.empty(len(truths.memo), dtype=np.intp)
+    memo = truths.memo
+    tids: list[int] = []
+    codes: list[int] = []
+    for tid, c, evaluator in plan.eager:  # as ``truth_of``, without its per-call lookups
+        try:
+            t = evaluator(c, ctx)
+        except (ValueError, TypeError, KeyError):
+            t = truth_of(c, ctx)  # the reference's answer for a malformed constraint
+        memo[tid] = t
+        tids.append(tid)
+        codes.append(
+            TRUTH_NOT_APPLICABLE
+            if not t.applicable
+            else TRUTH_UNKNOWN
+            if t.holds is None
+            else TRUTH_HOLDS
+            if t.holds
+            else TRUTH_FAILS
+        )
+    out[tids] = codes
+    out[plan.plain] = [truth_code(truths[tid]) for tid in plan.plain]
+    for family, family_tids, prepared in plan.bulk:
+        bulk_codes = BULK[family][2](prepared, ctx)
+        out[family_tids] = [
+            truth_code(truths[tid]) if code is None else code
+            for tid, code in zip(family_tids, bulk_codes, strict=True)
+        ]
+    return out
+
+
+class LazyItems(Sequence[ItemResult]):
+    """Item results built by the reference code (``evaluate_item``) on first access."""
+
+    def __init__(self, index: MatchIndex, ctx: Context, truths: LazyTruths) -> None:
+        self._index = index
+        self._ctx = ctx
+        self._truths = truths
+        self._memo: dict[int, ItemResult] = {}
+
+    def _get(self, iid: int) -> ItemResult:
+        r = self._memo.get(iid)
+        if r is None:
+            with gc_paused():
+                r = self._evaluate(iid)
+        return r
+
+    def _evaluate(self, iid: int) -> ItemResult:
+        r = self._memo.get(iid)
+        if r is None:
+            index = self._index
+            shape = index.items[iid]
+            results = [
+                result_from(index.constraints[cid], self._truths[index.truth_ids[cid]])
+                for cid in shape.constraint_ids
+            ]
+            r = evaluate_item(shape.item, results, self._ctx, shape.plan)
+            self._memo[iid] = r
+        return r
+
+    @overload
+    def __getitem__(self, i: int) -> ItemResult: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ItemResult]: ...
+    def __getitem__(self, i: int | slice) -> ItemResult | list[ItemResult]:
+        if isinstance(i, slice):
+            return [self._get(k) for k in range(len(self))[i]]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._get(i)
+
+    def __len__(self) -> int:
+        return len(self._index.items)
+
+
+class LazySets(Mapping[int, SetOutcome]):
+    """Criteria-set outcomes built by the reference ``_set_outcome`` on first access."""
+
+    def __init__(self, index: MatchIndex, items: LazyItems, statuses: NDArray[np.int8]) -> None:
+        self._index = index
+        self._items = items
+        self._codes = statuses
+        self._names: list[Status] | None = None
+        self._memo: dict[int, SetOutcome] = {}
+
+    def __getitem__(self, set_id: int) -> SetOutcome:
+        so = self._memo.get(set_id)
+        if so is None:
+            if not 0 <= set_id < len(self._index.sets):
+                raise KeyError(set_id)
+            if self._names is None:
+                self._names = [STATUS_NAMES[c] for c in self._codes.tolist()]
+            with gc_paused():
+                so = _set_outcome(self._index, set_id, self._items, self._names)
+            self._memo[set_id] = so
+        return so
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self._index.sets)))
+
+    def __len__(self) -> int:
+        return len(self._index.sets)
+
+
+class LazyProfiles(Mapping[int, ProfileOutcome]):
+    """Profile outcomes built by the reference ``profile_outcome`` on first access."""
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        ctx: Context,
+        sets: LazySets,
+        nearest: dict[int, tuple[Site | None, float | None, bool | None]],
+        status: StatusFilter,
+        radius_km: float | None,
+        origin: tuple[float, float] | None,
+    ) -> None:
+        self._index = index
+        self._ctx = ctx
+        self._sets = sets
+        self._nearest = nearest
+        self._status: StatusFilter = status
+        self._radius = radius_km
+        self._origin = origin
+        self._memo: dict[int, ProfileOutcome] = {}
+
+    def __getitem__(self, pid: int) -> ProfileOutcome:
+        po = self._memo.get(pid)
+        if po is None:
+            if not 0 <= pid < len(self._index.profiles):
+                raise KeyError(pid)
+            prof = self._index.profiles[pid]
+            with gc_paused():
+                po = profile_outcome(
+                    self._index,
+                    self._ctx,
+                    pid,
+                    self._sets[prof.set_id],
+                    self._nearest[prof.sites_id],
+                    self._status,
+                    self._radius,
+                    self._origin,
+                )
+            self._memo[pid] = po
+        return po
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self._index.profiles)))
+
+    def __len__(self) -> int:
+        return len(self._index.profiles)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+@dataclass(slots=True)
+class FastOutcome:
+    """The array results of one patient's ranking (kept on ``Ranked`` for tests/tools)."""
+
+    #: per constraint id / item id: status code
+    constraint_status: NDArray[np.int8]
+    item_status: NDArray[np.int8]
+    #: per profile: verdict code (index into VERDICTS), score total, in the filter
+    verdict: IntArray
+    total: list[float]
+    in_filter: BoolArray
+
+
+def item_statuses(
+    plan: FastPlan, c_status: NDArray[np.int8], items: LazyItems, ctx: Context
+) -> NDArray[np.int8]:
+    """Every distinct item's status code."""
+    out = plan.i_base.copy()
+    if len(plan.simple):
+        vals = c_status[plan.m_cid]
+        vals = np.where(plan.m_or, _OR_MAP[vals], vals)
+        groups = np.minimum.reduceat(vals, plan.g_start)
+        groups = np.where(plan.g_or, _OR_MAP[groups], groups)
+        st = np.minimum.reduceat(groups, plan.ig_start)
+        st = np.where(plan.a_fail & (st == NOT_MET), np.int8(UNKNOWN), st)
+        st = np.where(plan.a_pass & (st == MET), np.int8(UNKNOWN), st)
+        out[plan.simple] = st
+    if plan.conditional:
+        holds = {n: condition_holds(n, ctx)[0] for n in plan.condition_names}
+        codes = c_status.tolist()
+        for ci in plan.conditional:
+            out[ci.iid] = conditional_status(ci, codes, holds)
+    for iid in plan.fallback:
+        out[iid] = STATUS_CODES[items[iid].status]
+    return out
+
+
+def rank_fast(
+    index: MatchIndex,
+    patient: Patient,
+    *,
+    as_of: date | None,
+    facts: DerivedFacts | None,
+    status: StatusFilter,
+    near: str | None,
+    radius_km: float | None,
+) -> Ranked:
+    ctx, origin = prepare(patient, as_of, facts, near)
+    plan = fast_plan(index)
+    truths = LazyTruths(index, ctx)
+    items = LazyItems(index, ctx, truths)
+
+    # constraints and items
+    c_status = _STATUS_TABLE[plan.c_pol, truth_codes(plan, truths, ctx)[plan.c_truth]]
+    c_status[(c_status == NOT_MET) & plan.c_doubt] = UNKNOWN
+    i_status = item_statuses(plan, c_status, items, ctx)
+
+    # criteria sets
+    n_sets = len(index.sets)
+    counts = np.bincount(plan.o_set * 4 + i_status[plan.o_item], minlength=4 * n_sets)
+    counts = counts.reshape(n_sets, 4)
+    lines = np.full(n_sets, 3, dtype=np.int8)
+    if len(plan.l_cid):
+        np.minimum.at(lines, plan.l_set, _LINE_MAP[c_status[plan.l_cid]])
+
+    # structured criteria (sex, age) per distinct limits
+    n_struct = len(plan.struct_reps)
+    st_counts = np.zeros((n_struct, 4), dtype=np.int64)
+    for k, pid in enumerate(plan.struct_reps):
+        for s in _structured(index, pid, ctx):
+            st_counts[k, STATUS_CODES[s.status]] += 1
+
+    # placement: nearest site, filter, recruiting and distance parts
+    nearest: dict[int, tuple[Site | None, float | None, bool | None]] = {}
+    n_places = len(plan.places)
+    pl_filter = np.zeros(n_places, dtype=np.bool_)
+    pl_recruit = np.zeros(n_places, dtype=np.float64)
+    pl_distance = np.zeros(n_places, dtype=np.float64)
+    for k, (overall, sites_id) in enumerate(plan.places):
+        near_site = nearest.get(sites_id)
+        if near_site is None:
+            near_site = _nearest(index.site_sets[sites_id], origin)
+            nearest[sites_id] = near_site
+        site, dist, any_open = near_site
+        ok = _status_ok(status, overall, any_open)
+        if ok and radius_km is not None and origin is not None:
+            ok = dist is not None and dist <= radius_km
+        pl_filter[k] = ok
+        pl_recruit[k] = rank.recruiting_part(overall, any_open)[0]
+        pl_distance[k] = rank.distance_part(shown_distance(site, dist, any_open))[0]
+
+    # relevance parts per distinct tag set
+    subtype = np.array([rank.subtype_part(ctx, t)[0] for t in plan.tag_sets], dtype=np.float64)
+    bone = np.array([rank.bone_part(ctx, t)[0] for t in plan.tag_sets], dtype=np.float64)
+
+    # profiles: verdicts and scores
+    pc = counts[plan.p_set]
+    sc = st_counts[plan.p_struct]
+    not_met = pc[:, NOT_MET] + sc[:, NOT_MET]
+    unknown = pc[:, UNKNOWN] + sc[:, UNKNOWN]
+    met = pc[:, MET] + sc[:, MET]
+    n_a = pc[:, NOT_APPLICABLE] - plan.s_admin[plan.p_set] + sc[:, NOT_APPLICABLE]
+    total = met + not_met + unknown + n_a
+    verdict = np.where(not_met > 0, 2, np.where(unknown > 0, 1, 0))
+    resolved = np.ones(len(total), dtype=np.float64)
+    np.subtract(1.0, unknown / np.maximum(total, 1), out=resolved, where=total > 0)
+    tags = plan.p_tags
+    relevance = (subtype[tags] + bone[tags] + _LINE_VALUES[lines[plan.p_set]]) / 3
+    w = rank.weights()
+    score = np.clip(resolved, 0.0, 1.0) * w["resolved"]
+    score = score + np.clip(relevance, 0.0, 1.0) * w["relevance"]
+    score = score + np.clip(plan.p_phase, 0.0, 1.0) * w["phase"]
+    score = score + np.clip(pl_recruit[plan.p_place], 0.0, 1.0) * w["recruiting"]
+    score = score + np.clip(pl_distance[plan.p_place], 0.0, 1.0) * w["distance"]
+    totals = [round(x, 2) for x in score.tolist()]  # Python's rounding, as the reference
+    in_filter = pl_filter[plan.p_place]
+
+    # order: by verdict, then score (highest first), then profile id
+    neg = -np.array(totals, dtype=np.float64)
+    order: dict[str, list[int]] = {}
+    for code, name in enumerate(VERDICTS):
+        pids = np.flatnonzero((verdict == code) & in_filter)
+        ranked_pids = pids[np.lexsort((pids, neg[pids]))]
+        ids: list[int] = []
+        for pid in ranked_pids.tolist():  # trials sharing a profile share its rank
+            ids.extend(plan.trials[pid])
+        order[name] = ids
+
+    sets = LazySets(index, items, i_status)
+    profiles = LazyProfiles(index, ctx, sets, nearest, status, radius_km, origin)
+    ranked = Ranked(index, ctx, sets, profiles, order, items)
+    ranked.fast = FastOutcome(c_status, i_status, verdict, totals, in_filter)
+    return ranked

@@ -1,0 +1,186 @@
+"""Equivalence of the fast ranking path (``rank_index``, ``match/fast.py``) and the
+reference path (``rank_index_reference``: every item evaluated and combined in Python),
+over every snapshot trial: the example patients, hypothesis-generated patients, and the
+status / distance filters. Also checks that the families answered in bulk agree with
+their evaluators, and that interning (constraints sharing one evaluation) never changes
+a result."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
+from osteotrials.match._core import Truth, truth_code
+from osteotrials.match.api import StatusFilter, rank_index_reference
+from osteotrials.match.evaluate import result_from, truth_of
+from osteotrials.match.families import BULK
+from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
+from osteotrials.match.index import takes_part
+from osteotrials.model.criteria import CompiledTrial
+from osteotrials.model.patient import OtherCancer, Patient
+from osteotrials.model.trial import Trial
+from osteotrials.patient import PatientError, parse_patient
+from paths import EXAMPLE_PATIENTS
+
+from .conftest import AS_OF, context, example
+from .test_properties import patients
+
+EXAMPLES = sorted(p.stem for p in EXAMPLE_PATIENTS.glob("*.yaml"))
+
+
+def assert_same(
+    index: MatchIndex,
+    patient: Patient,
+    *,
+    explain_every_trial: bool,
+    status: StatusFilter = "all",
+    near: str | None = None,
+    radius_km: float | None = None,
+) -> tuple[Ranked, Ranked]:
+    options: dict[str, Any] = {"status": status, "near": near, "radius_km": radius_km}
+    fast = rank_index(index, patient, as_of=AS_OF, **options)
+    ref = rank_index_reference(index, patient, as_of=AS_OF, **options)
+    assert fast.fast is not None and ref.fast is None
+    # the ranking itself: same trials, same verdict groups, same order
+    assert fast.order == ref.order
+    # the arrays the ranking came from agree with the reference's objects
+    items = index.items
+    ref_item_status = [ref.item_results[i].status for i in range(len(items))]
+    assert [STATUS_NAMES[c] for c in fast.fast.item_status.tolist()] == ref_item_status
+    for pid in range(len(index.profiles)):
+        po = ref.profiles[pid]
+        assert VERDICTS[int(fast.fast.verdict[pid])] == po.verdict, pid
+        assert fast.fast.total[pid] == po.score.total, pid
+        assert bool(fast.fast.in_filter[pid]) == po.in_filter, pid
+        # the lazily built outcome: verdict, score parts, structured criteria, site, missing
+        assert fast.profiles[pid] == po, pid
+    for sid in range(len(index.sets)):
+        assert fast.sets[sid] == ref.sets[sid], sid
+    if explain_every_trial:
+        for tid in range(len(index.entries)):
+            a, b = materialize(fast, tid), materialize(ref, tid)
+            assert a == b, index.entries[tid].nct_id
+    else:
+        for i in range(len(items)):
+            assert fast.item_results[i] == ref.item_results[i], i
+    return fast, ref
+
+
+def assert_bulk_codes_agree(index: MatchIndex, patient: Patient) -> int:
+    """The families answered in bulk (truth codes only) give, constraint by constraint,
+    the code of the explained ``Truth`` their evaluator gives; returns how many."""
+    ctx = context(patient)
+    checked = 0
+    for family, tids, prepared in fast_plan(index).bulk:
+        codes = BULK[family][2](prepared, ctx)
+        assert len(codes) == len(tids)
+        for tid, code in zip(tids, codes, strict=True):
+            c = index.constraints[index.truth_reps[tid]]
+            if code is not None:  # None: left to the evaluator
+                assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
+                checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_bulk_truth_codes_agree_with_the_evaluators(snapshot_index: MatchIndex, name: str) -> None:
+    families = {family for family, _, _ in fast_plan(snapshot_index).bulk}
+    assert families == set(BULK)
+    assert assert_bulk_codes_agree(snapshot_index, example(name)) > 2000
+
+
+OTHER_CANCERS = [
+    [OtherCancer(type="melanoma", diagnosis_date=date(2023, 3, 1), status="remission")],
+    [OtherCancer(type="papillary thyroid carcinoma")],
+    [
+        OtherCancer(
+            type="colon cancer",
+            diagnosis_date=date(2010, 1, 1),
+            last_treatment_date=date(2011, 1, 1),
+            status="cured",
+        ),
+        OtherCancer(type="lymphoma", status="remission"),
+    ],
+]
+
+
+@pytest.mark.parametrize("cancers", OTHER_CANCERS)
+def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCancer]) -> None:
+    """Other cancers (remission, dates missing, long ago) in every path of the bulk codes."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(
+        update={"other_cancers": cancers}
+    )
+    assert assert_bulk_codes_agree(snapshot_index, patient) > 2000
+    assert_same(snapshot_index, patient, explain_every_trial=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_patients_same_results_for_every_trial(
+    snapshot_index: MatchIndex, name: str
+) -> None:
+    fast, _ = assert_same(snapshot_index, example(name), explain_every_trial=True)
+    # a real ranking, not an empty one: every trial placed, all three verdicts occur
+    assert sum(len(v) for v in fast.order.values()) == len(snapshot_index)
+    assert all(fast.order[v] for v in ("possibly_eligible", "ineligible"))
+
+
+def test_filters_and_distances_agree(snapshot_index: MatchIndex) -> None:
+    patient = example("hr-her2low-bone-only-post-cdk46")
+    for status in ("recruiting", "open"):
+        fast, _ = assert_same(
+            snapshot_index,
+            patient,
+            explain_every_trial=False,
+            status=status,  # type: ignore[arg-type]
+            near="10065",
+            radius_km=1500.0,
+        )
+        kept = sum(len(v) for v in fast.order.values())
+        assert 0 < kept < len(snapshot_index)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=patients())
+def test_random_patients_same_results(snapshot_index: MatchIndex, data: dict[str, Any]) -> None:
+    try:
+        loaded = parse_patient(data, as_of=AS_OF)
+    except PatientError:
+        return  # an invalid random patient is reported, not matched
+    assert_bulk_codes_agree(snapshot_index, loaded.patient)
+    assert_same(snapshot_index, loaded.patient, explain_every_trial=False)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_interning_never_changes_a_result(
+    snapshot_pairs: list[tuple[Trial, CompiledTrial]], snapshot_index: MatchIndex, name: str
+) -> None:
+    """The index evaluates one constraint per ``constraint_key`` and one truth per
+    ``truth_key``; every constraint of every snapshot item, evaluated on its own, gets the
+    status and missing facts of the one that stands for it (wording, confidence, item
+    exceptions and time windows that an evaluator reads are part of the keys)."""
+    ctx = context(example(name))
+    index = snapshot_index
+    truths: dict[int, Truth] = {}
+    checked = 0
+    for _trial, compiled in snapshot_pairs:
+        for item in compiled.items:
+            if not takes_part(item):
+                continue
+            for c in item.constraints:
+                cid = index.constraint_id_of(c)
+                tid = index.truth_ids[cid]
+                if tid not in truths:
+                    truths[tid] = truth_of(index.constraints[index.truth_reps[tid]], ctx)
+                shared = result_from(index.constraints[cid], truths[tid])
+                own = result_from(c, truth_of(c, ctx))
+                assert (own.status, own.truth.missing) == (shared.status, shared.truth.missing), (
+                    c.family,
+                    c.text,
+                )
+                checked += 1
+    assert checked > 30_000
