@@ -3,6 +3,7 @@
 Layout (see ``MIGRATIONS``): ``trials`` (one row per NCT id, the model as JSON
 plus the scrubbed raw record), ``criteria_history`` (every distinct eligibility
 text ever seen), ``trials_fts`` (FTS5, BM25 with field weights),
+``search_postings`` (cached search postings, see :mod:`osteotrials.store.impact`),
 ``sync_checkpoints`` and ``meta``. Schema changes are numbered migrations
 applied in order inside one transaction each.
 """
