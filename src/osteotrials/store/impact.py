@@ -150,6 +150,10 @@ class PhraseRanker:
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.trials_instances "
             "USING fts5vocab(main, trials_fts, 'instance')"
         )
+        conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.trials_terms "
+            "USING fts5vocab(main, trials_fts, 'row')"
+        )
 
     # -- consistency --------------------------------------------------------
     def current_generation(self) -> int:
@@ -194,14 +198,17 @@ class PhraseRanker:
         return Postings(docs, lengths)
 
     # -- postings ---------------------------------------------------------------
-    def postings(self, terms: tuple[str, ...]) -> Postings:
-        """The postings of the phrase made of ``terms`` (cached)."""
+    def postings(self, terms: tuple[str, ...], text: str | None = None) -> Postings:
+        """The postings of the phrase made of ``terms`` (cached); ``text``: the phrase
+        as typed, which FTS5 turns into those terms."""
         self._sync()
         found = self._cache.get(terms)
         if found is not None:
             self._cache.move_to_end(terms)
             return found
         stored = self._load(" ".join(terms))
+        if stored is None and text is not None and self._phrase_is_cheaper(terms, text):
+            stored = self._compute_phrase(text)
         if stored is None:
             stored = self._compute(terms)
             self._pending[terms] = stored
@@ -253,6 +260,65 @@ class PhraseRanker:
         docs, inverse = np.unique(docs_all, return_inverse=True)
         freqs = np.bincount(inverse, weights=weights, minlength=len(docs)).astype(np.float64)
         return Postings(docs.astype(np.int64), freqs)
+
+    #: Cost of one row found by FTS5's phrase search, in term occurrences read.
+    _ROW_COST = 10
+
+    def _phrase_is_cheaper(self, terms: tuple[str, ...], text: str) -> bool:
+        """Whether FTS5's phrase search costs less than reading every occurrence of
+        the phrase's terms (about ten occurrences read per row FTS5 finds)."""
+        if len(terms) < 2:
+            return False
+        marks = ",".join("?" * len(terms))
+        occurrences = self.conn.execute(
+            f"SELECT sum(cnt) FROM temp.trials_terms WHERE term IN ({marks})", terms
+        ).fetchone()[0]
+        rows = self.conn.execute(
+            "SELECT count(*) FROM trials_fts WHERE trials_fts MATCH ?",
+            ('"' + text.replace('"', "") + '"',),
+        ).fetchone()[0]
+        return int(rows) * self._ROW_COST < int(occurrences or 0)
+
+    def _compute_phrase(self, text: str) -> Postings | None:
+        """A multi-term phrase's postings from FTS5's own phrase matching.
+
+        Reading every occurrence of each of its terms costs the most for phrases of
+        common words ("every 12 weeks"); FTS5 finds the rows holding the phrase much
+        faster. Its ``bm25()`` with one column weighted 1 and the others 0 is
+        ``idf * f * (k1 + 1) / (f + k1 * K)`` for the phrase's count ``f`` in that
+        column, so the counts come back exactly by inverting it (they are whole
+        numbers; anything else means None, and the occurrences are read instead).
+        """
+        lengths = self.row_lengths()
+        columns = [i for i, weight in enumerate(self.weights) if weight != 0.0]
+        calls = []
+        for column in columns:
+            unit = ["0"] * len(self.weights)
+            unit[column] = "1"
+            calls.append(f"bm25(trials_fts, {', '.join(unit)})")
+        rows = self.conn.execute(
+            f"SELECT rowid, {', '.join(calls)} FROM trials_fts WHERE trials_fts MATCH ?",
+            ('"' + text.replace('"', "") + '"',),
+        ).fetchall()
+        if not rows:
+            return Postings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+        table = np.array(rows, dtype=np.float64)
+        docs = table[:, 0].astype(np.int64)
+        if lengths.rows == 0 or docs.max() >= lengths.size:
+            return None
+        hits = len(docs)
+        idf = math.log((lengths.rows - hits + 0.5) / (hits + 0.5))
+        if idf <= 0.0:
+            idf = MIN_IDF
+        scale = 1 - B + B * lengths.lengths[docs] / (lengths.total / lengths.rows)
+        scores = -table[:, 1:]
+        counts = scores * K1 * scale[:, None] / (idf * (K1 + 1.0) - scores)
+        whole = np.rint(counts)
+        if not np.allclose(counts, whole, rtol=0.0, atol=1e-6) or (whole.sum(axis=1) < 1).any():
+            return None
+        freqs = whole @ self.weights[columns]
+        order = np.argsort(docs)
+        return Postings(docs[order], freqs[order].astype(np.float64))
 
     # -- the persistent cache -------------------------------------------------
     def _load(self, key: str) -> Postings | None:
@@ -310,7 +376,7 @@ class PhraseRanker:
         size = lengths.size
         order = [p for clause in plan for p in clause.all_phrases()]
         try:
-            found = {p: self.postings(phrase_terms(p)) for p in dict.fromkeys(order)}
+            found = {p: self.postings(phrase_terms(p), " ".join(p)) for p in dict.fromkeys(order)}
         finally:
             self._instances_read.clear()
         scores = np.zeros(size, dtype=np.float64)
