@@ -18,7 +18,8 @@ from osteotrials.model import Trial
 from osteotrials.sources import read_trials
 from osteotrials.store import SQLiteStore
 from osteotrials.store.base import SearchHit, StatusFilter
-from osteotrials.store.impact import decode_varints
+from osteotrials.store.impact import decode_varints, phrase_terms
+from osteotrials.store.search import match_plan
 from paths import SNAPSHOT_JSONL
 
 # Broad queries (matching most of the snapshot) and narrow ones, as typed by people.
@@ -116,11 +117,22 @@ def test_postings_follow_writes(tmp_path: Path, snapshot_trials: list[Trial]) ->
     reader = SQLiteStore(path)
     try:
         before = reader.search("zoledronic acid", method="postings")
+        broad = reader.search("bone metastases zoledronic acid every 12 weeks", method="postings")
         stored = reader.conn.execute("SELECT count(*) FROM search_postings").fetchone()[0]
-        assert stored > 0  # computed once, kept in the file for the next process
-        # A fresh connection ranks from the stored postings, with the same result.
+        assert stored > 10  # computed once, kept in the file for the next process
+        # A fresh connection ranks from the stored postings (it computes none: the
+        # table does not grow), with the same results.
         again = SQLiteStore(path)
         assert again.search("zoledronic acid", method="postings") == before
+        assert (
+            again.search("bone metastases zoledronic acid every 12 weeks", method="postings")
+            == broad
+        )
+        assert again.conn.execute("SELECT count(*) FROM search_postings").fetchone()[0] == stored
+        plan = match_plan("bone metastases zoledronic acid every 12 weeks", again._is_common)
+        assert plan
+        for phrase in (p for clause in plan for p in clause.all_phrases()):
+            assert again._ranker._load(" ".join(phrase_terms(phrase))) is not None, phrase
         again.close()
 
         changed = snapshot_trials[0].model_copy(deep=True)

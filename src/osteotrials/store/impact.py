@@ -207,10 +207,11 @@ class PhraseRanker:
             self._cache.move_to_end(terms)
             return found
         stored = self._load(" ".join(terms))
-        if stored is None and text is not None and self._phrase_is_cheaper(terms, text):
-            stored = self._compute_phrase(text)
         if stored is None:
-            stored = self._compute(terms)
+            if text is not None and self._phrase_is_cheaper(terms, text):
+                stored = self._compute_phrase(text)
+            if stored is None:
+                stored = self._compute(terms)
             self._pending[terms] = stored
         self._remember(terms, stored)
         return stored
