@@ -155,8 +155,8 @@ def test_age_text_to_years(text: str | None, years: float | None) -> None:
 
 
 def test_mapped_trials_pass_full_validation() -> None:
-    """The mapper builds models without re-validating them (its own checks cover
-    every type); the result must be exactly what full validation makes of it."""
+    """The mapper type-checks every value itself (wrong types are errors, never
+    coerced), so every mapped record passes strict validation unchanged."""
     from osteotrials.model import Trial
 
     records = [json.loads(line) for line in SNAPSHOT_JSONL.read_text(encoding="utf-8").splitlines()]

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
-from pydantic import BaseModel
 
 from osteotrials.model import (
     ArmGroup,
@@ -57,59 +54,6 @@ _AGE_UNITS = {
     "minute": 1 / (365.25 * 24 * 60),
 }
 _AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+?)s?\s*$")
-
-
-_M = TypeVar("_M", bound=BaseModel)
-#: Per model, per field in order: its name, whether it is required, and its
-#: default: a constant (None, a string, a number: nothing to copy), or a maker
-#: (``model_construct``'s own: the factory's value, or a copy of the default).
-_Defaults = tuple[tuple[str, bool, Any, Callable[[], Any] | None], ...]
-_DEFAULTS: dict[type[BaseModel], _Defaults] = {}
-_CONSTANT_TYPES = (type(None), str, int, float, bool)
-
-
-def _defaults(cls: type[BaseModel]) -> _Defaults:
-    if cls not in _DEFAULTS:
-        fields: list[tuple[str, bool, Any, Callable[[], Any] | None]] = []
-        for name, info in cls.model_fields.items():
-            if info.is_required():
-                fields.append((name, True, None, None))
-            elif info.default_factory is None and isinstance(info.default, _CONSTANT_TYPES):
-                fields.append((name, False, info.default, None))
-            else:
-                maker = partial(info.get_default, call_default_factory=True)
-                fields.append((name, False, None, maker))
-        _DEFAULTS[cls] = tuple(fields)
-    return _DEFAULTS[cls]
-
-
-def _build(cls: type[_M], **values: Any) -> _M:
-    """``cls.model_construct(**values)`` without its cost.
-
-    Every value the mapper passes has already been type-checked by ``_Fields``
-    (strings, ints that are not bools, floats, bools, lists of strings; required
-    names are checked before), which is what pydantic's validation would check, so
-    validating again only cost time: it was half of the mapping, and
-    ``model_construct``'s per-field Python loop costs more than validation. This
-    sets what ``model_construct`` sets (``__dict__`` with defaults filled in, the
-    fields set, no extras, no private attributes);
-    ``tests/sources/test_ctgov_json.py`` holds every mapped snapshot record to full
-    strict validation.
-    """
-    data: dict[str, Any] = {}  # in field order, as serialisation follows it
-    for name, required, constant, maker in _defaults(cls):
-        if name in values:
-            data[name] = values[name]
-        elif required:
-            raise RecordError(f"{cls.__name__}.{name} is missing")
-        else:
-            data[name] = constant if maker is None else maker()
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", data)
-    object.__setattr__(model, "__pydantic_fields_set__", set(values))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
 
 
 def _without_personal(value: Any) -> Any:
@@ -188,7 +132,7 @@ class _Fields:
         value = self.data.get(key)
         if value is None:
             return _Fields({}, self, key)
-        if type(value) is not dict and not isinstance(value, dict):
+        if not isinstance(value, dict):
             raise RecordError(f"{self._where(key)} should be an object, got {type(value).__name__}")
         return _Fields(value, self, key)
 
@@ -292,7 +236,6 @@ def _map(
     nct_id: str,
     source_label: str | None,
 ) -> Trial:
-    # Models are built with ``_build`` (no second validation): see its docstring.
     status = protocol.obj("statusModule")
     sponsors = protocol.obj("sponsorCollaboratorsModule")
     description = protocol.obj("descriptionModule")
@@ -312,8 +255,7 @@ def _map(
     version, basis = record_version_of(last_update, source_date, study)
 
     locations = [
-        _build(
-            Location,
+        Location(
             facility=loc.text("facility"),
             status=loc.text("status"),
             city=loc.text("city"),
@@ -331,8 +273,7 @@ def _map(
         if not name:
             raise RecordError(f"{item.path}.name is missing")
         interventions.append(
-            _build(
-                Intervention,
+            Intervention(
                 type=item.text("type"),
                 name=name,
                 description=item.text("description"),
@@ -346,8 +287,7 @@ def _map(
         if not label:
             raise RecordError(f"{item.path}.label is missing")
         arm_groups.append(
-            _build(
-                ArmGroup,
+            ArmGroup(
                 label=label,
                 type=item.text("type"),
                 description=item.text("description"),
@@ -356,8 +296,7 @@ def _map(
         )
     min_age = eligibility.text("minimumAge")
     max_age = eligibility.text("maximumAge")
-    return _build(
-        Trial,
+    return Trial(
         nct_id=nct_id,
         brief_title=ident.text("briefTitle"),
         official_title=ident.text("officialTitle"),
@@ -379,8 +318,7 @@ def _map(
         intervention_mesh_terms=_mesh(derived, "interventionBrowseModule"),
         study_type=design.text("studyType"),
         phases=design.strs("phases"),
-        design=_build(
-            Design,
+        design=Design(
             allocation=design_info.text("allocation"),
             intervention_model=design_info.text("interventionModel"),
             masking=design_info.obj("maskingInfo").text("masking"),
@@ -392,8 +330,7 @@ def _map(
         interventions=interventions,
         primary_outcomes=_outcomes(outcomes, "primaryOutcomes"),
         secondary_outcomes=_outcomes(outcomes, "secondaryOutcomes"),
-        eligibility=_build(
-            Eligibility,
+        eligibility=Eligibility(
             criteria=eligibility.text("eligibilityCriteria"),
             sex=eligibility.text("sex"),
             minimum_age=min_age,
@@ -404,8 +341,7 @@ def _map(
             std_ages=eligibility.strs("stdAges"),
         ),
         locations=locations,
-        provenance=_build(
-            Provenance,
+        provenance=Provenance(
             source=prov.text("source") or source_label,
             repository=prov.text("repository"),
             commit=prov.text("commit"),
@@ -429,8 +365,7 @@ def _outcomes(module: _Fields, key: str) -> list[Outcome]:
         measure = item.text("measure")
         if measure:
             out.append(
-                _build(
-                    Outcome,
+                Outcome(
                     measure=measure,
                     time_frame=item.text("timeFrame"),
                     description=item.text("description"),
