@@ -209,8 +209,7 @@ Ingest is bounded by FTS5 tokenising (porter + unicode61) about 3 kB of text per
 study and writing the model JSON and the raw record: measured alone, FTS5 inserts
 cost about 200 microseconds of CPU per study on this machine, six times a bare
 `json.loads` of the record, so an FTS5-indexed ingest cannot come within 3x of it
-({parse_median:,.0f} records/s here). Mapping builds the models without a second
-validation (the mapper type-checks every value itself).
+({parse_median:,.0f} records/s here).
 Compiling the eligibility criteria at ingest costs far more than storing them: it runs
 at the speed of the eligibility engine (see its section).
 
