@@ -152,3 +152,18 @@ def test_a_study_must_be_an_object() -> None:
 )
 def test_age_text_to_years(text: str | None, years: float | None) -> None:
     assert age_in_years(text) == years
+
+
+def test_mapped_trials_pass_full_validation() -> None:
+    """The mapper type-checks every value itself (wrong types are errors, never
+    coerced), so every mapped record passes strict validation unchanged."""
+    from osteotrials.model import Trial
+
+    records = [json.loads(line) for line in SNAPSHOT_JSONL.read_text(encoding="utf-8").splitlines()]
+    records += [load(path) for path in sorted(TRIAL_FIXTURES.rglob("NCT*.json"))]
+    assert len(records) > 1000
+    for record in records:
+        trial = trial_from_study(record, "test")
+        validated = Trial.model_validate(trial.model_dump(), strict=True)
+        assert validated == trial
+        assert validated.model_dump_json() == trial.model_dump_json()

@@ -105,27 +105,41 @@ def content_hash(record: dict[str, Any]) -> str:
 
 
 class _Fields:
-    """Typed access to a nested JSON object, with errors naming the field path."""
+    """Typed access to a nested JSON object, with errors naming the field path.
 
-    def __init__(self, data: dict[str, Any], path: str):
+    The path is put together only for an error message (most records have none):
+    each object keeps its parent and its key or index instead.
+    """
+
+    __slots__ = ("data", "key", "parent")
+
+    def __init__(self, data: dict[str, Any], parent: _Fields | None = None, key: str = ""):
         self.data = data
-        self.path = path
+        self.parent = parent
+        self.key = key
+
+    @property
+    def path(self) -> str:
+        if self.parent is None:
+            return self.key
+        return self.parent._where(self.key)
 
     def _where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
+        path = self.path
+        return f"{path}.{key}" if path else key
 
     def obj(self, key: str) -> _Fields:
         value = self.data.get(key)
         if value is None:
-            return _Fields({}, self._where(key))
+            return _Fields({}, self, key)
         if not isinstance(value, dict):
             raise RecordError(f"{self._where(key)} should be an object, got {type(value).__name__}")
-        return _Fields(value, self._where(key))
+        return _Fields(value, self, key)
 
     def text(self, key: str) -> str | None:
         value = self.data.get(key)
-        if value is None:
-            return None
+        if value is None or type(value) is str:
+            return value
         if not isinstance(value, str):
             raise RecordError(f"{self._where(key)} should be a string, got {type(value).__name__}")
         return value
@@ -164,7 +178,7 @@ class _Fields:
         for i, item in enumerate(value):
             if not isinstance(item, dict):
                 raise RecordError(f"{self._where(key)}[{i}] should be an object, got {item!r}")
-            out.append(_Fields(item, f"{self._where(key)}[{i}]"))
+            out.append(_Fields(item, self, f"{key}[{i}]"))
         return out
 
     def strs(self, key: str) -> list[str]:
@@ -199,7 +213,7 @@ def trial_from_study(study: Any, source_label: str | None = None) -> Trial:
     """
     if not isinstance(study, dict):
         raise RecordError(f"a study should be a JSON object, got {type(study).__name__}")
-    root = _Fields(study, "")
+    root = _Fields(study)
     protocol = root.obj("protocolSection")
     ident = protocol.obj("identificationModule")
     nct_id = ident.text("nctId")

@@ -26,6 +26,9 @@ _STOPWORD_TEXT = (
 STOPWORDS = frozenset(_STOPWORD_TEXT.split(" "))
 
 
+Phrase = tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Concept:
     """One query concept: the words as typed and every phrase that means the same."""
@@ -114,38 +117,67 @@ def _word_concept(word: str) -> Concept:
     return Concept(word, tuple(sorted(single, key=lambda p: (len(p), p))))
 
 
-Phrase = tuple[str, ...]
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One concept of a search: any of ``phrases``, or (when ``groups`` is set) at
+    least one phrase of every group (the concept's words apart)."""
+
+    phrases: tuple[Phrase, ...]
+    groups: tuple[tuple[Phrase, ...], ...] = ()
+
+    def all_phrases(self) -> list[Phrase]:
+        """Every phrase, in the order the FTS5 expression lists them."""
+        return [*self.phrases, *(p for g in self.groups for p in g)]
+
+
+def match_plan(
+    query: str, is_common: Callable[[Phrase], bool] | None = None
+) -> list[Clause] | None:
+    """The concepts of a query as OR-ed clauses, the one form both search paths use.
+
+    ``is_common(phrase)`` marks phrases found in at least half of all trials.
+    FTS5's BM25 gives such a phrase an IDF of ~0 (it clamps log((N-n+0.5)/(n+0.5))
+    to 1e-6), so leaving it out changes no score, only the number of rows that
+    must be ranked: on a large corpus that is the difference between ranking most
+    of the corpus and ranking the few trials that mention the rare words.
+    """
+    keep: Callable[[Phrase], bool] = (lambda p: not is_common(p)) if is_common else (lambda p: True)
+    clauses = []
+    for concept in concepts(query):
+        phrases = tuple(p for p in concept.phrases if keep(p))
+        groups: tuple[tuple[Phrase, ...], ...] = ()
+        if concept.parts:
+            kept = [tuple(p for p in part.phrases if keep(p)) for part in concept.parts]
+            groups = tuple(g for g in kept if g)
+        if phrases or groups:
+            clauses.append(Clause(phrases, groups))
+    if not clauses and is_common is not None:
+        return match_plan(query)  # every word is common: rank on all of them
+    return clauses or None
 
 
 def _fts5_alternatives(phrases: tuple[Phrase, ...]) -> str:
     return " OR ".join('"' + " ".join(p).replace('"', "") + '"' for p in phrases)
 
 
+def fts5_expression(plan: list[Clause]) -> str:
+    """The FTS5 MATCH expression of a plan: clauses OR-ed, synonyms OR-ed."""
+    parts = []
+    for clause in plan:
+        alternatives = [_fts5_alternatives(clause.phrases)] if clause.phrases else []
+        if clause.groups:
+            together = " AND ".join(f"({_fts5_alternatives(g)})" for g in clause.groups)
+            alternatives.append(f"({together})")
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    return " OR ".join(parts)
+
+
 def fts5_match(query: str, is_common: Callable[[Phrase], bool] | None = None) -> str | None:
     """The FTS5 MATCH expression for a query: concepts OR-ed, synonyms OR-ed.
 
     BM25 then ranks trials matching more (and rarer) concepts higher. Words are
-    quoted so user input can never inject FTS5 syntax.
-
-    ``is_common(phrase)`` marks phrases found in at least half of all trials.
-    FTS5's BM25 gives such a phrase an IDF of ~0 (it clamps log((N-n+0.5)/(n+0.5))
-    to 1e-6), so leaving it out changes no score, only the number of rows FTS5
-    must rank: on a large corpus that is the difference between ranking most of
-    the corpus and ranking the few trials that mention the rare words.
+    quoted so user input can never inject FTS5 syntax. ``is_common``: see
+    :func:`match_plan`.
     """
-    keep: Callable[[Phrase], bool] = (lambda p: not is_common(p)) if is_common else (lambda p: True)
-    parts = []
-    for concept in concepts(query):
-        phrases = tuple(p for p in concept.phrases if keep(p))
-        alternatives = [_fts5_alternatives(phrases)] if phrases else []
-        if concept.parts:
-            groups = [tuple(p for p in part.phrases if keep(p)) for part in concept.parts]
-            groups = [g for g in groups if g]
-            if groups:
-                together = " AND ".join(f"({_fts5_alternatives(g)})" for g in groups)
-                alternatives.append(f"({together})")
-        if alternatives:
-            parts.append("(" + " OR ".join(alternatives) + ")")
-    if not parts and is_common is not None:
-        return fts5_match(query)  # every word is common: rank on all of them
-    return " OR ".join(parts) if parts else None
+    plan = match_plan(query, is_common)
+    return fts5_expression(plan) if plan else None

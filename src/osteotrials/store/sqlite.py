@@ -3,6 +3,7 @@
 Layout (see ``MIGRATIONS``): ``trials`` (one row per NCT id, the model as JSON
 plus the scrubbed raw record), ``criteria_history`` (every distinct eligibility
 text ever seen), ``trials_fts`` (FTS5, BM25 with field weights),
+``search_postings`` (cached search postings, see :mod:`osteotrials.store.impact`),
 ``sync_checkpoints`` and ``meta``. Schema changes are numbered migrations
 applied in order inside one transaction each.
 """
@@ -13,12 +14,12 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 import orjson
 
 from osteotrials.model import Trial
@@ -35,11 +36,19 @@ from osteotrials.store.base import (
     TrialStore,
     UpsertSummary,
 )
-from osteotrials.store.search import Phrase, fts5_match
+from osteotrials.store.impact import GENERATION_KEY, PhraseRanker, index_terms
+from osteotrials.store.search import Clause, Phrase, fts5_expression, match_plan
 
 #: BM25 weights per FTS column: title > conditions = keywords > interventions >
 #: summary > criteria. The first (nct_id) column is not indexed.
 FTS_WEIGHTS = (0.0, 10.0, 6.0, 6.0, 4.0, 2.0, 1.0)
+
+#: From this many trials on, ``search`` ranks with :mod:`osteotrials.store.impact`
+#: (FTS5's BM25 from cached per-phrase postings); below it FTS5 ranks directly, which
+#: takes about a millisecond at the snapshot's size and needs no cached postings.
+FAST_SEARCH_MIN_TRIALS = 5_000
+
+SearchMethod = Literal["auto", "fts5", "postings"]
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
@@ -93,6 +102,17 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             compiled_at TEXT NOT NULL
         );
         CREATE INDEX compiled_parser ON compiled_criteria(parser_version);
+        """,
+    ),
+    (
+        3,
+        """
+        CREATE TABLE search_postings (
+            key TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL,
+            docs BLOB NOT NULL,
+            freqs BLOB NOT NULL
+        );
         """,
     ),
 )
@@ -157,10 +177,12 @@ class SQLiteStore(TrialStore):
         # to change a BM25 score (see search.fts5_match). Reset on every write.
         self._doc_freq: dict[str, int] = {}
         self._doc_total: int | None = None
+        self._common_generation: int | None = None
         self.conn.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.trials_terms "
             "USING fts5vocab(main, trials_fts, 'row')"
         )
+        self._ranker = PhraseRanker(self.conn, FTS_WEIGHTS, persist=not read_only)
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -348,6 +370,14 @@ class SQLiteStore(TrialStore):
                 compiled = compiling.compile_trial(trial) if compile_criteria else None
                 if compiled is not None:
                     self._save_compiled(compiled, criteria_hash, now)
+            if summary.new or summary.updated:
+                # Cached search postings describe the old rows: start a new generation.
+                self.conn.execute(
+                    "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) "
+                    "DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                    (GENERATION_KEY,),
+                )
+                self.conn.execute("DELETE FROM search_postings")
             if checkpoint is not None:
                 self._set_checkpoint(*checkpoint)
         return summary
@@ -382,11 +412,39 @@ class SQLiteStore(TrialStore):
         phase: str | None = None,
         study_type: str | None = None,
         limit: int = 20,
+        method: SearchMethod = "auto",
     ) -> list[SearchHit]:
-        match = fts5_match(query, self._is_common)
-        if match is None:
-            return []
+        """Trials matching ``query``, best BM25 first (ties in NCT id order).
+
+        ``method``: "fts5" ranks with FTS5's ``bm25()``; "postings" computes the
+        same scores from cached per-phrase postings (:mod:`osteotrials.store.impact`);
+        "auto" uses postings from ``FAST_SEARCH_MIN_TRIALS`` trials on.
+        """
         where, params = _filters(status, phase, study_type)
+        began = not self.conn.in_transaction
+        if began:  # one consistent snapshot for the statistics, postings and rows
+            self.conn.execute("BEGIN")
+        try:
+            self._refresh_common()
+            plan = match_plan(query, self._is_common)
+            if plan is None:
+                hits: list[SearchHit] = []
+            elif method == "postings" or (
+                method == "auto" and self._ranker.row_lengths().rows >= FAST_SEARCH_MIN_TRIALS
+            ):
+                hits = self._search_postings(plan, where, params, limit)
+            else:
+                hits = self._search_fts5(plan, where, params, limit)
+        finally:
+            if began:
+                self.conn.execute("COMMIT")
+        self._ranker.flush(in_transaction=self.conn.in_transaction)
+        return hits
+
+    def _search_fts5(
+        self, plan: list[Clause], where: str, params: list[Any], limit: int
+    ) -> list[SearchHit]:
+        match = fts5_expression(plan)
         weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         if where:
             sql = (
@@ -398,23 +456,42 @@ class SQLiteStore(TrialStore):
         else:  # rank inside FTS5 first, join only the rows returned
             sql = (
                 f"SELECT t.nct_id, t.title, t.overall_status, t.phases, t.study_type, "
-                f"t.record_version, r.rank FROM (SELECT rowid, bm25(trials_fts, {weights}) "
-                f"AS rank FROM trials_fts WHERE trials_fts MATCH ? ORDER BY rank LIMIT ?) r "
-                f"JOIN trials t ON t.rowid = r.rowid ORDER BY r.rank, t.nct_id"
+                f"t.record_version, r.rank FROM (SELECT rowid, "
+                f"bm25(trials_fts, {weights}) AS rank FROM trials_fts WHERE trials_fts MATCH ? "
+                f"ORDER BY rank LIMIT ?) r JOIN trials t ON t.rowid = r.rowid "
+                f"ORDER BY r.rank, t.nct_id"
             )
         rows = self.conn.execute(sql, (match, *params, limit)).fetchall()
-        return [
-            SearchHit(
-                nct_id=r["nct_id"],
-                title=r["title"],
-                status=r["overall_status"],
-                phases=json.loads(r["phases"]),
-                study_type=r["study_type"],
-                score=round(-float(r["rank"]), 4),
-                record_version=r["record_version"],
-            )
-            for r in rows
-        ]
+        return [_hit(r, -float(r["rank"])) for r in rows]
+
+    def _search_postings(
+        self, plan: list[Clause], where: str, params: list[Any], limit: int
+    ) -> list[SearchHit]:
+        rowids, scores = self._ranker.rank(plan)
+        if limit <= 0 or len(rowids) == 0:
+            return []
+        # Fetch the best rows (every row tied with the last one too), keep those the
+        # filters let through; fetch deeper until ``limit`` pass or none are left.
+        want = limit if not where else 4 * limit
+        while True:
+            if want >= len(rowids):
+                chosen, chosen_scores = rowids, scores
+            else:
+                threshold = -np.partition(-scores, want - 1)[want - 1]
+                best = scores >= threshold
+                chosen, chosen_scores = rowids[best], scores[best]
+            score_of = dict(zip(chosen.tolist(), chosen_scores.tolist(), strict=True))
+            rows = self.conn.execute(
+                "SELECT t.rowid AS rid, t.nct_id, t.title, t.overall_status, t.phases, "
+                "t.study_type, t.record_version FROM trials t "
+                f"WHERE t.rowid IN (SELECT value FROM json_each(?)){where}",
+                (json.dumps(list(score_of)), *params),
+            ).fetchall()
+            if len(rows) >= limit or len(chosen) == len(rowids):
+                break
+            want *= 4
+        rows.sort(key=lambda r: (-score_of[r["rid"]], r["nct_id"]))
+        return [_hit(r, score_of[r["rid"]]) for r in rows[:limit]]
 
     # -- compiled criteria ----------------------------------------------
     def _save_compiled(self, compiled: CompiledTrial, criteria_hash: str, now: str) -> None:
@@ -512,6 +589,14 @@ class SQLiteStore(TrialStore):
             )
         }
 
+    def _refresh_common(self) -> None:
+        """Forget document frequencies when the corpus changed (in any process)."""
+        generation = self._ranker.current_generation()
+        if generation != self._common_generation:
+            self._common_generation = generation
+            self._doc_freq.clear()
+            self._doc_total = None
+
     def _is_common(self, phrase: Phrase) -> bool:
         """True when a one-word phrase occurs in at least half of all trials."""
         if len(phrase) != 1:
@@ -608,24 +693,22 @@ class SQLiteStore(TrialStore):
         self.conn.execute("VACUUM")
 
 
-_STEMMER = sqlite3.connect(":memory:", check_same_thread=False)
-_STEMMER.execute(
-    "CREATE VIRTUAL TABLE words USING fts5(w, tokenize='porter unicode61 remove_diacritics 2')"
-)
-_STEMMER.execute("CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, 'instance')")
-_STEMS: dict[str, str | None] = {}
-_STEMMER_LOCK = threading.Lock()  # the three statements below must not interleave
-
-
 def stem(word: str) -> str | None:
     """The index term FTS5 makes of one word (its own tokenizer, so always the same)."""
-    if word not in _STEMS:
-        with _STEMMER_LOCK, _STEMMER:
-            _STEMMER.execute("DELETE FROM words")
-            _STEMMER.execute("INSERT INTO words (rowid, w) VALUES (1, ?)", (word,))
-            terms = [r[0] for r in _STEMMER.execute("SELECT term FROM word_terms")]
-        _STEMS[word] = terms[0] if len(terms) == 1 else None
-    return _STEMS[word]
+    terms = index_terms(word)
+    return terms[0] if len(terms) == 1 else None
+
+
+def _hit(row: sqlite3.Row, score: float) -> SearchHit:
+    return SearchHit(
+        nct_id=row["nct_id"],
+        title=row["title"],
+        status=row["overall_status"],
+        phases=json.loads(row["phases"]),
+        study_type=row["study_type"],
+        score=round(score, 4),
+        record_version=row["record_version"],
+    )
 
 
 def _filters(
