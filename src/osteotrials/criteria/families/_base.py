@@ -64,6 +64,25 @@ def exceptions_in(norm: str, original: str) -> list[str]:
     return out
 
 
+def runs_between(
+    found: list[tuple[str, re.Match[str]]], norm: str, separator: re.Pattern[str]
+) -> list[tuple[list[str], int, int]]:
+    """Group named matches into runs; a run ends where ``separator`` occurs in the text
+    between two of them (e.g. an infection rule between two listed illnesses, so each
+    family keeps its own words). Each run: its sorted names and its span."""
+    found = sorted(found, key=lambda f: f[1].start())
+    runs: list[list[tuple[str, re.Match[str]]]] = [[found[0]]] if found else []
+    for name, m in found[1:]:
+        prev_end = max(x.end() for _, x in runs[-1])
+        if m.start() > prev_end and separator.search(norm[prev_end : m.start()]):
+            runs.append([])
+        runs[-1].append((name, m))
+    return [
+        (sorted({n for n, _ in run}), min(m.start() for _, m in run), max(m.end() for _, m in run))
+        for run in runs
+    ]
+
+
 def sentences(norm: str) -> list[tuple[int, int]]:
     """Sentence bounds of the normalised item text."""
     bounds: list[tuple[int, int]] = []

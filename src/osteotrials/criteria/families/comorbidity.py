@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import MultiPattern, make
+from osteotrials.criteria.families._base import MultiPattern, make, runs_between
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -119,16 +119,7 @@ def extract(item: ItemText) -> list[Constraint]:
     # sits between two conditions ("uncontrolled conditions, active infection, myocardial
     # infarction, ..., psychiatric illness/social situations"), so that the specific
     # families keep their words and the other illnesses are not lost with them
-    found.sort(key=lambda f: f[1].start())
-    runs: list[list[tuple[str, re.Match[str]]]] = [[found[0]]]
-    for n, m in found[1:]:
-        if _SPECIFIC_BETWEEN.search(norm[runs[-1][-1][1].end() : m.start()]):
-            runs.append([])
-        runs[-1].append((n, m))
-    out: list[Constraint] = []
-    for run in runs:
-        a = min(m.start() for _, m in run)
-        b = max(m.end() for _, m in run)
-        conds = sorted({n for n, _ in run})
-        out.append(make(item, FAMILY, a, b, {"condition": conds}, confidence=0.75))
-    return out
+    return [
+        make(item, FAMILY, a, b, {"condition": names}, confidence=0.75)
+        for names, a, b in runs_between(found, norm, _SPECIFIC_BETWEEN)
+    ]

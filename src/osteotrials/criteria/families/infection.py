@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, runs_between
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -46,17 +46,7 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     # one constraint per run of infection words; a run ends where other illnesses are
     # listed between two of them, so that those keep their own (comorbidity) words
-    found.sort(key=lambda f: f[1].start())
-    runs: list[list[tuple[str, re.Match[str]]]] = [[found[0]]]
-    for n, m in found[1:]:
-        prev_end = max(x.end() for _, x in runs[-1])
-        if m.start() > prev_end and _OTHER_ILLNESS.search(norm[prev_end : m.start()]):
-            runs.append([])
-        runs[-1].append((n, m))
-    out: list[Constraint] = []
-    for run in runs:
-        a = min(m.start() for _, m in run)
-        b = max(m.end() for _, m in run)
-        agents = sorted({n for n, _ in run})
-        out.append(make(item, FAMILY, a, b, {"agent": agents}, confidence=0.85))
-    return out
+    return [
+        make(item, FAMILY, a, b, {"agent": agents}, confidence=0.85)
+        for agents, a, b in runs_between(found, norm, _OTHER_ILLNESS)
+    ]

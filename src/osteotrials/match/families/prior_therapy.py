@@ -70,15 +70,9 @@ def _line_count(c: Constraint, ctx: Context, classes: frozenset[str]) -> tuple[L
     return lines.total, "systemic"
 
 
-def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
-    count, label = _line_count(c, ctx, classes)
-    lo, hi = c.params.get("min_lines"), c.params.get("max_lines")
-    rng = (
-        f"{count.minimum}"
-        if count.maximum == count.minimum
-        else f"{count.minimum}-{'?' if count.maximum is None else count.maximum}"
-    )
-    fact = f"{rng} prior {label} line(s) for metastatic disease"
+def line_bounds(count: LineCount, lo: float | None, hi: float | None) -> list[bool | None]:
+    """The stated minimum and maximum number of lines against the patient's count range:
+    each bound met (True), failed (False) or unknown (None, the range straddles it)."""
     results: list[bool | None] = []
     if lo is not None:
         if count.minimum >= lo:
@@ -94,6 +88,19 @@ def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
             results.append(False)
         else:
             results.append(None)
+    return results
+
+
+def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
+    count, label = _line_count(c, ctx, classes)
+    lo, hi = c.params.get("min_lines"), c.params.get("max_lines")
+    rng = (
+        f"{count.minimum}"
+        if count.maximum == count.minimum
+        else f"{count.minimum}-{'?' if count.maximum is None else count.maximum}"
+    )
+    fact = f"{rng} prior {label} line(s) for metastatic disease"
+    results = line_bounds(count, lo, hi)
     limits = " ".join(
         x
         for x in (f">= {lo:g}" if lo is not None else "", f"<= {hi:g}" if hi is not None else "")
@@ -423,21 +430,7 @@ def _code(
     if prep.lines is not None:
         lo, hi, label = prep.lines
         count = line_counts[label]
-        results: list[bool | None] = []
-        if lo is not None:
-            if count.minimum >= lo:
-                results.append(True)
-            elif count.maximum is not None and count.maximum < lo:
-                results.append(False)
-            else:
-                results.append(None)
-        if hi is not None:
-            if count.maximum is not None and count.maximum <= hi:
-                results.append(True)
-            elif count.minimum > hi:
-                results.append(False)
-            else:
-                results.append(None)
+        results = line_bounds(count, lo, hi)
         if False in results:
             return FAILS
         if None in results:
