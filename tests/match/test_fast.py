@@ -21,7 +21,7 @@ from osteotrials.match.families import BULK
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
-from osteotrials.model.patient import OtherCancer, Patient
+from osteotrials.model.patient import Comorbidity, OtherCancer, Patient
 from osteotrials.model.trial import Trial
 from osteotrials.patient import PatientError, parse_patient
 from paths import EXAMPLE_PATIENTS
@@ -115,6 +115,51 @@ def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCanc
         update={"other_cancers": cancers}
     )
     assert assert_bulk_codes_agree(snapshot_index, patient) > 2000
+    assert_same(snapshot_index, patient, explain_every_trial=False)
+
+
+COMORBIDITIES = [
+    [],
+    [
+        Comorbidity(name="Myocardial infarction", since=date(2025, 9, 1), controlled=True),
+        Comorbidity(name="Type 2 diabetes", controlled=False),
+    ],
+    [
+        Comorbidity(name="Atrial fibrillation"),
+        Comorbidity(name="Hypertension", since=date(2015, 1, 1), controlled=True),
+        Comorbidity(name="Lupus", since=date(2025, 12, 1)),
+        Comorbidity(name="Chronic back pain"),
+    ],
+    [
+        Comorbidity(name="Congestive heart failure", since=date(2020, 6, 1), controlled=False),
+        Comorbidity(name="Stroke", since=date(2025, 11, 20), controlled=None),
+        Comorbidity(name="Deep vein thrombosis (DVT)", since=date(2024, 2, 1)),
+    ],
+]
+
+
+@pytest.mark.parametrize("comorbidities", COMORBIDITIES)
+def test_comorbidities_agree(snapshot_index: MatchIndex, comorbidities: list[Comorbidity]) -> None:
+    """Comorbidity and heart-condition bulk codes (controlled or not, dated or not, recent
+    or long ago, recognised or not) agree with the evaluators, constraint by constraint."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(
+        update={"comorbidities": comorbidities}
+    )
+    ctx = context(patient)
+    plan = fast_plan(snapshot_index)
+    seen: dict[str, set[int]] = {}
+    for family, tids, prepared in plan.bulk:
+        if family not in ("comorbidity", "cardiac"):
+            continue
+        codes = BULK[family][2](prepared, ctx)
+        for tid, code in zip(tids, codes, strict=True):
+            c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+            assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
+            seen.setdefault(family, set()).add(code)
+    # both families answered in bulk, every snapshot constraint of theirs checked
+    assert set(seen) == {"comorbidity", "cardiac"}
+    if comorbidities:  # a list with conditions on it: some hold, some are unsettled
+        assert {0, 2} <= seen["comorbidity"] and {0, 2} <= seen["cardiac"]
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 

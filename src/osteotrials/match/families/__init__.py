@@ -88,6 +88,8 @@ BULK: dict[
     "lab": (lab.prepare, list, lab.codes),
     "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
     "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
+    "comorbidity": (comorbidity.prepare, list, comorbidity.codes),
+    "cardiac": (cardiac.prepare, list, cardiac.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]
