@@ -21,7 +21,13 @@ from osteotrials.match.families import BULK
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
-from osteotrials.model.patient import Comorbidity, OtherCancer, Patient
+from osteotrials.model.patient import (
+    Comorbidity,
+    OtherCancer,
+    Patient,
+    RadiotherapyCourse,
+    Surgery,
+)
 from osteotrials.model.trial import Trial
 from osteotrials.patient import PatientError, parse_patient
 from paths import EXAMPLE_PATIENTS
@@ -118,48 +124,65 @@ def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCanc
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 
-COMORBIDITIES = [
-    [],
-    [
-        Comorbidity(name="Myocardial infarction", since=date(2025, 9, 1), controlled=True),
-        Comorbidity(name="Type 2 diabetes", controlled=False),
-    ],
-    [
-        Comorbidity(name="Atrial fibrillation"),
-        Comorbidity(name="Hypertension", since=date(2015, 1, 1), controlled=True),
-        Comorbidity(name="Lupus", since=date(2025, 12, 1)),
-        Comorbidity(name="Chronic back pain"),
-    ],
-    [
-        Comorbidity(name="Congestive heart failure", since=date(2020, 6, 1), controlled=False),
-        Comorbidity(name="Stroke", since=date(2025, 11, 20), controlled=None),
-        Comorbidity(name="Deep vein thrombosis (DVT)", since=date(2024, 2, 1)),
-    ],
+HISTORIES: list[dict[str, Any]] = [
+    {"comorbidities": [], "radiotherapy": [], "surgeries": []},
+    {
+        "comorbidities": [
+            Comorbidity(name="Myocardial infarction", since=date(2025, 9, 1), controlled=True),
+            Comorbidity(name="Type 2 diabetes", controlled=False),
+        ],
+        "radiotherapy": [
+            RadiotherapyCourse(site_category="bone", end_date=date(2025, 12, 20)),
+            RadiotherapyCourse(site_category="brain", start_date=date(2024, 3, 1)),
+        ],
+        "surgeries": [Surgery(procedure="femoral nailing", date=date(2025, 12, 1))],
+    },
+    {
+        "comorbidities": [
+            Comorbidity(name="Atrial fibrillation"),
+            Comorbidity(name="Hypertension", since=date(2015, 1, 1), controlled=True),
+            Comorbidity(name="Lupus", since=date(2025, 12, 1)),
+            Comorbidity(name="Chronic back pain"),
+        ],
+        "radiotherapy": [RadiotherapyCourse(site="T10-L1")],
+        "surgeries": [Surgery(procedure="mastectomy"), Surgery(date=date(2020, 5, 1))],
+    },
+    {
+        "comorbidities": [
+            Comorbidity(name="Congestive heart failure", since=date(2020, 6, 1), controlled=False),
+            Comorbidity(name="Stroke", since=date(2025, 11, 20), controlled=None),
+            Comorbidity(name="Deep vein thrombosis (DVT)", since=date(2024, 2, 1)),
+        ],
+        "radiotherapy": [
+            RadiotherapyCourse(site_category="breast_chest_wall", end_date=date(2019, 1, 1)),
+            RadiotherapyCourse(site_category="visceral"),
+        ],
+        "surgeries": [Surgery(procedure="lumpectomy", date=date(2018, 4, 1))],
+    },
 ]
+#: the families these histories exercise, answered in bulk
+HISTORY_FAMILIES = {"comorbidity", "cardiac", "radiotherapy", "surgery"}
 
 
-@pytest.mark.parametrize("comorbidities", COMORBIDITIES)
-def test_comorbidities_agree(snapshot_index: MatchIndex, comorbidities: list[Comorbidity]) -> None:
-    """Comorbidity and heart-condition bulk codes (controlled or not, dated or not, recent
-    or long ago, recognised or not) agree with the evaluators, constraint by constraint."""
-    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(
-        update={"comorbidities": comorbidities}
-    )
+@pytest.mark.parametrize("history", HISTORIES)
+def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) -> None:
+    """Comorbidity, heart-condition, radiotherapy and surgery bulk codes (controlled or
+    not, dated or not, recent or long ago, recognised or not, sites known or not) agree
+    with the evaluators, constraint by constraint, and the rankings agree."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=history)
     ctx = context(patient)
-    plan = fast_plan(snapshot_index)
     seen: dict[str, set[int]] = {}
-    for family, tids, prepared in plan.bulk:
-        if family not in ("comorbidity", "cardiac"):
+    for family, tids, prepared in fast_plan(snapshot_index).bulk:
+        if family not in HISTORY_FAMILIES:
             continue
         codes = BULK[family][2](prepared, ctx)
         for tid, code in zip(tids, codes, strict=True):
             c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
             assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
             seen.setdefault(family, set()).add(code)
-    # both families answered in bulk, every snapshot constraint of theirs checked
-    assert set(seen) == {"comorbidity", "cardiac"}
-    if comorbidities:  # a list with conditions on it: some hold, some are unsettled
-        assert {0, 2} <= seen["comorbidity"] and {0, 2} <= seen["cardiac"]
+    assert set(seen) == HISTORY_FAMILIES
+    if history["comorbidities"]:  # a history on file: more than one answer in each family
+        assert all(len(seen[f]) >= 2 for f in HISTORY_FAMILIES), seen
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 

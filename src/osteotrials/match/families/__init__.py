@@ -90,6 +90,9 @@ BULK: dict[
     "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
     "comorbidity": (comorbidity.prepare, list, comorbidity.codes),
     "cardiac": (cardiac.prepare, list, cardiac.codes),
+    "radiotherapy": (radiotherapy.prepare, list, radiotherapy.codes),
+    "surgery": (surgery.prepare, list, surgery.codes),
+    "age": (age.prepare, list, age.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]
