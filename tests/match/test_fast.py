@@ -23,6 +23,7 @@ from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import (
     Comorbidity,
+    CurrentMedication,
     OtherCancer,
     Patient,
     RadiotherapyCourse,
@@ -125,17 +126,22 @@ def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCanc
 
 
 HISTORIES: list[dict[str, Any]] = [
-    {"comorbidities": [], "radiotherapy": [], "surgeries": []},
+    {"comorbidities": [], "radiotherapy": [], "surgeries": [], "current_medications": []},
     {
         "comorbidities": [
             Comorbidity(name="Myocardial infarction", since=date(2025, 9, 1), controlled=True),
             Comorbidity(name="Type 2 diabetes", controlled=False),
+            Comorbidity(name="Carboplatin allergy"),
         ],
         "radiotherapy": [
             RadiotherapyCourse(site_category="bone", end_date=date(2025, 12, 20)),
             RadiotherapyCourse(site_category="brain", start_date=date(2024, 3, 1)),
         ],
         "surgeries": [Surgery(procedure="femoral nailing", date=date(2025, 12, 1))],
+        "current_medications": [
+            CurrentMedication(name="Prednisone"),
+            CurrentMedication(name="Warfarin"),
+        ],
     },
     {
         "comorbidities": [
@@ -143,32 +149,47 @@ HISTORIES: list[dict[str, Any]] = [
             Comorbidity(name="Hypertension", since=date(2015, 1, 1), controlled=True),
             Comorbidity(name="Lupus", since=date(2025, 12, 1)),
             Comorbidity(name="Chronic back pain"),
+            Comorbidity(name="Allergy to paclitaxel"),
         ],
         "radiotherapy": [RadiotherapyCourse(site="T10-L1")],
         "surgeries": [Surgery(procedure="mastectomy"), Surgery(date=date(2020, 5, 1))],
+        "current_medications": [CurrentMedication(name="Ketoconazole")],
     },
     {
         "comorbidities": [
             Comorbidity(name="Congestive heart failure", since=date(2020, 6, 1), controlled=False),
             Comorbidity(name="Stroke", since=date(2025, 11, 20), controlled=None),
             Comorbidity(name="Deep vein thrombosis (DVT)", since=date(2024, 2, 1)),
+            Comorbidity(name="Hypersensitivity to trastuzumab"),
         ],
         "radiotherapy": [
             RadiotherapyCourse(site_category="breast_chest_wall", end_date=date(2019, 1, 1)),
             RadiotherapyCourse(site_category="visceral"),
         ],
         "surgeries": [Surgery(procedure="lumpectomy", date=date(2018, 4, 1))],
+        "current_medications": [
+            CurrentMedication(name="Dexamethasone"),
+            CurrentMedication(name="an unlisted tea"),
+        ],
     },
 ]
 #: the families these histories exercise, answered in bulk
-HISTORY_FAMILIES = {"comorbidity", "cardiac", "radiotherapy", "surgery"}
+HISTORY_FAMILIES = {
+    "comorbidity",
+    "cardiac",
+    "radiotherapy",
+    "surgery",
+    "hypersensitivity",
+    "medication",
+}
 
 
 @pytest.mark.parametrize("history", HISTORIES)
 def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) -> None:
-    """Comorbidity, heart-condition, radiotherapy and surgery bulk codes (controlled or
-    not, dated or not, recent or long ago, recognised or not, sites known or not) agree
-    with the evaluators, constraint by constraint, and the rankings agree."""
+    """Comorbidity, heart-condition, radiotherapy, surgery, allergy and medication bulk
+    codes (controlled or not, dated or not, recent or long ago, recognised or not, sites
+    known or not) agree with the evaluators, constraint by constraint, and the rankings
+    agree."""
     patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=history)
     ctx = context(patient)
     seen: dict[str, set[int]] = {}

@@ -93,6 +93,9 @@ BULK: dict[
     "radiotherapy": (radiotherapy.prepare, list, radiotherapy.codes),
     "surgery": (surgery.prepare, list, surgery.codes),
     "age": (age.prepare, list, age.codes),
+    "hypersensitivity": (hypersensitivity.prepare, list, hypersensitivity.codes),
+    "medication": (medication.prepare, list, medication.codes),
+    "biomarker": (biomarker.prepare, list, biomarker.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

@@ -27,6 +27,7 @@ from osteotrials.match._core import (
     Truth,
     compare,
     fmt,
+    truth_code,
     unknown,
 )
 from osteotrials.match._data import load
@@ -147,7 +148,11 @@ def _probe(
 
 
 def _adequate(c: Constraint, ctx: Context) -> Truth:
-    organs = c.params.get("organ") or ["organ"]
+    return adequate(tuple(c.params.get("organ") or ["organ"]), ctx)
+
+
+def adequate(organs: tuple[object, ...], ctx: Context) -> Truth:
+    """ "Adequate <organ> function" against the typical thresholds of ``defaults.yaml``."""
     defaults = adequate_defaults()
     rules = [r for o in organs for r in defaults.get(str(o), defaults["organ"])]
     facts: list[str] = []
@@ -216,9 +221,26 @@ class Prepared:
     recent_days: float | None
 
 
-def prepare(c: Constraint) -> Prepared | None:
+@dataclass(frozen=True, slots=True)
+class Adequate:
+    """An "adequate organ function" constraint: the organs it names (answered by
+    ``adequate`` once per distinct organ list and patient)."""
+
+    organs: tuple[object, ...]
+
+
+def prepare(c: Constraint) -> Prepared | Adequate | None:
     p = c.params
     analyte = p.get("analyte")
+    if p.get("adequate") and not analyte:
+        organs = p.get("organ") or ["organ"]
+        if not isinstance(organs, list | tuple):
+            return None
+        try:
+            hash(tuple(organs))
+        except TypeError:
+            return None
+        return Adequate(tuple(organs))
     if not analyte or not isinstance(analyte, str):
         return None  # "adequate organ function" and malformed constraints: ``evaluate``
     op = str(p.get("op", ">="))
@@ -256,9 +278,10 @@ def prepare(c: Constraint) -> Prepared | None:
 _MISSING = object()
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient; None
     where the answer needs ``evaluate``."""
+    adequate_codes: dict[tuple[object, ...], int | None] = {}
     values: dict[str, object] = {}
     limits: dict[tuple[str, str], object] = {}
     units: dict[str, object] = {}
@@ -266,6 +289,14 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
     as_of = ctx.as_of
     out: list[int | None] = []
     for prep in prepared:
+        if isinstance(prep, Adequate):
+            if prep.organs not in adequate_codes:
+                try:
+                    adequate_codes[prep.organs] = truth_code(adequate(prep.organs, ctx))
+                except (ValueError, TypeError, KeyError):
+                    adequate_codes[prep.organs] = None
+            out.append(adequate_codes[prep.organs])
+            continue
         analyte = prep.analyte
         got = values.get(analyte, _MISSING)
         if got is _MISSING:
