@@ -96,6 +96,7 @@ BULK: dict[
     "hypersensitivity": (hypersensitivity.prepare, list, hypersensitivity.codes),
     "medication": (medication.prepare, list, medication.codes),
     "biomarker": (biomarker.prepare, list, biomarker.codes),
+    "bone_agent": (bone_agent.prepare, list, bone_agent.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

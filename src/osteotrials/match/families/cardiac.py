@@ -16,6 +16,7 @@ from osteotrials.match._core import (
     Truth,
     compare,
     fmt,
+    recent_days,
     unknown,
 )
 from osteotrials.match._data import load
@@ -65,7 +66,7 @@ def condition_hit(
     cond: str,
     comorbidities: Sequence[Comorbidity],
     uncontrolled: bool,
-    recent_days: float | None,
+    within_days: float | None,
     as_of: date,
 ) -> tuple[int | None, bool]:
     """One heart-condition category against the comorbidity list: the position of the
@@ -82,11 +83,11 @@ def condition_hit(
         if uncontrolled and m.controlled is None:
             unsettled = True
             continue
-        if recent_days is not None:
+        if within_days is not None:
             if m.since is None:
                 unsettled = True
                 continue
-            if m.since < as_of - timedelta(days=recent_days):
+            if m.since < as_of - timedelta(days=within_days):
                 continue
         return i, unsettled
     return None, unsettled
@@ -94,13 +95,6 @@ def condition_hit(
 
 def _condition_list(c: Constraint) -> list[str]:
     return [x for x in c.params.get("condition", []) if x not in ("nyha", "ecg")]
-
-
-def _recent_days(c: Constraint) -> float | None:
-    window = c.time_window
-    if window is not None and window.relation in ("within", "less_than"):
-        return window.days
-    return None
 
 
 def _conditions(c: Constraint, ctx: Context) -> Truth:
@@ -111,7 +105,7 @@ def _conditions(c: Constraint, ctx: Context) -> Truth:
     if comorbidities is None:
         return unknown("heart conditions not recorded", "comorbidities", fields=("comorbidities",))
     uncontrolled = _uncontrolled(c.text)
-    days = _recent_days(c)
+    days = recent_days(c.time_window)
     found = [
         condition_hit(cond, comorbidities, uncontrolled, days, ctx.as_of) for cond in conditions
     ]
@@ -156,7 +150,7 @@ def prepare(c: Constraint) -> Prepared | None:
     except TypeError:
         return None
     uncontrolled = _uncontrolled(c.text)
-    days = _recent_days(c)
+    days = recent_days(c.time_window)
     return Prepared(tuple((str(cond), uncontrolled, days) for cond in conditions))
 
 

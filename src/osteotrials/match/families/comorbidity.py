@@ -15,6 +15,7 @@ from osteotrials.match._core import (
     TRUTH_UNKNOWN,
     Context,
     Truth,
+    recent_days,
     unknown,
 )
 from osteotrials.match.families._conditions import matches
@@ -24,19 +25,11 @@ from osteotrials.model.patient import Comorbidity
 _FIELDS = ("comorbidities",)
 
 
-def _recent_days(c: Constraint) -> float | None:
-    """Days of a recency window (``within`` / ``less_than``), else None."""
-    window = c.time_window
-    if window is not None and window.relation in ("within", "less_than"):
-        return window.days
-    return None
-
-
 def condition_state(
     cond: str,
     comorbidities: Sequence[Comorbidity],
     uncontrolled_only: bool,
-    recent_days: float | None,
+    within_days: float | None,
     as_of: date,
 ) -> tuple[str | None, int]:
     """One condition category against the comorbidity list: the first comorbidity that
@@ -58,11 +51,11 @@ def condition_state(
             continue
         if uncontrolled_only and m.controlled is True:
             continue
-        if recent_days is not None:
+        if within_days is not None:
             if m.since is None:
                 unsettled += 1
                 continue
-            if m.since < as_of - timedelta(days=recent_days):
+            if m.since < as_of - timedelta(days=within_days):
                 continue
         return m.name, unsettled
     if (not decided and (not comorbidities and matches("", cond) is None)) or (
@@ -83,11 +76,9 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         return unknown("comorbidities not recorded", "comorbidities", fields=_FIELDS)
     unsettled: list[str] = []
     uncontrolled_only = _uncontrolled_only(c, conditions)
-    recent_days = _recent_days(c)
+    days = recent_days(c.time_window)
     for cond in conditions:
-        name, n_unsettled = condition_state(
-            cond, comorbidities, uncontrolled_only, recent_days, ctx.as_of
-        )
+        name, n_unsettled = condition_state(cond, comorbidities, uncontrolled_only, days, ctx.as_of)
         if name is not None:
             label = "uncontrolled" if cond == "uncontrolled_illness" else "comorbidity"
             return Truth(True, f"{label}: {name}", fields=_FIELDS)
@@ -123,7 +114,7 @@ def prepare(c: Constraint) -> Prepared | None:
         return None
     conditions = [str(x) for x in raw]
     uncontrolled_only = _uncontrolled_only(c, conditions)
-    days = _recent_days(c)
+    days = recent_days(c.time_window)
     return Prepared(tuple((cond, uncontrolled_only, days) for cond in conditions))
 
 
