@@ -27,7 +27,6 @@ from osteotrials.match._core import (
     Truth,
     compare,
     fmt,
-    truth_code,
     unknown,
 )
 from osteotrials.match._data import load
@@ -147,22 +146,34 @@ def _probe(
     )
 
 
+def adequate_rules(organs: tuple[object, ...]) -> list[dict[str, object]]:
+    """The typical thresholds (``defaults.yaml``) of the organs named."""
+    defaults = adequate_defaults()
+    return [r for o in organs for r in defaults.get(str(o), defaults["organ"])]
+
+
+def rule_probe(rule: dict[str, object]) -> Constraint:
+    return _probe(
+        str(rule["analyte"]),
+        str(rule["op"]),
+        rule.get("uln_multiple"),
+        rule.get("value"),
+        "uln_multiple" in rule,
+    )
+
+
 def _adequate(c: Constraint, ctx: Context) -> Truth:
     return adequate(tuple(c.params.get("organ") or ["organ"]), ctx)
 
 
 def adequate(organs: tuple[object, ...], ctx: Context) -> Truth:
     """ "Adequate <organ> function" against the typical thresholds of ``defaults.yaml``."""
-    defaults = adequate_defaults()
-    rules = [r for o in organs for r in defaults.get(str(o), defaults["organ"])]
+    rules = adequate_rules(organs)
     facts: list[str] = []
     missing: list[str] = []
     for rule in rules:
         analyte, op = str(rule["analyte"]), str(rule["op"])
-        probe = _probe(
-            analyte, op, rule.get("uln_multiple"), rule.get("value"), "uln_multiple" in rule
-        )
-        t = check(analyte, op, probe, ctx)
+        t = check(analyte, op, rule_probe(rule), ctx)
         if t.holds is not True:
             missing.append(analyte)
             facts.append(t.fact)
@@ -223,10 +234,12 @@ class Prepared:
 
 @dataclass(frozen=True, slots=True)
 class Adequate:
-    """An "adequate organ function" constraint: the organs it names (answered by
-    ``adequate`` once per distinct organ list and patient)."""
+    """An "adequate organ function" constraint: the organs it names and their typical
+    thresholds, each prepared as a lab constraint; it holds when every threshold holds,
+    else it is unknown (as ``adequate``)."""
 
     organs: tuple[object, ...]
+    rules: tuple[Prepared, ...]
 
 
 def prepare(c: Constraint) -> Prepared | Adequate | None:
@@ -237,10 +250,13 @@ def prepare(c: Constraint) -> Prepared | Adequate | None:
         if not isinstance(organs, list | tuple):
             return None
         try:
+            rules = [prepare(rule_probe(r)) for r in adequate_rules(tuple(organs))]
             hash(tuple(organs))
-        except TypeError:
+        except (TypeError, ValueError, KeyError):
             return None
-        return Adequate(tuple(organs))
+        if any(r is None or isinstance(r, Adequate) for r in rules):
+            return None
+        return Adequate(tuple(organs), tuple(r for r in rules if isinstance(r, Prepared)))
     if not analyte or not isinstance(analyte, str):
         return None  # "adequate organ function" and malformed constraints: ``evaluate``
     op = str(p.get("op", ">="))
@@ -291,10 +307,14 @@ def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]
     for prep in prepared:
         if isinstance(prep, Adequate):
             if prep.organs not in adequate_codes:
-                try:
-                    adequate_codes[prep.organs] = truth_code(adequate(prep.organs, ctx))
-                except (ValueError, TypeError, KeyError):
-                    adequate_codes[prep.organs] = None
+                rule_codes = codes(list(prep.rules), ctx)
+                adequate_codes[prep.organs] = (
+                    None
+                    if None in rule_codes
+                    else TRUTH_HOLDS
+                    if all(code == TRUTH_HOLDS for code in rule_codes)
+                    else TRUTH_UNKNOWN
+                )
             out.append(adequate_codes[prep.organs])
             continue
         analyte = prep.analyte
