@@ -83,20 +83,20 @@ def assert_bulk_codes_agree(index: MatchIndex, patient: Patient) -> int:
     the code of the explained ``Truth`` their evaluator gives; returns how many."""
     ctx = context(patient)
     checked = 0
-    for family, tids, prepared in fast_plan(index).bulk:
-        codes = BULK[family][2](prepared, ctx)
-        assert len(codes) == len(tids)
-        for tid, code in zip(tids, codes, strict=True):
+    for fam in fast_plan(index).bulk:
+        codes = fam.codes(ctx)
+        assert len(codes) == len(fam.tids)
+        for tid, code in zip(fam.tids, codes, strict=True):
             c = index.constraints[index.truth_reps[tid]]
             if code is not None:  # None: left to the evaluator
-                assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
+                assert code == truth_code(truth_of(c, ctx)), (fam.family, c.text, c.params)
                 checked += 1
     return checked
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_bulk_truth_codes_agree_with_the_evaluators(snapshot_index: MatchIndex, name: str) -> None:
-    families = {family for family, _, _ in fast_plan(snapshot_index).bulk}
+    families = {fam.family for fam in fast_plan(snapshot_index).bulk}
     assert families == set(BULK)
     assert assert_bulk_codes_agree(snapshot_index, example(name)) > 2000
 
@@ -214,14 +214,13 @@ def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) ->
     patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=history)
     ctx = context(patient)
     seen: dict[str, set[int]] = {}
-    for family, tids, prepared in fast_plan(snapshot_index).bulk:
-        if family not in HISTORY_FAMILIES:
+    for fam in fast_plan(snapshot_index).bulk:
+        if fam.family not in HISTORY_FAMILIES:
             continue
-        codes = BULK[family][2](prepared, ctx)
-        for tid, code in zip(tids, codes, strict=True):
+        for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
             c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
-            assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
-            seen.setdefault(family, set()).add(code)
+            assert code == truth_code(truth_of(c, ctx)), (fam.family, c.text, c.params)
+            seen.setdefault(fam.family, set()).add(code)
     assert set(seen) == HISTORY_FAMILIES
     if history["comorbidities"]:  # a history on file: more than one answer in each family
         assert all(len(seen[f]) >= 2 for f in HISTORY_FAMILIES), sorted(seen.items())
