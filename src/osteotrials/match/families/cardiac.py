@@ -20,7 +20,7 @@ from osteotrials.match._core import (
     unknown,
 )
 from osteotrials.match._data import load
-from osteotrials.match.families._conditions import matches
+from osteotrials.match.families._conditions import Query, any_condition, matches
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Comorbidity
 
@@ -139,7 +139,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     #: (condition, uncontrolled, recency window days) per condition
-    queries: tuple[tuple[str, bool, float | None], ...]
+    queries: tuple[Query, ...]
 
 
 def prepare(c: Constraint) -> Prepared | None:
@@ -154,33 +154,13 @@ def prepare(c: Constraint) -> Prepared | None:
     return Prepared(tuple((str(cond), uncontrolled, days) for cond in conditions))
 
 
+def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:
+    first, unsettled = condition_hit(q[0], comorbidities, q[1], q[2], as_of)
+    if first is not None:
+        return TRUTH_HOLDS
+    return TRUTH_UNKNOWN if unsettled or matches("x", q[0]) is None else TRUTH_FAILS
+
+
 def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints."""
-    comorbidities = ctx.patient.comorbidities
-    as_of = ctx.as_of
-    states: dict[tuple[str, bool, float | None], int] = {}
-    out: list[int | None] = []
-    for prep in prepared:
-        if not prep.queries or comorbidities is None:
-            out.append(TRUTH_UNKNOWN)
-            continue
-        code = TRUTH_FAILS
-        for q in prep.queries:
-            state = states.get(q)
-            if state is None:
-                first, unsettled = condition_hit(q[0], comorbidities, q[1], q[2], as_of)
-                state = (
-                    TRUTH_HOLDS
-                    if first is not None
-                    else TRUTH_UNKNOWN
-                    if unsettled or matches("x", q[0]) is None
-                    else TRUTH_FAILS
-                )
-                states[q] = state
-            if state == TRUTH_HOLDS:
-                code = TRUTH_HOLDS
-                break
-            if state == TRUTH_UNKNOWN:
-                code = TRUTH_UNKNOWN
-        out.append(code)
-    return out
+    return any_condition([p.queries for p in prepared], ctx, _state, TRUTH_UNKNOWN)

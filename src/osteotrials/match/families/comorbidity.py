@@ -18,7 +18,7 @@ from osteotrials.match._core import (
     recent_days,
     unknown,
 )
-from osteotrials.match.families._conditions import matches
+from osteotrials.match.families._conditions import Query, any_condition, matches
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Comorbidity
 
@@ -105,7 +105,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     #: (condition, uncontrolled only, recency window days) per condition
-    queries: tuple[tuple[str, bool, float | None], ...]
+    queries: tuple[Query, ...]
 
 
 def prepare(c: Constraint) -> Prepared | None:
@@ -118,32 +118,13 @@ def prepare(c: Constraint) -> Prepared | None:
     return Prepared(tuple((cond, uncontrolled_only, days) for cond in conditions))
 
 
+def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:
+    name, n_unsettled = condition_state(q[0], comorbidities, q[1], q[2], as_of)
+    if name is not None:
+        return TRUTH_HOLDS
+    return TRUTH_UNKNOWN if n_unsettled else TRUTH_FAILS
+
+
 def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared comorbidity constraints for one patient."""
-    comorbidities = ctx.patient.comorbidities
-    if comorbidities is None:
-        return [TRUTH_UNKNOWN] * len(prepared)
-    as_of = ctx.as_of
-    states: dict[tuple[str, bool, float | None], int] = {}
-    out: list[int | None] = []
-    for prep in prepared:
-        code = TRUTH_FAILS
-        for q in prep.queries:
-            state = states.get(q)
-            if state is None:
-                name, n_unsettled = condition_state(q[0], comorbidities, q[1], q[2], as_of)
-                state = (
-                    TRUTH_HOLDS
-                    if name is not None
-                    else TRUTH_UNKNOWN
-                    if n_unsettled
-                    else TRUTH_FAILS
-                )
-                states[q] = state
-            if state == TRUTH_HOLDS:
-                code = TRUTH_HOLDS
-                break
-            if state == TRUTH_UNKNOWN:
-                code = TRUTH_UNKNOWN
-        out.append(code)
-    return out
+    return any_condition([p.queries for p in prepared], ctx, _state, TRUTH_FAILS)
