@@ -301,12 +301,13 @@ New path: median CPU {med("syn/new", 2):.0f} ms = **{per10k("syn/new", "syn"):.0
 {per10k("syn/old", "syn"):.0f} ms): the per-10k target is
 {verdict(per10k("syn/new", "syn"), 50)} on this corpus.
 
-Where the time goes now: the arrays (items, sets, verdicts, scores) cost a few ms; most of
-the rest is evaluating the remaining distinct truths once each in Python with their family
-evaluators (comorbidity, cardiac, radiotherapy, surgery, age ...; {bulk} are answered in
-bulk as codes), so the cost grows with the number of *distinct* criteria, not with the
-number of trials. Reaching 50 ms per 10,000 distinct trials needs more families answered
-in bulk (code-only, checked constraint by constraint against the evaluator, as for these).
+Where the time goes now: the truth codes are most of it ({bulk} answered in bulk as
+codes, each distinct prepared constraint once, with the patient-side facts read once per
+fact query; the remaining families - LVEF / QTc, CNS, receptors, performance status ... -
+once per truth with their evaluators); prior therapy is the largest single family. The
+rest is the item / set / profile arrays, the organ-exception items (combined in Python),
+the nearest site per site set and the score parts. The cost grows with the number of
+*distinct* criteria, not with the number of trials.
 `match_patient` adds the explained results of the 20 trials shown and the questions; both
 are built by the reference code on access (the questions read the missing facts of every
 possibly-eligible trial), which is most of its remaining cost.

@@ -21,7 +21,15 @@ from osteotrials.match.families import BULK
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
-from osteotrials.model.patient import OtherCancer, Patient
+from osteotrials.model.patient import (
+    BoneModifyingAgent,
+    Comorbidity,
+    CurrentMedication,
+    OtherCancer,
+    Patient,
+    RadiotherapyCourse,
+    Surgery,
+)
 from osteotrials.model.trial import Trial
 from osteotrials.patient import PatientError, parse_patient
 from paths import EXAMPLE_PATIENTS
@@ -75,20 +83,20 @@ def assert_bulk_codes_agree(index: MatchIndex, patient: Patient) -> int:
     the code of the explained ``Truth`` their evaluator gives; returns how many."""
     ctx = context(patient)
     checked = 0
-    for family, tids, prepared in fast_plan(index).bulk:
-        codes = BULK[family][2](prepared, ctx)
-        assert len(codes) == len(tids)
-        for tid, code in zip(tids, codes, strict=True):
+    for fam in fast_plan(index).bulk:
+        codes = fam.codes(ctx)
+        assert len(codes) == len(fam.tids)
+        for tid, code in zip(fam.tids, codes, strict=True):
             c = index.constraints[index.truth_reps[tid]]
             if code is not None:  # None: left to the evaluator
-                assert code == truth_code(truth_of(c, ctx)), (family, c.text, c.params)
+                assert code == truth_code(truth_of(c, ctx)), (fam.family, c.text, c.params)
                 checked += 1
     return checked
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_bulk_truth_codes_agree_with_the_evaluators(snapshot_index: MatchIndex, name: str) -> None:
-    families = {family for family, _, _ in fast_plan(snapshot_index).bulk}
+    families = {fam.family for fam in fast_plan(snapshot_index).bulk}
     assert families == set(BULK)
     assert assert_bulk_codes_agree(snapshot_index, example(name)) > 2000
 
@@ -115,6 +123,107 @@ def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCanc
         update={"other_cancers": cancers}
     )
     assert assert_bulk_codes_agree(snapshot_index, patient) > 2000
+    assert_same(snapshot_index, patient, explain_every_trial=False)
+
+
+HISTORIES: list[dict[str, Any]] = [
+    {
+        "comorbidities": [],
+        "radiotherapy": [],
+        "surgeries": [],
+        "current_medications": [],
+        "bone_modifying_agents": [],
+    },
+    {
+        "comorbidities": [
+            Comorbidity(name="Myocardial infarction", since=date(2025, 9, 1), controlled=True),
+            Comorbidity(name="Type 2 diabetes", controlled=False),
+            Comorbidity(name="Carboplatin allergy"),
+        ],
+        "radiotherapy": [
+            RadiotherapyCourse(site_category="bone", end_date=date(2025, 12, 20)),
+            RadiotherapyCourse(site_category="brain", start_date=date(2024, 3, 1)),
+        ],
+        "surgeries": [Surgery(procedure="femoral nailing", date=date(2025, 12, 1))],
+        "bone_modifying_agents": [
+            BoneModifyingAgent(drug="zoledronic acid", start_date=date(2025, 6, 1))
+        ],
+        "current_medications": [
+            CurrentMedication(name="Prednisone"),
+            CurrentMedication(name="Warfarin"),
+        ],
+    },
+    {
+        "comorbidities": [
+            Comorbidity(name="Atrial fibrillation"),
+            Comorbidity(name="Hypertension", since=date(2015, 1, 1), controlled=True),
+            Comorbidity(name="Lupus", since=date(2025, 12, 1)),
+            Comorbidity(name="Chronic back pain"),
+            Comorbidity(name="Allergy to paclitaxel"),
+        ],
+        "radiotherapy": [RadiotherapyCourse(site="T10-L1")],
+        "surgeries": [Surgery(procedure="mastectomy"), Surgery(date=date(2020, 5, 1))],
+        "current_medications": [CurrentMedication(name="Ketoconazole")],
+        "bone_modifying_agents": [
+            BoneModifyingAgent(
+                drug="denosumab", start_date=date(2023, 1, 1), stop_date=date(2024, 1, 1)
+            )
+        ],
+    },
+    {
+        "comorbidities": [
+            Comorbidity(name="Congestive heart failure", since=date(2020, 6, 1), controlled=False),
+            Comorbidity(name="Stroke", since=date(2025, 11, 20), controlled=None),
+            Comorbidity(name="Deep vein thrombosis (DVT)", since=date(2024, 2, 1)),
+            Comorbidity(name="Hypersensitivity to trastuzumab"),
+        ],
+        "radiotherapy": [
+            RadiotherapyCourse(site_category="breast_chest_wall", end_date=date(2019, 1, 1)),
+            RadiotherapyCourse(site_category="visceral"),
+        ],
+        "surgeries": [Surgery(procedure="lumpectomy", date=date(2018, 4, 1))],
+        "current_medications": [
+            CurrentMedication(name="Dexamethasone"),
+            CurrentMedication(name="an unlisted tea"),
+        ],
+        "bone_modifying_agents": [
+            BoneModifyingAgent(
+                drug="pamidronate", start_date=date(2015, 1, 1), stop_date=date(2016, 1, 1)
+            ),
+        ],
+    },
+]
+#: the families these histories exercise, answered in bulk
+HISTORY_FAMILIES = {
+    "comorbidity",
+    "cardiac",
+    "radiotherapy",
+    "surgery",
+    "hypersensitivity",
+    "medication",
+    "bone_agent",
+}
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) -> None:
+    """Comorbidity, heart-condition, radiotherapy, surgery, allergy, medication and bone-agent bulk
+    codes (controlled or not, dated or not, recent or long ago, recognised or not, sites
+    known or not) agree with the evaluators, constraint by constraint, and the rankings
+    agree."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=history)
+    ctx = context(patient)
+    seen: dict[str, set[int]] = {}
+    for fam in fast_plan(snapshot_index).bulk:
+        if fam.family not in HISTORY_FAMILIES:
+            continue
+        for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+            c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+            assert code == truth_code(truth_of(c, ctx)), (fam.family, c.text, c.params)
+            seen.setdefault(fam.family, set()).add(code)
+    assert set(seen) == HISTORY_FAMILIES
+    if history["comorbidities"]:  # a history on file: more than one answer in each family
+        assert all(len(seen[f]) >= 2 for f in HISTORY_FAMILIES), sorted(seen.items())
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 

@@ -139,6 +139,14 @@ def within_window(when: date | None, window: TimeWindow, as_of: date) -> bool | 
     return when >= as_of - timedelta(days=window.days)
 
 
+def recent_days(window: TimeWindow | None) -> float | None:
+    """The days of a recency window (``within`` / ``less_than``); None for no window or a
+    washout."""
+    if window is not None and window.relation in ("within", "less_than"):
+        return window.days
+    return None
+
+
 def is_recent_relation(window: TimeWindow) -> bool:
     """``within`` / ``less_than`` windows ask for recency; the others are washouts."""
     return window.relation in ("within", "less_than")

@@ -190,6 +190,37 @@ def conditional_status(
     return status
 
 
+@dataclass(frozen=True, slots=True)
+class BulkFamily:
+    """A family's truths answered in bulk: each *distinct* prepared constraint is answered
+    once (truths differing only in what the evaluator does not read share it)."""
+
+    family: str
+    #: truth ids, and per truth the position of its prepared constraint in ``batch``
+    tids: list[int]
+    expand: IntArray
+    batch: Any
+
+    def distinct_codes(self, ctx: Context) -> list[int | None]:
+        """One code per distinct prepared constraint (None: needs the evaluator)."""
+        return BULK[self.family][2](self.batch, ctx)
+
+    def codes(self, ctx: Context) -> list[int | None]:
+        """One code per truth, in ``tids`` order."""
+        distinct = self.distinct_codes(ctx)
+        return [distinct[k] for k in self.expand.tolist()]
+
+
+def _bulk_family(family: str, tids: list[int], preps: list[Any]) -> BulkFamily:
+    first: dict[Any, int] = {}
+    try:
+        expand = [first.setdefault(p, len(first)) for p in preps]
+        distinct = list(first)
+    except TypeError:  # an unhashable prepared constraint: no sharing
+        expand, distinct = list(range(len(preps))), preps
+    return BulkFamily(family, tids, np.array(expand, dtype=np.intp), BULK[family][1](distinct))
+
+
 @dataclass(slots=True)
 class FastPlan:
     """The patient-independent arrays of an index (built once, on first use)."""
@@ -241,8 +272,8 @@ class FastPlan:
     places: list[tuple[str | None, int]]
     #: trial ids of each profile
     trials: list[list[int]]
-    #: truths answered by a family's bulk code evaluator: (family, truth ids, batch)
-    bulk: list[tuple[str, list[int], Any]]
+    #: truths answered by a family's bulk code evaluator
+    bulk: list[BulkFamily]
     #: truths answered by the family evaluator: (truth id, constraint, evaluator)
     eager: list[tuple[int, Constraint, Evaluator]]
     #: truths answered by ``truth_of`` (no restriction, no evaluator)
@@ -381,7 +412,7 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         tag_sets=list(tags),
         places=list(places),
         trials=[p.trial_ids for p in index.profiles],
-        bulk=[(family, tids, BULK[family][1](preps)) for family, (tids, preps) in bulk.items()],
+        bulk=[_bulk_family(family, tids, preps) for family, (tids, preps) in bulk.items()],
         eager=eager,
         plain=plain,
     )
@@ -432,12 +463,15 @@ def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.
         )
     out[tids] = codes
     out[plan.plain] = [truth_code(truths[tid]) for tid in plan.plain]
-    for family, family_tids, prepared in plan.bulk:
-        bulk_codes = BULK[family][2](prepared, ctx)
-        out[family_tids] = [
-            truth_code(truths[tid]) if code is None else code
-            for tid, code in zip(family_tids, bulk_codes, strict=True)
-        ]
+    for fam in plan.bulk:
+        distinct = fam.distinct_codes(ctx)
+        if None in distinct:  # an answer that needs the evaluator (none in practice)
+            out[fam.tids] = [
+                truth_code(truths[tid]) if distinct[k] is None else distinct[k]
+                for tid, k in zip(fam.tids, fam.expand.tolist(), strict=True)
+            ]
+        else:
+            out[fam.tids] = np.array(distinct, dtype=np.intp)[fam.expand]
     return out
 
 

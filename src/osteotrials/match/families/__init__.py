@@ -88,6 +88,15 @@ BULK: dict[
     "lab": (lab.prepare, list, lab.codes),
     "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
     "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
+    "comorbidity": (comorbidity.prepare, list, comorbidity.codes),
+    "cardiac": (cardiac.prepare, list, cardiac.codes),
+    "radiotherapy": (radiotherapy.prepare, list, radiotherapy.codes),
+    "surgery": (surgery.prepare, list, surgery.codes),
+    "age": (age.prepare, list, age.codes),
+    "hypersensitivity": (hypersensitivity.prepare, list, hypersensitivity.codes),
+    "medication": (medication.prepare, list, medication.codes),
+    "biomarker": (biomarker.prepare, list, biomarker.codes),
+    "bone_agent": (bone_agent.prepare, list, bone_agent.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from osteotrials.match._core import Context, Truth, fmt, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    fmt,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 FIELDS = ("birth_date", "age_years")
@@ -38,3 +46,31 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         if x
     )
     return Truth(holds, f"age {age} ({ctx.facts.age_basis}); limit {bounds}", fields=FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: the limits read once per index, then ``check`` per constraint.
+
+Prepared = tuple[float | None, float | None, bool, bool]
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    p = c.params
+    lo, hi = p.get("min"), p.get("max")
+    for x in (lo, hi):
+        if x is not None and (isinstance(x, bool) or not isinstance(x, int | float)):
+            return None
+    return (
+        None if lo is None else float(lo),
+        None if hi is None else float(hi),
+        bool(p.get("min_inclusive", True)),
+        bool(p.get("max_inclusive", True)),
+    )
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared age limits for one patient."""
+    age = ctx.facts.age_years
+    if age is None:
+        return [TRUTH_UNKNOWN] * len(prepared)
+    return [TRUTH_HOLDS if check(age, *prep) else TRUTH_FAILS for prep in prepared]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 
-from osteotrials.match._core import OP_WORDS, Context, Truth, compare, fmt, unknown
+from osteotrials.match._core import (
+    OP_WORDS,
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    compare,
+    fmt,
+    recent_days,
+    unknown,
+)
 from osteotrials.match._data import load
-from osteotrials.match.families._conditions import matches
+from osteotrials.match.families._conditions import Query, any_condition, matches
 from osteotrials.model.criteria import Constraint
+from osteotrials.model.patient import Comorbidity
 
 
 def _measure(c: Constraint, ctx: Context) -> Truth:
@@ -48,35 +62,57 @@ def _uncontrolled(text: str) -> bool:
     return "uncontrolled" in lowered or "poorly controlled" in lowered
 
 
+def condition_hit(
+    cond: str,
+    comorbidities: Sequence[Comorbidity],
+    uncontrolled: bool,
+    within_days: float | None,
+    as_of: date,
+) -> tuple[int | None, bool]:
+    """One heart-condition category against the comorbidity list: the position of the
+    first comorbidity that counts for it (or None), and whether the list leaves it
+    unsettled (the evaluator and the bulk codes both read conditions through this)."""
+    unsettled = False
+    for i, m in enumerate(comorbidities):
+        hit = matches(m.name, cond)
+        if hit is None:
+            unsettled = True
+            continue
+        if not hit or (uncontrolled and m.controlled is True):
+            continue
+        if uncontrolled and m.controlled is None:
+            unsettled = True
+            continue
+        if within_days is not None:
+            if m.since is None:
+                unsettled = True
+                continue
+            if m.since < as_of - timedelta(days=within_days):
+                continue
+        return i, unsettled
+    return None, unsettled
+
+
+def _condition_list(c: Constraint) -> list[str]:
+    return [x for x in c.params.get("condition", []) if x not in ("nyha", "ecg")]
+
+
 def _conditions(c: Constraint, ctx: Context) -> Truth:
-    conditions = [x for x in c.params.get("condition", []) if x not in ("nyha", "ecg")]
+    conditions = _condition_list(c)
     if not conditions:
         return unknown("cardiac assessment (ECG / NYHA class) not recorded", "cardiac_history")
     comorbidities = ctx.patient.comorbidities
     if comorbidities is None:
         return unknown("heart conditions not recorded", "comorbidities", fields=("comorbidities",))
     uncontrolled = _uncontrolled(c.text)
-    window = c.time_window
-    unsettled = False
-    for m in comorbidities:
-        for cond in conditions:
-            hit = matches(m.name, cond)
-            if hit is None:
-                unsettled = True
-                continue
-            if not hit or (uncontrolled and m.controlled is True):
-                continue
-            if uncontrolled and m.controlled is None:
-                unsettled = True
-                continue
-            if window is not None and window.relation in ("within", "less_than"):
-                if m.since is None:
-                    unsettled = True
-                    continue
-                if m.since < ctx.as_of - timedelta(days=window.days):
-                    continue
-            return Truth(True, f"comorbidity: {m.name}", fields=("comorbidities",))
-    if unsettled or any(matches("x", cond) is None for cond in conditions):
+    days = recent_days(c.time_window)
+    found = [
+        condition_hit(cond, comorbidities, uncontrolled, days, ctx.as_of) for cond in conditions
+    ]
+    first = min((i for i, _ in found if i is not None), default=None)
+    if first is not None:
+        return Truth(True, f"comorbidity: {comorbidities[first].name}", fields=("comorbidities",))
+    if any(u for _, u in found) or any(matches("x", cond) is None for cond in conditions):
         return unknown(
             f"{', '.join(conditions)}: not settled by the comorbidity list",
             "cardiac_history",
@@ -92,3 +128,39 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if c.params.get("measure") in ("lvef", "qtc"):
         return _measure(c, ctx)
     return _conditions(c, ctx)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# Heart-condition constraints as truth codes (the fast ranking path): read once per index
+# (``prepare``; LVEF / QTc thresholds are left to ``evaluate``); per patient, each distinct
+# (condition, uncontrolled, window) is put to ``condition_hit`` once.
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    #: (condition, uncontrolled, recency window days) per condition
+    queries: tuple[Query, ...]
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    if c.params.get("measure") in ("lvef", "qtc"):
+        return None
+    try:
+        conditions = _condition_list(c)
+    except TypeError:
+        return None
+    uncontrolled = _uncontrolled(c.text)
+    days = recent_days(c.time_window)
+    return Prepared(tuple((str(cond), uncontrolled, days) for cond in conditions))
+
+
+def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:
+    first, unsettled = condition_hit(q[0], comorbidities, q[1], q[2], as_of)
+    if first is not None:
+        return TRUTH_HOLDS
+    return TRUTH_UNKNOWN if unsettled or matches("x", q[0]) is None else TRUTH_FAILS
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints."""
+    return any_condition([p.queries for p in prepared], ctx, _state, TRUTH_UNKNOWN)

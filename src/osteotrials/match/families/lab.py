@@ -146,18 +146,34 @@ def _probe(
     )
 
 
-def _adequate(c: Constraint, ctx: Context) -> Truth:
-    organs = c.params.get("organ") or ["organ"]
+def adequate_rules(organs: tuple[object, ...]) -> list[dict[str, object]]:
+    """The typical thresholds (``defaults.yaml``) of the organs named."""
     defaults = adequate_defaults()
-    rules = [r for o in organs for r in defaults.get(str(o), defaults["organ"])]
+    return [r for o in organs for r in defaults.get(str(o), defaults["organ"])]
+
+
+def rule_probe(rule: dict[str, object]) -> Constraint:
+    return _probe(
+        str(rule["analyte"]),
+        str(rule["op"]),
+        rule.get("uln_multiple"),
+        rule.get("value"),
+        "uln_multiple" in rule,
+    )
+
+
+def _adequate(c: Constraint, ctx: Context) -> Truth:
+    return adequate(tuple(c.params.get("organ") or ["organ"]), ctx)
+
+
+def adequate(organs: tuple[object, ...], ctx: Context) -> Truth:
+    """ "Adequate <organ> function" against the typical thresholds of ``defaults.yaml``."""
+    rules = adequate_rules(organs)
     facts: list[str] = []
     missing: list[str] = []
     for rule in rules:
         analyte, op = str(rule["analyte"]), str(rule["op"])
-        probe = _probe(
-            analyte, op, rule.get("uln_multiple"), rule.get("value"), "uln_multiple" in rule
-        )
-        t = check(analyte, op, probe, ctx)
+        t = check(analyte, op, rule_probe(rule), ctx)
         if t.holds is not True:
             missing.append(analyte)
             facts.append(t.fact)
@@ -216,9 +232,31 @@ class Prepared:
     recent_days: float | None
 
 
-def prepare(c: Constraint) -> Prepared | None:
+@dataclass(frozen=True, slots=True)
+class Adequate:
+    """An "adequate organ function" constraint: the organs it names and their typical
+    thresholds, each prepared as a lab constraint; it holds when every threshold holds,
+    else it is unknown (as ``adequate``)."""
+
+    organs: tuple[object, ...]
+    rules: tuple[Prepared, ...]
+
+
+def prepare(c: Constraint) -> Prepared | Adequate | None:
     p = c.params
     analyte = p.get("analyte")
+    if p.get("adequate") and not analyte:
+        organs = p.get("organ") or ["organ"]
+        if not isinstance(organs, list | tuple):
+            return None
+        try:
+            rules = [prepare(rule_probe(r)) for r in adequate_rules(tuple(organs))]
+            hash(tuple(organs))
+        except (TypeError, ValueError, KeyError):
+            return None
+        if any(r is None or isinstance(r, Adequate) for r in rules):
+            return None
+        return Adequate(tuple(organs), tuple(r for r in rules if isinstance(r, Prepared)))
     if not analyte or not isinstance(analyte, str):
         return None  # "adequate organ function" and malformed constraints: ``evaluate``
     op = str(p.get("op", ">="))
@@ -256,9 +294,10 @@ def prepare(c: Constraint) -> Prepared | None:
 _MISSING = object()
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient; None
     where the answer needs ``evaluate``."""
+    adequate_codes: dict[tuple[object, ...], int | None] = {}
     values: dict[str, object] = {}
     limits: dict[tuple[str, str], object] = {}
     units: dict[str, object] = {}
@@ -266,6 +305,18 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
     as_of = ctx.as_of
     out: list[int | None] = []
     for prep in prepared:
+        if isinstance(prep, Adequate):
+            if prep.organs not in adequate_codes:
+                rule_codes = codes(list(prep.rules), ctx)
+                adequate_codes[prep.organs] = (
+                    None
+                    if None in rule_codes
+                    else TRUTH_HOLDS
+                    if all(code == TRUTH_HOLDS for code in rule_codes)
+                    else TRUTH_UNKNOWN
+                )
+            out.append(adequate_codes[prep.organs])
+            continue
         analyte = prep.analyte
         got = values.get(analyte, _MISSING)
         if got is _MISSING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import TRUTH_FAILS, TRUTH_HOLDS, TRUTH_UNKNOWN, Context, Truth, unknown
 from osteotrials.match._data import load
 from osteotrials.match.families._therapy import lookup
 from osteotrials.model.criteria import Constraint
@@ -33,9 +33,14 @@ def classes_of(name: str) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def evaluate(c: Constraint, ctx: Context) -> Truth:
+def _wanted(c: Constraint) -> set[str]:
     wanted = set(c.params.get("classes", [])) | set(c.params.get("interaction", []))
     wanted |= {str(d).lower() for d in c.params.get("drugs", [])}
+    return wanted
+
+
+def evaluate(c: Constraint, ctx: Context) -> Truth:
+    wanted = _wanted(c)
     meds = ctx.patient.current_medications
     if meds is None:
         return unknown("current medications not recorded", "current_medications", fields=_FIELDS)
@@ -55,3 +60,35 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             fields=_FIELDS,
         )
     return Truth(False, f"no {label} among current medications", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: the wanted classes / names read once per index; per patient each
+# medication's classes are looked up once (``classes_of``).
+
+
+def prepare(c: Constraint) -> frozenset[str] | None:
+    try:
+        return frozenset(_wanted(c))
+    except TypeError:
+        return None
+
+
+def codes(prepared: list[frozenset[str]], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared medication constraints."""
+    meds = ctx.patient.current_medications
+    if meds is None:
+        return [TRUTH_UNKNOWN] * len(prepared)
+    known: list[tuple[frozenset[str], str]] = []
+    unrecognised = False
+    for med in meds:
+        cls = classes_of(med.name)
+        if cls is None:
+            unrecognised = True
+        else:
+            known.append((cls, med.name.lower()))
+    miss = TRUTH_UNKNOWN if unrecognised else TRUTH_FAILS
+    return [
+        TRUTH_HOLDS if any(cls & wanted or name in wanted for cls, name in known) else miss
+        for wanted in prepared
+    ]

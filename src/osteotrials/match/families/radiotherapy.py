@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import RadiotherapyCourse
 
@@ -24,6 +33,22 @@ def _site_ok(course: RadiotherapyCourse, sites: list[str]) -> bool | None:
     if course.site_category is None:
         return None
     return course.site_category in wanted
+
+
+def courses_to(
+    courses: Sequence[RadiotherapyCourse], sites: Sequence[str]
+) -> tuple[list[RadiotherapyCourse], bool]:
+    """The courses given to ``sites`` (any site when empty), and whether a course's site
+    is not recorded."""
+    matched: list[RadiotherapyCourse] = []
+    site_unknown = False
+    for course in courses:
+        ok = _site_ok(course, list(sites))
+        if ok is None:
+            site_unknown = True
+        elif ok:
+            matched.append(course)
+    return matched, site_unknown
 
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
@@ -57,14 +82,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if courses is None:
         return unknown("radiotherapy history not recorded", "radiotherapy_history", fields=_FIELDS)
     sites = [str(s) for s in c.params.get("site", [])]
-    matched: list[RadiotherapyCourse] = []
-    site_unknown = False
-    for course in courses:
-        ok = _site_ok(course, sites)
-        if ok is None:
-            site_unknown = True
-        elif ok:
-            matched.append(course)
+    matched, site_unknown = courses_to(courses, sites)
     where = f" to {'/'.join(sites)}" if sites else ""
     window = c.time_window
     if window is not None:
@@ -101,3 +119,90 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if site_unknown:
         return unknown("radiotherapy site not recorded", "radiotherapy_history")
     return Truth(False, f"no prior radiotherapy{where}", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: each constraint read once per index (aspects, sites, window); per
+# patient the courses of each distinct site list (``courses_to``) and their latest end
+# are found once, and each constraint is decided as ``evaluate`` decides it.
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    #: a constant code ("mentioned" only, planned radiotherapy), else None
+    fixed: int | None
+    lesions: bool
+    sites: tuple[str, ...]
+    #: (recency window, days) or None
+    window: tuple[bool, float] | None
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    try:
+        aspects = {str(a) for a in c.params.get("aspect", [])}
+        sites = tuple(str(s) for s in c.params.get("site", []))
+    except TypeError:
+        return None
+    window = c.time_window
+    lesions = "non_irradiated_lesion" in aspects
+    fixed = None
+    if (aspects <= {"mentioned"} and window is None) or (
+        not lesions and aspects <= {"planned", "contraindication"} and aspects
+    ):
+        fixed = TRUTH_UNKNOWN
+    return Prepared(
+        fixed,
+        lesions,
+        sites,
+        None if window is None else (window.relation in ("within", "less_than"), window.days),
+    )
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared radiotherapy constraints."""
+    courses = ctx.patient.radiotherapy
+    flags = [ls.irradiated for ls in ctx.patient.disease.bone_lesions or []]
+    lesion_code = (
+        TRUTH_HOLDS
+        if any(f is False for f in flags)
+        else TRUTH_FAILS
+        if flags and all(f is True for f in flags)
+        else TRUTH_UNKNOWN
+    )
+    #: per site list: (any course, every end known, latest end, site unknown)
+    by_sites: dict[tuple[str, ...], tuple[bool, bool, date | None, bool]] = {}
+    out: list[int | None] = []
+    for prep in prepared:
+        if prep.fixed is not None:
+            out.append(prep.fixed)
+            continue
+        if prep.lesions:
+            out.append(lesion_code)
+            continue
+        if courses is None:
+            out.append(TRUTH_UNKNOWN)
+            continue
+        got = by_sites.get(prep.sites)
+        if got is None:
+            matched, site_unknown = courses_to(courses, prep.sites)
+            ends = [x.end_date or x.start_date for x in matched]
+            known = [e for e in ends if e is not None]
+            latest = max(known) if known else None
+            got = (bool(matched), len(known) == len(ends), latest, site_unknown)
+            by_sites[prep.sites] = got
+        any_course, ends_known, latest, site_unknown = got
+        if prep.window is None:
+            out.append(
+                TRUTH_HOLDS if any_course else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS
+            )
+            continue
+        if not ends_known:
+            out.append(TRUTH_UNKNOWN)
+            continue
+        recent_relation, days = prep.window
+        recent = latest is not None and latest > ctx.as_of - timedelta(days=days)
+        if recent_relation:
+            out.append(TRUTH_HOLDS if recent else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS)
+        else:
+            out.append(TRUTH_FAILS if recent else TRUTH_HOLDS)
+    return out

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _FIELDS = ("surgeries",)
@@ -53,3 +61,69 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             fields=_FIELDS,
         )
     return Truth(True, f"prior surgery: {surgeries[0].procedure or 'yes'}", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: each constraint read once per index (aspects, window); per
+# patient the most recent dated surgery and whether any is undated are found once, and
+# each constraint is decided as ``evaluate`` decides it.
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    #: a constant code ("mentioned" only, planned surgery), else None
+    fixed: int | None
+    major: bool
+    #: (recency window, days) or None
+    window: tuple[bool, float] | None
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    try:
+        aspects = set(c.params.get("aspect", []))
+    except TypeError:
+        return None
+    window = c.time_window
+    fixed = (
+        TRUTH_UNKNOWN
+        if (aspects <= {"mentioned"} and window is None) or aspects == {"planned"}
+        else None
+    )
+    return Prepared(
+        fixed,
+        "major_surgery" in aspects,
+        None if window is None else (window.relation in ("within", "less_than"), window.days),
+    )
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared surgery constraints for one patient."""
+    surgeries = ctx.patient.surgeries
+    dates = [] if surgeries is None else [s.date for s in surgeries]
+    dated = [d for d in dates if d is not None]
+    latest = max(dated) if dated else None
+    undated = len(dated) < len(dates)
+    out: list[int | None] = []
+    for prep in prepared:
+        if prep.fixed is not None:
+            out.append(prep.fixed)
+        elif surgeries is None:
+            out.append(TRUTH_UNKNOWN)
+        elif prep.window is not None:
+            recent_relation, days = prep.window
+            recent = latest is not None and latest > ctx.as_of - timedelta(days=days)
+            if recent:
+                out.append(
+                    (TRUTH_UNKNOWN if prep.major else TRUTH_HOLDS)
+                    if recent_relation
+                    else TRUTH_FAILS
+                )
+            elif undated:
+                out.append(TRUTH_UNKNOWN)
+            else:
+                out.append(TRUTH_FAILS if recent_relation else TRUTH_HOLDS)
+        elif not surgeries:
+            out.append(TRUTH_FAILS)
+        else:
+            out.append(TRUTH_UNKNOWN if prep.major else TRUTH_HOLDS)
+    return out
