@@ -30,6 +30,16 @@ def test_age_bounds(text: str, lo: float | None, hi: float | None) -> None:
     assert c.polarity == "require"
 
 
+def test_a_duration_in_months_is_not_an_age() -> None:
+    (c,) = fam(
+        "Age \\< 60 and amenorrhea for 12 or more months (in the absence of chemotherapy, tamoxifen, or ovarian suppression) and FSH, LH, and estradiol in the postmenopausal range per local normal.",
+        "age",
+    )
+    assert c.params.get("max") == 60 and "min" not in c.params
+    # the age's symbol is lost here: no bound may come from the months either
+    assert fam("Age  50 y and amenorrheic for 12 or more months.", "age") == []
+
+
 def test_lost_symbol_nli4ct_is_flagged_not_trusted() -> None:
     # NLI4CT lost "≥": "Female patients,  18 years of age."
     (c,) = fam("Female patients,  18 years of age.", "age")

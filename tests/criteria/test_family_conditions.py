@@ -183,6 +183,31 @@ def test_comorbidity_not_read_from_indications_allergens_or_anatomy() -> None:
     assert c.params["condition"] == ["diabetes"]
 
 
+def test_tumour_embolisation_and_radiation_targets_are_no_comorbidity() -> None:
+    text = "Surgery or tumor embolisation within 28 days prior to the first dose of pazopanib. At least 4 weeks since radiotherapy, with full recovery. The measurable disease must be completely outside the radiated field or there must be pathological proof of progressive disease."
+    assert "comorbidity" not in _families(text, "exclusion")
+    assert "comorbidity" not in _families(
+        "Prior radiopharmaceutical therapy, including radioembolization.", "exclusion"
+    )
+    text = "Radiation therapy to painful bone lesions or impending fractures is allowed as long as there is measurable or evaluable disease outside the radiated area."
+    assert "comorbidity" not in _families(text)
+    # an embolism is still one
+    (c,) = fam("History of deep vein thrombosis or pulmonary embolism.", "comorbidity", "exclusion")
+    assert c.params["condition"] == ["bleeding_thrombosis"]
+
+
+def test_stage_iv_is_read_whole() -> None:
+    (c,) = fam("Stage IV HER2 (+) breast cancer.", "diagnosis")
+    assert c.params["stage"] == "Stage IV"
+    (c,) = fam("Diagnosed with female breast or gynecologic cancer at stage I-IV", "diagnosis")
+    assert c.params["stage"] == "stage I-IV"
+    (c,) = fam(
+        "Stage II or greater lymphedema at screening, based on the International Society of Lymphology (ISL) staging system",
+        "diagnosis",
+    )
+    assert c.params["stage"] == "Stage II"
+
+
 def test_comorbidity_kept_beside_an_infection() -> None:
     text = "Concurrent severe, uncontrolled infection or intercurrent illness including, but not limited to, ongoing or active infection, or psychiatric illness/social situations that would limit compliance with study requirements."
     assert _families(text, "exclusion") == {"comorbidity", "infection"}

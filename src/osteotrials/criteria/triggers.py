@@ -318,6 +318,11 @@ STEMS: dict[str, tuple[str, ...]] = {
         "hrd",
         "trop",
         "fgfr",
+        "egfr",
+        "alk",
+        "ros",
+        "pole",
+        "pold1",
     ),
     "performance_status": (
         "ecog",

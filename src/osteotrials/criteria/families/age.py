@@ -27,6 +27,9 @@ _LOST = re.compile(
 _NOT_AGE = re.compile(
     r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration"
 )
+_OTHER_UNIT = re.compile(
+    r"\s*(?:consecutive\s+)?(?:months?|weeks?|days?|hours?|cycles?|doses?|lines?|regimens?|mg|cm|mm)\b|\s*%"
+)
 _BARE_AGE = re.compile(
     rf"^\W*(?:age[ds]?\s*:?\s*)?(?P<n>\d{{2}})\s*{_YEARS}(?:\s*(?:of age|old))?[\s.;,]*$"
 )
@@ -114,6 +117,11 @@ def extract(item: ItemText) -> list[Constraint]:
     for m in _NUM_OP.finditer(norm):
         n = to_number(m.group("n"))
         if n is None:
+            continue
+        # "amenorrheic for 12 or more months": a duration in another unit, not an age
+        if _OTHER_UNIT.match(norm[m.end() :]) or re.search(
+            r"\b(?:for|within|since|after)\s+$", norm[max(0, m.start() - 8) : m.start()]
+        ):
             continue
         key = "max" if re.search(r"younger|less|under", m.group("op")) else "min"
         bounds.setdefault(key, (n, True, m.start(), m.end(), False))

@@ -45,7 +45,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "bleeding_thrombosis",
-        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)embol\w*|deep vein|dvt\b|clotting disorder",
+        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)(?<!radio)(?<!tumor )(?<!tumour )embol\w*|deep vein|dvt\b|clotting disorder",
     ),
     (
         "bone",
@@ -84,7 +84,7 @@ _SPECIFIC_BETWEEN = re.compile(
     r"infection|\bhiv\b|hepatitis|myocardial|infarction|angina|arrhythmi|heart failure|cardiac|\bchf\b"
 )
 _INDICATION = re.compile(
-    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?|\b(?:radiation|radiotherapy|irradiation)\s+(?:therapy\s+)?(?:to|for)\s+(?:\w+\s+){0,5}?)$"
 )
 #: "within 3 cm of critical structures such as the spinal cord ... and small/large bowel":
 #: anatomy named for a radiotherapy or procedure rule, not a disease

@@ -190,8 +190,10 @@ def extract(item: ItemText) -> list[Constraint]:
     settings = [name for name, pat in _SETTINGS if re.search(pat, norm)]
     if settings:
         params["setting"] = settings
+    # "Stage IV" whole (not "Stage I"); a trailing "and"/"or" is not part of the stage
     if st := re.search(
-        r"\bstage\s*(?:(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)(?:\s*(?:,|-|to|or|and)\s*)?)+", norm
+        r"\bstage\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9])(?:\s*(?:,|-|to|or|and)\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9]))*",
+        norm,
     ):
         params["stage"] = item.text[st.start() : st.end()].strip(" ,")
     hist = [h for h, p in sites.histology_patterns().items() if p.search(item.text)]
