@@ -102,3 +102,11 @@ def test_interval_in_years_is_not_an_age() -> None:
         "Women aged 45-69, according to the target age of the screening centres involved;", "age"
     )
     assert (c.params["min"], c.params["max"]) == (45, 69)
+
+
+def test_upper_age_naming_a_subgroup_is_no_age_rule() -> None:
+    text = "Patients age =< 55 years must not be receiving LHRH agonists or antagonists within 3 months prior to randomization"
+    assert fam(text, "age") == []
+    text = "All participants greater than or equal to 18 years of age must be willing to sign a durable power of attorney."
+    (c,) = fam(text, "age")
+    assert c.params["min"] == 18

@@ -253,3 +253,48 @@ def test_other_illnesses_listed_between_infections_stay_comorbidity() -> None:
     assert _families(text, "exclusion") == {"cardiac", "comorbidity", "infection"}
     agents = [c.params["agent"] for c in fam(text, "infection", "exclusion")]
     assert agents == [["hepatitis"], ["hiv"]]
+
+
+def test_investigator_opinion_qualifies_the_clinical_rule() -> None:
+    assert _families("Life expectancy, in the opinion of the Investigator, of ≥ 3 months") == {
+        "life_expectancy"
+    }
+    # alone it is the rule
+    assert _families(
+        "Any investigator judgment that the individual would not be an appropriate study subject.",
+        "exclusion",
+    ) == {"administrative"}
+
+
+def test_contraception_named_as_a_time_frame_is_no_rule() -> None:
+    text = "Pregnant or breastfeeding, or intention of becoming pregnant during the study or within the time frame in which contraception is required"
+    assert _families(text, "exclusion") == {"pregnancy"}
+
+
+def test_pathologic_proof_of_progression_is_no_diagnosis() -> None:
+    text = "Patient has to be fully recovered from previous radiotherapy. At least one measurable lesion must be completely outside the radiation field or there must be pathologic proof of progressive disease"
+    assert _families(text) == {"measurable_disease", "radiotherapy"}
+
+
+def test_menopause_definition_ages_and_radiation_castration() -> None:
+    text = "Postmenopausal status, defined as: >= 60 years of age; or < 60 years of age and amenorrheic for >= 12 months prior to day 1 if intact uterus/ovaries; or < 60 years of age, and the last menstrual period 6-12 months prior to day 1, if intact uterus/ovaries and meets biochemical criteria for menopause (FSH and estradiol within institutional standards for postmenopausal status)"
+    assert "age" not in _families(text) and "radiotherapy" not in _families(text)
+    assert _families("Radiation castration and amenorrheic for >= 3 months") == {"menopause"}
+    # an age written before the definition is still an age rule
+    text = "Women over 18 years of age, for whom (A) neoadjuvant treatment with an aromatase inhibitor would be clinically indicated, and (B) adjuvant treatment with one of the following would be clinically indicated: tamoxifen; anastrozole; letrozole. Women must be postmenopausal, defined as last menstrual period \\>2 years prior to registration, or \\>1 yearer prior to registration with FSH and estradiol in post-menopausal range."
+    (c,) = fam(text, "age")
+    assert c.params["min"] == 18
+
+
+def test_site_named_as_what_an_allowed_drug_treats_is_no_site_rule() -> None:
+    text = "Concurrent bisphosphonates (i.e., pamidronate or zoledronate) are allowed for the treatment of hypercalcemia or palliation of skeletal metastases"
+    assert "disease_sites" not in _families(text)
+    assert "bone_agent" in _families(text)
+
+
+def test_either_hormone_receptor_is_hr() -> None:
+    text = "histological confirmed diagnosis of estrogen receptor and/or progesterone receptor positive breast cancer (Stage I-III) who have completed local therapy"
+    (c,) = fam(text, "receptor")
+    assert c.params == {"receptor": "hr", "status": "positive"}
+    text = "Documented estrogen receptor (ER) positive and/or progesterone receptor (PgR) positive by immunohistochemistry. The threshold to qualify as ER or PgR positive is ≥1% per ASCO/CAP guidelines."
+    assert {"receptor": "hr", "status": "positive"} in [c.params for c in fam(text, "receptor")]

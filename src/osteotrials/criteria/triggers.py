@@ -780,6 +780,7 @@ STEMS: dict[str, tuple[str, ...]] = {
         "experimental",
         "clinical",
         "unapproved",
+        "withdraw",
     ),
     "surgery": (
         "surger",

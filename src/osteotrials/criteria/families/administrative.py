@@ -58,6 +58,18 @@ def extract(item: ItemText) -> list[Constraint]:
     if re.search(r"protocol[- ]defined|criteria (?:may|will|might) apply", norm):
         return []  # the list is incomplete by the trial's words: leave it unparsed
     found = _COMPILED.first_matches(norm)
+    # "within the time frame in which contraception is required": a period, not a rule
+    found = [
+        (n, m)
+        for n, m in found
+        if not (
+            n == "contraception"
+            and re.search(
+                r"(?:period|time ?frame|time)\s+(?:in|during|for)\s+which\s+$",
+                norm[max(0, m.start() - 30) : m.start()],
+            )
+        )
+    ]
     if not found:
         return []
     aspects = sorted({n for n, _ in found})

@@ -27,6 +27,13 @@ _LOST = re.compile(
 _NOT_AGE = re.compile(
     r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration"
 )
+_MENOPAUSE_DEFINITION = re.compile(
+    r"post-?\s?menopaus\w*(?:\s+(?:status|women|woman|patients?))?\s*(?:,\s*|\(\s*)?(?:is\s+|as\s+)?(?:defined|definition)"
+)
+#: the age names the group a rule applies to: "... 55 years old or younger must have ..."
+_SUBGROUP_AFTER = re.compile(
+    rf"\s*(?:{_YEARS})?(?:\s+(?:of age|old))?(?:\s+or\s+(?:older|younger|less|more))?\s+(?:must|should|need|are required|will need)\b"
+)
 _OTHER_UNIT = re.compile(
     r"\s*(?:consecutive\s+)?(?:months?|weeks?|days?|hours?|cycles?|doses?|lines?|regimens?|mg|cm|mm)\b|\s*%"
 )
@@ -51,6 +58,11 @@ def extract(item: ItemText) -> list[Constraint]:
     label_age = bool(re.search(r"(?:^|\| )age$", item.context.lower().strip()))
     if not (re.search(_AGE_WORD, norm) or label_age or re.search(rf"\d\s*{_YEARS}", norm)):
         return []
+    if d := _MENOPAUSE_DEFINITION.search(norm):
+        # ages inside a definition of postmenopausal status are not an age rule; an age
+        # written before the definition still is ("Women over 18 years of age ... Women
+        # must be postmenopausal, defined as ...")
+        norm = norm[: d.start()]
     if label_age and _NO_LIMIT.search(norm):
         return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
     out: list[Constraint] = []
@@ -69,6 +81,9 @@ def extract(item: ItemText) -> list[Constraint]:
         if not (re.search(_YEARS, norm[m.start() : m.end() + 12]) or re.search(r"\bage", window)):
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
+            continue
+        # "the last menstrual period 6-12 months prior to day 1": a duration, not an age
+        if _OTHER_UNIT.match(norm[m.end("b") :]):
             continue
         # "1 to 5 years post-diagnosis", "2-10 years since surgery": an interval, not an age
         if not (re.search(r"\bage", window) or label_age) and re.match(
@@ -127,6 +142,8 @@ def extract(item: ItemText) -> list[Constraint]:
         bounds.setdefault(key, (n, True, m.start(), m.end(), False))
     if not bounds:
         for m in _LOST.finditer(item.text.lower()):
+            if m.start() >= len(norm):
+                break
             n = to_number(m.group("n"))
             if n is None or not 10 <= n <= 100:
                 continue
@@ -156,6 +173,10 @@ def extract(item: ItemText) -> list[Constraint]:
         params: dict[str, object] = {}
         a = min(v[2] for v in bounds.values())
         b = max(v[3] for v in bounds.values())
+        if "min" not in bounds and _SUBGROUP_AFTER.match(norm[b:]):
+            # "Patients age =< 55 years must not be receiving ...": an upper age naming the
+            # group a rule applies to ("All participants >= 18 years of age must ..." stays)
+            return []
         lost = any(v[4] for v in bounds.values())
         for key, (n, inclusive, *_rest) in bounds.items():
             params[key] = n

@@ -156,6 +156,12 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[m.end() : m.end() + 80]
         ):
             continue
+        # "pathologic proof of progressive disease" in an irradiated lesion: a response rule
+        if re.match(
+            r"\s+(?:proof|evidence|confirmation|documentation)\s+of\s+(?:\w+\s+)?progress",
+            norm[m.end() :],
+        ):
+            continue
         if re.search(r"criteria in\s*$", norm[max(0, m.start() - 15) : m.start()]):
             continue  # "Response Evaluation Criteria In Solid Tumors"
         best = m
