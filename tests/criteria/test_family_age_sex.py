@@ -110,3 +110,10 @@ def test_upper_age_naming_a_subgroup_is_no_age_rule() -> None:
     text = "All participants greater than or equal to 18 years of age must be willing to sign a durable power of attorney."
     (c,) = fam(text, "age")
     assert c.params["min"] == 18
+
+
+def test_a_therapy_duration_in_years_is_not_an_age() -> None:
+    text = "The patient has received adjuvant Tamoxifen therapy for up to 2-3 years and will switch to receive Aromasin® treatment (The decision to prescribe Aromasin® will necessarily precede and will be independent of the decision to enroll patients in the study)."
+    assert fam(text, "age") == []
+    (c,) = fam("Age of 18-70 years inclusive;", "age")
+    assert (c.params["min"], c.params["max"]) == (18, 70)

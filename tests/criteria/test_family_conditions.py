@@ -298,3 +298,10 @@ def test_either_hormone_receptor_is_hr() -> None:
     assert c.params == {"receptor": "hr", "status": "positive"}
     text = "Documented estrogen receptor (ER) positive and/or progesterone receptor (PgR) positive by immunohistochemistry. The threshold to qualify as ER or PgR positive is ≥1% per ASCO/CAP guidelines."
     assert {"receptor": "hr", "status": "positive"} in [c.params for c in fam(text, "receptor")]
+
+
+def test_section_sub_header_is_no_administrative_rule() -> None:
+    assert _families("Failure to meet requirements in Inclusion Criteria", "exclusion") == {
+        "administrative"
+    }
+    assert one("Inclusion Criteria Part B") == []

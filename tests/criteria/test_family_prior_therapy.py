@@ -144,3 +144,19 @@ def test_lines_of_drug_containing_regimens() -> None:
     text = "Patient receiving progressive disease after Herceptin plus chemotherapy or Herceptin alone. No more than two Herceptin containing regimens."
     (c,) = fam(text, "prior_therapy")
     assert c.params["max_lines"] == 2 and "trastuzumab" in c.params["drugs"]
+
+
+def test_therapy_named_as_a_cause_or_biological_as_an_adjective() -> None:
+    text = "Concurrent short term corticosteroid therapy (to prevent/treat chemotherapy-induced nausea/vomiting) allowed"
+    assert fam(text, "prior_therapy") == []
+    text = "Availability of tumor tissue suitable for biological and molecular examination before starting primary treatment"
+    assert fam(text, "prior_therapy") == []
+    # "biological" as the therapy still is one
+    (c,) = fam(
+        "At least 3 weeks since prior chemotherapy, biological or hormonal therapy.",
+        "prior_therapy",
+    )
+    assert {"biologic_therapy", "chemotherapy", "endocrine"} <= set(c.params["classes"])
+    # another mention of the same drug keeps the rule
+    text = "For subjects that previously received capecitabine, all capecitabine related toxicities must have completely resolved"
+    assert fam(text, "prior_therapy")[0].params["drugs"] == ["capecitabine"]

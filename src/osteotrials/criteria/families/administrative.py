@@ -51,6 +51,9 @@ _ASPECTS: list[tuple[str, str]] = [
     ("notification", r"general practitioner|notified|notification"),
 ]
 _COMPILED = MultiPattern(_ASPECTS)
+_SUBHEADER = re.compile(
+    r"\W*(?:key\s+|additional\s+|general\s+|main\s+)?(?:inclusion|exclusion|eligibility)\s+criteri\w*\b[^.;]{0,50}"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -73,6 +76,8 @@ def extract(item: ItemText) -> list[Constraint]:
     if not found:
         return []
     aspects = sorted({n for n, _ in found})
+    if aspects == ["eligibility_meta"] and _SUBHEADER.fullmatch(norm):
+        return []  # "Inclusion Criteria Part B": a section sub-header, not a rule
     a = min(m.start() for _, m in found)
     b = max(m.end() for _, m in found)
     return [

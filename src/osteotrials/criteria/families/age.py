@@ -82,8 +82,13 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
             continue
-        # "the last menstrual period 6-12 months prior to day 1": a duration, not an age
-        if _OTHER_UNIT.match(norm[m.end("b") :]):
+        # "the last menstrual period 6-12 months prior to day 1", "adjuvant tamoxifen for up
+        # to 2-3 years": a duration, not an age
+        if _OTHER_UNIT.match(norm[m.end("b") :]) or (
+            not label_age
+            and not re.search(r"\bage", window)
+            and re.search(r"\b(?:for|up to|within|over|during|after)\s+$", norm[: m.start()])
+        ):
             continue
         # "1 to 5 years post-diagnosis", "2-10 years since surgery": an interval, not an age
         if not (re.search(r"\bage", window) or label_age) and re.match(

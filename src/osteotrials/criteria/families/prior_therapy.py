@@ -158,13 +158,19 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "chemotherapy-induced nausea": the therapy names a cause, not a rule
+    ms = [m for m in ms if not re.match(r"[- ](?:induced|related|associated)\b", norm[m.end :])]
     not_rules = [m for m in ms if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])]
     # the same drug named elsewhere in the item is that anchor or trial drug too
     ms = [
         m
         for m in ms
         if not any(
-            m is n or (not m.generic and (m.drugs, m.terms) == (n.drugs, n.terms))
+            m is n
+            or (
+                (n.drugs or n.terms)
+                and (m.drugs, m.terms, m.classes) == (n.drugs, n.terms, n.classes)
+            )
             for n in not_rules
         )
     ]

@@ -26,7 +26,8 @@ def extract(item: ItemText) -> list[Constraint]:
         x
         for x in _MENTION.finditer(norm)
         if not re.match(
-            r"\s*(?:induced\s+)?(?:castration|menopause|ovarian ablation)", norm[x.end() :]
+            r"[\s-]*(?:induced\s+)?(?:castration|menopause|ovarian ablation|amenorrh)",
+            norm[x.end() :],
         )
         and not re.search(r"ovar(?:y|ies|ian)\s+$", norm[max(0, x.start() - 10) : x.start()])
     ]
