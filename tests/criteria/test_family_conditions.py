@@ -305,3 +305,14 @@ def test_section_sub_header_is_no_administrative_rule() -> None:
         "administrative"
     }
     assert one("Inclusion Criteria Part B") == []
+
+
+def test_family_history_and_breast_paget_are_not_the_patients_rules() -> None:
+    text = "A first degree relative with breast cancer under the age of 60 or multiple second degree relatives with breast cancer."
+    assert _families(text) == set()
+    assert "comorbidity" not in _families("Paget's disease of the nipple.", "exclusion")
+    assert "diagnosis" not in _families(
+        "Implementation of clips in the tumor bed intraoperatively,"
+    )
+    (d,) = fam("Stage I, II, or IIIA (cT1-3, N0-1, M0)", "diagnosis")
+    assert d.params["stage"] == "Stage I, II, or IIIA"

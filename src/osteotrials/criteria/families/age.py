@@ -34,6 +34,9 @@ _MENOPAUSE_DEFINITION = re.compile(
 _SUBGROUP_AFTER = re.compile(
     rf"\s*(?:{_YEARS})?(?:\s+(?:of age|old))?(?:\s+or\s+(?:older|younger|less|more))?\s+(?:must|should|need|are required|will need)\b"
 )
+_RELATIVE = re.compile(
+    r"\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,60}$"
+)
 _OTHER_UNIT = re.compile(
     r"\s*(?:consecutive\s+)?(?:months?|weeks?|days?|hours?|cycles?|doses?|lines?|regimens?|mg|cm|mm)\b|\s*%"
 )
@@ -174,6 +177,8 @@ def extract(item: ItemText) -> list[Constraint]:
         n = to_number(bare.group("n"))
         if n is not None and 12 <= n <= 100:
             bounds["min"] = (n, True, bare.start("n"), bare.end("n"), True)
+    if bounds and _RELATIVE.search(norm[: min(v[2] for v in bounds.values())]):
+        return []  # "a first degree relative with breast cancer under the age of 60"
     if bounds:
         params: dict[str, object] = {}
         a = min(v[2] for v in bounds.values())

@@ -49,7 +49,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "bone",
-        r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget",
+        r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget(?!'?s?\W+(?:disease\W+)?(?:of\s+the\s+)?(?:nipple|mamill|breast))",
     ),
     ("diabetes", r"diabet\w*|hyperglyc\w*"),
     ("vascular", r"peripheral (?:vascular|arterial) disease|vascular disease|claudication"),

@@ -44,7 +44,7 @@ _SETTING_AFTER = re.compile(
 )
 #: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain"
 _MODIFIER_AFTER = re.compile(
-    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material)\b"
+    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material|bed)\b"
 )
 #: tumours that are not cancers ("pituitary secreting tumors", "benign tumour")
 _NOT_CANCER_TUMOUR = re.compile(
@@ -69,7 +69,9 @@ _CONDITION_BEFORE = re.compile(
     r"\b(?:if|unless|without|with|presence of|caused by|due to|demonstrate|ruled out|no)\b[^.;]{0,40}$"
 )
 #: "at increased risk for the development or recurrence of breast cancer"
-_RISK_BEFORE = re.compile(r"\brisk (?:for|of)\b[^.;]{0,40}$")
+_RISK_BEFORE = re.compile(
+    r"\brisk (?:for|of)\b[^.;]{0,40}$|\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,40}$"
+)
 
 
 def _after_drug(norm: str, therapy_ends: list[int], a: int) -> bool:
@@ -198,7 +200,7 @@ def extract(item: ItemText) -> list[Constraint]:
         params["setting"] = settings
     # "Stage IV" whole (not "Stage I"); a trailing "and"/"or" is not part of the stage
     if st := re.search(
-        r"\bstage\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9])(?:\s*(?:,|-|to|or|and)\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9]))*",
+        r"\bstage\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9])(?:\s*(?:,\s*(?:or|and)|,|-|to|or|and)\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9]))*",
         norm,
     ):
         params["stage"] = item.text[st.start() : st.end()].strip(" ,")
