@@ -316,3 +316,14 @@ def test_family_history_and_breast_paget_are_not_the_patients_rules() -> None:
     )
     (d,) = fam("Stage I, II, or IIIA (cT1-3, N0-1, M0)", "diagnosis")
     assert d.params["stage"] == "Stage I, II, or IIIA"
+
+
+def test_hiv_is_no_immunodeficiency_comorbidity_and_symptoms_a_trial_manages() -> None:
+    text = "Participants known to be human immunodeficiency (HIV) positive, hepatitis B positive, or hepatitis C positive."
+    assert _families(text, "exclusion") == {"infection"}
+    text = "Have known human immunodeficiency virus (HIV) infection or acquired immunodeficiency syndrome (AIDS)"
+    assert _families(text, "exclusion") == {"infection"}
+    text = "Human immunodeficiency virus (HIV)-positive patients and those with other acquired/inherited immunodeficiencies are ineligible"
+    assert _families(text, "exclusion") == {"comorbidity", "infection"}
+    text = "Currently enrolled in an interventional supportive treatment trial to manage cancer symptoms."
+    assert _families(text, "exclusion") == {"trial_participation"}

@@ -23,7 +23,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "autoimmune",
-        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|immunodeficien\w*|immune deficiency",
+        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|(?<!human )(?<!acquired )immunodeficien\w*|(?<!acquired )immune deficiency",
     ),
     (
         "lung",
@@ -112,9 +112,10 @@ def extract(item: ItemText) -> list[Constraint]:
     names = sorted({n for n, _ in found})
     # "pain" / "symptoms" alone inside treatment, imaging or response rules is not a comorbidity
     if names == ["pain_symptom"] and re.search(
-        r"radiat|chemotherap|response|assessment|imaging", norm
+        r"radiat|chemotherap|response|assessment|imaging|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
+        norm,
     ):
-        return []
+        return []  # "... trial to manage cancer symptoms": what a treatment is for
     # one constraint per run of conditions; a run ends where an infection or cardiac rule
     # sits between two conditions ("uncontrolled conditions, active infection, myocardial
     # infarction, ..., psychiatric illness/social situations"), so that the specific
