@@ -327,3 +327,13 @@ def test_hiv_is_no_immunodeficiency_comorbidity_and_symptoms_a_trial_manages() -
     assert _families(text, "exclusion") == {"comorbidity", "infection"}
     text = "Currently enrolled in an interventional supportive treatment trial to manage cancer symptoms."
     assert _families(text, "exclusion") == {"trial_participation"}
+
+
+def test_accessible_lesion_is_no_availability_rule() -> None:
+    text = "Biopsy Requirements: For Subjects with accessible disease amenable to biopsy: A biopsy will be obtained pre-treatment and in during cycle 1 (while patient is receiving drug) for molecular markers of the cell cycle, and its inhibition."
+    assert "administrative" not in _families(text)
+    # a patient who is accessible is one
+    (c,) = fam(
+        "Patient is accessible and willing to comply with treatment and follow-up", "administrative"
+    )
+    assert "availability" in c.params["aspect"]
