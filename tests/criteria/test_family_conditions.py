@@ -337,3 +337,11 @@ def test_accessible_lesion_is_no_availability_rule() -> None:
         "Patient is accessible and willing to comply with treatment and follow-up", "administrative"
     )
     assert "availability" in c.params["aspect"]
+
+
+def test_tissue_source_is_no_diagnosis() -> None:
+    text = "Patient must agree to provide tumour tissue from the most recent pathological tumour specimen."
+    assert "diagnosis" not in _families(text)
+    assert _families(
+        "Congenital or acquired immune deficiency at increased risk of infection.", "exclusion"
+    ) == {"comorbidity"}

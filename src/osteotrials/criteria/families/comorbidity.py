@@ -23,7 +23,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "autoimmune",
-        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|(?<!human )(?<!acquired )immunodeficien\w*|(?<!acquired )immune deficiency",
+        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|(?<!human )immunodeficien\w*\b(?![\s-]+(?:syndrome|virus))|immune deficiency(?![\s-]+(?:syndrome|virus))",
     ),
     (
         "lung",

@@ -69,6 +69,10 @@ _CONDITION_BEFORE = re.compile(
     r"\b(?:if|unless|without|with|presence of|caused by|due to|demonstrate|ruled out|no)\b[^.;]{0,40}$"
 )
 #: "at increased risk for the development or recurrence of breast cancer"
+#: "a tissue block from initial breast cancer diagnosis": where a sample comes from
+_TISSUE_SOURCE = re.compile(
+    r"\b(?:tissue|blocks?|samples?|specimens?|slides?)\b[^.;]{0,25}\b(?:from|of|at|obtained)\s+(?:the\s+|their\s+|her\s+|his\s+)?(?:\w+\s+){0,2}$"
+)
 _RISK_BEFORE = re.compile(
     r"\brisk (?:for|of)\b[^.;]{0,40}$|\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,40}$"
 )
@@ -91,7 +95,7 @@ def _context_only(norm: str, a: int, b: int) -> bool:
     """The disease words at [a, b) are context of another rule, not a diagnosis."""
     before = norm[max(0, a - 90) : a]
     before = re.split(r"[.;:]\s", before)[-1]
-    if _RISK_BEFORE.search(before):
+    if _RISK_BEFORE.search(before) or _TISSUE_SOURCE.search(before):
         return True
     if _LAB_LIMIT.search(norm) and _CONDITION_BEFORE.search(before):
         return True
