@@ -345,3 +345,16 @@ def test_tissue_source_is_no_diagnosis() -> None:
     assert _families(
         "Congenital or acquired immune deficiency at increased risk of infection.", "exclusion"
     ) == {"comorbidity"}
+
+
+def test_lab_condition_and_hypothetical_drug_exposure() -> None:
+    text = (
+        "2.5×ULN if subject has Gilbert's syndrome AST and ALT 5×ULN if documented liver metastases"
+    )
+    assert _families(text) == {"lab"}
+    text = "Renal dysfunction for which exposure to cisplatin would require dose modifications"
+    assert _families(text, "exclusion") == {"comorbidity"}
+    # a drug that "would be clinically indicated" is still the therapy rule
+    text = "Women  age 18, for whom adjuvant treatment with an aromatase inhibitor would be clinically indicated. Women must be either post-menopausal, or pre-menopausal having undergone oophorectomy."
+    (c,) = fam(text, "prior_therapy")
+    assert "aromatase_inhibitor" in c.params["classes"]

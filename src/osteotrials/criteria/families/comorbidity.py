@@ -33,7 +33,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         "liver",
         r"sinusoidal obstruction|veno-?occlusive|liver disease(?! burden)|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
     ),
-    ("renal", r"\brenal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
+    (
+        "renal",
+        r"\brenal (?:disease|failure|impairment|insufficiency|dysfunction)|dialysis|kidney disease",
+    ),
     (
         "gastrointestinal",
         r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",

@@ -63,7 +63,7 @@ _TUMOUR_IN_CLAUSE = re.compile(
 #: lab thresholds ("AST <= 5 x ULN if documented liver metastases", "ANC > 1,500/mcL
 #: (unless due to cancer in marrow)"): the disease is the condition of another limit
 _LAB_LIMIT = re.compile(
-    r"\buln\b|upper (?:institutional )?limits? of (?:the )?normal|/\s*(?:mcl|ul|mm)|g/dl"
+    r"(?:\b|\d\s*[x×]\s*)uln\b|upper (?:institutional )?limits? of (?:the )?normal|/\s*(?:mcl|ul|mm)|g/dl"
 )
 _CONDITION_BEFORE = re.compile(
     r"\b(?:if|unless|without|with|presence of|caused by|due to|demonstrate|ruled out|no)\b[^.;]{0,40}$"
@@ -97,7 +97,16 @@ def _context_only(norm: str, a: int, b: int) -> bool:
     before = re.split(r"[.;:]\s", before)[-1]
     if _RISK_BEFORE.search(before) or _TISSUE_SOURCE.search(before):
         return True
-    if _LAB_LIMIT.search(norm) and _CONDITION_BEFORE.search(before):
+    if (
+        _LAB_LIMIT.search(norm)
+        and (
+            _CONDITION_BEFORE.search(before)
+            # "AST and ALT 5×ULN if documented liver metastases": the condition of a lab limit
+            or re.match(
+                r"\W*(?:\w+\W+){0,2}?(?:liver|hepatic|bone)\s+(?:metasta|involvement)", norm[b:]
+            )
+        )
+    ):
         return True
     if _THERAPY_OBJECT.search(before) or _SETTING_AFTER.match(norm[b : b + 50]):
         return True

@@ -158,8 +158,17 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
-    # "chemotherapy-induced nausea": the therapy names a cause, not a rule
-    ms = [m for m in ms if not re.match(r"[- ](?:induced|related|associated)\b", norm[m.end :])]
+    # "chemotherapy-induced nausea": the therapy names a cause, not a rule; "renal
+    # dysfunction for which exposure to cisplatin would require dose modifications": a
+    # hypothetical, not a rule on the patient's treatment
+    ms = [
+        m
+        for m in ms
+        if not re.match(
+            r"[- ](?:induced|related|associated)\b|(?:\s+doses?)?\s+(?:would|could|might)\s+(?:either\s+)?(?:require|need|necessitate)\b",
+            norm[m.end :],
+        )
+    ]
     not_rules = [m for m in ms if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])]
     # the same drug named elsewhere in the item is that anchor or trial drug too
     ms = [
