@@ -358,3 +358,8 @@ def test_lab_condition_and_hypothetical_drug_exposure() -> None:
     text = "Women  age 18, for whom adjuvant treatment with an aromatase inhibitor would be clinically indicated. Women must be either post-menopausal, or pre-menopausal having undergone oophorectomy."
     (c,) = fam(text, "prior_therapy")
     assert "aromatase_inhibitor" in c.params["classes"]
+
+
+def test_questionnaire_module_is_no_diagnosis() -> None:
+    text = "Patients willing and able to complete the EORTC (European Organization for Research on the Treatment of Cancer) quality of life questionnaire (QLQ-C30 with breast cancer module QLQ-BR23)"
+    assert "diagnosis" not in _families(text)

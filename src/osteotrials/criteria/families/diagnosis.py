@@ -44,7 +44,7 @@ _SETTING_AFTER = re.compile(
 )
 #: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain"
 _MODIFIER_AFTER = re.compile(
-    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material|bed)\b"
+    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material|bed|modules?|questionnaires?|subscales?)\b"
 )
 #: tumours that are not cancers ("pituitary secreting tumors", "benign tumour")
 _NOT_CANCER_TUMOUR = re.compile(
