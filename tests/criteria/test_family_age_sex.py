@@ -30,6 +30,16 @@ def test_age_bounds(text: str, lo: float | None, hi: float | None) -> None:
     assert c.polarity == "require"
 
 
+def test_a_duration_in_months_is_not_an_age() -> None:
+    (c,) = fam(
+        "Age \\< 60 and amenorrhea for 12 or more months (in the absence of chemotherapy, tamoxifen, or ovarian suppression) and FSH, LH, and estradiol in the postmenopausal range per local normal.",
+        "age",
+    )
+    assert c.params.get("max") == 60 and "min" not in c.params
+    # the age's symbol is lost here: no bound may come from the months either
+    assert fam("Age  50 y and amenorrheic for 12 or more months.", "age") == []
+
+
 def test_lost_symbol_nli4ct_is_flagged_not_trusted() -> None:
     # NLI4CT lost "≥": "Female patients,  18 years of age."
     (c,) = fam("Female patients,  18 years of age.", "age")
@@ -92,3 +102,18 @@ def test_interval_in_years_is_not_an_age() -> None:
         "Women aged 45-69, according to the target age of the screening centres involved;", "age"
     )
     assert (c.params["min"], c.params["max"]) == (45, 69)
+
+
+def test_upper_age_naming_a_subgroup_is_no_age_rule() -> None:
+    text = "Patients age =< 55 years must not be receiving LHRH agonists or antagonists within 3 months prior to randomization"
+    assert fam(text, "age") == []
+    text = "All participants greater than or equal to 18 years of age must be willing to sign a durable power of attorney."
+    (c,) = fam(text, "age")
+    assert c.params["min"] == 18
+
+
+def test_a_therapy_duration_in_years_is_not_an_age() -> None:
+    text = "The patient has received adjuvant Tamoxifen therapy for up to 2-3 years and will switch to receive Aromasin® treatment (The decision to prescribe Aromasin® will necessarily precede and will be independent of the decision to enroll patients in the study)."
+    assert fam(text, "age") == []
+    (c,) = fam("Age of 18-70 years inclusive;", "age")
+    assert (c.params["min"], c.params["max"]) == (18, 70)

@@ -183,6 +183,31 @@ def test_comorbidity_not_read_from_indications_allergens_or_anatomy() -> None:
     assert c.params["condition"] == ["diabetes"]
 
 
+def test_tumour_embolisation_and_radiation_targets_are_no_comorbidity() -> None:
+    text = "Surgery or tumor embolisation within 28 days prior to the first dose of pazopanib. At least 4 weeks since radiotherapy, with full recovery. The measurable disease must be completely outside the radiated field or there must be pathological proof of progressive disease."
+    assert "comorbidity" not in _families(text, "exclusion")
+    assert "comorbidity" not in _families(
+        "Prior radiopharmaceutical therapy, including radioembolization.", "exclusion"
+    )
+    text = "Radiation therapy to painful bone lesions or impending fractures is allowed as long as there is measurable or evaluable disease outside the radiated area."
+    assert "comorbidity" not in _families(text)
+    # an embolism is still one
+    (c,) = fam("History of deep vein thrombosis or pulmonary embolism.", "comorbidity", "exclusion")
+    assert c.params["condition"] == ["bleeding_thrombosis"]
+
+
+def test_stage_iv_is_read_whole() -> None:
+    (c,) = fam("Stage IV HER2 (+) breast cancer.", "diagnosis")
+    assert c.params["stage"] == "Stage IV"
+    (c,) = fam("Diagnosed with female breast or gynecologic cancer at stage I-IV", "diagnosis")
+    assert c.params["stage"] == "stage I-IV"
+    (c,) = fam(
+        "Stage II or greater lymphedema at screening, based on the International Society of Lymphology (ISL) staging system",
+        "diagnosis",
+    )
+    assert c.params["stage"] == "Stage II"
+
+
 def test_comorbidity_kept_beside_an_infection() -> None:
     text = "Concurrent severe, uncontrolled infection or intercurrent illness including, but not limited to, ongoing or active infection, or psychiatric illness/social situations that would limit compliance with study requirements."
     assert _families(text, "exclusion") == {"comorbidity", "infection"}
@@ -228,3 +253,113 @@ def test_other_illnesses_listed_between_infections_stay_comorbidity() -> None:
     assert _families(text, "exclusion") == {"cardiac", "comorbidity", "infection"}
     agents = [c.params["agent"] for c in fam(text, "infection", "exclusion")]
     assert agents == [["hepatitis"], ["hiv"]]
+
+
+def test_investigator_opinion_qualifies_the_clinical_rule() -> None:
+    assert _families("Life expectancy, in the opinion of the Investigator, of ≥ 3 months") == {
+        "life_expectancy"
+    }
+    # alone it is the rule
+    assert _families(
+        "Any investigator judgment that the individual would not be an appropriate study subject.",
+        "exclusion",
+    ) == {"administrative"}
+
+
+def test_contraception_named_as_a_time_frame_is_no_rule() -> None:
+    text = "Pregnant or breastfeeding, or intention of becoming pregnant during the study or within the time frame in which contraception is required"
+    assert _families(text, "exclusion") == {"pregnancy"}
+
+
+def test_pathologic_proof_of_progression_is_no_diagnosis() -> None:
+    text = "Patient has to be fully recovered from previous radiotherapy. At least one measurable lesion must be completely outside the radiation field or there must be pathologic proof of progressive disease"
+    assert _families(text) == {"measurable_disease", "radiotherapy"}
+
+
+def test_menopause_definition_ages_and_radiation_castration() -> None:
+    text = "Postmenopausal status, defined as: >= 60 years of age; or < 60 years of age and amenorrheic for >= 12 months prior to day 1 if intact uterus/ovaries; or < 60 years of age, and the last menstrual period 6-12 months prior to day 1, if intact uterus/ovaries and meets biochemical criteria for menopause (FSH and estradiol within institutional standards for postmenopausal status)"
+    assert "age" not in _families(text) and "radiotherapy" not in _families(text)
+    assert _families("Radiation castration and amenorrheic for >= 3 months") == {"menopause"}
+    # an age written before the definition is still an age rule
+    text = "Women over 18 years of age, for whom (A) neoadjuvant treatment with an aromatase inhibitor would be clinically indicated, and (B) adjuvant treatment with one of the following would be clinically indicated: tamoxifen; anastrozole; letrozole. Women must be postmenopausal, defined as last menstrual period \\>2 years prior to registration, or \\>1 yearer prior to registration with FSH and estradiol in post-menopausal range."
+    (c,) = fam(text, "age")
+    assert c.params["min"] == 18
+
+
+def test_site_named_as_what_an_allowed_drug_treats_is_no_site_rule() -> None:
+    text = "Concurrent bisphosphonates (i.e., pamidronate or zoledronate) are allowed for the treatment of hypercalcemia or palliation of skeletal metastases"
+    assert "disease_sites" not in _families(text)
+    assert "bone_agent" in _families(text)
+
+
+def test_either_hormone_receptor_is_hr() -> None:
+    text = "histological confirmed diagnosis of estrogen receptor and/or progesterone receptor positive breast cancer (Stage I-III) who have completed local therapy"
+    (c,) = fam(text, "receptor")
+    assert c.params == {"receptor": "hr", "status": "positive"}
+    text = "Documented estrogen receptor (ER) positive and/or progesterone receptor (PgR) positive by immunohistochemistry. The threshold to qualify as ER or PgR positive is ≥1% per ASCO/CAP guidelines."
+    assert {"receptor": "hr", "status": "positive"} in [c.params for c in fam(text, "receptor")]
+
+
+def test_section_sub_header_is_no_administrative_rule() -> None:
+    assert _families("Failure to meet requirements in Inclusion Criteria", "exclusion") == {
+        "administrative"
+    }
+    assert one("Inclusion Criteria Part B") == []
+
+
+def test_family_history_and_breast_paget_are_not_the_patients_rules() -> None:
+    text = "A first degree relative with breast cancer under the age of 60 or multiple second degree relatives with breast cancer."
+    assert _families(text) == set()
+    assert "comorbidity" not in _families("Paget's disease of the nipple.", "exclusion")
+    assert "diagnosis" not in _families(
+        "Implementation of clips in the tumor bed intraoperatively,"
+    )
+    (d,) = fam("Stage I, II, or IIIA (cT1-3, N0-1, M0)", "diagnosis")
+    assert d.params["stage"] == "Stage I, II, or IIIA"
+
+
+def test_hiv_is_no_immunodeficiency_comorbidity_and_symptoms_a_trial_manages() -> None:
+    text = "Participants known to be human immunodeficiency (HIV) positive, hepatitis B positive, or hepatitis C positive."
+    assert _families(text, "exclusion") == {"infection"}
+    text = "Have known human immunodeficiency virus (HIV) infection or acquired immunodeficiency syndrome (AIDS)"
+    assert _families(text, "exclusion") == {"infection"}
+    text = "Human immunodeficiency virus (HIV)-positive patients and those with other acquired/inherited immunodeficiencies are ineligible"
+    assert _families(text, "exclusion") == {"comorbidity", "infection"}
+    text = "Currently enrolled in an interventional supportive treatment trial to manage cancer symptoms."
+    assert _families(text, "exclusion") == {"trial_participation"}
+
+
+def test_accessible_lesion_is_no_availability_rule() -> None:
+    text = "Biopsy Requirements: For Subjects with accessible disease amenable to biopsy: A biopsy will be obtained pre-treatment and in during cycle 1 (while patient is receiving drug) for molecular markers of the cell cycle, and its inhibition."
+    assert "administrative" not in _families(text)
+    # a patient who is accessible is one
+    (c,) = fam(
+        "Patient is accessible and willing to comply with treatment and follow-up", "administrative"
+    )
+    assert "availability" in c.params["aspect"]
+
+
+def test_tissue_source_is_no_diagnosis() -> None:
+    text = "Patient must agree to provide tumour tissue from the most recent pathological tumour specimen."
+    assert "diagnosis" not in _families(text)
+    assert _families(
+        "Congenital or acquired immune deficiency at increased risk of infection.", "exclusion"
+    ) == {"comorbidity"}
+
+
+def test_lab_condition_and_hypothetical_drug_exposure() -> None:
+    text = (
+        "2.5×ULN if subject has Gilbert's syndrome AST and ALT 5×ULN if documented liver metastases"
+    )
+    assert _families(text) == {"lab"}
+    text = "Renal dysfunction for which exposure to cisplatin would require dose modifications"
+    assert _families(text, "exclusion") == {"comorbidity"}
+    # a drug that "would be clinically indicated" is still the therapy rule
+    text = "Women  age 18, for whom adjuvant treatment with an aromatase inhibitor would be clinically indicated. Women must be either post-menopausal, or pre-menopausal having undergone oophorectomy."
+    (c,) = fam(text, "prior_therapy")
+    assert "aromatase_inhibitor" in c.params["classes"]
+
+
+def test_questionnaire_module_is_no_diagnosis() -> None:
+    text = "Patients willing and able to complete the EORTC (European Organization for Research on the Treatment of Cancer) quality of life questionnaire (QLQ-C30 with breast cancer module QLQ-BR23)"
+    assert "diagnosis" not in _families(text)

@@ -115,3 +115,48 @@ def test_required_ovarian_suppression_stays_a_therapy_rule() -> None:
 def test_drugs_naming_the_study_treatment_are_not_therapy_history() -> None:
     text = "Women of childbearing potential and men should agree to use an effective form of contraception and to continue its use for the duration of study treatment and for at least 7 months after the last dose of study treatment (trastuzumab and/or pertuzumab)"
     assert fam(text, "prior_therapy") == []
+
+
+def test_therapy_named_as_anchor_or_kinetics_object_is_no_rule() -> None:
+    text = "MammoSite® brachytherapy radiation accepted when performed immediately following surgery and prior to receiving chemotherapy."
+    assert fam(text, "prior_therapy") == []
+    text = "Patients who received radiation therapy ≤14 days prior to initiation of investigational agents are excluded."
+    assert fam(text, "prior_therapy", "exclusion") == []
+    text = "Eligibility of patients receiving medications or substances known to affect, or with the potential to affect the activity or pharmacokinetics of GW572016 will be determined following review of their use by the Principal Investigator"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    # corticosteroids are concurrent medication, not anticancer therapy
+    text = "Concomitant treatment with oral or intravenous corticosteroids"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "medication", "exclusion")
+
+
+def test_earlier_trial_of_a_drug_whether_or_not_received() -> None:
+    text = "Patients who participated in a prior E7389 clinical trial whether or not E7389 was received."
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "trial_participation", "exclusion")
+    # a withdrawal from a parent trial of the drug is both
+    text = "Withdrawal from a parent ZD1839 trial because of tumor progress"
+    assert fam(text, "trial_participation", "exclusion")
+    assert fam(text, "prior_therapy", "exclusion")[0].params["drugs"] == ["gefitinib"]
+
+
+def test_lines_of_drug_containing_regimens() -> None:
+    text = "Patient receiving progressive disease after Herceptin plus chemotherapy or Herceptin alone. No more than two Herceptin containing regimens."
+    (c,) = fam(text, "prior_therapy")
+    assert c.params["max_lines"] == 2 and "trastuzumab" in c.params["drugs"]
+
+
+def test_therapy_named_as_a_cause_or_biological_as_an_adjective() -> None:
+    text = "Concurrent short term corticosteroid therapy (to prevent/treat chemotherapy-induced nausea/vomiting) allowed"
+    assert fam(text, "prior_therapy") == []
+    text = "Availability of tumor tissue suitable for biological and molecular examination before starting primary treatment"
+    assert fam(text, "prior_therapy") == []
+    # "biological" as the therapy still is one
+    (c,) = fam(
+        "At least 3 weeks since prior chemotherapy, biological or hormonal therapy.",
+        "prior_therapy",
+    )
+    assert {"biologic_therapy", "chemotherapy", "endocrine"} <= set(c.params["classes"])
+    # another mention of the same drug keeps the rule
+    text = "For subjects that previously received capecitabine, all capecitabine related toxicities must have completely resolved"
+    assert fam(text, "prior_therapy")[0].params["drugs"] == ["capecitabine"]

@@ -37,11 +37,60 @@ def test_bone_agents() -> None:
 
 
 def test_biomarker_germline_brca() -> None:
-    (c,) = fam(
+    cs = fam(
         "Germline BRCA1 or BRCA2 mutation; patients with unknown BRCA status who meet NCCN BRCA screening criteria will be screened for BRCA mutation.",
         "biomarker",
     )
-    assert c.params["gene"] == "BRCA1/2" and c.params["germline"] is True
+    # one constraint per gene named; a requirement of either is an OR-group
+    assert [c.params["gene"] for c in cs] == ["BRCA1", "BRCA2"]
+    assert all(c.params["germline"] is True for c in cs)
+    assert {(c.logic.connective, c.logic.group) for c in cs} == {("or", cs[0].logic.group)}
+    assert cs[0].logic.group != 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "genes"),
+    [
+        (
+            "Patients with germline BRCA 1 or 2 mutations will not be eligible.",
+            "exclusion",
+            ["BRCA1", "BRCA2"],
+        ),
+        (
+            "Eligible for genetic testing in accordance with National Comprehensive Cancer Network guidelines(BRCA2 arm only)",
+            "inclusion",
+            ["BRCA2"],
+        ),
+        ("The patient has a known BRCA mutation.", "inclusion", ["BRCA1/2"]),
+    ],
+)
+def test_biomarker_brca_genes_as_named(text: str, kind: str, genes: list[str]) -> None:
+    cs = fam(text, "biomarker", kind)
+    assert [c.params["gene"] for c in cs] == genes
+    if kind == "exclusion":  # excluded if either: each gene is its own exclusion (AND)
+        assert all(c.logic.connective == "and" for c in cs)
+
+
+def test_biomarker_driver_genes_of_the_patient_not_drug_targets() -> None:
+    cs = fam(
+        "Patients with activating EGFR mutation or ALK rearrangement which is expected to be responsive to available tyrosine kinase inhibitor therapy, must have been previously treated with an applicable tyrosine kinase inhibitor.",
+        "biomarker",
+    )
+    assert [c.params["gene"] for c in cs] == ["EGFR", "ALK"]
+    assert all(c.logic.connective == "or" for c in cs)
+    (c,) = fam("Absence of known epidermal growth factor receptor (EGFR) mutation", "biomarker")
+    assert c.params["gene"] == "EGFR"
+    # the gene as a drug target or as the indication of another drug is no biomarker rule
+    assert not fam(
+        "Prior therapy with commercially available inhibitor of EGFR (including but not limited to gefitinib, erlotinib, lapatinib or cetuximab) or experimental inhibitors of EGFR is prohibited",
+        "biomarker",
+        "exclusion",
+    )
+    assert not fam(
+        "There should be a minimum of 4 weeks from any prior chemotherapy, immunotherapy and/or radiation, with the exception of hormonal therapy for prostate and breast cancers, human epidermal growth factor receptor 2 (HER2)-directed therapy for HER2+ breast cancer (3+ immunohistochemistry (IHC) or fluorescence in situ hybridization (FISH+), and erlotinib in epidermal growth factor receptor (EGFR)-mutated lung cancer in the expansion cohort as detailed in section. There should be a minimum of 6 weeks from any prior antibody therapies, (such as ipilimumab or anti-Programmed cell death protein 1 (PD1)/Programmed death-ligand 1 (PDL1) due to prolonged half-life.",
+        "biomarker",
+        "exclusion",
+    )
 
 
 def test_medication_cyp3a() -> None:

@@ -243,15 +243,14 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         kept: list[Constraint] = []
         for c in out:
             if c.family == "administrative":
+                # "in the opinion of the investigator" qualifies the clinical rule beside it
                 aspects = [
                     a
                     for a in c.params.get("aspect", [])
-                    if a not in ("procedures", "eligibility_meta")
+                    if a not in ("procedures", "eligibility_meta", "investigator_judgement")
                 ]
                 if "comorbidity" in others:
-                    aspects = [
-                        a for a in aspects if a not in ("compliance", "investigator_judgement")
-                    ]
+                    aspects = [a for a in aspects if a != "compliance"]
                 if not aspects:
                     continue
                 c = c.model_copy(update={"params": {**c.params, "aspect": aspects}})

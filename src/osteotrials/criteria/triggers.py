@@ -318,6 +318,11 @@ STEMS: dict[str, tuple[str, ...]] = {
         "hrd",
         "trop",
         "fgfr",
+        "egfr",
+        "alk",
+        "ros",
+        "pole",
+        "pold1",
     ),
     "performance_status": (
         "ecog",
@@ -775,6 +780,7 @@ STEMS: dict[str, tuple[str, ...]] = {
         "experimental",
         "clinical",
         "unapproved",
+        "withdraw",
     ),
     "surgery": (
         "surger",

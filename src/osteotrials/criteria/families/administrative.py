@@ -30,7 +30,7 @@ _ASPECTS: list[tuple[str, str]] = [
     ),
     (
         "availability",
-        r"available for|geograph\w*|accessib\w*|travel|reside|residence|live within|transportation|telephone|internet|access to",
+        r"available for|geograph\w*|accessib\w*\b(?!\s+(?:(?:\w+\s+)?(?:disease|lesions?|tumou?rs?|sites?|metasta\w*|nodes?)|for (?:biopsy|biopsies)))|travel|reside|residence|live within|transportation|telephone|internet|access to",
     ),
     (
         "samples",
@@ -51,6 +51,9 @@ _ASPECTS: list[tuple[str, str]] = [
     ("notification", r"general practitioner|notified|notification"),
 ]
 _COMPILED = MultiPattern(_ASPECTS)
+_SUBHEADER = re.compile(
+    r"\W*(?:key\s+|additional\s+|general\s+|main\s+)?(?:inclusion|exclusion|eligibility)\s+criteri\w*\b[^.;]{0,50}"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -58,9 +61,23 @@ def extract(item: ItemText) -> list[Constraint]:
     if re.search(r"protocol[- ]defined|criteria (?:may|will|might) apply", norm):
         return []  # the list is incomplete by the trial's words: leave it unparsed
     found = _COMPILED.first_matches(norm)
+    # "within the time frame in which contraception is required": a period, not a rule
+    found = [
+        (n, m)
+        for n, m in found
+        if not (
+            n == "contraception"
+            and re.search(
+                r"(?:period|time ?frame|time)\s+(?:in|during|for)\s+which\s+$",
+                norm[max(0, m.start() - 30) : m.start()],
+            )
+        )
+    ]
     if not found:
         return []
     aspects = sorted({n for n, _ in found})
+    if aspects == ["eligibility_meta"] and _SUBHEADER.fullmatch(norm):
+        return []  # "Inclusion Criteria Part B": a section sub-header, not a rule
     a = min(m.start() for _, m in found)
     b = max(m.end() for _, m in found)
     return [

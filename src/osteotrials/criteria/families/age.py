@@ -27,6 +27,19 @@ _LOST = re.compile(
 _NOT_AGE = re.compile(
     r"since|prior|ago|before|after|free|treat|therap|malignan|cancer|diagnos|menopaus|amenorr|menses|period|follow|surviv|expectan|history|smok|year period|duration"
 )
+_MENOPAUSE_DEFINITION = re.compile(
+    r"post-?\s?menopaus\w*(?:\s+(?:status|women|woman|patients?))?\s*(?:,\s*|\(\s*)?(?:is\s+|as\s+)?(?:defined|definition)"
+)
+#: the age names the group a rule applies to: "... 55 years old or younger must have ..."
+_SUBGROUP_AFTER = re.compile(
+    rf"\s*(?:{_YEARS})?(?:\s+(?:of age|old))?(?:\s+or\s+(?:older|younger|less|more))?\s+(?:must|should|need|are required|will need)\b"
+)
+_RELATIVE = re.compile(
+    r"\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,60}$"
+)
+_OTHER_UNIT = re.compile(
+    r"\s*(?:consecutive\s+)?(?:months?|weeks?|days?|hours?|cycles?|doses?|lines?|regimens?|mg|cm|mm)\b|\s*%"
+)
 _BARE_AGE = re.compile(
     rf"^\W*(?:age[ds]?\s*:?\s*)?(?P<n>\d{{2}})\s*{_YEARS}(?:\s*(?:of age|old))?[\s.;,]*$"
 )
@@ -48,6 +61,11 @@ def extract(item: ItemText) -> list[Constraint]:
     label_age = bool(re.search(r"(?:^|\| )age$", item.context.lower().strip()))
     if not (re.search(_AGE_WORD, norm) or label_age or re.search(rf"\d\s*{_YEARS}", norm)):
         return []
+    if d := _MENOPAUSE_DEFINITION.search(norm):
+        # ages inside a definition of postmenopausal status are not an age rule; an age
+        # written before the definition still is ("Women over 18 years of age ... Women
+        # must be postmenopausal, defined as ...")
+        norm = norm[: d.start()]
     if label_age and _NO_LIMIT.search(norm):
         return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
     out: list[Constraint] = []
@@ -66,6 +84,14 @@ def extract(item: ItemText) -> list[Constraint]:
         if not (re.search(_YEARS, norm[m.start() : m.end() + 12]) or re.search(r"\bage", window)):
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
+            continue
+        # "the last menstrual period 6-12 months prior to day 1", "adjuvant tamoxifen for up
+        # to 2-3 years": a duration, not an age
+        if _OTHER_UNIT.match(norm[m.end("b") :]) or (
+            not label_age
+            and not re.search(r"\bage", window)
+            and re.search(r"\b(?:for|up to|within|over|during|after)\s+$", norm[: m.start()])
+        ):
             continue
         # "1 to 5 years post-diagnosis", "2-10 years since surgery": an interval, not an age
         if not (re.search(r"\bage", window) or label_age) and re.match(
@@ -115,10 +141,17 @@ def extract(item: ItemText) -> list[Constraint]:
         n = to_number(m.group("n"))
         if n is None:
             continue
+        # "amenorrheic for 12 or more months": a duration in another unit, not an age
+        if _OTHER_UNIT.match(norm[m.end() :]) or re.search(
+            r"\b(?:for|within|since|after)\s+$", norm[max(0, m.start() - 8) : m.start()]
+        ):
+            continue
         key = "max" if re.search(r"younger|less|under", m.group("op")) else "min"
         bounds.setdefault(key, (n, True, m.start(), m.end(), False))
     if not bounds:
         for m in _LOST.finditer(item.text.lower()):
+            if m.start() >= len(norm):
+                break
             n = to_number(m.group("n"))
             if n is None or not 10 <= n <= 100:
                 continue
@@ -144,10 +177,16 @@ def extract(item: ItemText) -> list[Constraint]:
         n = to_number(bare.group("n"))
         if n is not None and 12 <= n <= 100:
             bounds["min"] = (n, True, bare.start("n"), bare.end("n"), True)
+    if bounds and _RELATIVE.search(norm[: min(v[2] for v in bounds.values())]):
+        return []  # "a first degree relative with breast cancer under the age of 60"
     if bounds:
         params: dict[str, object] = {}
         a = min(v[2] for v in bounds.values())
         b = max(v[3] for v in bounds.values())
+        if "min" not in bounds and _SUBGROUP_AFTER.match(norm[b:]):
+            # "Patients age =< 55 years must not be receiving ...": an upper age naming the
+            # group a rule applies to ("All participants >= 18 years of age must ..." stays)
+            return []
         lost = any(v[4] for v in bounds.values())
         for key, (n, inclusive, *_rest) in bounds.items():
             params[key] = n

@@ -1,8 +1,10 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Genomic and other biomarkers: PIK3CA, ESR1, AKT1, PTEN, BRCA1/2 (germline/somatic),
 PALB2, HER2 (ERBB2) mutation, PD-L1, MSI/TMB, KRAS, NTRK, ... with assay when stated."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from osteotrials.criteria.families._base import make
@@ -10,6 +12,16 @@ from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "biomarker"
+_ALTERED = r"(?=(?:(?!\bin\b)[^.;]){0,30}(?:mutat|alter|variant|rearrang|fusion|translocat|amplif|positiv))"
+#: "EGFR-directed therapy", "inhibitors of EGFR", "anti-EGFR": the gene as a drug target
+_TARGET = re.compile(
+    r"(?:inhibit\w*|target\w*|anti-?|against|blockers?)(?:\s*(?:of\s+|the\s+)?|\b[^.;]{0,50})$|\b(?:in|for)\s+(?:[\w()-]+[\s,]+){0,5}?\(?$"
+)
+_TARGET_AFTER = re.compile(r"^[- ]?(?:directed|targeted|inhibitors?|tkis?|antibod\w*|therap\w*)\b")
+#: the BRCA gene(s) a mention names: "BRCA1", "BRCA 2", "BRCA1/2", "BRCA1 or 2", "BRCA1 or BRCA2"
+_BRCA = re.compile(r"\bg?brca[- ]?([12])?(?:\s*(?:/|,|or|and|and/or)\s*(?:g?brca[- ]?)?([12]))?\b")
+#: logic group of the genes of one "BRCA1 or BRCA2" requirement (lab alternatives use 1)
+_OR_GROUP = 2
 _GENES: list[tuple[str, str]] = [
     ("PIK3CA", r"\bpik3ca\b"),
     ("ESR1", r"\besr1\b"),
@@ -34,8 +46,16 @@ _GENES: list[tuple[str, str]] = [
     ("HRD", r"homologous recombination (?:deficien|repair)|\bhrd\b"),
     ("TROP2", r"\btrop-?2\b(?=[^.;]{0,30}(?:express|positiv|status|ihc))"),
     ("FGFR", r"\bfgfr[1-4]?\b"),
+    # driver genes of other tumour types, only as the patient's alteration ("activating EGFR
+    # mutation", "ALK rearrangement"), not as a drug target ("inhibitor of EGFR")
+    ("EGFR", rf"\begfr\b{_ALTERED}"),
+    ("ALK", rf"\balk\b{_ALTERED}"),
+    ("ROS1", rf"\bros-?1\b{_ALTERED}"),
+    ("POLE", rf"\bpole\b{_ALTERED}"),
+    ("POLD1", rf"\bpold1\b{_ALTERED}"),
 ]
 _COMPILED = [(g, re.compile(p)) for g, p in _GENES]
+_TARGETABLE = {"EGFR", "ALK", "ROS1", "ERBB2", "FGFR"}
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -43,6 +63,16 @@ def extract(item: ItemText) -> list[Constraint]:
     out: list[Constraint] = []
     for gene, pattern in _COMPILED:
         m = pattern.search(norm)
+        if m and gene in _TARGETABLE and gene != "ERBB2":
+            m = next(
+                (
+                    x
+                    for x in pattern.finditer(norm)
+                    if not _TARGET.search(norm[max(0, x.start() - 60) : x.start()])
+                    and not _TARGET_AFTER.match(norm[x.end() :])
+                ),
+                None,
+            )
         if not m:
             continue
         window = norm[max(0, m.start() - 60) : m.end() + 80]
@@ -66,5 +96,34 @@ def extract(item: ItemText) -> list[Constraint]:
         ]
         if assays:
             params["assay"] = assays
-        out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.85))
+        if gene != "BRCA1/2":
+            out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.85))
+            continue
+        # one constraint per BRCA gene named; alternatives when both are required
+        genes = _brca_genes(norm)
+        made = [
+            make(item, FAMILY, m.start(), m.end(), {**params, "gene": g}, confidence=0.85)
+            for g in genes
+        ]
+        if len(made) > 1 and all(c.polarity == "require" for c in made):
+            for c in made:
+                c.logic.connective = "or"
+                c.logic.group = _OR_GROUP
+        out.extend(made)
+    # "PIK3CA/AKT1/PTEN alteration", "EGFR mutation or ALK rearrangement": alternatives
+    out.sort(key=lambda c: c.span[0])
+    for x, y in itertools.pairwise(out):
+        between = norm[x.span[1] - item.start : y.span[0] - item.start]
+        if x.polarity == y.polarity == "require" and re.search(r"\bor\b|^\W*/\W*$", between):
+            for c in (x, y):
+                c.logic.connective = "or"
+                c.logic.group = _OR_GROUP
     return out
+
+
+def _brca_genes(norm: str) -> list[str]:
+    """BRCA1 / BRCA2 as named; an unspecified "BRCA" keeps the joint id "BRCA1/2"."""
+    named = {d for m in _BRCA.finditer(norm) for d in m.groups() if d}
+    if not named:
+        return ["BRCA1/2"]
+    return [f"BRCA{d}" for d in sorted(named)]

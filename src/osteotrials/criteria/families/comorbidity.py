@@ -23,7 +23,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "autoimmune",
-        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|immunodeficien\w*|immune deficiency",
+        r"auto-?immune|rheumatoid|lupus|sjogren|sarcoidosis|inflammatory bowel|crohn|ulcerative colitis|connective tissue|(?<!human )immunodeficien\w*\b(?![\s-]+(?:syndrome|virus))|immune deficiency(?![\s-]+(?:syndrome|virus))",
     ),
     (
         "lung",
@@ -33,7 +33,10 @@ _CONDITIONS: list[tuple[str, str]] = [
         "liver",
         r"sinusoidal obstruction|veno-?occlusive|liver disease(?! burden)|cirrhosis|hepatic (?:disease|impairment|dysfunction)|chronic liver|gilbert|gallstones|hepatic encephalopathy",
     ),
-    ("renal", r"\brenal (?:disease|failure|impairment|insufficiency)|dialysis|kidney disease"),
+    (
+        "renal",
+        r"\brenal (?:disease|failure|impairment|insufficiency|dysfunction)|dialysis|kidney disease",
+    ),
     (
         "gastrointestinal",
         r"gastrointestinal|pancreatitis|biliary|obstruction|esophag\w* (?:stricture|disorder)|motility|malabsorption|inability to swallow|unable to swallow|ability to swallow|dysphagia|diarrh\w*|bowel|fistula|perforation|abscess|crohn|gi (?:disease|disorder|tract)",
@@ -45,11 +48,11 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "bleeding_thrombosis",
-        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)embol\w*|deep vein|dvt\b|clotting disorder",
+        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)(?<!radio)(?<!tumor )(?<!tumour )embol\w*|deep vein|dvt\b|clotting disorder",
     ),
     (
         "bone",
-        r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget",
+        r"bone mineral density|\bbmd\b|t-score|\bdexa\b|osteopeni\w*|osteonecrosis|\bonj\b|jaw|dental|tooth extraction|pathologic(?:al)? fracture|impending fracture|hypercalc\w*|hypocalc\w*|osteoporosis|paget(?!'?s?\W+(?:disease\W+)?(?:of\s+the\s+)?(?:nipple|mamill|breast))",
     ),
     ("diabetes", r"diabet\w*|hyperglyc\w*"),
     ("vascular", r"peripheral (?:vascular|arterial) disease|vascular disease|claudication"),
@@ -84,7 +87,7 @@ _SPECIFIC_BETWEEN = re.compile(
     r"infection|\bhiv\b|hepatitis|myocardial|infarction|angina|arrhythmi|heart failure|cardiac|\bchf\b"
 )
 _INDICATION = re.compile(
-    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?)$"
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?|\b(?:radiation|radiotherapy|irradiation)\s+(?:therapy\s+)?(?:to|for)\s+(?:\w+\s+){0,5}?)$"
 )
 #: "within 3 cm of critical structures such as the spinal cord ... and small/large bowel":
 #: anatomy named for a radiotherapy or procedure rule, not a disease
@@ -112,9 +115,10 @@ def extract(item: ItemText) -> list[Constraint]:
     names = sorted({n for n, _ in found})
     # "pain" / "symptoms" alone inside treatment, imaging or response rules is not a comorbidity
     if names == ["pain_symptom"] and re.search(
-        r"radiat|chemotherap|response|assessment|imaging", norm
+        r"radiat|chemotherap|response|assessment|imaging|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
+        norm,
     ):
-        return []
+        return []  # "... trial to manage cancer symptoms": what a treatment is for
     # one constraint per run of conditions; a run ends where an infection or cardiac rule
     # sits between two conditions ("uncontrolled conditions, active infection, myocardial
     # infarction, ..., psychiatric illness/social situations"), so that the specific

@@ -44,7 +44,7 @@ _SETTING_AFTER = re.compile(
 )
 #: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain"
 _MODIFIER_AFTER = re.compile(
-    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material)\b"
+    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material|bed|modules?|questionnaires?|subscales?)\b"
 )
 #: tumours that are not cancers ("pituitary secreting tumors", "benign tumour")
 _NOT_CANCER_TUMOUR = re.compile(
@@ -63,13 +63,19 @@ _TUMOUR_IN_CLAUSE = re.compile(
 #: lab thresholds ("AST <= 5 x ULN if documented liver metastases", "ANC > 1,500/mcL
 #: (unless due to cancer in marrow)"): the disease is the condition of another limit
 _LAB_LIMIT = re.compile(
-    r"\buln\b|upper (?:institutional )?limits? of (?:the )?normal|/\s*(?:mcl|ul|mm)|g/dl"
+    r"(?:\b|\d\s*[x×]\s*)uln\b|upper (?:institutional )?limits? of (?:the )?normal|/\s*(?:mcl|ul|mm)|g/dl"
 )
 _CONDITION_BEFORE = re.compile(
     r"\b(?:if|unless|without|with|presence of|caused by|due to|demonstrate|ruled out|no)\b[^.;]{0,40}$"
 )
 #: "at increased risk for the development or recurrence of breast cancer"
-_RISK_BEFORE = re.compile(r"\brisk (?:for|of)\b[^.;]{0,40}$")
+#: "a tissue block from initial breast cancer diagnosis": where a sample comes from
+_TISSUE_SOURCE = re.compile(
+    r"\b(?:tissue|blocks?|samples?|specimens?|slides?)\b[^.;]{0,25}\b(?:from|of|at|obtained)\s+(?:the\s+|their\s+|her\s+|his\s+)?(?:\w+\s+){0,2}$"
+)
+_RISK_BEFORE = re.compile(
+    r"\brisk (?:for|of)\b[^.;]{0,40}$|\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,40}$"
+)
 
 
 def _after_drug(norm: str, therapy_ends: list[int], a: int) -> bool:
@@ -89,9 +95,18 @@ def _context_only(norm: str, a: int, b: int) -> bool:
     """The disease words at [a, b) are context of another rule, not a diagnosis."""
     before = norm[max(0, a - 90) : a]
     before = re.split(r"[.;:]\s", before)[-1]
-    if _RISK_BEFORE.search(before):
+    if _RISK_BEFORE.search(before) or _TISSUE_SOURCE.search(before):
         return True
-    if _LAB_LIMIT.search(norm) and _CONDITION_BEFORE.search(before):
+    if (
+        _LAB_LIMIT.search(norm)
+        and (
+            _CONDITION_BEFORE.search(before)
+            # "AST and ALT 5×ULN if documented liver metastases": the condition of a lab limit
+            or re.match(
+                r"\W*(?:\w+\W+){0,2}?(?:liver|hepatic|bone)\s+(?:metasta|involvement)", norm[b:]
+            )
+        )
+    ):
         return True
     if _THERAPY_OBJECT.search(before) or _SETTING_AFTER.match(norm[b : b + 50]):
         return True
@@ -156,6 +171,12 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[m.end() : m.end() + 80]
         ):
             continue
+        # "pathologic proof of progressive disease" in an irradiated lesion: a response rule
+        if re.match(
+            r"\s+(?:proof|evidence|confirmation|documentation)\s+of\s+(?:\w+\s+)?progress",
+            norm[m.end() :],
+        ):
+            continue
         if re.search(r"criteria in\s*$", norm[max(0, m.start() - 15) : m.start()]):
             continue  # "Response Evaluation Criteria In Solid Tumors"
         best = m
@@ -190,8 +211,10 @@ def extract(item: ItemText) -> list[Constraint]:
     settings = [name for name, pat in _SETTINGS if re.search(pat, norm)]
     if settings:
         params["setting"] = settings
+    # "Stage IV" whole (not "Stage I"); a trailing "and"/"or" is not part of the stage
     if st := re.search(
-        r"\bstage\s*(?:(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)(?:\s*(?:,|-|to|or|and)\s*)?)+", norm
+        r"\bstage\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9])(?:\s*(?:,\s*(?:or|and)|,|-|to|or|and)\s*(?:0|iv|i{1,3}[abc]?|[1-4][abc]?)(?![a-z0-9]))*",
+        norm,
     ):
         params["stage"] = item.text[st.start() : st.end()].strip(" ,")
     hist = [h for h, p in sites.histology_patterns().items() if p.search(item.text)]

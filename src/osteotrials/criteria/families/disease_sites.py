@@ -50,6 +50,10 @@ _RT_BEFORE = re.compile(
     r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$"
 )
 
+#: the site as what an allowed drug is for, not a rule on the patient's sites
+_INDICATION_BEFORE = re.compile(
+    r"\bfor\s+(?:the\s+)?(?:treatment|palliation|management|prevention|control|relief)\s+of\s+(?:[\w-]+,?\s+){0,4}$"
+)
 _NON_MEASURABLE_EXAMPLE = re.compile(
     r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
 )
@@ -64,6 +68,8 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if _RT_BEFORE.search(norm[max(0, m.start() - 50) : m.start()]):
             continue
+        if _INDICATION_BEFORE.search(norm[max(0, m.start() - 80) : m.start()]):
+            continue  # "bisphosphonates are allowed for the treatment of ... skeletal metastases"
         if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
             continue  # "non-measurable lesions such as pleural effusion": a measurability rule
         text = m.group(0)

@@ -25,7 +25,7 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
+    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
 )
 _MIN_MAX = re.compile(
     rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
@@ -43,7 +43,13 @@ _WITH_INVESTIGATIONAL = re.compile(
 )
 #: "chronic systemic therapy with immunosuppressive agents": concurrent medication
 _WITH_MEDICATION = re.compile(
-    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+)?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?)"
+    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?)"
+)
+#: the therapy as a time anchor ("prior to receiving chemotherapy", "before initiation of
+#: investigational agents"), as the drug whose kinetics other medication may change, or as
+#: the drug of an earlier trial ("a prior E7389 clinical trial whether or not E7389 was received")
+_NOT_A_RULE_BEFORE = re.compile(
+    r"(?:(?:prior to|before|until|up to)\s+(?:the\s+)?(?:receiving|starting|(?:the\s+)?start(?:ing)?\s+of|initiati(?:ng|on\s+of)|(?:the\s+)?first\s+dose\s+of|beginning)|(?:pharmacokinetics|metabolism|absorption|clearance)\s+of|whether or not)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}?$"
 )
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
@@ -152,6 +158,31 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "chemotherapy-induced nausea": the therapy names a cause, not a rule; "renal
+    # dysfunction for which exposure to cisplatin would require dose modifications": a
+    # hypothetical, not a rule on the patient's treatment
+    ms = [
+        m
+        for m in ms
+        if not re.match(
+            r"[- ](?:induced|related|associated)\b|(?:\s+doses?)?\s+(?:would|could|might)\s+(?:either\s+)?(?:require|need|necessitate)\b",
+            norm[m.end :],
+        )
+    ]
+    not_rules = [m for m in ms if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])]
+    # the same drug named elsewhere in the item is that anchor or trial drug too
+    ms = [
+        m
+        for m in ms
+        if not any(
+            m is n
+            or (
+                (n.drugs or n.terms)
+                and (m.drugs, m.terms, m.classes) == (n.drugs, n.terms, n.classes)
+            )
+            for n in not_rules
+        )
+    ]
     if not ms:
         return []
     # "Postmenopausal status (including women on an LHRH agonist for ovarian suppression)":

@@ -21,9 +21,19 @@ _NON_IRRADIATED = re.compile(
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    m = _MENTION.search(norm)
-    if not m:
+    # "radiation castration", "ovarian irradiation": a way to menopause, not a radiotherapy rule
+    mentions = [
+        x
+        for x in _MENTION.finditer(norm)
+        if not re.match(
+            r"[\s-]*(?:induced\s+)?(?:castration|menopause|ovarian ablation|amenorrh)",
+            norm[x.end() :],
+        )
+        and not re.search(r"ovar(?:y|ies|ian)\s+$", norm[max(0, x.start() - 10) : x.start()])
+    ]
+    if not mentions:
         return []
+    m = mentions[0]
     if (
         re.search(
             r"(?:except|unless|other than|excluding)\W+(?:for\s+)?(?:\w+\W+){0,2}$",

@@ -16,7 +16,7 @@ _NEG = r"(?:\s*-\s*|\s+|\s*/\s*)?(?:negativ\w*|-(?![\w])|−|non-?amplified|not 
 _HER2 = r"(?:her[- ]?2(?:\s*/\s*neu)?(?:\s*\(her2\))?|human epidermal growth factor receptor[- ]2(?:\s*\(her2\))?|erbb[- ]?2|her-2/neu|neu)"
 _ER = r"(?:er|estrogen[- ]receptors?|oestrogen[- ]receptors?|er\s*\(estrogen receptor\)|estrogen receptor\s*\(er\))"
 _PR = r"(?:pr|pgr|progesterone[- ]receptors?|progesterone receptor\s*\(pr\))"
-_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*pr|er\s*\+?\s*(?:and|or|and/or|/)\s*pr\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?)"
+_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*pr|er\s*\+?\s*(?:and|or|and/or|/)\s*pr\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
 _TNBC = re.compile(
     r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
 )
@@ -200,4 +200,25 @@ def extract(item: ItemText) -> list[Constraint]:
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
         add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
-    return out
+    return _either_hormone_receptor(item, out)
+
+
+def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    """ "ER positive and/or PgR positive": one hormone-receptor-positive constraint."""
+    er = [c for c in out if c.params == {"receptor": "er", "status": "positive"}]
+    pr = [c for c in out if c.params == {"receptor": "pr", "status": "positive"}]
+    if len(er) != 1 or len(pr) != 1 or er[0].polarity != pr[0].polarity:
+        return out
+    x, y = sorted((er[0], pr[0]), key=lambda c: c.span[0])
+    between = item.norm[x.span[1] - item.start : y.span[0] - item.start]
+    if not re.fullmatch(r"\W*(?:and/or|or)\W*", between):
+        return out
+    hr = make(
+        item,
+        FAMILY,
+        x.span[0] - item.start,
+        y.span[1] - item.start,
+        {"receptor": "hr", "status": "positive"},
+        confidence=min(x.confidence, y.confidence),
+    )
+    return [c for c in out if c is not x and c is not y] + [hr]

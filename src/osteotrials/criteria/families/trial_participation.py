@@ -15,6 +15,8 @@ _STRONG = re.compile(
     r"|(?:enrol\w*|participat\w*) in (?:\w+\s+){0,3}(?:clinical )?(?:trials?|stud(?:y|ies)) (?:of|with|involving) (?:an? )?investigational"
     r"|(?<!other than )(?<!other than the )\b(?:concurrent|simultaneous|another|any other)\s+(?:interventional |investigational |clinical |therapeutic |experimental )*(?:trials?|stud(?:y|ies))(?! (?:drug|medication|treatment|procedures?|requirements?|related))"
     r"|\bother (?:interventional |investigational |clinical |therapeutic )+(?:trials?|stud(?:y|ies))"
+    r"|(?:participat\w* in|enrol\w* in|withdrawal from|withdrawn from) (?:a |an |any )?(?:prior|previous|earlier|parent)\s+(?:[\w-]+\s+){0,2}?(?:clinical\s+)?(?:trials?|stud(?:y|ies))\b"
+    r"|(?:enrol\w*|participat\w*) in (?:an?\s+|another\s+)?(?:\w+\s+){0,2}?(?:interventional|therapeutic|investigational)\s+(?:\w+\s+){0,3}?(?:trials?|stud(?:y|ies))\b"
     r"|investigational (?:study|trial|device)|experimental (?:drug )?stud(?:y|ies)|clinical trials? (?:of|with|involving)|interventional clinical trial"
 )
 _AGENT = re.compile(
