@@ -79,6 +79,17 @@ _COMPONENT_BITS: tuple[tuple[int, Component], ...] = tuple(
     (FAMILY_BITS.get(family, 0), component) for family, component in COMPONENTS
 )
 
+#: trigger mask -> the components it runs, in the order of ``COMPONENTS`` (few distinct masks)
+_BY_MASK: dict[int, tuple[Component, ...]] = {}
+
+
+def _components_for(mask: int) -> tuple[Component, ...]:
+    found = _BY_MASK.get(mask)
+    if found is None:
+        found = _BY_MASK[mask] = tuple(c for bit, c in _COMPONENT_BITS if mask & bit)
+    return found
+
+
 #: families whose match makes a generic comorbidity match over the same words redundant
 _SPECIFIC = {
     "cardiac",
@@ -357,10 +368,8 @@ def _compile_item(
     item = ItemText(seg.text, seg.start, seg.kind, context)
     found: list[Constraint] = []
     if use_triggers:
-        mask = candidate_mask(item.norm, item.context)
-        for bit, component in _COMPONENT_BITS:
-            if mask & bit:
-                found.extend(component(item))
+        for component in _components_for(candidate_mask(item.norm, item.context)):
+            found.extend(component(item))
     else:
         for _family, component in COMPONENTS:
             found.extend(component(item))
