@@ -7,9 +7,15 @@ component is a plain function ``extract(ItemText) -> list[Constraint]``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
+from types import ModuleType
 
+from osteotrials.criteria import segment as _segment_module
+from osteotrials.criteria import text as _text_module
 from osteotrials.criteria.families import (
+    _base,
+    _therapy,
     administrative,
     age,
     biomarker,
@@ -41,6 +47,7 @@ from osteotrials.criteria.segment import Segment, segment
 from osteotrials.criteria.text import ItemText
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
 from osteotrials.model.criteria import Constraint, CriterionItem, ItemRole
+from osteotrials.vocab._regex import gate_module
 
 Component = Callable[[ItemText], list[Constraint]]
 
@@ -414,3 +421,18 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
             )
         )
     return items
+
+
+#: the engine's modules whose module-level patterns run behind literal gates
+#: (``vocab._regex.gate_module``: a pattern runs only when one of the literals every
+#: match contains occurs in the text; same results, most searches skipped)
+GATED_MODULES: tuple[ModuleType, ...] = (
+    _text_module,
+    _segment_module,
+    _base,
+    _therapy,
+    *(sys.modules[c.__module__] for _f, c in COMPONENTS),
+    sys.modules[__name__],
+)
+for _module in dict.fromkeys(GATED_MODULES):
+    gate_module(_module)
