@@ -166,16 +166,43 @@ def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return GatedPattern(pattern, literals)  # type: ignore[return-value]
 
 
+def _gate_value(value: Any) -> Any:
+    """``value`` with its ``str`` patterns gated: a pattern, or a tuple holding patterns
+    (e.g. ``(name, pattern)``); anything else as it is."""
+    if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+        return gated(value)
+    if isinstance(value, tuple) and any(isinstance(v, re.Pattern) for v in value):
+        new = tuple(_gate_value(v) if isinstance(v, re.Pattern) else v for v in value)
+        if any(a is not b for a, b in zip(new, value, strict=True)):
+            return new
+    return value
+
+
 def gate_module(module: Any) -> int:
-    """Put every module-level compiled ``str`` pattern of ``module`` behind its literal
-    gate (``gated``); the number of patterns gated."""
+    """Put the module-level compiled ``str`` patterns of ``module`` behind their literal
+    gates (``gated``): patterns bound to a name, and patterns one level down in
+    module-level lists, tuples and dict values (tables such as ``[(name, pattern)]``;
+    lists and dicts are updated in place). Returns the number of values replaced."""
     count = 0
     for name, value in list(vars(module).items()):
-        if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
-            wrapped = gated(value)
-            if wrapped is not value:
-                setattr(module, name, wrapped)
+        if isinstance(value, list):
+            for i, element in enumerate(value):
+                if (new := _gate_value(element)) is not element:
+                    value[i] = new
+                    count += 1
+        elif isinstance(value, dict):
+            for key, element in list(value.items()):
+                if (new := _gate_value(element)) is not element:
+                    value[key] = new
+                    count += 1
+        elif isinstance(value, tuple) and not any(isinstance(v, re.Pattern) for v in value):
+            gated_items = tuple(_gate_value(v) for v in value)
+            if any(a is not b for a, b in zip(gated_items, value, strict=True)):
+                setattr(module, name, gated_items)
                 count += 1
+        elif (new := _gate_value(value)) is not value:
+            setattr(module, name, new)
+            count += 1
     return count
 
 
