@@ -207,6 +207,19 @@ def gate_module(module: Any) -> int:
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+#: the token lists of the last few texts (one item is tokenised by the trigger filter,
+#: the anchor indexes and the drug finder, mostly as the same lower-cased string)
+_RECENT_TOKENS: dict[str, list[str]] = {}
+
+
+def token_list(lower_text: str) -> list[str]:
+    """``[a-z0-9]+`` tokens of ``lower_text``, shared by callers: do not modify the list."""
+    found = _RECENT_TOKENS.get(lower_text)
+    if found is None:
+        if len(_RECENT_TOKENS) >= 8:
+            _RECENT_TOKENS.clear()
+        found = _RECENT_TOKENS[lower_text] = _TOKEN.findall(lower_text)
+    return found
 
 
 class _Registry:
@@ -252,7 +265,7 @@ class _Registry:
             # the tables as of now: an index registered meanwhile (another thread)
             # replaces them, and a mask computed from the old ones is not kept
             generation, tokens = self.generation, self.tokens
-            words = _TOKEN.findall(lower_text)
+            words = token_list(lower_text)
             for word in words:
                 if word not in tokens:
                     self.token_mask(word, tokens)
