@@ -2,12 +2,15 @@
 
 Throughput: every criteria text of the bundled snapshot compiled with
 ``compile_criteria`` in one process (one core), ``--repeats`` times after a
-warm-up; items per second is the median. Coverage: share of criterion items
+warm-up; items per second is the median, timed with ``time.process_time`` (CPU
+seconds: the machine is shared, so wall clock is noisy). ``--ab REF`` also times
+the parser of git revision REF (exported to a temporary directory) against this
+tree in the same run: fresh processes for each side, alternately, median of each. Coverage: share of criterion items
 typed on the NLI4CT trials and on the metastatic subset (the regex of
 docs/data-provenance.md). Precision: against the hand annotations in
 tests/criteria/fixtures (five sets; the third held-out set is the blind one).
 
-Usage: python benchmarks/bench_criteria.py [--repeats 3] [--no-write]
+Usage: python benchmarks/bench_criteria.py [--repeats 3] [--no-write] [--ab REF [--rounds 3]]
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import argparse
 import json
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -81,6 +86,78 @@ def _precision(records: list[dict[str, Any]], texts: dict[str, str]) -> Precisio
     return evaluate(records, {n: compile_criteria(t) for n, t in texts.items() if n in ids})
 
 
+def time_passes(corpus: list[str], passes: int) -> tuple[int, list[float]]:
+    """Items per pass and the items/s (CPU time) of ``passes`` timed passes after a warm-up."""
+    items = sum(len(compile_criteria(t)) for t in corpus)  # warm-up (vocabularies, caches)
+    rates: list[float] = []
+    for _ in range(passes):
+        start = time.process_time()
+        n = sum(len(compile_criteria(t)) for t in corpus)
+        rates.append(n / (time.process_time() - start))
+    return items, rates
+
+
+_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from osteotrials.criteria import compile_criteria
+with open(sys.argv[2], encoding="utf-8") as fh:
+    corpus = json.load(fh)
+items = sum(len(compile_criteria(t)) for t in corpus)
+rates = []
+for _ in range(int(sys.argv[3])):
+    start = time.process_time()
+    n = sum(len(compile_criteria(t)) for t in corpus)
+    rates.append(n / (time.process_time() - start))
+print(json.dumps({"items": items, "rates": rates}))
+"""
+
+
+def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2) -> str:
+    """Time the parser of git revision ``ref`` and of this tree alternately, each in
+    fresh processes (``rounds`` processes a side, ``passes`` timed passes each)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base"
+        base.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
+        corpus_file = Path(tmp) / "corpus.json"
+        corpus_file.write_text(json.dumps(corpus), encoding="utf-8")
+        sides = {"base": base / "src", "new": ROOT / "src"}
+        rates: dict[str, list[float]] = {"base": [], "new": []}
+        items: dict[str, int] = {}
+        for r in range(rounds):
+            for side in ("base", "new") if r % 2 == 0 else ("new", "base"):
+                out = subprocess.run(
+                    [sys.executable, "-c", _CHILD, str(sides[side]), str(corpus_file), str(passes)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                got = json.loads(out.splitlines()[-1])
+                items[side] = got["items"]
+                rates[side].extend(got["rates"])
+    base_rate, new_rate = statistics.median(rates["base"]), statistics.median(rates["new"])
+    return "\n".join(
+        [
+            f"A/B in one run ({rounds} processes a side, alternately, {passes} timed passes each, CPU time):",
+            "",
+            "| parser | items | median items/s | runs (items/s) |",
+            "|---|---|---|---|",
+            *(
+                f"| {name} | {items[side]} | {statistics.median(rates[side]):,.0f} | "
+                + ", ".join(f"{x:,.0f}" for x in rates[side])
+                + " |"
+                for side, name in (("base", f"`{ref}`"), ("new", "this tree"))
+            ),
+            "",
+            f"Speed-up: {new_rate / base_rate:.2f}x.",
+        ]
+    )
+
+
 def _cov_line(name: str, rep: CoverageReport) -> str:
     return (
         f"| {name} | {rep.trials} | {rep.items} | {rep.typed} | {rep.administrative} | "
@@ -92,6 +169,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--ab", metavar="REF", help="also time git revision REF (same run)")
+    parser.add_argument("--rounds", type=int, default=3, help="processes a side for --ab")
+    parser.add_argument("--ab-only", action="store_true", help="print only the --ab table")
     args = parser.parse_args()
 
     records = _jsonl(SNAPSHOT)
@@ -102,13 +182,11 @@ def main() -> int:
         for r in records
     }
     corpus = list(texts.values())
+    if args.ab_only:
+        print(ab(args.ab or "HEAD", corpus, args.rounds))
+        return 0
     load_before = _loadavg()
-    items = sum(len(compile_criteria(t)) for t in corpus)  # warm-up (vocabularies, caches)
-    rates: list[float] = []
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        n = sum(len(compile_criteria(t)) for t in corpus)
-        rates.append(n / (time.perf_counter() - start))
+    items, rates = time_passes(corpus, args.repeats)
     rate = statistics.median(rates)
     load_after = _loadavg()
 
@@ -136,7 +214,7 @@ def main() -> int:
         "",
         "| measure | value |",
         "|---|---|",
-        f"| items compiled per second (`compile_criteria`, median of {args.repeats}; target 10,000) | {rate:,.0f} |",
+        f"| items compiled per second (`compile_criteria`, CPU time, median of {args.repeats}; target 10,000) | {rate:,.0f} |",
         f"| runs (items/s) | {', '.join(f'{r:,.0f}' for r in rates)} |",
         f"| machine load average (1 min) before / after the timed runs | {load_before} / {load_after} (2 cores shared with other work; runs vary with it) |",
         f"| trials compiled per second (`compile_trial`, with tags) | {trial_rate:,.1f} |",
@@ -162,6 +240,8 @@ def main() -> int:
         "Most frequent unparsed patterns on NLI4CT (first two content words): "
         + ", ".join(f"{k} ({v})" for k, v in nli.top_unparsed_patterns[:12]),
     ]
+    if args.ab:
+        body += ["", ab(args.ab, corpus, args.rounds)]
     text = "\n".join(body)
     print(text)
     if not args.no_write:

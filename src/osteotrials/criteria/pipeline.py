@@ -7,9 +7,15 @@ component is a plain function ``extract(ItemText) -> list[Constraint]``.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
+from types import ModuleType
 
+from osteotrials.criteria import segment as _segment_module
+from osteotrials.criteria import text as _text_module
 from osteotrials.criteria.families import (
+    _base,
+    _therapy,
     administrative,
     age,
     biomarker,
@@ -41,6 +47,7 @@ from osteotrials.criteria.segment import Segment, segment
 from osteotrials.criteria.text import ItemText
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
 from osteotrials.model.criteria import Constraint, CriterionItem, ItemRole
+from osteotrials.vocab._regex import gate_module
 
 Component = Callable[[ItemText], list[Constraint]]
 
@@ -78,6 +85,17 @@ COMPONENTS: list[tuple[str, Component]] = [
 _COMPONENT_BITS: tuple[tuple[int, Component], ...] = tuple(
     (FAMILY_BITS.get(family, 0), component) for family, component in COMPONENTS
 )
+
+#: trigger mask -> the components it runs, in the order of ``COMPONENTS`` (few distinct masks)
+_BY_MASK: dict[int, tuple[Component, ...]] = {}
+
+
+def _components_for(mask: int) -> tuple[Component, ...]:
+    found = _BY_MASK.get(mask)
+    if found is None:
+        found = _BY_MASK[mask] = tuple(c for bit, c in _COMPONENT_BITS if mask & bit)
+    return found
+
 
 #: families whose match makes a generic comorbidity match over the same words redundant
 _SPECIFIC = {
@@ -356,10 +374,8 @@ def _compile_item(
     item = ItemText(seg.text, seg.start, seg.kind, context)
     found: list[Constraint] = []
     if use_triggers:
-        mask = candidate_mask(item.norm, item.context)
-        for bit, component in _COMPONENT_BITS:
-            if mask & bit:
-                found.extend(component(item))
+        for component in _components_for(candidate_mask(item.norm, item.context)):
+            found.extend(component(item))
     else:
         for _family, component in COMPONENTS:
             found.extend(component(item))
@@ -404,3 +420,18 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
             )
         )
     return items
+
+
+#: the engine's modules whose module-level patterns run behind literal gates
+#: (``vocab._regex.gate_module``: a pattern runs only when one of the literals every
+#: match contains occurs in the text; same results, most searches skipped)
+GATED_MODULES: tuple[ModuleType, ...] = (
+    _text_module,
+    _segment_module,
+    _base,
+    _therapy,
+    *(sys.modules[c.__module__] for _f, c in COMPONENTS),
+    sys.modules[__name__],
+)
+for _module in dict.fromkeys(GATED_MODULES):
+    gate_module(_module)

@@ -207,6 +207,10 @@ _CLAUSE_RIGHT = re.compile(r"[.;]\s")
 _CLAUSE_BREAK = re.compile(r"[.;]\s|\s(?:however|but|except|unless|provided)\b|\(")
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
+
 @dataclass
 class ItemText:
     """One item as the rule components see it."""
@@ -223,6 +227,14 @@ class ItemText:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _polarity: dict[tuple[int, int | None], Polarity] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: clause bounds -> (its text with parentheses blanked, its permissive verdict)
+    _clauses: dict[tuple[int, int], tuple[str, Polarity | None]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: (a, b) -> time window of norm[a:b] (pure function of the slice)
+    _windows: dict[tuple[int, int], TimeWindow | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -262,14 +274,27 @@ class ItemText:
             found = self._polarity[key] = self._polarity_of(pos, end)
         return found
 
+    def _clause(self, left: int, right: int) -> tuple[str, Polarity | None]:
+        """The clause norm[left:right] with parentheses blanked, and "allow"/"exclude"
+        when it is permissive ("... is allowed"), else None (shared by its mentions)."""
+        key = (left, right)
+        found = self._clauses.get(key)
+        if found is None:
+            clause = _PARENS.sub(_blank, self.norm[left:right])
+            verdict: Polarity | None = None
+            if _PERMISSIVE.search(clause) and not _NOT_ELIGIBLE.search(clause):
+                # "No prior X is allowed" forbids X
+                verdict = "exclude" if _NEGATION_START.search(clause) else "allow"
+            found = self._clauses[key] = (clause, verdict)
+        return found
+
     def _polarity_of(self, pos: int, end: int | None) -> Polarity:
         left, right = self.clause_bounds(pos)
-        clause = _PARENS.sub(lambda m: " " * len(m.group(0)), self.norm[left:right])
+        clause, verdict = self._clause(left, right)
+        if verdict is not None:
+            return verdict
         before = self.norm[left:pos]
         after = self.norm[(end or pos) : right]
-        if _PERMISSIVE.search(clause) and not _NOT_ELIGIBLE.search(clause):
-            # "No prior X is allowed" forbids X
-            return "exclude" if _NEGATION_START.search(clause) else "allow"
         if self.kind == "exclusion":
             return "exclude"
         negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))
@@ -279,4 +304,10 @@ class ItemText:
 
     def time_window(self, a: int = 0, b: int | None = None) -> TimeWindow | None:
         b = len(self.norm) if b is None else b
-        return find_time_window(self.norm[a:b], self.text[a:b])
+        key = (a, b)
+        if key in self._windows:
+            found = self._windows[key]
+            # each constraint gets its own object, as when it was computed afresh
+            return found.model_copy() if found is not None else None
+        found = self._windows[key] = find_time_window(self.norm[a:b], self.text[a:b])
+        return found.model_copy() if found is not None else None

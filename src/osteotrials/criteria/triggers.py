@@ -14,6 +14,7 @@ from functools import cache, lru_cache, reduce
 from operator import or_
 
 from osteotrials.vocab import drugs, labs
+from osteotrials.vocab._regex import token_list
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -992,7 +993,7 @@ def _context_mask(context: str) -> int:
 def candidate_mask(norm_text: str, context: str) -> int:
     """``FAMILY_BITS`` of the families that may fire: one ``findall`` and an OR of
     cached per-token masks."""
-    mask = reduce(or_, map(_TOKEN_BITS.__getitem__, _TOKEN.findall(norm_text)), 0)
+    mask = reduce(or_, map(_TOKEN_BITS.__getitem__, token_list(norm_text)), 0)
     return mask | _context_mask(context) if context else mask
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -17,7 +18,7 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)})
 
 
-def _required(items: Any) -> frozenset[str] | None:
+def _required(items: Any, fold: bool = True) -> frozenset[str] | None:
     """Strings of ``[a-z0-9]`` at least one of which lies inside every match of the
     parsed sequence ``items`` (lower-cased), or None when no such set is known.
 
@@ -37,8 +38,8 @@ def _required(items: Any) -> frozenset[str] | None:
 
     for op, av in items:
         if op is _sre.LITERAL:
-            ch = chr(av).lower()
-            if len(ch) == 1 and ch in _ALNUM:
+            ch = chr(av).lower() if fold else chr(av)
+            if len(ch) == 1 and ch.lower() in _ALNUM:
                 run.append(ch)
                 continue
             flush()
@@ -46,15 +47,15 @@ def _required(items: Any) -> frozenset[str] | None:
         flush()
         found: frozenset[str] | None = None
         if op is _sre.SUBPATTERN:
-            found = _required(av[-1])
+            found = _required(av[-1], fold)
         elif op is getattr(_sre, "ATOMIC_GROUP", None):
-            found = _required(av)
+            found = _required(av, fold)
         elif op is _sre.BRANCH:
-            branches = [_required(b) for b in av[1]]
+            branches = [_required(b, fold) for b in av[1]]
             if all(b is not None for b in branches):
                 found = frozenset().union(*(b for b in branches if b is not None))
         elif op in _REPEATS and av[0] >= 1:
-            found = _required(av[2])
+            found = _required(av[2], fold)
         if found:
             candidates.append(found)
     flush()
@@ -80,7 +81,145 @@ def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
+#: inline flags that make part of a pattern case-insensitive ("(?i)", "(?i:...)", "(?ai)")
+_INLINE_IGNORECASE = re.compile(r"\(\?[aiLmsux]*i[aiLmsux-]*[:)]")
+
+
+def exact_gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Substrings at least one of which every match of ``pattern`` contains, exactly as
+    written (not lower-cased), so ``any(g in s for g in gate)`` must hold before the
+    pattern can match ``s``. None for case-insensitive patterns and for patterns
+    without a required literal."""
+    if pattern.flags & re.IGNORECASE or _INLINE_IGNORECASE.search(pattern.pattern):
+        return None
+    try:
+        parsed = _sre.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    found = _required(parsed, fold=False)
+    return tuple(sorted(found)) if found else None
+
+
+class GatedPattern:
+    """A compiled pattern that first tests its ``exact_gate`` literals (plain substring
+    tests, far cheaper than the regex engine) and reports "no match" when none of them
+    occurs, without running the pattern. Same methods and results as ``re.Pattern``."""
+
+    __slots__ = ("flags", "groupindex", "groups", "literals", "pattern", "raw")
+
+    def __init__(self, raw: re.Pattern[str], literals: tuple[str, ...]):
+        self.raw = raw
+        self.literals = literals
+        self.pattern = raw.pattern
+        self.flags = raw.flags
+        self.groups = raw.groups
+        self.groupindex = raw.groupindex
+
+    def search(self, string: str, *args: int) -> re.Match[str] | None:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.search(string, *args)
+        return None
+
+    def match(self, string: str, *args: int) -> re.Match[str] | None:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.match(string, *args)
+        return None
+
+    def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.fullmatch(string, *args)
+        return None
+
+    def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.finditer(string, *args)
+        return iter(())
+
+    def findall(self, string: str, *args: int) -> list[Any]:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.findall(string, *args)
+        return []
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.sub(repl, string, count)
+        return string
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
+        for literal in self.literals:
+            if literal in string:
+                return self.raw.split(string, maxsplit)
+        return [string]
+
+
+def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` behind its literal gate when it has one (else ``pattern`` itself)."""
+    literals = exact_gate(pattern)
+    if literals is None:
+        return pattern
+    return GatedPattern(pattern, literals)  # type: ignore[return-value]
+
+
+def _gate_value(value: Any) -> Any:
+    """``value`` with its ``str`` patterns gated: a pattern, or a tuple holding patterns
+    (e.g. ``(name, pattern)``); anything else as it is."""
+    if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
+        return gated(value)
+    if isinstance(value, tuple) and any(isinstance(v, re.Pattern) for v in value):
+        new = tuple(_gate_value(v) if isinstance(v, re.Pattern) else v for v in value)
+        if any(a is not b for a, b in zip(new, value, strict=True)):
+            return new
+    return value
+
+
+def gate_module(module: Any) -> int:
+    """Put the module-level compiled ``str`` patterns of ``module`` behind their literal
+    gates (``gated``): patterns bound to a name, and patterns one level down in
+    module-level lists, tuples and dict values (tables such as ``[(name, pattern)]``;
+    lists and dicts are updated in place). Returns the number of values replaced."""
+    count = 0
+    for name, value in list(vars(module).items()):
+        if isinstance(value, list):
+            for i, element in enumerate(value):
+                if (new := _gate_value(element)) is not element:
+                    value[i] = new
+                    count += 1
+        elif isinstance(value, dict):
+            for key, element in list(value.items()):
+                if (new := _gate_value(element)) is not element:
+                    value[key] = new
+                    count += 1
+        elif isinstance(value, tuple) and not any(isinstance(v, re.Pattern) for v in value):
+            gated_items = tuple(_gate_value(v) for v in value)
+            if any(a is not b for a, b in zip(gated_items, value, strict=True)):
+                setattr(module, name, gated_items)
+                count += 1
+        elif (new := _gate_value(value)) is not value:
+            setattr(module, name, new)
+            count += 1
+    return count
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
+#: the token lists of the last few texts (one item is tokenised by the trigger filter,
+#: the anchor indexes and the drug finder, mostly as the same lower-cased string)
+_RECENT_TOKENS: dict[str, list[str]] = {}
+
+
+def token_list(lower_text: str) -> list[str]:
+    """``[a-z0-9]+`` tokens of ``lower_text``, shared by callers: do not modify the list."""
+    found = _RECENT_TOKENS.get(lower_text)
+    if found is None:
+        if len(_RECENT_TOKENS) >= 8:
+            _RECENT_TOKENS.clear()
+        found = _RECENT_TOKENS[lower_text] = _TOKEN.findall(lower_text)
+    return found
 
 
 class _Registry:
@@ -126,7 +265,7 @@ class _Registry:
             # the tables as of now: an index registered meanwhile (another thread)
             # replaces them, and a mask computed from the old ones is not kept
             generation, tokens = self.generation, self.tokens
-            words = _TOKEN.findall(lower_text)
+            words = token_list(lower_text)
             for word in words:
                 if word not in tokens:
                     self.token_mask(word, tokens)

@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from osteotrials.vocab._data import load_yaml
-from osteotrials.vocab._regex import AnchorIndex, gate
+from osteotrials.vocab._regex import AnchorIndex, gate, token_list
 
 DATA_FILE = "drugs.yaml"
 #: Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy match; tested in tests/vocab.
@@ -224,7 +224,7 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     """
     lower = text.lower()
     starts = first_tokens()
-    words = _TOKEN.findall(lower)
+    words = token_list(lower)
     if starts.isdisjoint(words) and not any(map(_fuzzy_token, words)):
         return []  # most items name no drug: one tokenisation and set test
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lower)]

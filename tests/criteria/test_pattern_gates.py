@@ -1,0 +1,120 @@
+"""Literal gates on the engine's module-level patterns (``vocab._regex.gate_module``)
+change speed, not results: a gate is sound when it never hides a match."""
+
+from __future__ import annotations
+
+import re
+import types
+from typing import Any
+
+import pytest
+from tests.criteria.conftest import criteria_texts
+
+from osteotrials.criteria.pipeline import GATED_MODULES, compile_segments
+from osteotrials.vocab._regex import GatedPattern, exact_gate, gate_module, gated
+
+
+def _gated_in(module: Any) -> list[GatedPattern]:
+    """The gated patterns of ``module``: bound to names or one level down in tables."""
+    out: list[GatedPattern] = []
+    for value in vars(module).values():
+        elements = value.values() if isinstance(value, dict) else [value]
+        if isinstance(value, list | tuple):
+            elements = value
+        for element in elements:
+            parts = element if isinstance(element, tuple) else (element,)
+            out.extend(p for p in parts if isinstance(p, GatedPattern))
+    return out
+
+
+def _checked(method: str, matched: Any, log: dict[str, int], misses: list[Any]) -> Any:
+    """A ``GatedPattern`` method that always runs the raw pattern and records whether a
+    match ever came with every gate literal absent (an unsound gate)."""
+
+    def run(self: GatedPattern, string: str, *args: Any) -> Any:
+        result = getattr(self.raw, method)(string, *args)
+        if method == "finditer":
+            result = list(result)
+        gate_open = any(lit in string for lit in self.literals)
+        if matched(result, string):
+            log["matches"] += 1
+            if not gate_open:
+                misses.append((self.pattern, string))
+        elif not gate_open:
+            log["skipped"] += 1
+        return iter(result) if method == "finditer" else result
+
+    return run
+
+
+_MATCHED = {
+    "search": lambda r, s: r is not None,
+    "match": lambda r, s: r is not None,
+    "fullmatch": lambda r, s: r is not None,
+    "finditer": lambda r, s: bool(r),
+    "findall": lambda r, s: bool(r),
+    "split": lambda r, s: len(r) > 1,
+}
+
+
+def test_gates_are_sound_and_change_nothing_on_the_snapshot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every snapshot text: no pattern ever matches a text its gate would have closed,
+    and the output with gates equals the output with every pattern run."""
+    gated_patterns = [p for m in dict.fromkeys(GATED_MODULES) for p in _gated_in(m)]
+    assert len(gated_patterns) > 100  # the engine's patterns are gated at all
+    texts = list(criteria_texts().values())
+    fast = [[i.model_dump(mode="json") for i in compile_segments(t)] for t in texts]
+    log = {"matches": 0, "skipped": 0}
+    misses: list[Any] = []
+    for method, matched in _MATCHED.items():
+        monkeypatch.setattr(GatedPattern, method, _checked(method, matched, log, misses))
+
+    def sub(self: GatedPattern, repl: Any, string: str, count: int = 0) -> str:
+        out, n = self.raw.subn(repl, string, count)
+        if n and not any(lit in string for lit in self.literals):
+            misses.append((self.pattern, string))
+        return out
+
+    monkeypatch.setattr(GatedPattern, "sub", sub)
+    slow = [[i.model_dump(mode="json") for i in compile_segments(t)] for t in texts]
+    assert misses == []
+    assert log["matches"] > 10_000 and log["skipped"] > 100_000  # gates were exercised
+    assert fast == slow
+
+
+def test_exact_gate_keeps_case_and_refuses_case_insensitive_patterns() -> None:
+    assert exact_gate(re.compile(r"\b(?:ET|HT)\b")) == ("ET", "HT")
+    assert exact_gate(re.compile(r"taxanes?|taxoids?")) == ("tax",)
+    assert exact_gate(re.compile(r"taxane", re.IGNORECASE)) is None
+    assert exact_gate(re.compile(r"(?i:taxane)s")) is None
+    assert exact_gate(re.compile(r"[.;]\s")) is None  # no literal: always run
+    ungateable = re.compile(r"\W+")
+    assert gated(ungateable) is ungateable  # nothing to test first: the pattern itself
+    pattern = re.compile(r"\bET\b")
+    gp = gated(pattern)
+    assert isinstance(gp, GatedPattern)
+    assert gp.search("prior et") is None and pattern.search("prior et") is None
+    hit = gp.search("prior ET")
+    assert hit is not None and hit.span() == (6, 8)
+    assert gp.sub("x", "no literal here") == "no literal here"
+    assert [m.span() for m in gp.finditer("ET and ET")] == [(0, 2), (7, 9)]
+    assert gp.findall("nothing") == [] and gp.split("a b") == ["a b"]
+
+
+def test_gate_module_gates_names_and_tables_in_place() -> None:
+    module = types.ModuleType("m")
+    table = [("a", re.compile(r"alpha")), ("b", re.compile(r"\d+"))]
+    module.ONE = re.compile(r"beta|gamma")  # type: ignore[attr-defined]
+    module.TABLE = table  # type: ignore[attr-defined]
+    module.BY_NAME = {"x": re.compile(r"delta")}  # type: ignore[attr-defined]
+    module.PAIRS = ((re.compile(r"eps"), 1),)  # type: ignore[attr-defined]
+    module.TEXT = "alpha"  # type: ignore[attr-defined]
+    assert gate_module(module) == 4  # the digit pattern has no literal: left as it is
+    assert isinstance(module.ONE, GatedPattern) and module.ONE.literals == ("beta", "gamma")
+    assert module.TABLE is table and isinstance(table[0][1], GatedPattern)
+    assert isinstance(table[1][1], re.Pattern)
+    assert isinstance(module.BY_NAME["x"], GatedPattern)
+    assert isinstance(module.PAIRS[0][0], GatedPattern) and module.PAIRS[0][1] == 1
+    assert module.TEXT == "alpha" and len(_gated_in(module)) == 4
