@@ -96,7 +96,7 @@ def test_precision_third_heldout_set() -> None:
     for rec in records:
         assert rec["text"] in criteria_texts()[rec["nct_id"]]
     rep = _report(records)
-    _print("third held-out set (blind: 89.7% with parser 0.6.0, 91.3% with 0.7.0)", rep)
+    _print("third held-out set (blind: 89.7% with 0.6.0, 91.3% with 0.7.0, 92.0% with 0.8.0)", rep)
     assert rep.annotated >= 300 and rep.trials >= 40 and rep.found == rep.annotated
     # The bar is 95%; this blind figure is below it (docs/criteria.md).
-    assert rep.precision >= 0.89
+    assert rep.precision >= 0.91
