@@ -52,11 +52,6 @@ FAST_SEARCH_MIN_TRIALS = 5_000
 
 SearchMethod = Literal["auto", "fts5", "postings"]
 
-#: FTS5's 'automerge' setting (its default), restored after an ingest that deferred
-#: merging (``SQLiteStore._defer_merging``), and the pages of work per 'merge' command.
-FTS_AUTOMERGE = 4
-FTS_MERGE_PAGES = 2000
-
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (
         1,
@@ -165,12 +160,6 @@ class SQLiteStore(TrialStore):
         self.location = str(self.path)
         self.read_only = read_only
         self._depth = 0  # nesting of atomic() blocks
-        #: Rows in the index when merging was deferred (see ``_defer_merging``), and
-        #: rows written since.
-        self._merge_deferred: int | None = None
-        self._written_deferred = 0
-        #: Batches that wrote rows in the current outer transaction.
-        self._batches_written = 0
         if read_only:
             if not self.path.exists():
                 raise StoreError(f"database {self.path} does not exist")
@@ -256,13 +245,9 @@ class SQLiteStore(TrialStore):
         self._depth += 1
         try:
             yield
-            if self._depth == 1 and self._merge_deferred is not None:
-                self._merge_index()  # still inside the transaction: merged or not at all
         except BaseException:
             self._depth -= 1
             if self._depth == 0:
-                self._merge_deferred = None
-                self._batches_written = 0
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO {name}")
@@ -270,55 +255,9 @@ class SQLiteStore(TrialStore):
             raise
         self._depth -= 1
         if self._depth == 0:
-            self._batches_written = 0
             self.conn.execute("COMMIT")
         else:
             self.conn.execute(f"RELEASE {name}")
-
-    def _defer_merging(self) -> None:
-        """Switch off FTS5's incremental merging until the outer transaction ends.
-
-        Called before each FTS5 write; acts from the second batch that writes rows
-        inside one outer transaction (``with store.atomic(): store.upsert_trials(...)``,
-        the CLI's ``ingest``): every batch's savepoint flushes its rows as a new index
-        segment, and FTS5 would merge those segments again and again (each row
-        rewritten about log4(batches) times); instead ``_merge_index`` merges them
-        once, before the commit. A transaction of one batch (a sync page) is left
-        to automerge.
-        """
-        if self._merge_deferred is not None or self._depth < 2 or self._batches_written < 1:
-            return
-        self._merge_deferred = self.count()
-        self._written_deferred = 0
-        self.conn.execute("INSERT INTO trials_fts(trials_fts, rank) VALUES ('automerge', 0)")
-
-    def _merge_index(self) -> None:
-        """Merge the segments written since ``_defer_merging`` and restore automerge.
-
-        When the transaction wrote at least as many rows as the index held before,
-        'optimize' (every segment into one: each row written once more) costs less
-        than the merges it replaces; otherwise the index is merged level by level
-        as automerge would have (the 'merge' command until it has nothing to do).
-        Either way the index is complete and merged when the transaction commits.
-        """
-        before, self._merge_deferred = self._merge_deferred, None
-        self.conn.execute(
-            "INSERT INTO trials_fts(trials_fts, rank) VALUES ('automerge', ?)",
-            (FTS_AUTOMERGE,),
-        )
-        if before is None or self._written_deferred == 0:
-            return
-        if self._written_deferred >= before:
-            self.conn.execute("INSERT INTO trials_fts(trials_fts) VALUES ('optimize')")
-            return
-        while True:
-            changes = self.conn.total_changes
-            self.conn.execute(
-                "INSERT INTO trials_fts(trials_fts, rank) VALUES ('merge', ?)", (FTS_MERGE_PAGES,)
-            )
-            # FTS5's documented test: fewer than two changes means nothing was merged.
-            if self.conn.total_changes - changes < 2:
-                break
 
     def _writable(self) -> None:
         if self.read_only:
@@ -385,7 +324,6 @@ class SQLiteStore(TrialStore):
                 if previous and previous[1] == digest:
                     summary.unchanged += 1
                     continue
-                self._defer_merging()
                 raw = orjson.dumps(trial.raw).decode()
                 fields = fts_fields(trial)
                 criteria_hash = _hash(trial.eligibility.criteria or "")
@@ -436,7 +374,6 @@ class SQLiteStore(TrialStore):
                     summary.new_ids.append(trial.nct_id)
                 existing[trial.nct_id] = (rowid, digest, criteria_hash)
                 seen_in_batch.add(trial.nct_id)
-                self._written_deferred += 1
                 self.conn.execute(
                     "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, "
                     "interventions, summary, criteria) VALUES (?,?,?,?,?,?,?,?)",
@@ -446,7 +383,6 @@ class SQLiteStore(TrialStore):
                 if compiled is not None:
                     self._save_compiled(compiled, criteria_hash, now)
             if summary.new or summary.updated:
-                self._batches_written += 1
                 # Cached search postings describe the old rows: start a new generation.
                 self.conn.execute(
                     "INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) "
