@@ -9,7 +9,14 @@ per-phrase postings (``store/impact.py``; the default from 5,000 trials on), col
 (nothing cached: the first query after a write), from postings stored in the file
 (a new process), and warm (postings in memory: a long-running server).
 
+Times are CPU seconds of this process (``time.process_time``: SQLite runs in it),
+so other work on a shared machine slows the figures less than wall-clock time would.
+``--stages`` adds the ingest's CPU per study by stage; ``--compare-with DIR`` measures
+the ingest of another checkout (its ``src/``, e.g. the base commit) and of this one
+alternately in new processes, in the same run, and prints the medians.
+
 Usage: python benchmarks/bench_corpus.py [--records 100000] [--no-write] [--search-only]
+       python benchmarks/bench_corpus.py --records 20000 --stages --compare-with /tmp/base
 """
 
 from __future__ import annotations
@@ -18,10 +25,13 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Literal
+
+import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,6 +39,7 @@ from benchmarks._report import write_section
 from osteotrials.sources import read_trials
 from osteotrials.store import SQLiteStore
 from osteotrials.store.bundle import bundled_database, snapshot_jsonl
+from osteotrials.store.sqlite import fts_fields
 
 WORK = Path(__file__).resolve().parent / ".work"
 QUERIES = [
@@ -74,33 +85,146 @@ def replicate(records: int) -> Path:
 
 
 def bare_parse_rate(path: Path, repeats: int = 3) -> tuple[float, list[float]]:
+    """Records/s (CPU) of reading the file's lines and ``json.loads`` of each."""
     rates = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         count = 0
         with path.open("rb") as handle:
             for line in handle:
                 json.loads(line)
                 count += 1
-        rates.append(count / (time.perf_counter() - start))
+        rates.append(count / (time.process_time() - start))
     return statistics.median(rates), rates
 
 
-def ingest_rate(path: Path, records: int, *, compile_criteria: bool) -> tuple[float, Path]:
-    """Studies/s for reading, mapping and upserting (with FTS5) a JSONL file."""
-    db = WORK / f"ingest-{records}{'-compiled' if compile_criteria else ''}.sqlite"
+def _new_db(name: str) -> Path:
+    db = WORK / name
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return db
+
+
+def ingest_rate(
+    path: Path, records: int, *, compile_criteria: bool, db: Path | None = None
+) -> tuple[float, Path]:
+    """Studies/s (CPU) for reading, mapping and upserting (with FTS5) a JSONL file."""
+    db = db or _new_db(f"ingest-{records}{'-compiled' if compile_criteria else ''}.sqlite")
     store = SQLiteStore(db)
-    start = time.perf_counter()
+    start = time.process_time()
     with store.atomic():
         summary = store.upsert_trials(
             read_trials([path]), batch_size=1000, compile_criteria=compile_criteria
         )
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     store.close()
     assert summary.new == records, summary
     return records / elapsed, db
+
+
+def ingest_stages(path: Path, records: int) -> dict[str, float]:
+    """CPU microseconds per study of each stage of the ingest, measured apart.
+
+    parse: the lines' ``orjson.loads`` (what the JSONL reader does); map: the rest
+    of the reader (``trial_from_study``: checks and the pydantic models); store:
+    ``upsert_trials`` of the trials already read (row building, the ``trials`` rows,
+    FTS5, commit), of which fts5: the same texts inserted alone into a new store's
+    ``trials_fts`` in 1,000-row savepoints, one transaction, as the ingest does.
+    """
+    cpu = time.process_time
+    lines = path.read_bytes().splitlines()
+    start = cpu()
+    for line in lines:
+        orjson.loads(line)
+    parse = cpu() - start
+    del lines
+    start = cpu()
+    trials = list(read_trials([path]))
+    read = cpu() - start
+    store = SQLiteStore(_new_db(f"stages-{os.getpid()}.sqlite"))
+    start = cpu()
+    with store.atomic():
+        store.upsert_trials(trials, batch_size=1000, compile_criteria=False)
+    write = cpu() - start
+    store.close()
+    rows = [(i + 1, t.nct_id, *fts_fields(t)) for i, t in enumerate(trials)]
+    del trials
+    db = _new_db(f"stages-{os.getpid()}.sqlite")
+    store = SQLiteStore(db)
+    start = cpu()
+    with store.atomic():
+        for first in range(0, len(rows), 1000):
+            with store.atomic():
+                store.conn.executemany(
+                    "INSERT INTO trials_fts (rowid, nct_id, title, conditions, keywords, "
+                    "interventions, summary, criteria) VALUES (?,?,?,?,?,?,?,?)",
+                    rows[first : first + 1000],
+                )
+    fts = cpu() - start
+    store.close()
+    _new_db(db.name)
+    per = 1e6 / records
+    return {
+        "parse": parse * per,
+        "map": (read - parse) * per,
+        "store": write * per,
+        "fts5": fts * per,
+        "store_other": (write - fts) * per,
+    }
+
+
+def probe(records: int, stages: bool) -> dict[str, object]:
+    """One process's measurements of the ingest (for ``--compare-with``)."""
+    path = replicate(records)
+    parse_rate, _ = bare_parse_rate(path, repeats=1)
+    db = _new_db(f"probe-{os.getpid()}.sqlite")
+    rate, _ = ingest_rate(path, records, compile_criteria=False, db=db)
+    _new_db(db.name)
+    out: dict[str, object] = {"parse_rate": parse_rate, "ingest_rate": rate}
+    if stages:
+        out["stages"] = ingest_stages(path, records)
+    return out
+
+
+def compare(base: Path, records: int, rounds: int, stages: bool) -> str:
+    """The ingest of ``base``'s code and of this checkout's, alternately, in one run."""
+    replicate(records)
+    trees = {"base": base.resolve() / "src", "new": Path(__file__).resolve().parent.parent / "src"}
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in trees}
+    for _ in range(rounds):
+        for name, src in trees.items():
+            command = [sys.executable, __file__, "--probe", "--records", str(records)]
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            done = subprocess.run(
+                command + (["--stages"] if stages else []),
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    lines = [
+        f"Ingest of {records:,} records, CPU time, median of {rounds} runs per tree "
+        "(alternating, one process each):",
+        "| tree | json.loads records/s | ingest studies/s | ingest / json.loads |"
+        + (" parse | map | store (of which FTS5, other) us/study |" if stages else ""),
+        "|---|---|---|---|" + ("---|" if stages else ""),
+    ]
+    for name, results in runs.items():
+        parse = statistics.median(float(str(r["parse_rate"])) for r in results)
+        rate = statistics.median(float(str(r["ingest_rate"])) for r in results)
+        row = f"| {name} | {parse:,.0f} | {rate:,.0f} | {parse / rate:.1f}x |"
+        if stages:
+            per = {
+                key: statistics.median(float(r["stages"][key]) for r in results)  # type: ignore[index]
+                for key in ("parse", "map", "store", "fts5", "store_other")
+            }
+            row += (
+                f" {per['parse']:.0f} | {per['map']:.0f} | {per['store']:.0f} "
+                f"({per['fts5']:.0f}, {per['store_other']:.0f}) |"
+            )
+        lines.append(row)
+    return "\n".join(lines)
 
 
 Method = Literal["auto", "fts5", "postings"]
@@ -158,12 +282,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--stages", action="store_true", help="CPU per study by stage")
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="DIR",
+        help="a checkout (e.g. of the base commit) whose ingest is measured against this "
+        "one, alternately, in the same run (print only)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="with --compare-with")
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--search-only",
         action="store_true",
         help="reuse the N-trial database of an earlier run; measure search only (print only)",
     )
     args = parser.parse_args()
+    if args.probe:
+        print(json.dumps(probe(args.records, args.stages)))
+        return
+    if args.compare_with:
+        print(compare(args.compare_with, args.records, args.rounds, args.stages))
+        return
 
     path = replicate(args.records)
     db = WORK / f"ingest-{args.records}.sqlite"
@@ -191,6 +331,14 @@ def main() -> None:
         print(f"Load average: {load_start:.1f} at the start, {load:.1f} at the end")
         return
     ratio = parse_median / rate
+    stage_line = ""
+    if args.stages:
+        per = ingest_stages(path, args.records)
+        stage_line = (
+            "\nIngest CPU per study by stage (measured apart): "
+            + ", ".join(f"{key} {value:.0f} us" for key, value in per.items())
+            + ".\n"
+        )
     body = f"""
 Script: `python benchmarks/bench_corpus.py --records {args.records}`.
 
@@ -204,7 +352,7 @@ Script: `python benchmarks/bench_corpus.py --records {args.records}`.
 
 Load average: {load_start:.1f} at the start of the run, {load:.1f} at the end, on
 {os.cpu_count()} cores (other work on the machine slows every figure).
-
+{stage_line}
 Ingest is bounded by FTS5 tokenising (porter + unicode61) about 3 kB of text per
 study and writing the model JSON and the raw record: measured alone, FTS5 inserts
 cost about 200 microseconds of CPU per study on this machine, six times a bare

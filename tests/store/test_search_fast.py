@@ -18,8 +18,9 @@ from osteotrials.model import Trial
 from osteotrials.sources import read_trials
 from osteotrials.store import SQLiteStore
 from osteotrials.store.base import SearchHit, StatusFilter
-from osteotrials.store.impact import decode_varints, phrase_terms
+from osteotrials.store.impact import decode_varints
 from osteotrials.store.search import match_plan
+from osteotrials.store.terms import phrase_terms
 from paths import SNAPSHOT_JSONL
 
 # Broad queries (matching most of the snapshot) and narrow ones, as typed by people.

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,14 +38,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from osteotrials.store.search import Clause, Phrase
+from osteotrials.store.search import Clause
+from osteotrials.store.terms import current_generation, phrase_terms
 
 K1 = 1.2
 B = 0.75
 #: FTS5 floors a phrase's IDF at this value (a phrase found in half the rows or more).
 MIN_IDF = 1e-6
 
-GENERATION_KEY = "search_generation"
 #: Key of the row lengths in ``search_postings`` (phrase keys are never empty).
 _LENGTHS_KEY = ""
 #: Bytes of postings kept in memory per store.
@@ -79,34 +78,6 @@ class RowLengths:
     @property
     def size(self) -> int:
         return len(self.lengths)
-
-
-# -- FTS5's own tokenizer, for turning query phrases into index terms -------
-_TOKENIZER = sqlite3.connect(":memory:", check_same_thread=False)
-_TOKENIZER.execute(
-    "CREATE VIRTUAL TABLE words USING fts5(w, tokenize='porter unicode61 remove_diacritics 2')"
-)
-_TOKENIZER.execute("CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, 'instance')")
-_TERMS: dict[str, tuple[str, ...]] = {}
-_TOKENIZER_LOCK = threading.Lock()  # the three statements below must not interleave
-
-
-def index_terms(text: str) -> tuple[str, ...]:
-    """The index terms FTS5 makes of ``text``, in order (its own tokenizer)."""
-    if text not in _TERMS:
-        with _TOKENIZER_LOCK, _TOKENIZER:
-            _TOKENIZER.execute("DELETE FROM words")
-            _TOKENIZER.execute("INSERT INTO words (rowid, w) VALUES (1, ?)", (text,))
-            terms = tuple(
-                r[0] for r in _TOKENIZER.execute("SELECT term FROM word_terms ORDER BY offset")
-            )
-        _TERMS[text] = terms
-    return _TERMS[text]
-
-
-def phrase_terms(phrase: Phrase) -> tuple[str, ...]:
-    """The terms FTS5 matches for a quoted phrase (``"her2/neu"`` is two terms)."""
-    return index_terms(" ".join(phrase))
 
 
 def decode_varints(data: bytes) -> npt.NDArray[np.int64]:
@@ -157,8 +128,7 @@ class PhraseRanker:
 
     # -- consistency --------------------------------------------------------
     def current_generation(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (GENERATION_KEY,)).fetchone()
-        return int(row[0]) if row else 0
+        return current_generation(self.conn)
 
     def _sync(self) -> int:
         generation = self.current_generation()

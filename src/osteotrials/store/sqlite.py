@@ -17,9 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import orjson
 
 from osteotrials.model import Trial
@@ -36,8 +35,11 @@ from osteotrials.store.base import (
     TrialStore,
     UpsertSummary,
 )
-from osteotrials.store.impact import GENERATION_KEY, PhraseRanker, index_terms
 from osteotrials.store.search import Clause, Phrase, fts5_expression, match_plan
+from osteotrials.store.terms import GENERATION_KEY, current_generation, stem
+
+if TYPE_CHECKING:
+    from osteotrials.store.impact import PhraseRanker
 
 #: BM25 weights per FTS column: title > conditions = keywords > interventions >
 #: summary > criteria. The first (nct_id) column is not indexed.
@@ -182,7 +184,17 @@ class SQLiteStore(TrialStore):
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.trials_terms "
             "USING fts5vocab(main, trials_fts, 'row')"
         )
-        self._ranker = PhraseRanker(self.conn, FTS_WEIGHTS, persist=not read_only)
+        # The postings ranking (numpy) is loaded on its first use: the bundled
+        # snapshot ranks with FTS5 and never needs it.
+        self._phrase_ranker: PhraseRanker | None = None
+
+    @property
+    def _ranker(self) -> PhraseRanker:
+        if self._phrase_ranker is None:
+            from osteotrials.store.impact import PhraseRanker
+
+            self._phrase_ranker = PhraseRanker(self.conn, FTS_WEIGHTS, persist=not self.read_only)
+        return self._phrase_ranker
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -430,7 +442,7 @@ class SQLiteStore(TrialStore):
             if plan is None:
                 hits: list[SearchHit] = []
             elif method == "postings" or (
-                method == "auto" and self._ranker.row_lengths().rows >= FAST_SEARCH_MIN_TRIALS
+                method == "auto" and self._trial_count() >= FAST_SEARCH_MIN_TRIALS
             ):
                 hits = self._search_postings(plan, where, params, limit)
             else:
@@ -438,7 +450,8 @@ class SQLiteStore(TrialStore):
         finally:
             if began:
                 self.conn.execute("COMMIT")
-        self._ranker.flush(in_transaction=self.conn.in_transaction)
+        if self._phrase_ranker is not None:
+            self._phrase_ranker.flush(in_transaction=self.conn.in_transaction)
         return hits
 
     def _search_fts5(
@@ -467,6 +480,8 @@ class SQLiteStore(TrialStore):
     def _search_postings(
         self, plan: list[Clause], where: str, params: list[Any], limit: int
     ) -> list[SearchHit]:
+        import numpy as np
+
         rowids, scores = self._ranker.rank(plan)
         if limit <= 0 or len(rowids) == 0:
             return []
@@ -591,7 +606,7 @@ class SQLiteStore(TrialStore):
 
     def _refresh_common(self) -> None:
         """Forget document frequencies when the corpus changed (in any process)."""
-        generation = self._ranker.current_generation()
+        generation = current_generation(self.conn)
         if generation != self._common_generation:
             self._common_generation = generation
             self._doc_freq.clear()
@@ -601,8 +616,6 @@ class SQLiteStore(TrialStore):
         """True when a one-word phrase occurs in at least half of all trials."""
         if len(phrase) != 1:
             return False
-        if self._doc_total is None:
-            self._doc_total = self.count()
         term = stem(phrase[0])
         if term is None:
             return False
@@ -611,7 +624,14 @@ class SQLiteStore(TrialStore):
                 "SELECT doc FROM temp.trials_terms WHERE term = ?", (term,)
             ).fetchone()
             self._doc_freq[term] = int(row[0]) if row else 0
-        return self._doc_total > 0 and 2 * self._doc_freq[term] >= self._doc_total
+        total = self._trial_count()
+        return total > 0 and 2 * self._doc_freq[term] >= total
+
+    def _trial_count(self) -> int:
+        """Trials (= rows of the FTS5 index) in the current generation, counted once."""
+        if self._doc_total is None:
+            self._doc_total = self.count()
+        return self._doc_total
 
     def criteria_history(self, nct_id: str) -> list[CriteriaVersion]:
         """Every eligibility text kept for a trial, oldest first, the current one last."""
@@ -691,12 +711,6 @@ class SQLiteStore(TrialStore):
         self.conn.execute("INSERT INTO trials_fts(trials_fts) VALUES ('optimize')")
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.execute("VACUUM")
-
-
-def stem(word: str) -> str | None:
-    """The index term FTS5 makes of one word (its own tokenizer, so always the same)."""
-    terms = index_terms(word)
-    return terms[0] if len(terms) == 1 else None
 
 
 def _hit(row: sqlite3.Row, score: float) -> SearchHit:
