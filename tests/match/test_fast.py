@@ -14,10 +14,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
-from osteotrials.match._core import Truth, truth_code
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Truth,
+    truth_code,
+)
 from osteotrials.match.api import StatusFilter, rank_index_reference
 from osteotrials.match.evaluate import result_from, truth_of
-from osteotrials.match.families import BULK
+from osteotrials.match.families import BULK, prior_therapy
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
@@ -28,6 +34,7 @@ from osteotrials.model.patient import (
     OtherCancer,
     Patient,
     RadiotherapyCourse,
+    Regimen,
     Surgery,
 )
 from osteotrials.model.trial import Trial
@@ -225,6 +232,70 @@ def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) ->
     if history["comorbidities"]:  # a history on file: more than one answer in each family
         assert all(len(seen[f]) >= 2 for f in HISTORY_FAMILIES), sorted(seen.items())
     assert_same(snapshot_index, patient, explain_every_trial=False)
+
+
+#: treatment histories: settings known / early / not given, dates known / missing,
+#: ongoing, stop reasons, an unrecognised drug, recent and long-ago exposures
+REGIMEN_HISTORIES: list[list[Regimen]] = [
+    [],
+    [
+        Regimen(drugs=["paclitaxel"], setting="early", stop_reason="completed"),
+        Regimen(drugs=["letrozole", "palbociclib"], setting="metastatic", ongoing=True),
+    ],
+    [
+        Regimen(
+            drugs=["doxorubicin", "cyclophosphamide"],
+            setting="adjuvant",
+            start_date=date(2019, 1, 1),
+            stop_date=date(2019, 6, 1),
+            stop_reason="completed",
+        ),
+        Regimen(
+            drugs=["trastuzumab deruxtecan"],
+            setting="metastatic",
+            start_date=date(2025, 10, 1),
+            stop_date=date(2025, 12, 20),
+            stop_reason="progression",
+        ),
+        Regimen(drugs=["capecitabine"], start_date=date(2025, 12, 28)),
+    ],
+    [
+        Regimen(drugs=["tamoxifen"], setting="neoadjuvant", stop_reason="toxicity"),
+        Regimen(drugs=["fulvestrant", "a trial drug XY-123"], stop_reason="other"),
+        Regimen(
+            drugs=["sacituzumab govitecan"],
+            setting="metastatic",
+            stop_date=date(2025, 11, 1),
+        ),
+    ],
+]
+
+
+@pytest.mark.parametrize("regimens", REGIMEN_HISTORIES)
+def test_prior_therapy_tables_agree(snapshot_index: MatchIndex, regimens: list[Regimen]) -> None:
+    """Prior-therapy codes from the (exposure x constraint) tables equal, constraint by
+    constraint, the one-at-a-time ``_code`` path and the evaluator's explained truth."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update={"regimens": regimens})
+    ctx = context(patient)
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "prior_therapy"]
+    facts = ctx.facts
+    counts = {
+        "chemotherapy": facts.lines.chemotherapy,
+        "endocrine": facts.lines.endocrine,
+        "systemic": facts.lines.total,
+    }
+    one_by_one = prior_therapy._codes_one_by_one(
+        fam.batch, ctx.exposures, counts, bool(facts.unknown_drugs), AS_OF
+    )
+    assert fam.distinct_codes(ctx) == one_by_one
+    seen = set()
+    for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+        c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+        assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+        seen.add(code)
+    # every answer occurs (an empty history: no unknowns, only holds and fails)
+    expected = {TRUTH_HOLDS, TRUTH_FAILS} | ({TRUTH_UNKNOWN} if regimens else set())
+    assert seen == expected, seen
 
 
 @pytest.mark.slow
