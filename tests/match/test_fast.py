@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
+from osteotrials.match import MatchIndex, Ranked, materialize, rank, rank_index
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
     TRUTH_UNKNOWN,
+    Context,
     Truth,
     truth_code,
 )
@@ -38,7 +39,7 @@ from osteotrials.model.patient import (
     Surgery,
 )
 from osteotrials.model.trial import Trial
-from osteotrials.patient import PatientError, parse_patient
+from osteotrials.patient import PatientError, derive, parse_patient
 from paths import EXAMPLE_PATIENTS
 
 from .conftest import AS_OF, context, example
@@ -364,3 +365,27 @@ def test_interning_never_changes_a_result(
                 )
                 checked += 1
     assert checked > 30_000
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_relevance_values_agree_with_the_explained_parts(
+    snapshot_index: MatchIndex, name: str
+) -> None:
+    """The fast path's subtype and bone values (no explanation) equal the explained
+    parts' values on every snapshot tag set, measurable disease known or not, and the
+    explanation names exactly the tags that decided the value."""
+    patient = example(name)
+    seen: set[tuple[str, float]] = set()
+    for measurable in (True, False, None):
+        facts = derive(patient, as_of=AS_OF).model_copy(update={"measurable_disease": measurable})
+        ctx = Context(patient, facts, AS_OF)
+        good, bad = rank.subtype_sets(ctx)
+        for tags in fast_plan(snapshot_index).tag_sets:
+            value, why = rank.subtype_part(ctx, tags)
+            assert rank.subtype_value(good, bad, tags) == value, tags
+            named = good & set(tags) if value == 1.0 else bad & set(tags) if value == 0.0 else set()
+            assert all(t in why for t in named) and (value == 0.5) == (not named), (tags, why)
+            bone, _ = rank.bone_part(ctx, tags)
+            assert rank.bone_value(tags, measurable) == bone, tags
+            seen |= {("subtype", value), ("bone", bone)}
+    assert {("subtype", 0.5), ("bone", 1.0), ("bone", 0.3), ("bone", 0.0)} <= seen, seen
