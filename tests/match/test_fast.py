@@ -13,11 +13,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from osteotrials.match import MatchIndex, Ranked, materialize, rank_index
-from osteotrials.match._core import Truth, truth_code
+from osteotrials.match import MatchIndex, Ranked, materialize, rank, rank_index
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    truth_code,
+)
 from osteotrials.match.api import StatusFilter, rank_index_reference
 from osteotrials.match.evaluate import result_from, truth_of
-from osteotrials.match.families import BULK
+from osteotrials.match.families import BULK, prior_therapy
 from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
@@ -28,10 +35,11 @@ from osteotrials.model.patient import (
     OtherCancer,
     Patient,
     RadiotherapyCourse,
+    Regimen,
     Surgery,
 )
 from osteotrials.model.trial import Trial
-from osteotrials.patient import PatientError, parse_patient
+from osteotrials.patient import PatientError, derive, parse_patient
 from paths import EXAMPLE_PATIENTS
 
 from .conftest import AS_OF, context, example
@@ -227,6 +235,70 @@ def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) ->
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 
+#: treatment histories: settings known / early / not given, dates known / missing,
+#: ongoing, stop reasons, an unrecognised drug, recent and long-ago exposures
+REGIMEN_HISTORIES: list[list[Regimen]] = [
+    [],
+    [
+        Regimen(drugs=["paclitaxel"], setting="early", stop_reason="completed"),
+        Regimen(drugs=["letrozole", "palbociclib"], setting="metastatic", ongoing=True),
+    ],
+    [
+        Regimen(
+            drugs=["doxorubicin", "cyclophosphamide"],
+            setting="adjuvant",
+            start_date=date(2019, 1, 1),
+            stop_date=date(2019, 6, 1),
+            stop_reason="completed",
+        ),
+        Regimen(
+            drugs=["trastuzumab deruxtecan"],
+            setting="metastatic",
+            start_date=date(2025, 10, 1),
+            stop_date=date(2025, 12, 20),
+            stop_reason="progression",
+        ),
+        Regimen(drugs=["capecitabine"], start_date=date(2025, 12, 28)),
+    ],
+    [
+        Regimen(drugs=["tamoxifen"], setting="neoadjuvant", stop_reason="toxicity"),
+        Regimen(drugs=["fulvestrant", "a trial drug XY-123"], stop_reason="other"),
+        Regimen(
+            drugs=["sacituzumab govitecan"],
+            setting="metastatic",
+            stop_date=date(2025, 11, 1),
+        ),
+    ],
+]
+
+
+@pytest.mark.parametrize("regimens", REGIMEN_HISTORIES)
+def test_prior_therapy_tables_agree(snapshot_index: MatchIndex, regimens: list[Regimen]) -> None:
+    """Prior-therapy codes from the (exposure x constraint) tables equal, constraint by
+    constraint, the one-at-a-time ``_code`` path and the evaluator's explained truth."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update={"regimens": regimens})
+    ctx = context(patient)
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "prior_therapy"]
+    facts = ctx.facts
+    counts = {
+        "chemotherapy": facts.lines.chemotherapy,
+        "endocrine": facts.lines.endocrine,
+        "systemic": facts.lines.total,
+    }
+    one_by_one = prior_therapy._codes_one_by_one(
+        fam.batch, ctx.exposures, counts, bool(facts.unknown_drugs), AS_OF
+    )
+    assert fam.distinct_codes(ctx) == one_by_one
+    seen = set()
+    for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+        c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+        assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+        seen.add(code)
+    # every answer occurs (an empty history: no unknowns, only holds and fails)
+    expected = {TRUTH_HOLDS, TRUTH_FAILS} | ({TRUTH_UNKNOWN} if regimens else set())
+    assert seen == expected, seen
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_patients_same_results_for_every_trial(
@@ -293,3 +365,27 @@ def test_interning_never_changes_a_result(
                 )
                 checked += 1
     assert checked > 30_000
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_relevance_values_agree_with_the_explained_parts(
+    snapshot_index: MatchIndex, name: str
+) -> None:
+    """The fast path's subtype and bone values (no explanation) equal the explained
+    parts' values on every snapshot tag set, measurable disease known or not, and the
+    explanation names exactly the tags that decided the value."""
+    patient = example(name)
+    seen: set[tuple[str, float]] = set()
+    for measurable in (True, False, None):
+        facts = derive(patient, as_of=AS_OF).model_copy(update={"measurable_disease": measurable})
+        ctx = Context(patient, facts, AS_OF)
+        good, bad = rank.subtype_sets(ctx)
+        for tags in fast_plan(snapshot_index).tag_sets:
+            value, why = rank.subtype_part(ctx, tags)
+            assert rank.subtype_value(good, bad, tags) == value, tags
+            named = good & set(tags) if value == 1.0 else bad & set(tags) if value == 0.0 else set()
+            assert all(t in why for t in named) and (value == 0.5) == (not named), (tags, why)
+            bone, _ = rank.bone_part(ctx, tags)
+            assert rank.bone_value(tags, measurable) == bone, tags
+            seen |= {("subtype", value), ("bone", bone)}
+    assert {("subtype", 0.5), ("bone", 1.0), ("bone", 0.3), ("bone", 0.0)} <= seen, seen

@@ -694,8 +694,10 @@ def rank_fast(
         pl_distance[k] = rank.distance_part(shown_distance(site, dist, any_open))[0]
 
     # relevance parts per distinct tag set
-    subtype = np.array([rank.subtype_part(ctx, t)[0] for t in plan.tag_sets], dtype=np.float64)
-    bone = np.array([rank.bone_part(ctx, t)[0] for t in plan.tag_sets], dtype=np.float64)
+    good, bad = rank.subtype_sets(ctx)
+    measurable = ctx.facts.measurable_disease
+    subtype = np.array([rank.subtype_value(good, bad, t) for t in plan.tag_sets], dtype=np.float64)
+    bone = np.array([rank.bone_value(t, measurable) for t in plan.tag_sets], dtype=np.float64)
 
     # profiles: verdicts and scores
     pc = counts[plan.p_set]

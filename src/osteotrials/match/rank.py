@@ -90,30 +90,51 @@ class ScoreCalc:
         )
 
 
+def subtype_sets(ctx: Context) -> tuple[set[str], set[str]]:
+    """``subtype_families``, computed once per patient."""
+    return ctx.memo("subtype_families", lambda: subtype_families(ctx))
+
+
+def subtype_value(good: set[str], bad: set[str], tags: tuple[str, ...]) -> float:
+    """The subtype part's value: a family tag that suits the patient, else one for another
+    subtype, else neither."""
+    if not good.isdisjoint(tags):
+        return 1.0
+    if not bad.isdisjoint(tags):
+        return 0.0
+    return 0.5
+
+
 def subtype_part(ctx: Context, tags: tuple[str, ...]) -> tuple[float, str]:
     """Whether the trial's drug families suit this patient's subtype: (value, why)."""
-    good, bad = ctx.memo("subtype_families", lambda: subtype_families(ctx))
-    fam = {t for t in tags if t in good or t in bad or t in _FAMILY_TAGS}
-    fits = sorted(fam & good)
-    misfits = sorted(fam & bad)
-    if fits:
-        return 1.0, f"drug family suits this patient ({', '.join(fits)})"
-    if misfits:
-        return 0.0, f"drug family for another subtype ({', '.join(misfits)})"
-    return 0.5, "no subtype-specific drug family"
+    good, bad = subtype_sets(ctx)
+    value = subtype_value(good, bad, tags)
+    if value == 1.0:
+        fits = sorted(good.intersection(tags))
+        return value, f"drug family suits this patient ({', '.join(fits)})"
+    if value == 0.0:
+        misfits = sorted(bad.intersection(tags))
+        return value, f"drug family for another subtype ({', '.join(misfits)})"
+    return value, "no subtype-specific drug family"
+
+
+def bone_value(tags: tuple[str, ...], measurable_disease: bool | None) -> float:
+    """The bone part's value: 0 when the trial needs measurable disease and the patient's
+    is not measurable, else 1 for a bone-relevant trial, 0.3 for others."""
+    if measurable_disease is False and not _BONE_BAD_IF_NOT_MEASURABLE.isdisjoint(tags):
+        return 0.0
+    return 0.3 if _BONE_GOOD.isdisjoint(tags) else 1.0
 
 
 def bone_part(ctx: Context, tags: tuple[str, ...]) -> tuple[float, str]:
     """Bone relevance of the trial for this patient: (value, why)."""
-    bone_tags = sorted(set(tags) & _BONE_GOOD)
-    bone = 1.0 if bone_tags else 0.3
-    bone_why = f"bone-relevant ({', '.join(bone_tags)})" if bone_tags else "no bone-specific focus"
-    if ctx.facts.measurable_disease is False and set(tags) & _BONE_BAD_IF_NOT_MEASURABLE:
-        bone, bone_why = (
-            0.0,
-            "needs measurable disease; this patient's is bone-only / not measurable",
-        )
-    return bone, bone_why
+    value = bone_value(tags, ctx.facts.measurable_disease)
+    if value == 0.0:
+        return value, "needs measurable disease; this patient's is bone-only / not measurable"
+    bone_tags = sorted(_BONE_GOOD.intersection(tags))
+    if bone_tags:
+        return value, f"bone-relevant ({', '.join(bone_tags)})"
+    return value, "no bone-specific focus"
 
 
 #: line-of-therapy state of a trial ("none": no line limit) -> relevance value, explanation
@@ -190,22 +211,3 @@ PARTS = ("resolved", "relevance", "phase", "recruiting", "distance")
 
 def weights() -> dict[str, float]:
     return _weights()
-
-
-_FAMILY_TAGS = {
-    "adc",
-    "cdk46",
-    "pi3k_akt_mtor",
-    "endocrine_serd",
-    "her2_directed",
-    "parp",
-    "immunotherapy",
-    "chemotherapy",
-    "bone_modifying_agent",
-    "radiopharmaceutical",
-    "radiotherapy_sbrt",
-    "supportive_care",
-    "imaging_diagnostic",
-    "nanomedicine",
-    "bone_modifying_agent_schedule",
-}

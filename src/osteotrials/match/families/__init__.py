@@ -72,6 +72,13 @@ EVALUATORS: dict[str, Evaluator] = {
     "trial_participation": trial_participation.evaluate,
 }
 
+
+def constant_codes(prepared: list[int], ctx: Context) -> list[int | None]:
+    """Bulk codes of a family whose truth never depends on the patient: the prepared
+    codes themselves."""
+    return list(prepared)
+
+
 #: families that can also answer in bulk, as truth codes only (the fast ranking path):
 #: ``prepare(constraint)`` once per index (None: use the evaluator), ``batch(prepared)``
 #: once per index, then ``codes(batch, context)`` per patient (one code per prepared
@@ -97,6 +104,8 @@ BULK: dict[
     "medication": (medication.prepare, list, medication.codes),
     "biomarker": (biomarker.prepare, list, biomarker.codes),
     "bone_agent": (bone_agent.prepare, list, bone_agent.codes),
+    "administrative": (administrative.prepare, list, constant_codes),
+    "life_expectancy": (life_expectancy.prepare, list, constant_codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

@@ -60,12 +60,17 @@ def in_window(e: DrugExposure, window: TimeWindow, as_of: date) -> bool | None:
 
 
 def in_window_days(e: DrugExposure, days: float, as_of: date) -> bool | None:
+    if e.start_date is None and last_day(e, as_of) is None:
+        return None
+    return in_window_since(e, as_of - timedelta(days=days), as_of)
+
+
+def in_window_since(e: DrugExposure, cutoff: date, as_of: date) -> bool | None:
+    """Whether the exposure reached on or after ``cutoff`` (None: dates not recorded)."""
     last = last_day(e, as_of)
     if last is None:
-        if e.start_date is not None and e.start_date >= as_of - timedelta(days=days):
-            return True
-        return None
-    return last >= as_of - timedelta(days=days)
+        return True if e.start_date is not None and e.start_date >= cutoff else None
+    return last >= cutoff
 
 
 @cache

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
@@ -23,6 +26,7 @@ from osteotrials.match.families._therapy import (
     exposure_matches,
     in_window,
     in_window_days,
+    in_window_since,
     last_day,
     specific_classes,
 )
@@ -307,6 +311,74 @@ Signature = tuple[bool, frozenset[str], frozenset[str], frozenset[str]]
 
 
 @dataclass(slots=True)
+class Arrays:
+    """The drug-signature constraints of a batch as parameter arrays, so that a patient's
+    codes are a few numpy operations over (exposure x constraint) tables."""
+
+    #: positions (in the batch) of the signature constraints, and per position: the
+    #: signature id, the setting-list id, window kind (0 none, 1 recency, 2 washout),
+    #: window-days id, progression asked, any anticancer therapy
+    pos: NDArray[np.intp]
+    sig: NDArray[np.intp]
+    setting: NDArray[np.intp]
+    kind: NDArray[np.int8]
+    day: NDArray[np.intp]
+    progression: NDArray[np.bool_]
+    anticancer: NDArray[np.bool_]
+    #: the distinct setting lists and window lengths
+    settings: list[tuple[str, ...]]
+    days: list[float]
+    #: line-count constraints: positions, and per position the id of its distinct
+    #: (minimum, maximum, line type); the distinct prepared constraints answering them
+    line_pos: NDArray[np.intp]
+    line_key: NDArray[np.intp]
+    line_preps: list[Prepared]
+
+
+def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
+    setting_of: dict[tuple[str, ...], int] = {}
+    day_of: dict[float, int] = {}
+    line_of: dict[tuple[float | None, float | None, str], int] = {}
+    line_preps: list[Prepared] = []
+    pos, sig, sett, kind, day, prog, anti, line_pos, line_key = ([] for _ in range(9))
+    for i, (prep, sid) in enumerate(zip(prepared, sig_ids, strict=True)):
+        if prep.lines is not None:
+            k = line_of.get(prep.lines)
+            if k is None:
+                k = line_of[prep.lines] = len(line_preps)
+                line_preps.append(prep)
+            line_pos.append(i)
+            line_key.append(k)
+            continue
+        pos.append(i)
+        sig.append(sid)
+        sett.append(setting_of.setdefault(prep.settings, len(setting_of)))
+        w = prep.window
+        kind.append(0 if w is None else 1 if w[0] else 2)
+        day.append(0 if w is None else day_of.setdefault(w[1], len(day_of)))
+        prog.append(prep.progression)
+        anti.append(prep.signature[0])
+
+    def ints(xs: list[int]) -> NDArray[np.intp]:
+        return np.array(xs, dtype=np.intp)
+
+    return Arrays(
+        ints(pos),
+        ints(sig),
+        ints(sett),
+        np.array(kind, dtype=np.int8),
+        ints(day),
+        np.array(prog, dtype=np.bool_),
+        np.array(anti, dtype=np.bool_),
+        list(setting_of),
+        list(day_of),
+        ints(line_pos),
+        ints(line_key),
+        line_preps,
+    )
+
+
+@dataclass(slots=True)
 class Batch:
     """Prepared constraints with an inverted index from drug, class and payload to the
     drug signatures that name them, so a patient's exposures are matched in one pass."""
@@ -322,6 +394,7 @@ class Batch:
     #: per prepared constraint: its code when no exposure matches (unrecognised drugs on
     #: file / not), computed with ``_code`` itself
     empty: tuple[list[int | None], list[int | None]]
+    arrays: Arrays
 
 
 def batch(prepared: list[Prepared]) -> Batch:
@@ -370,12 +443,18 @@ def batch(prepared: list[Prepared]) -> Batch:
         by_payload,
         anticancer,
         (empty(True), empty(False)),
+        _arrays(list(prepared), sig_ids),
     )
 
 
 def codes(prepared: Batch, ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient; None where
-    the answer needs ``evaluate`` (an unexpected value)."""
+    the answer needs ``evaluate`` (an unexpected value).
+
+    Line counts are answered once per distinct (minimum, maximum, line type) by ``_code``;
+    the drug-signature constraints by ``_table_codes`` (numpy over exposure x constraint
+    tables, each table cell computed by the helpers ``_code`` uses). Should a cell raise,
+    every constraint is answered by ``_code`` one at a time, as it always was."""
     b = prepared
     if ctx.patient.regimens is None:
         return [UNKNOWN] * len(b.prepared)
@@ -386,20 +465,65 @@ def codes(prepared: Batch, ctx: Context) -> list[int | None]:
         "systemic": ctx.facts.lines.total,
     }
     unknown_drugs = bool(ctx.facts.unknown_drugs)
-    # each exposure, in order, added to the signatures it matches (``exposure_matches``)
+    a = b.arrays
+    try:
+        table = _table_codes(b, ctx.exposures, unknown_drugs, as_of)
+    except (ValueError, TypeError, KeyError, OverflowError):
+        return _codes_one_by_one(b, ctx.exposures, line_counts, unknown_drugs, as_of)
+    lines = [_safe_code(prep, [], line_counts, unknown_drugs, as_of) for prep in a.line_preps]
+    if None in lines:
+        out: list[int | None] = [None] * len(b.prepared)
+        for i, code in zip(a.pos.tolist(), table.tolist(), strict=True):
+            out[i] = code
+        for i, k in zip(a.line_pos.tolist(), a.line_key.tolist(), strict=True):
+            out[i] = lines[k]
+        return out
+    res = np.empty(len(b.prepared), dtype=np.intp)
+    res[a.pos] = table
+    res[a.line_pos] = np.array(lines, dtype=np.intp)[a.line_key]
+    codes: list[int | None] = list(res.tolist())
+    return codes
+
+
+def _hits(b: Batch, e: DrugExposure) -> set[int]:
+    """The drug signatures an exposure matches (``exposure_matches``)."""
+    hits: set[int] = set()
+    if e.canonical is not None:
+        hits.update(b.by_drug.get(e.canonical, ()))
+    hits.update(b.by_drug.get(e.name.lower(), ()))
+    for cls in e.classes:
+        hits.update(b.by_class.get(cls, ()))
+    if e.payload_class is not None:
+        hits.update(b.by_payload.get(e.payload_class, ()))
+    if not _NOT_ANTICANCER & set(e.classes):
+        hits.update(b.anticancer)
+    return hits
+
+
+def _safe_code(
+    prep: Prepared,
+    matched: list[DrugExposure],
+    line_counts: dict[str, LineCount],
+    unknown_drugs: bool,
+    as_of: date,
+) -> int | None:
+    try:
+        return _code(prep, matched, line_counts, unknown_drugs, as_of)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _codes_one_by_one(
+    b: Batch,
+    exposures: list[DrugExposure],
+    line_counts: dict[str, LineCount],
+    unknown_drugs: bool,
+    as_of: date,
+) -> list[int | None]:
+    # each exposure, in order, added to the signatures it matches
     matched: list[list[DrugExposure] | None] = [None] * b.n_sigs
-    for e in ctx.exposures:
-        hits: set[int] = set()
-        if e.canonical is not None:
-            hits.update(b.by_drug.get(e.canonical, ()))
-        hits.update(b.by_drug.get(e.name.lower(), ()))
-        for cls in e.classes:
-            hits.update(b.by_class.get(cls, ()))
-        if e.payload_class is not None:
-            hits.update(b.by_payload.get(e.payload_class, ()))
-        if not _NOT_ANTICANCER & set(e.classes):
-            hits.update(b.anticancer)
-        for sid in hits:
+    for e in exposures:
+        for sid in _hits(b, e):
             got = matched[sid]
             if got is None:
                 matched[sid] = [e]
@@ -413,10 +537,79 @@ def codes(prepared: Batch, ctx: Context) -> list[int | None]:
                 continue  # nothing matched: the precomputed code
         else:
             m = []
-        try:
-            out[i] = _code(prep, m, line_counts, unknown_drugs, as_of)
-        except (ValueError, TypeError, KeyError):
-            out[i] = None
+        out[i] = _safe_code(prep, m, line_counts, unknown_drugs, as_of)
+    return out
+
+
+#: a three-valued answer (True / False / None) as a small integer
+_TRI = {True: 1, False: 0, None: 2}
+
+
+def _table_codes(
+    b: Batch, exposures: list[DrugExposure], unknown_drugs: bool, as_of: date
+) -> NDArray[np.intp]:
+    """``_code`` for every drug-signature constraint at once (same branches, in order)."""
+    a = b.arrays
+    n_e, n_d = len(exposures), len(a.days)
+    hit = np.zeros((n_e, b.n_sigs), dtype=np.bool_)
+    for k, e in enumerate(exposures):
+        hit[k, list(_hits(b, e))] = True
+    matched = hit[:, a.sig]
+    setting_ok = np.array(
+        [_TRI[_setting_ok(e, list(s))] for e in exposures for s in a.settings], dtype=np.int8
+    ).reshape(n_e, len(a.settings))[:, a.setting]
+    kept = matched & (setting_ok == 1)
+    setting_unknown = (matched & (setting_ok == 2)).any(axis=0)
+    any_kept = kept.any(axis=0)
+    lasts = [last_day(e, as_of) for e in exposures]
+    cutoffs = [as_of - timedelta(days=d) for d in a.days]
+    inside = np.array(
+        [_TRI[in_window_since(e, cut, as_of)] for e in exposures for cut in cutoffs],
+        dtype=np.int8,
+    ).reshape(n_e, n_d)
+    recent = np.array(
+        [x is not None and x > cut for x in lasts for cut in cutoffs], dtype=np.bool_
+    ).reshape(n_e, n_d)
+    if n_d:
+        inside, recent = inside[:, a.day], recent[:, a.day]
+    else:  # no windows: never read
+        inside = np.zeros(kept.shape, dtype=np.int8)
+        recent = np.zeros(kept.shape, dtype=np.bool_)
+    no_last = np.array([x is None for x in lasts], dtype=np.bool_).reshape(n_e, 1)
+    progressed = np.array(
+        [e.stop_reason == "progression" for e in exposures], dtype=np.bool_
+    ).reshape(n_e, 1)
+    not_progressed = np.array(
+        [e.stop_reason is not None and e.stop_reason != "progression" for e in exposures],
+        dtype=np.bool_,
+    ).reshape(n_e, 1)
+    recency = np.where(
+        (kept & (inside == 1)).any(axis=0),
+        HOLDS,
+        np.where((kept & (inside == 2)).any(axis=0) | setting_unknown, UNKNOWN, FAILS),
+    )
+    washout = np.where(
+        (kept & no_last).any(axis=0) | setting_unknown,
+        UNKNOWN,
+        np.where((kept & recent).any(axis=0), FAILS, HOLDS),
+    )
+    progression = np.where(
+        any_kept,
+        np.where(
+            (kept & progressed).any(axis=0),
+            HOLDS,
+            np.where((~kept | not_progressed).all(axis=0), FAILS, UNKNOWN),
+        ),
+        np.where(setting_unknown, UNKNOWN, FAILS),
+    )
+    plain = np.where(
+        any_kept,
+        HOLDS,
+        np.where(setting_unknown | (unknown_drugs & ~a.anticancer), UNKNOWN, FAILS),
+    )
+    out: NDArray[np.intp] = np.select(
+        [a.kind == 1, a.kind == 2, a.progression], [recency, washout, progression], plain
+    ).astype(np.intp)
     return out
 
 
