@@ -30,8 +30,10 @@ from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import (
     BoneModifyingAgent,
+    Cardiac,
     Comorbidity,
     CurrentMedication,
+    Infections,
     OtherCancer,
     Patient,
     RadiotherapyCourse,
@@ -232,6 +234,71 @@ def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) ->
     assert set(seen) == HISTORY_FAMILIES
     if history["comorbidities"]:  # a history on file: more than one answer in each family
         assert all(len(seen[f]) >= 2 for f in HISTORY_FAMILIES), sorted(seen.items())
+    assert_same(snapshot_index, patient, explain_every_trial=False)
+
+
+#: LVEF / QTc on file or not, below, at and above the usual limits (50 %, 470 ms, ...)
+CARDIAC_MEASURES = [
+    Cardiac(),
+    Cardiac(lvef_percent=35.0, qtc_ms=520.0),
+    Cardiac(lvef_percent=50.0, qtc_ms=470.0),
+    Cardiac(lvef_percent=62.0),
+    Cardiac(qtc_ms=430.0),
+]
+
+
+@pytest.mark.parametrize("cardiac", CARDIAC_MEASURES)
+def test_cardiac_measures_agree(snapshot_index: MatchIndex, cardiac: Cardiac) -> None:
+    """LVEF / QTc limits answered in bulk agree with the evaluator, constraint by
+    constraint (every measure constraint of the snapshot), and the rankings agree."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update={"cardiac": cardiac})
+    ctx = context(patient)
+    seen: dict[str, set[int]] = {}
+    for fam in fast_plan(snapshot_index).bulk:
+        if fam.family != "cardiac":
+            continue
+        for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+            c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+            measure = c.params.get("measure")
+            if measure in ("lvef", "qtc"):
+                assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+                seen.setdefault(str(measure), set()).add(code)
+    assert set(seen) == {"lvef", "qtc"}
+    if cardiac.lvef_percent is None:
+        assert seen["lvef"] == {TRUTH_UNKNOWN}
+    else:  # a value on file settles most limits, so both answers occur across the snapshot
+        assert {TRUTH_HOLDS, TRUTH_FAILS} <= seen["lvef"], seen
+    assert_same(snapshot_index, patient, explain_every_trial=False)
+
+
+#: infection histories: nothing recorded, all negative, some positive, partly recorded
+INFECTION_HISTORIES = [
+    Infections(),
+    Infections(hiv="negative", hbv="negative", hcv="negative", active_infection=False),
+    Infections(hiv="positive", hbv="resolved", hcv="cured", active_infection=False),
+    Infections(hbv="chronic", active_infection=True),
+    Infections(hiv="negative", hcv="active"),
+]
+
+
+@pytest.mark.parametrize("infections", INFECTION_HISTORIES)
+def test_infections_agree(snapshot_index: MatchIndex, infections: Infections) -> None:
+    """Infection constraints answered in bulk agree with the evaluator, constraint by
+    constraint, and the rankings agree."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(
+        update={"infections": infections}
+    )
+    ctx = context(patient)
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "infection"]
+    seen: set[int | None] = set()
+    for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+        c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+        assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+        seen.add(code)
+    if infections.hiv is None and infections.active_infection is None:
+        assert TRUTH_UNKNOWN in seen
+    if infections.active_infection is not None and infections.hiv is not None:
+        assert TRUTH_HOLDS in seen or TRUTH_FAILS in seen
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 

@@ -104,6 +104,7 @@ BULK: dict[
     "medication": (medication.prepare, list, medication.codes),
     "biomarker": (biomarker.prepare, list, biomarker.codes),
     "bone_agent": (bone_agent.prepare, list, bone_agent.codes),
+    "infection": (infection.prepare, list, infection.codes),
     "administrative": (administrative.prepare, list, constant_codes),
     "life_expectancy": (life_expectancy.prepare, list, constant_codes),
 }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from osteotrials.match._core import (
     OP_WORDS,
@@ -24,11 +25,32 @@ from osteotrials.match.families._conditions import Query, any_condition, matches
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Comorbidity
 
+#: a measure's limit as read from the criterion: (op, value, reference note); None when
+#: the limit is not understood (a QTc limit against an LLN)
+Limit = tuple[str, float, str | None] | None
+
+
+def _limit(p: Mapping[str, Any]) -> Limit:
+    """The LVEF / QTc limit of a constraint (patient-independent; the evaluator and the
+    bulk codes both read limits through this)."""
+    measure = p.get("measure")
+    op, value = p.get("op"), p.get("value")
+    reference = None
+    if p.get("unit") == "LLN" or value is None:
+        if measure != "lvef":
+            return None
+        lln = float(load("defaults.yaml")["lvef_lln_percent"])
+        value = lln * float(value or 1) if p.get("unit") == "LLN" and value else lln
+        op = op or ">="
+        reference = f"default LVEF LLN {fmt(lln)} % (match/data/defaults.yaml)"
+    if op is None:
+        op = ">=" if measure == "lvef" else "<="
+    return str(op), float(value), reference
+
 
 def _measure(c: Constraint, ctx: Context) -> Truth:
     p = c.params
     measure = p.get("measure")
-    op, value = p.get("op"), p.get("value")
     if measure == "lvef":
         have, fields, key = ctx.facts.lvef_percent, ("cardiac.lvef_percent",), "lvef"
     else:
@@ -37,19 +59,13 @@ def _measure(c: Constraint, ctx: Context) -> Truth:
         return unknown(
             f"{measure.upper() if measure else 'measure'} not on file", key, fields=fields
         )
-    reference = None
-    if p.get("unit") == "LLN" or value is None:
-        if measure != "lvef":
-            return unknown(f"QTc {fmt(have)} ms; limit not understood", "criterion_unclear")
-        lln = float(load("defaults.yaml")["lvef_lln_percent"])
-        value = lln * float(value or 1) if p.get("unit") == "LLN" and value else lln
-        op = op or ">="
-        reference = f"default LVEF LLN {fmt(lln)} % (match/data/defaults.yaml)"
-    if op is None:
-        op = ">=" if measure == "lvef" else "<="
-    ok = compare(have, str(op), float(value))
+    limit_of = _limit(p)
+    if limit_of is None:
+        return unknown(f"QTc {fmt(have)} ms; limit not understood", "criterion_unclear")
+    op, value, reference = limit_of
+    ok = compare(have, op, value)
     unit = "%" if measure == "lvef" else "ms"
-    limit = f"{OP_WORDS.get(str(op), op)} {fmt(float(value))}"
+    limit = f"{OP_WORDS.get(op, op)} {fmt(value)}"
     fact = f"{str(measure).upper()} {fmt(have)} {unit}; limit {limit}"
     if ok is None:
         return unknown(fact, "criterion_unclear")
@@ -132,8 +148,9 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
 
 # --------------------------------------------------------------------------- bulk codes
 # Heart-condition constraints as truth codes (the fast ranking path): read once per index
-# (``prepare``; LVEF / QTc thresholds are left to ``evaluate``); per patient, each distinct
-# (condition, uncontrolled, window) is put to ``condition_hit`` once.
+# (``prepare``); per patient, each distinct (condition, uncontrolled, window) is put to
+# ``condition_hit`` once, and each LVEF / QTc limit (read by ``_limit``, shared with the
+# evaluator) is one ``compare``.
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +159,21 @@ class Prepared:
     queries: tuple[Query, ...]
 
 
-def prepare(c: Constraint) -> Prepared | None:
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A prepared LVEF / QTc limit: the measure and its ``_limit`` (None: not understood)."""
+
+    lvef: bool
+    limit: tuple[str, float] | None
+
+
+def prepare(c: Constraint) -> Prepared | Measure | None:
     if c.params.get("measure") in ("lvef", "qtc"):
-        return None
+        try:
+            lim = _limit(c.params)
+        except (ValueError, TypeError, KeyError):
+            return None  # a malformed limit: left to the evaluator
+        return Measure(c.params["measure"] == "lvef", None if lim is None else lim[:2])
     try:
         conditions = _condition_list(c)
     except TypeError:
@@ -161,6 +190,17 @@ def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:
     return TRUTH_UNKNOWN if unsettled or matches("x", q[0]) is None else TRUTH_FAILS
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
-    """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints."""
-    return any_condition([p.queries for p in prepared], ctx, _state, TRUTH_UNKNOWN)
+def _measure_code(m: Measure, ctx: Context) -> int:
+    have = ctx.facts.lvef_percent if m.lvef else ctx.facts.qtc_ms
+    if have is None or m.limit is None:
+        return TRUTH_UNKNOWN
+    ok = compare(have, *m.limit)
+    return TRUTH_UNKNOWN if ok is None else TRUTH_HOLDS if ok else TRUTH_FAILS
+
+
+def codes(prepared: list[Prepared | Measure], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints and LVEF /
+    QTc limits."""
+    conditions = [p for p in prepared if isinstance(p, Prepared)]
+    answered = iter(any_condition([p.queries for p in conditions], ctx, _state, TRUTH_UNKNOWN))
+    return [next(answered) if isinstance(p, Prepared) else _measure_code(p, ctx) for p in prepared]

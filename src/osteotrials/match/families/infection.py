@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 
@@ -31,9 +38,13 @@ def _one(agent: str, ctx: Context) -> tuple[bool | None, str, str]:
     )
 
 
+def _agents(c: Constraint) -> tuple[str, ...]:
+    """The infections a constraint asks about (any active infection when it names none)."""
+    return tuple(str(a) for a in c.params.get("agent", [])) or ("active",)
+
+
 def evaluate(c: Constraint, ctx: Context) -> Truth:
-    agents = [str(a) for a in c.params.get("agent", [])] or ["active"]
-    results = [_one(a, ctx) for a in agents]
+    results = [_one(a, ctx) for a in _agents(c)]
     facts = "; ".join(f for _, f, _ in results)
     fields = ("infections",)
     if any(v is True for v, _, _ in results):
@@ -42,3 +53,32 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if missing:
         return unknown(facts, *missing, fields=fields)
     return Truth(False, facts, fields=fields)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# Infection constraints as truth codes (the fast ranking path): the agents are read once
+# per index (``prepare``); per patient each distinct agent is put to ``_one`` once.
+
+
+def prepare(c: Constraint) -> tuple[str, ...] | None:
+    try:
+        return _agents(c)
+    except TypeError:
+        return None
+
+
+def codes(prepared: list[tuple[str, ...]], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared infection constraints: any infection
+    present holds, else any not known is unknown, else it does not hold."""
+    state: dict[str, bool | None] = {}
+    out: list[int | None] = []
+    for agents in prepared:
+        values = [state[a] if a in state else state.setdefault(a, _one(a, ctx)[0]) for a in agents]
+        out.append(
+            TRUTH_HOLDS
+            if any(v is True for v in values)
+            else TRUTH_UNKNOWN
+            if any(v is None for v in values)
+            else TRUTH_FAILS
+        )
+    return out
