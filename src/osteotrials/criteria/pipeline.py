@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from types import ModuleType
 
+from osteotrials.criteria import _build
 from osteotrials.criteria import segment as _segment_module
 from osteotrials.criteria import text as _text_module
 from osteotrials.criteria.families import (
@@ -405,18 +406,18 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
         else:
             reason = "section or label header"
         items.append(
-            CriterionItem(
-                index=index,
-                text=seg.text,
-                kind=seg.kind,
-                role=role,
-                section=[*seg.section, *([seg.label] if seg.label and role != "header" else [])],
-                cohort=seg.cohort,
-                parent=seg.parent,
-                depth=seg.depth,
-                span=(seg.start, seg.end),
-                constraints=constraints,
-                unparsed_reason=reason if role == "header" or not constraints else None,
+            _build.criterion_item(
+                index,
+                seg.text,
+                seg.kind,
+                role,
+                [*seg.section, *([seg.label] if seg.label and role != "header" else [])],
+                seg.cohort,
+                seg.parent,
+                seg.depth,
+                (seg.start, seg.end),
+                constraints,
+                reason if role == "header" or not constraints else None,
             )
         )
     return items
