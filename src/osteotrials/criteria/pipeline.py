@@ -435,4 +435,4 @@ GATED_MODULES: tuple[ModuleType, ...] = (
     sys.modules[__name__],
 )
 for _module in dict.fromkeys(GATED_MODULES):
-    gate_module(_module)
+    gate_module(_module, inline=True)
