@@ -127,3 +127,25 @@ def criterion_item(
         "unparsed_reason": unparsed_reason,
     }
     return _instance(CriterionItem, values, _ITEM_FIELDS)  # type: ignore[no-any-return]
+
+
+def _copy_param(value: Any) -> Any:
+    # parameter values are scalars or lists of scalars (flat by contract)
+    return list(value) if isinstance(value, list) else value
+
+
+def copy_constraint(c: Constraint, shift: int = 0) -> Constraint:
+    """An independent copy of ``c`` (nothing mutable shared) with its span moved by
+    ``shift`` characters: the same constraint read at another offset."""
+    values = dict(c.__dict__)
+    values["params"] = {k: _copy_param(v) for k, v in c.params.items()}
+    logic_values = dict(c.logic.__dict__)
+    logic_values["conditions"] = list(c.logic.conditions)
+    logic_values["exceptions"] = list(c.logic.exceptions)
+    values["logic"] = _instance(Logic, logic_values, frozenset(c.logic.__pydantic_fields_set__))
+    if c.time_window is not None:
+        values["time_window"] = copy_time_window(c.time_window)
+    values["span"] = (c.span[0] + shift, c.span[1] + shift)
+    return _instance(  # type: ignore[no-any-return]
+        Constraint, values, frozenset(c.__pydantic_fields_set__)
+    )

@@ -369,10 +369,32 @@ def unparsed_reason(seg: Segment) -> str:
     return "no rule matched"
 
 
-def _compile_item(
-    seg: Segment, context: str, use_triggers: bool
-) -> tuple[list[Constraint], ItemRole, str | None]:
-    item = ItemText(seg.text, seg.start, seg.kind, context)
+#: item memo: (text, kind, context, use_triggers) -> (start offset, constraints) of an
+#: item already compiled. The constraints are a pure function of the key (offsets
+#: aside), and the snapshot repeats ~9 % of its items exactly ("Pregnant or
+#: breastfeeding", standard lab rules). Entries are private copies, and every hit
+#: gets fresh copies with its own offsets: no object is shared between items.
+_ITEM_MEMO: dict[tuple[str, str, str, bool], tuple[int, list[Constraint]]] = {}
+#: entries kept before the memo starts afresh (bounds memory on a long ingest)
+ITEM_MEMO_SIZE = 50_000
+
+
+def clear_item_memo() -> None:
+    """Forget every memoised item (benchmarks time passes from an empty memo)."""
+    _ITEM_MEMO.clear()
+
+
+def item_memo_size() -> int:
+    return len(_ITEM_MEMO)
+
+
+def _item_constraints(
+    seg: Segment, item: ItemText, use_triggers: bool, use_memo: bool
+) -> list[Constraint]:
+    key = (seg.text, seg.kind, item.context, use_triggers)
+    if use_memo and (hit := _ITEM_MEMO.get(key)) is not None:
+        start, memoised = hit
+        return [_build.copy_constraint(c, seg.start - start) for c in memoised]
     found: list[Constraint] = []
     if use_triggers:
         for component in _components_for(candidate_mask(item.norm, item.context)):
@@ -381,6 +403,18 @@ def _compile_item(
         for _family, component in COMPONENTS:
             found.extend(component(item))
     constraints = resolve(found, item) if found else []
+    if use_memo:
+        if len(_ITEM_MEMO) >= ITEM_MEMO_SIZE:
+            _ITEM_MEMO.clear()
+        _ITEM_MEMO[key] = (seg.start, [_build.copy_constraint(c) for c in constraints])
+    return constraints
+
+
+def _compile_item(
+    seg: Segment, context: str, use_triggers: bool, use_memo: bool = True
+) -> tuple[list[Constraint], ItemRole, str | None]:
+    item = ItemText(seg.text, seg.start, seg.kind, context)
+    constraints = _item_constraints(seg, item, use_triggers, use_memo)
     role: ItemRole = seg.role
     reason: str | None = None
     if not constraints:
@@ -394,7 +428,11 @@ def _compile_item(
     return constraints, role, reason
 
 
-def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[CriterionItem]:
+def compile_segments(
+    text: str | None, *, use_triggers: bool = True, use_memo: bool = False
+) -> list[CriterionItem]:
+    """Compile every segment of ``text``, each item afresh unless ``use_memo`` (same
+    results, see ``_ITEM_MEMO``; ``compile_criteria`` uses the memo)."""
     segs = segment(text)
     items: list[CriterionItem] = []
     for index, seg in enumerate(segs):
@@ -402,7 +440,9 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
         role = seg.role
         reason: str | None = None
         if role != "header":
-            constraints, role, reason = _compile_item(seg, seg.context(segs), use_triggers)
+            constraints, role, reason = _compile_item(
+                seg, seg.context(segs), use_triggers, use_memo
+            )
         else:
             reason = "section or label header"
         items.append(
