@@ -56,3 +56,27 @@ def test_fast_objects_are_independent() -> None:
     c.__pydantic_fields_set__.discard("text")
     d = _build.constraint("age", "require", {"min": 18}, b, None, (0, 3), "abc", 1)
     assert "text" in d.__pydantic_fields_set__
+
+
+def test_freeze_and_thaw_round_trip_and_refuse_odd_values() -> None:
+    text = "Exclusion Criteria:\n\n* Chemotherapy within 4 weeks prior to randomization\n"
+    constraints = [c for i in compile_criteria(text) for c in i.constraints]
+    assert constraints and any(c.time_window is not None for c in constraints)
+    for c in constraints:
+        frozen = _build.freeze(c, 20)
+        assert frozen is not None
+        again = _build.thaw(frozen, 20)
+        _same(again, c)
+        _same(again.logic, c.logic)
+        assert again.model_dump_json() == c.model_dump_json()
+        moved = _build.thaw(frozen, 25)
+        assert moved.span == (c.span[0] + 5, c.span[1] + 5)
+    odd = Constraint(
+        family="age",
+        polarity="require",
+        params={"min": {"nested": 1}},
+        span=(0, 1),
+        text="x",
+        confidence=0.5,
+    )
+    assert _build.freeze(odd, 0) is None  # such an item is compiled afresh each time

@@ -129,23 +129,88 @@ def criterion_item(
     return _instance(CriterionItem, values, _ITEM_FIELDS)  # type: ignore[no-any-return]
 
 
-def _copy_param(value: Any) -> Any:
-    # parameter values are scalars or lists of scalars (flat by contract)
-    return list(value) if isinstance(value, list) else value
+#: a constraint as plain tuples of atomic values (``freeze``): such tuples are not
+#: tracked by the garbage collector, so a large memo of them costs no collections
+Frozen = tuple[Any, ...]
+_ATOMIC = (str, int, float, bool, type(None))
 
 
-def copy_constraint(c: Constraint, shift: int = 0) -> Constraint:
-    """An independent copy of ``c`` (nothing mutable shared) with its span moved by
-    ``shift`` characters: the same constraint read at another offset."""
-    values = dict(c.__dict__)
-    values["params"] = {k: _copy_param(v) for k, v in c.params.items()}
-    logic_values = dict(c.logic.__dict__)
-    logic_values["conditions"] = list(c.logic.conditions)
-    logic_values["exceptions"] = list(c.logic.exceptions)
-    values["logic"] = _instance(Logic, logic_values, frozenset(c.logic.__pydantic_fields_set__))
-    if c.time_window is not None:
-        values["time_window"] = copy_time_window(c.time_window)
-    values["span"] = (c.span[0] + shift, c.span[1] + shift)
-    return _instance(  # type: ignore[no-any-return]
-        Constraint, values, frozenset(c.__pydantic_fields_set__)
+def _frozen_param(value: Any) -> Any:
+    """A parameter value as an atomic value or a tuple (lists); None when the value is
+    of another kind (it is then not memoised)."""
+    if isinstance(value, list):
+        return tuple(value) if all(isinstance(v, _ATOMIC) for v in value) else None
+    return value if isinstance(value, _ATOMIC) else None
+
+
+def freeze(c: Constraint, start: int) -> Frozen | None:
+    """``c`` as nested tuples of atomic values, its span relative to ``start``; None
+    when a value is of an unexpected kind (parameters are scalars or lists of them)."""
+    params = []
+    for key, value in c.params.items():
+        frozen = _frozen_param(value)
+        if frozen is None and value is not None:
+            return None
+        params.append((key, frozen, isinstance(value, list)))
+    lg = c.logic
+    if not all(isinstance(v, str) for v in (*lg.conditions, *lg.exceptions)):
+        return None
+    logic_frozen = (
+        lg.connective,
+        lg.group,
+        tuple(lg.conditions),
+        tuple(lg.exceptions),
+        tuple(sorted(lg.__pydantic_fields_set__)),
     )
+    tw = c.time_window
+    window = (
+        None
+        if tw is None
+        else (
+            tuple(tw.__dict__.items()),
+            tuple(sorted(tw.__pydantic_fields_set__)),
+        )
+    )
+    if window is not None and not all(isinstance(v, _ATOMIC) for _k, v in window[0]):
+        return None
+    return (
+        c.family,
+        c.polarity,
+        tuple(params),
+        logic_frozen,
+        window,
+        c.span[0] - start,
+        c.span[1] - start,
+        c.text,
+        c.confidence,
+        tuple(sorted(c.__pydantic_fields_set__)),
+    )
+
+
+def thaw(frozen: Frozen, start: int) -> Constraint:
+    """A new ``Constraint`` from ``freeze``'s tuples, its span moved to ``start``."""
+    family, polarity, params, lg, window, a, b, text, confidence, fields = frozen
+    connective, group, conditions, exceptions, logic_fields = lg
+    logic_obj = _instance(
+        Logic,
+        {
+            "connective": connective,
+            "group": group,
+            "conditions": list(conditions),
+            "exceptions": list(exceptions),
+        },
+        frozenset(logic_fields),
+    )
+    values = {
+        "family": family,
+        "polarity": polarity,
+        "params": {k: list(v) if was_list else v for k, v, was_list in params},
+        "logic": logic_obj,
+        "time_window": None
+        if window is None
+        else _instance(TimeWindow, dict(window[0]), frozenset(window[1])),
+        "span": (start + a, start + b),
+        "text": text,
+        "confidence": confidence,
+    }
+    return _instance(Constraint, values, frozenset(fields))  # type: ignore[no-any-return]

@@ -6,6 +6,7 @@ component is a plain function ``extract(ItemText) -> list[Constraint]``.
 
 from __future__ import annotations
 
+import marshal
 import re
 import sys
 from collections.abc import Callable
@@ -369,12 +370,15 @@ def unparsed_reason(seg: Segment) -> str:
     return "no rule matched"
 
 
-#: item memo: (text, kind, context, use_triggers) -> (start offset, constraints) of an
-#: item already compiled. The constraints are a pure function of the key (offsets
-#: aside), and the snapshot repeats ~9 % of its items exactly ("Pregnant or
-#: breastfeeding", standard lab rules). Entries are private copies, and every hit
-#: gets fresh copies with its own offsets: no object is shared between items.
-_ITEM_MEMO: dict[tuple[str, str, str, bool], tuple[int, list[Constraint]]] = {}
+#: item memo: text, kind and context of an item already compiled (and whether the
+#: triggers chose its components) -> its constraints as ``marshal`` bytes of
+#: ``_build.freeze`` tuples (spans relative to the item). The constraints are a pure
+#: function of the key (offsets aside), and the snapshot repeats ~9 % of its items
+#: exactly ("Pregnant or breastfeeding", standard lab rules). Every hit builds fresh
+#: objects at its own offsets, so nothing is shared between items. One string key and
+#: one bytes value an entry: the garbage collector does not track them (a memo of
+#: model objects was slower than none: its ~400,000 objects made full collections run).
+_ITEM_MEMO: dict[str, bytes] = {}
 #: entries kept before the memo starts afresh (bounds memory on a long ingest)
 ITEM_MEMO_SIZE = 50_000
 
@@ -391,10 +395,9 @@ def item_memo_size() -> int:
 def _item_constraints(
     seg: Segment, item: ItemText, use_triggers: bool, use_memo: bool
 ) -> list[Constraint]:
-    key = (seg.text, seg.kind, item.context, use_triggers)
+    key = f"{seg.kind}\x00{int(use_triggers)}\x00{item.context}\x00{seg.text}"
     if use_memo and (hit := _ITEM_MEMO.get(key)) is not None:
-        start, memoised = hit
-        return [_build.copy_constraint(c, seg.start - start) for c in memoised]
+        return [_build.thaw(frozen, seg.start) for frozen in marshal.loads(hit)]
     found: list[Constraint] = []
     if use_triggers:
         for component in _components_for(candidate_mask(item.norm, item.context)):
@@ -404,9 +407,11 @@ def _item_constraints(
             found.extend(component(item))
     constraints = resolve(found, item) if found else []
     if use_memo:
-        if len(_ITEM_MEMO) >= ITEM_MEMO_SIZE:
-            _ITEM_MEMO.clear()
-        _ITEM_MEMO[key] = (seg.start, [_build.copy_constraint(c) for c in constraints])
+        frozen = [_build.freeze(c, seg.start) for c in constraints]
+        if None not in frozen:  # else: not memoised, compiled each time
+            if len(_ITEM_MEMO) >= ITEM_MEMO_SIZE:
+                _ITEM_MEMO.clear()
+            _ITEM_MEMO[key] = marshal.dumps(tuple(frozen))
     return constraints
 
 
