@@ -3,14 +3,18 @@
 Throughput: every criteria text of the bundled snapshot compiled with
 ``compile_criteria`` in one process (one core), ``--repeats`` times after a
 warm-up; items per second is the median, timed with ``time.process_time`` (CPU
-seconds: the machine is shared, so wall clock is noisy). ``--ab REF`` also times
+seconds: the machine is shared, so wall clock is noisy). The item memo of the
+pipeline is emptied before every timed pass (repeats inside a pass may hit it, as
+in an ingest; the warm-up never feeds a timed pass), and a second figure times
+passes with the memo off (every item compiled afresh: the rate on distinct item
+texts), alternating with the first. ``--ab REF`` also times
 the parser of git revision REF (exported to a temporary directory) against this
 tree in the same run: fresh processes for each side, alternately, median of each. Coverage: share of criterion items
 typed on the NLI4CT trials and on the metastatic subset (the regex of
 docs/data-provenance.md). Precision: against the hand annotations in
 tests/criteria/fixtures (five sets; the third held-out set is the blind one).
 
-Usage: python benchmarks/bench_criteria.py [--repeats 3] [--no-write] [--ab REF [--rounds 3]]
+Usage: python benchmarks/bench_criteria.py [--repeats 3] [--no-write] [--ab REF [--rounds 3] [--no-memo]]
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from osteotrials.criteria import (
     coverage,
 )
 from osteotrials.criteria.evaluate import PrecisionReport, evaluate
+from osteotrials.criteria.pipeline import clear_item_memo, compile_segments, item_memo_size
 from osteotrials.model.criteria import CoverageReport
 from osteotrials.sources.ctgov_json import trial_from_study
 
@@ -86,26 +91,45 @@ def _precision(records: list[dict[str, Any]], texts: dict[str, str]) -> Precisio
     return evaluate(records, {n: compile_criteria(t) for n, t in texts.items() if n in ids})
 
 
-def time_passes(corpus: list[str], passes: int) -> tuple[int, list[float]]:
-    """Items per pass and the items/s (CPU time) of ``passes`` timed passes after a warm-up."""
+def time_passes(corpus: list[str], passes: int) -> tuple[int, list[float], list[float], int]:
+    """Items per pass and the items/s (CPU time) of ``passes`` timed passes after a
+    warm-up, alternately (a) with the item memo emptied before each pass (repeats
+    inside the pass may hit it, as in a real ingest; nothing from the warm-up or an
+    earlier pass) and (b) with the memo off: every item compiled afresh, which is the
+    rate on distinct item texts. Also the memo entries one pass leaves (distinct items)."""
     items = sum(len(compile_criteria(t)) for t in corpus)  # warm-up (vocabularies, caches)
-    rates: list[float] = []
+    memo_rates: list[float] = []
+    fresh_rates: list[float] = []
+    distinct = 0
     for _ in range(passes):
+        clear_item_memo()
         start = time.process_time()
         n = sum(len(compile_criteria(t)) for t in corpus)
-        rates.append(n / (time.process_time() - start))
-    return items, rates
+        memo_rates.append(n / (time.process_time() - start))
+        distinct = item_memo_size()
+        clear_item_memo()
+        start = time.process_time()
+        n = sum(len(compile_segments(t, use_memo=False)) for t in corpus)
+        fresh_rates.append(n / (time.process_time() - start))
+    return items, memo_rates, fresh_rates, distinct
 
 
+#: one side of ``--ab``: the memo (where the tree has one) is emptied before each
+#: timed pass, so neither the warm-up nor an earlier pass feeds a timed one
 _CHILD = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
-from osteotrials.criteria import compile_criteria
+from osteotrials.criteria import compile_criteria, pipeline
+clear = getattr(pipeline, "clear_item_memo", lambda: None)
+if sys.argv[4] == "no-memo" and hasattr(pipeline, "clear_item_memo"):
+    def compile_criteria(t):
+        return pipeline.compile_segments(t, use_memo=False)
 with open(sys.argv[2], encoding="utf-8") as fh:
     corpus = json.load(fh)
 items = sum(len(compile_criteria(t)) for t in corpus)
 rates = []
 for _ in range(int(sys.argv[3])):
+    clear()
     start = time.process_time()
     n = sum(len(compile_criteria(t)) for t in corpus)
     rates.append(n / (time.process_time() - start))
@@ -113,9 +137,10 @@ print(json.dumps({"items": items, "rates": rates}))
 """
 
 
-def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2) -> str:
+def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2, memo: bool = True) -> str:
     """Time the parser of git revision ``ref`` and of this tree alternately, each in
-    fresh processes (``rounds`` processes a side, ``passes`` timed passes each)."""
+    fresh processes (``rounds`` processes a side, ``passes`` timed passes each);
+    ``memo=False`` compiles every item afresh on both sides (no item memo)."""
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "base"
         base.mkdir()
@@ -131,7 +156,15 @@ def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2) -> str:
         for r in range(rounds):
             for side in ("base", "new") if r % 2 == 0 else ("new", "base"):
                 out = subprocess.run(
-                    [sys.executable, "-c", _CHILD, str(sides[side]), str(corpus_file), str(passes)],
+                    [
+                        sys.executable,
+                        "-c",
+                        _CHILD,
+                        str(sides[side]),
+                        str(corpus_file),
+                        str(passes),
+                        "memo" if memo else "no-memo",
+                    ],
                     check=True,
                     capture_output=True,
                     text=True,
@@ -142,7 +175,12 @@ def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2) -> str:
     base_rate, new_rate = statistics.median(rates["base"]), statistics.median(rates["new"])
     return "\n".join(
         [
-            f"A/B in one run ({rounds} processes a side, alternately, {passes} timed passes each, CPU time):",
+            f"A/B in one run ({rounds} processes a side, alternately, {passes} timed passes each, CPU time; "
+            + (
+                "item memo emptied before each timed pass):"
+                if memo
+                else "item memo off: every item compiled afresh):"
+            ),
             "",
             "| parser | items | median items/s | runs (items/s) |",
             "|---|---|---|---|",
@@ -172,6 +210,9 @@ def main() -> int:
     parser.add_argument("--ab", metavar="REF", help="also time git revision REF (same run)")
     parser.add_argument("--rounds", type=int, default=3, help="processes a side for --ab")
     parser.add_argument("--ab-only", action="store_true", help="print only the --ab table")
+    parser.add_argument(
+        "--no-memo", action="store_true", help="--ab with the item memo off on both sides"
+    )
     args = parser.parse_args()
 
     records = _jsonl(SNAPSHOT)
@@ -183,11 +224,12 @@ def main() -> int:
     }
     corpus = list(texts.values())
     if args.ab_only:
-        print(ab(args.ab or "HEAD", corpus, args.rounds))
+        print(ab(args.ab or "HEAD", corpus, args.rounds, memo=not args.no_memo))
         return 0
     load_before = _loadavg()
-    items, rates = time_passes(corpus, args.repeats)
+    items, rates, fresh_rates, distinct = time_passes(corpus, args.repeats)
     rate = statistics.median(rates)
+    fresh_rate = statistics.median(fresh_rates)
     load_after = _loadavg()
 
     trials = [trial_from_study(r) for r in records]
@@ -215,8 +257,10 @@ def main() -> int:
         "",
         "| measure | value |",
         "|---|---|",
-        f"| items compiled per second (`compile_criteria`, CPU time, median of {args.repeats}; target 10,000) | {rate:,.0f} |",
+        f"| items compiled per second (`compile_criteria`, CPU time, median of {args.repeats}, item memo emptied before each pass; target 10,000) | {rate:,.0f} |",
         f"| runs (items/s) | {', '.join(f'{r:,.0f}' for r in rates)} |",
+        f"| items compiled per second with the item memo off (every item compiled afresh: the rate on distinct item texts; {distinct:,} distinct of the non-header items) | {fresh_rate:,.0f} |",
+        f"| runs, memo off (items/s, alternating with the runs above) | {', '.join(f'{r:,.0f}' for r in fresh_rates)} |",
         f"| machine load average (1 min) before / after the timed runs | {load_before} / {load_after} (2 cores shared with other work; runs vary with it) |",
         f"| trials compiled per second (`compile_trial`, with tags) | {trial_rate:,.1f} |",
         "",
@@ -243,7 +287,7 @@ def main() -> int:
         + ", ".join(f"{k} ({v})" for k, v in nli.top_unparsed_patterns[:12]),
     ]
     if args.ab:
-        body += ["", ab(args.ab, corpus, args.rounds)]
+        body += ["", ab(args.ab, corpus, args.rounds, memo=not args.no_memo)]
     text = "\n".join(body)
     print(text)
     if not args.no_write:

@@ -70,3 +70,47 @@ def test_anchor_index_agrees_with_its_gates() -> None:
     expected = [g is None or any(a in t for a in g for t in tokens) for g in index.gates]
     assert active == expected
     assert isinstance(index, AnchorIndex) and len(active) == len(compiled)
+
+
+def test_gated_re_stands_in_for_re_with_the_same_results() -> None:
+    from osteotrials.criteria import pipeline
+    from osteotrials.vocab._regex import GATED_RE
+
+    assert all(m.re is GATED_RE for m in pipeline.GATED_MODULES)  # inline patterns gated too
+    texts = [
+        "no prior chemotherapy for metastatic disease; ECOG 0-1.",
+        "Prior Chemotherapy allowed",
+        "",
+        "chemo",
+    ]
+    patterns = [
+        (r"chemotherap\w*", 0),
+        (r"(?:prior|previous)\s+(\w+)", 0),
+        (r"chemotherapy", re.IGNORECASE),
+        (r"[.;]\s*", 0),
+    ]
+    for text in texts:
+        for source, flags in patterns:
+            ours = [
+                GATED_RE.search(source, text, flags),
+                GATED_RE.match(source, text, flags),
+                GATED_RE.fullmatch(source, text, flags),
+            ]
+            theirs = [
+                re.search(source, text, flags),
+                re.match(source, text, flags),
+                re.fullmatch(source, text, flags),
+            ]
+            assert [m and m.span() for m in ours] == [m and m.span() for m in theirs]
+            assert [m.span() for m in GATED_RE.finditer(source, text, flags)] == [
+                m.span() for m in re.finditer(source, text, flags)
+            ]
+            assert GATED_RE.findall(source, text, flags) == re.findall(source, text, flags)
+            assert GATED_RE.sub(source, "X", text, flags=flags) == re.sub(
+                source, "X", text, flags=flags
+            )
+            assert GATED_RE.split(source, text, flags=flags) == re.split(source, text, flags=flags)
+    compiled = re.compile(r"ECOG")  # a compiled pattern is used as it is
+    found, expected = GATED_RE.search(compiled, texts[0]), compiled.search(texts[0])
+    assert found is not None and expected is not None and found.span() == expected.span()
+    assert GATED_RE.IGNORECASE is re.IGNORECASE and GATED_RE.escape("a.b") == re.escape("a.b")

@@ -24,7 +24,7 @@ PARSER_VERSION = "0.8.0"
 
 def compile_criteria(text: str | None) -> list[CriterionItem]:
     """Compile eligibility criteria text into items. Never raises on any text."""
-    return compile_segments(text)
+    return compile_segments(text, use_memo=True)
 
 
 def compile_trial(trial: Trial) -> CompiledTrial:

@@ -6,11 +6,13 @@ component is a plain function ``extract(ItemText) -> list[Constraint]``.
 
 from __future__ import annotations
 
+import marshal
 import re
 import sys
 from collections.abc import Callable
 from types import ModuleType
 
+from osteotrials.criteria import _build
 from osteotrials.criteria import segment as _segment_module
 from osteotrials.criteria import text as _text_module
 from osteotrials.criteria.families import (
@@ -368,10 +370,34 @@ def unparsed_reason(seg: Segment) -> str:
     return "no rule matched"
 
 
-def _compile_item(
-    seg: Segment, context: str, use_triggers: bool
-) -> tuple[list[Constraint], ItemRole, str | None]:
-    item = ItemText(seg.text, seg.start, seg.kind, context)
+#: item memo: text, kind and context of an item already compiled (and whether the
+#: triggers chose its components) -> its constraints as ``marshal`` bytes of
+#: ``_build.freeze`` tuples (spans relative to the item). The constraints are a pure
+#: function of the key (offsets aside), and the snapshot repeats ~9 % of its items
+#: exactly ("Pregnant or breastfeeding", standard lab rules). Every hit builds fresh
+#: objects at its own offsets, so nothing is shared between items. One string key and
+#: one bytes value an entry: the garbage collector does not track them (a memo of
+#: model objects was slower than none: its ~400,000 objects made full collections run).
+_ITEM_MEMO: dict[str, bytes] = {}
+#: entries kept before the memo starts afresh (bounds memory on a long ingest)
+ITEM_MEMO_SIZE = 50_000
+
+
+def clear_item_memo() -> None:
+    """Forget every memoised item (benchmarks time passes from an empty memo)."""
+    _ITEM_MEMO.clear()
+
+
+def item_memo_size() -> int:
+    return len(_ITEM_MEMO)
+
+
+def _item_constraints(
+    seg: Segment, item: ItemText, use_triggers: bool, use_memo: bool
+) -> list[Constraint]:
+    key = f"{seg.kind}\x00{int(use_triggers)}\x00{item.context}\x00{seg.text}"
+    if use_memo and (hit := _ITEM_MEMO.get(key)) is not None:
+        return [_build.thaw(frozen, seg.start) for frozen in marshal.loads(hit)]
     found: list[Constraint] = []
     if use_triggers:
         for component in _components_for(candidate_mask(item.norm, item.context)):
@@ -380,6 +406,20 @@ def _compile_item(
         for _family, component in COMPONENTS:
             found.extend(component(item))
     constraints = resolve(found, item) if found else []
+    if use_memo:
+        frozen = [_build.freeze(c, seg.start) for c in constraints]
+        if None not in frozen:  # else: not memoised, compiled each time
+            if len(_ITEM_MEMO) >= ITEM_MEMO_SIZE:
+                _ITEM_MEMO.clear()
+            _ITEM_MEMO[key] = marshal.dumps(tuple(frozen))
+    return constraints
+
+
+def _compile_item(
+    seg: Segment, context: str, use_triggers: bool, use_memo: bool = True
+) -> tuple[list[Constraint], ItemRole, str | None]:
+    item = ItemText(seg.text, seg.start, seg.kind, context)
+    constraints = _item_constraints(seg, item, use_triggers, use_memo)
     role: ItemRole = seg.role
     reason: str | None = None
     if not constraints:
@@ -393,7 +433,11 @@ def _compile_item(
     return constraints, role, reason
 
 
-def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[CriterionItem]:
+def compile_segments(
+    text: str | None, *, use_triggers: bool = True, use_memo: bool = False
+) -> list[CriterionItem]:
+    """Compile every segment of ``text``, each item afresh unless ``use_memo`` (same
+    results, see ``_ITEM_MEMO``; ``compile_criteria`` uses the memo)."""
     segs = segment(text)
     items: list[CriterionItem] = []
     for index, seg in enumerate(segs):
@@ -401,22 +445,24 @@ def compile_segments(text: str | None, *, use_triggers: bool = True) -> list[Cri
         role = seg.role
         reason: str | None = None
         if role != "header":
-            constraints, role, reason = _compile_item(seg, seg.context(segs), use_triggers)
+            constraints, role, reason = _compile_item(
+                seg, seg.context(segs), use_triggers, use_memo
+            )
         else:
             reason = "section or label header"
         items.append(
-            CriterionItem(
-                index=index,
-                text=seg.text,
-                kind=seg.kind,
-                role=role,
-                section=[*seg.section, *([seg.label] if seg.label and role != "header" else [])],
-                cohort=seg.cohort,
-                parent=seg.parent,
-                depth=seg.depth,
-                span=(seg.start, seg.end),
-                constraints=constraints,
-                unparsed_reason=reason if role == "header" or not constraints else None,
+            _build.criterion_item(
+                index,
+                seg.text,
+                seg.kind,
+                role,
+                [*seg.section, *([seg.label] if seg.label and role != "header" else [])],
+                seg.cohort,
+                seg.parent,
+                seg.depth,
+                (seg.start, seg.end),
+                constraints,
+                reason if role == "header" or not constraints else None,
             )
         )
     return items
@@ -434,4 +480,4 @@ GATED_MODULES: tuple[ModuleType, ...] = (
     sys.modules[__name__],
 )
 for _module in dict.fromkeys(GATED_MODULES):
-    gate_module(_module)
+    gate_module(_module, inline=True)

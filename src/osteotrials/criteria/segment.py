@@ -100,6 +100,8 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 def _split_inline_numbers(content: str) -> list[tuple[int, str]]:
     """Split "1. a 2. b 3. c" written on one line; else return the whole content."""
+    if content.count(".") < 2:  # every number mark holds a "."; two marks are needed
+        return [(0, content)]
     marks = list(_INLINE_NUMBER.finditer(content))
     if len(marks) < 2:
         return [(0, content)]

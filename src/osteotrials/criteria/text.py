@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from osteotrials.criteria import _build
 from osteotrials.model.criteria import ItemKind, Polarity, TimeWindow
 
 # ---------------------------------------------------------------- normalisation
@@ -308,6 +309,6 @@ class ItemText:
         if key in self._windows:
             found = self._windows[key]
             # each constraint gets its own object, as when it was computed afresh
-            return found.model_copy() if found is not None else None
+            return _build.copy_time_window(found) if found is not None else None
         found = self._windows[key] = find_time_window(self.norm[a:b], self.text[a:b])
-        return found.model_copy() if found is not None else None
+        return _build.copy_time_window(found) if found is not None else None

@@ -178,12 +178,17 @@ def _gate_value(value: Any) -> Any:
     return value
 
 
-def gate_module(module: Any) -> int:
+def gate_module(module: Any, *, inline: bool = False) -> int:
     """Put the module-level compiled ``str`` patterns of ``module`` behind their literal
     gates (``gated``): patterns bound to a name, and patterns one level down in
     module-level lists, tuples and dict values (tables such as ``[(name, pattern)]``;
-    lists and dicts are updated in place). Returns the number of values replaced."""
+    lists and dicts are updated in place). With ``inline``, the module's ``re`` becomes
+    ``GATED_RE`` so that patterns written inline (``re.search(r"...", text)``) are
+    gated too. Returns the number of values replaced."""
     count = 0
+    if inline and vars(module).get("re") is re:
+        module.re = GATED_RE
+        count += 1
     for name, value in list(vars(module).items()):
         if isinstance(value, list):
             for i, element in enumerate(value):
@@ -322,3 +327,63 @@ class AnchorIndex:
             out.append(low.bit_length() - 1)
             mask ^= low
         return out
+
+
+class GatedRe:
+    """A stand-in for the ``re`` module inside the engine's modules (``gate_module``
+    with ``inline=True``): ``search``, ``match``, ``fullmatch``, ``finditer``,
+    ``findall``, ``sub`` and ``split`` take the pattern as a string, as ``re`` does,
+    and run it compiled once behind its literal gate (``gated``). Rules keep their
+    inline patterns; each call saves ``re``'s own cache lookup, and a pattern whose
+    required literals are absent from the text is not run at all. Anything else
+    (``compile``, flags, ``escape``, ``Match``) is the ``re`` module's own."""
+
+    def __init__(self) -> None:
+        #: (pattern, flags) -> compiled and gated; flags 0 keyed by the string alone
+        self._plain: dict[str, re.Pattern[str]] = {}
+        self._flagged: dict[tuple[str, int], re.Pattern[str]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(re, name)
+
+    def _compiled(self, pattern: Any, flags: int) -> re.Pattern[str]:
+        if not isinstance(pattern, str):
+            if flags:
+                raise ValueError("cannot process flags argument with a compiled pattern")
+            return pattern  # type: ignore[no-any-return]  # compiled (or gated) already
+        if flags:
+            found = self._flagged.get((pattern, flags))
+            if found is None:
+                found = self._flagged[(pattern, flags)] = gated(re.compile(pattern, flags))
+            return found
+        found = self._plain.get(pattern)
+        if found is None:
+            found = self._plain[pattern] = gated(re.compile(pattern))
+        return found
+
+    def search(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._compiled(pattern, flags).search(string)
+
+    def match(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._compiled(pattern, flags).match(string)
+
+    def fullmatch(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._compiled(pattern, flags).fullmatch(string)
+
+    def finditer(self, pattern: Any, string: str, flags: int = 0) -> Iterator[re.Match[str]]:
+        return self._compiled(pattern, flags).finditer(string)
+
+    def findall(self, pattern: Any, string: str, flags: int = 0) -> list[Any]:
+        return self._compiled(pattern, flags).findall(string)
+
+    def sub(self, pattern: Any, repl: Any, string: str, count: int = 0, flags: int = 0) -> str:
+        return self._compiled(pattern, flags).sub(repl, string, count)
+
+    def split(
+        self, pattern: Any, string: str, maxsplit: int = 0, flags: int = 0
+    ) -> list[str | Any]:
+        return self._compiled(pattern, flags).split(string, maxsplit)
+
+
+#: the one stand-in shared by every gated module
+GATED_RE = GatedRe()

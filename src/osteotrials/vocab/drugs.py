@@ -203,6 +203,16 @@ def first_tokens() -> frozenset[str]:
     return frozenset(k[0] for k in _ngram_index())
 
 
+@cache
+def _longest_from() -> dict[str, int]:
+    """First token of a name -> the most tokens of a name starting with it (longer
+    windows cannot be names, so they are not looked up)."""
+    longest: dict[str, int] = {}
+    for key in _ngram_index():
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return longest
+
+
 _DRUG_SUFFIX = re.compile(
     r"(?:mab|nib|clib|cib|rubicine?|taxel|taxol|platine?|rozole?|razole?|trozol|stane?|strant|xifene?|citabine?|sertib|lisib|parib|limus|tecan|ciclib)$"
 )
@@ -229,6 +239,7 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
         return []  # most items name no drug: one tokenisation and set test
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
     index = _ngram_index()
+    longest = _longest_from()
     found: list[tuple[Drug, int, int]] = []
     i = 0
     while i < len(toks):
@@ -239,7 +250,7 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
             i += 1
             continue
         hit = None
-        for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
+        for n in range(min(longest[toks[i][0]], len(toks) - i), 0, -1):
             window = toks[i : i + n]
             # tokens of one name are separated by at most a few spaces/hyphens
             if any(window[k + 1][1] - window[k][2] > 2 for k in range(n - 1)):

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from osteotrials.criteria import _build
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint, Logic, Polarity, TimeWindow
 from osteotrials.vocab._regex import AnchorIndex, gate
@@ -33,15 +34,15 @@ def make(
         left, right = item.clause_bounds(a)
         time_window = item.time_window(left, max(right, b))
     clean = {k: v for k, v in (params or {}).items() if v is not None and v != [] and v != ""}
-    return Constraint(
-        family=family,
-        polarity=polarity or item.polarity(a, b),
-        params=clean,
-        logic=logic or Logic(),
-        time_window=time_window,
-        span=item.span(a, b),
-        text=item.text[a:b],
-        confidence=confidence,
+    return _build.constraint(
+        family,
+        polarity or item.polarity(a, b),
+        clean,
+        logic or _build.logic(),
+        time_window,
+        item.span(a, b),
+        item.text[a:b],
+        confidence,
     )
 
 

@@ -145,10 +145,14 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     if _NOT_CANCER_STAGE.search(norm) and not re.search(r"cancer|carcinoma|malignan|tumou?r", norm):
         return []
-    therapy_ends = [t.end for t in _therapy.mentions(item)]
+    therapy_ends: list[int] | None = None  # found on first need (most items never need them)
     best = None
     for m in _STRONG.finditer(norm):
-        if _context_only(norm, m.start(), m.end()) or _after_drug(norm, therapy_ends, m.start()):
+        if _context_only(norm, m.start(), m.end()):
+            continue
+        if therapy_ends is None:
+            therapy_ends = [t.end for t in _therapy.mentions(item)]
+        if _after_drug(norm, therapy_ends, m.start()):
             continue
         # "diagnosed poorly controlled hypertension", "ulceration diagnosed within ...":
         # a diagnosis word counts only with a tumour named next to it
