@@ -17,6 +17,7 @@ from osteotrials.match import MatchIndex, Ranked, materialize, rank, rank_index
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
+    TRUTH_NOT_APPLICABLE,
     TRUTH_UNKNOWN,
     Context,
     Truth,
@@ -29,16 +30,24 @@ from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import (
+    BoneLesion,
     BoneModifyingAgent,
     Cardiac,
+    CnsMetastases,
     Comorbidity,
     CurrentMedication,
+    Disease,
     Infections,
+    MenopauseFacts,
     OtherCancer,
     Patient,
+    Performance,
     RadiotherapyCourse,
+    Receptors,
     Regimen,
+    Reproductive,
     Surgery,
+    VisceralLesion,
 )
 from osteotrials.model.trial import Trial
 from osteotrials.patient import PatientError, derive, parse_patient
@@ -364,6 +373,112 @@ def test_prior_therapy_tables_agree(snapshot_index: MatchIndex, regimens: list[R
     # every answer occurs (an empty history: no unknowns, only holds and fails)
     expected = {TRUTH_HOLDS, TRUTH_FAILS} | ({TRUTH_UNKNOWN} if regimens else set())
     assert seen == expected, seen
+
+
+#: patient states for the families whose codes follow the evaluator branch by branch:
+#: brain metastases (none / active / treated, stable or recently, on steroids, symptoms
+#: unknown / leptomeningeal / present / not known), receptors (percentages, status only,
+#: HER2 categories, nothing known), ECOG / Karnofsky (either, both, none), menopause
+#: (post, ovarian suppression, not known), pregnancy (pregnant, breastfeeding unknown,
+#: no childbearing potential), disease sites and bone lesion types, measurability,
+#: neuropathy in the comorbidity list; applied to a woman's and a man's example file
+STATE_FAMILIES = (
+    "cns",
+    "receptor",
+    "disease_sites",
+    "performance_status",
+    "menopause",
+    "pregnancy",
+    "toxicity",
+    "measurable_disease",
+    "sex",
+    "trial_participation",
+)
+PATIENT_STATES: list[dict[str, Any]] = [
+    {},
+    {
+        "cns": CnsMetastases(status="none"),
+        "receptors": Receptors(er_percent=5, pr_percent=0, her2_ihc="2+"),
+        "performance": Performance(ecog=1),
+        "reproductive": Reproductive(pregnant=False, childbearing_potential=True),
+        "comorbidities": [Comorbidity(name="Peripheral neuropathy")],
+    },
+    {
+        "cns": CnsMetastases(status="active", symptomatic=None),
+        "receptors": Receptors(er_status="positive", her2_ihc="0"),
+        "performance": Performance(karnofsky=70),
+        "menopause": MenopauseFacts(status="post"),
+        "reproductive": Reproductive(pregnant=True, breastfeeding=None),
+        "disease": Disease(
+            bone_lesions=[BoneLesion(type="blastic"), BoneLesion(type=None)],
+            visceral_lesions=[VisceralLesion(organ="pleura")],
+            measurable_disease=False,
+        ),
+        "comorbidities": [],
+    },
+    {
+        "cns": CnsMetastases(
+            status="treated_stable", stable_since=date(2025, 12, 1), on_steroids=True
+        ),
+        "receptors": Receptors(er_percent=90, pr_percent=40, her2_ihc="3+"),
+        "performance": Performance(ecog=0, karnofsky=90),
+        "birth_date": date(1984, 5, 1),
+        "menopause": MenopauseFacts(),
+        "reproductive": Reproductive(childbearing_potential=False),
+        "disease": Disease(
+            bone_lesions=[BoneLesion(type="lytic", soft_tissue_component_mm=None)],
+            visceral_lesions=[VisceralLesion(organ="liver"), VisceralLesion(organ="skin")],
+            measurable_disease=True,
+        ),
+    },
+    {
+        "cns": CnsMetastases(status="treated_stable", on_steroids=False, symptomatic=None),
+        "receptors": Receptors(),
+        "performance": Performance(),
+        "disease": Disease(),
+        "comorbidities": None,
+    },
+    {
+        "cns": CnsMetastases(status="leptomeningeal"),
+        "receptors": Receptors(er_percent=0, pr_percent=0, her2_ihc="1+"),
+        "performance": Performance(ecog=2),
+    },
+    {"cns": CnsMetastases(status="present")},
+    {"cns": CnsMetastases()},
+]
+
+
+@pytest.mark.parametrize("base", ["hr-her2low-bone-only-post-cdk46", "male-hr-positive"])
+def test_patient_state_families_agree(snapshot_index: MatchIndex, base: str) -> None:
+    """CNS, receptor, disease-site, performance-status, menopause, pregnancy, toxicity,
+    measurability and sex codes agree with the evaluators constraint by constraint on every
+    snapshot constraint of these families, over patient states that give every answer."""
+    fams = [f for f in fast_plan(snapshot_index).bulk if f.family in STATE_FAMILIES]
+    assert {f.family for f in fams} == set(STATE_FAMILIES)
+    seen: dict[str, set[int | None]] = {}
+    for state in PATIENT_STATES:
+        ctx = context(example(base).model_copy(update=state))
+        for fam in fams:
+            for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+                c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+                assert code == truth_code(truth_of(c, ctx)), (fam.family, c.text, c.params, state)
+                seen.setdefault(fam.family, set()).add(code)
+    everything = {TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN}
+    for family in ("cns", "receptor", "disease_sites", "performance_status", "measurable_disease"):
+        assert everything <= seen[family], (family, seen[family])
+    assert seen["trial_participation"] == {TRUTH_UNKNOWN}
+    if base.startswith("male"):  # menopause and pregnancy rules do not concern a man
+        assert seen["menopause"] == {TRUTH_NOT_APPLICABLE}
+        assert TRUTH_NOT_APPLICABLE in seen["pregnancy"]
+    else:
+        assert everything <= seen["menopause"] and everything <= seen["pregnancy"], seen
+        assert everything <= seen["toxicity"], seen["toxicity"]
+
+
+@pytest.mark.parametrize("state", PATIENT_STATES[1:4])
+def test_patient_states_rank_the_same(snapshot_index: MatchIndex, state: dict[str, Any]) -> None:
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=state)
+    assert_same(snapshot_index, patient, explain_every_trial=False)
 
 
 @pytest.mark.slow

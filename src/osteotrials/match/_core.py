@@ -50,6 +50,14 @@ def truth_code(t: Truth) -> int:
     return TRUTH_HOLDS if t.holds else TRUTH_FAILS
 
 
+def holds_code(holds: bool | None) -> int:
+    """The code of a truth that concerns the patient (as ``truth_code``): unknown for None,
+    else whether ``holds`` is truthy."""
+    if holds is None:
+        return TRUTH_UNKNOWN
+    return TRUTH_HOLDS if holds else TRUTH_FAILS
+
+
 def unknown(fact: str, *keys: str, fields: tuple[str, ...] = (), note: str | None = None) -> Truth:
     return Truth(None, fact, missing=keys, fields=fields, note=note)
 

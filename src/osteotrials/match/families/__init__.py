@@ -107,6 +107,16 @@ BULK: dict[
     "infection": (infection.prepare, list, infection.codes),
     "administrative": (administrative.prepare, list, constant_codes),
     "life_expectancy": (life_expectancy.prepare, list, constant_codes),
+    "trial_participation": (trial_participation.prepare, list, constant_codes),
+    "cns": (cns.prepare, list, cns.codes),
+    "receptor": (receptor.prepare, list, receptor.codes),
+    "disease_sites": (disease_sites.prepare, list, disease_sites.codes),
+    "performance_status": (performance_status.prepare, list, performance_status.codes),
+    "menopause": (menopause.prepare, list, menopause.codes),
+    "pregnancy": (pregnancy.prepare, list, pregnancy.codes),
+    "toxicity": (toxicity.prepare, list, toxicity.codes),
+    "measurable_disease": (measurable_disease.prepare, list, measurable_disease.codes),
+    "sex": (sex.prepare, list, sex.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

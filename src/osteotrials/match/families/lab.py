@@ -242,7 +242,11 @@ class Adequate:
     rules: tuple[Prepared, ...]
 
 
-def prepare(c: Constraint) -> Prepared | Adequate | None:
+#: a lab constraint without an analyte (and not "adequate function"): always unknown
+NO_ANALYTE = "no analyte"
+
+
+def prepare(c: Constraint) -> Prepared | Adequate | str | None:
     p = c.params
     analyte = p.get("analyte")
     if p.get("adequate") and not analyte:
@@ -257,8 +261,10 @@ def prepare(c: Constraint) -> Prepared | Adequate | None:
         if any(r is None or isinstance(r, Adequate) for r in rules):
             return None
         return Adequate(tuple(organs), tuple(r for r in rules if isinstance(r, Prepared)))
-    if not analyte or not isinstance(analyte, str):
-        return None  # "adequate organ function" and malformed constraints: ``evaluate``
+    if not analyte:
+        return NO_ANALYTE  # "abnormal laboratory values": unknown whatever the patient
+    if not isinstance(analyte, str):
+        return None  # a malformed constraint: ``evaluate``
     op = str(p.get("op", ">="))
     if op == "=":
         op = (
@@ -294,7 +300,7 @@ def prepare(c: Constraint) -> Prepared | Adequate | None:
 _MISSING = object()
 
 
-def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]:
+def codes(prepared: list[Prepared | Adequate | str], ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient; None
     where the answer needs ``evaluate``."""
     adequate_codes: dict[tuple[object, ...], int | None] = {}
@@ -305,6 +311,9 @@ def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]
     as_of = ctx.as_of
     out: list[int | None] = []
     for prep in prepared:
+        if isinstance(prep, str):  # NO_ANALYTE
+            out.append(TRUTH_UNKNOWN)
+            continue
         if isinstance(prep, Adequate):
             if prep.organs not in adequate_codes:
                 rule_codes = codes(list(prep.rules), ctx)
