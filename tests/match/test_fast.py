@@ -24,9 +24,9 @@ from osteotrials.match._core import (
     truth_code,
 )
 from osteotrials.match.api import StatusFilter, rank_index_reference
-from osteotrials.match.evaluate import result_from, truth_of
+from osteotrials.match.evaluate import condition_holds, result_from, truth_of
 from osteotrials.match.families import BULK, prior_therapy
-from osteotrials.match.fast import STATUS_NAMES, VERDICTS, fast_plan
+from osteotrials.match.fast import STATUS_NAMES, VERDICTS, conditional_status, fast_plan
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import (
@@ -571,3 +571,44 @@ def test_relevance_values_agree_with_the_explained_parts(
             assert rank.bone_value(tags, measurable) == bone, tags
             seen |= {("subtype", value), ("bone", bone)}
     assert {("subtype", 0.5), ("bone", 1.0), ("bone", 0.3), ("bone", 0.0)} <= seen, seen
+
+
+#: organ-exception conditions (liver / bone metastases, Gilbert syndrome) present, absent
+#: and not known, with labs on file or not
+CONDITION_STATES: list[dict[str, Any]] = [
+    {},
+    {
+        "disease": Disease(
+            bone_lesions=[BoneLesion(type="lytic")],
+            visceral_lesions=[VisceralLesion(organ="liver")],
+        ),
+        "comorbidities": [Comorbidity(name="Gilbert syndrome")],
+    },
+    {
+        "disease": Disease(bone_lesions=[], visceral_lesions=[], nodal_lesions=[]),
+        "comorbidities": [],
+    },
+    {"disease": Disease(), "comorbidities": None, "labs": []},
+]
+
+
+@pytest.mark.parametrize("state", CONDITION_STATES)
+def test_organ_exception_items_agree(snapshot_index: MatchIndex, state: dict[str, Any]) -> None:
+    """The organ-exception items combined as arrays get, item by item, the status of the
+    Python combination on codes (``conditional_status``) and of the reference
+    ``evaluate_item``."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=state)
+    ctx = context(patient)
+    plan = fast_plan(snapshot_index)
+    assert plan.conditional_arrays is not None and len(plan.conditional) > 100
+    fast, ref = assert_same(snapshot_index, patient, explain_every_trial=False)
+    assert fast.fast is not None
+    codes = fast.fast.constraint_status.tolist()
+    holds = {n: condition_holds(n, ctx)[0] for n in plan.condition_names}
+    arrays = plan.conditional_arrays.statuses(fast.fast.constraint_status, holds)
+    seen = set()
+    for ci, code in zip(plan.conditional, arrays.tolist(), strict=True):
+        assert code == conditional_status(ci, codes, holds), ci.iid
+        assert STATUS_NAMES[code] == ref.item_results[ci.iid].status, ci.iid
+        seen.add(code)
+    assert len(seen) >= 2, seen

@@ -190,6 +190,168 @@ def conditional_status(
     return status
 
 
+@dataclass(slots=True)
+class Combine:
+    """Items combined with array operations: the members of their logic groups (positions
+    in a status array, group after group), whether each member's group is OR, the first
+    member of each group, whether each group is OR, the first group of each item, and the
+    item rules (a failure becomes unknown: cohort / subgroup; a pass becomes unknown: read
+    in part)."""
+
+    m_pos: IntArray
+    m_or: BoolArray
+    g_start: IntArray
+    g_or: BoolArray
+    ig_start: IntArray
+    a_fail: BoolArray
+    a_pass: BoolArray
+
+    def statuses(self, values: NDArray[np.int8]) -> NDArray[np.int8]:
+        """One status per item: AND / OR groups as minima, then the item rules."""
+        vals = values[self.m_pos]
+        vals = np.where(self.m_or, _OR_MAP[vals], vals)
+        groups = np.minimum.reduceat(vals, self.g_start)
+        groups = np.where(self.g_or, _OR_MAP[groups], groups)
+        st = np.minimum.reduceat(groups, self.ig_start)
+        st = np.where(self.a_fail & (st == NOT_MET), np.int8(UNKNOWN), st)
+        return np.where(self.a_pass & (st == MET), np.int8(UNKNOWN), st)
+
+
+def combine_arrays(
+    members: list[list[tuple[bool, list[int]]]], a_fail: list[bool], a_pass: list[bool]
+) -> Combine:
+    """``Combine`` for items given as their groups ``(is_or, member positions)`` (every
+    item with at least one group, every group with at least one member)."""
+    m_pos: list[int] = []
+    m_or: list[bool] = []
+    g_start: list[int] = []
+    g_or: list[bool] = []
+    ig_start: list[int] = []
+    for groups in members:
+        ig_start.append(len(g_start))
+        for is_or, positions in groups:
+            g_start.append(len(m_pos))
+            g_or.append(is_or)
+            m_pos.extend(positions)
+            m_or.extend([is_or] * len(positions))
+    return Combine(
+        np.array(m_pos, dtype=np.intp),
+        np.array(m_or, dtype=np.bool_),
+        np.array(g_start, dtype=np.intp),
+        np.array(g_or, dtype=np.bool_),
+        np.array(ig_start, dtype=np.intp),
+        np.array(a_fail, dtype=np.bool_),
+        np.array(a_pass, dtype=np.bool_),
+    )
+
+
+@dataclass(slots=True)
+class ConditionalArrays:
+    """The organ-exception items as arrays (``conditional_status`` for all at once).
+
+    ``flat``: the constraint ids of the items, item after item. Each *entry* is one
+    conditional threshold: its position in ``flat``, its condition names (an id into
+    ``names``), whether its analyte has default thresholds; ``d_entry`` / ``d_pos``:
+    (entry, default position) pairs, for the minimum of the defaults and for the defaults
+    that the entry switches off."""
+
+    iids: IntArray
+    flat: IntArray
+    names: list[tuple[str, ...]]
+    e_pos: IntArray
+    e_names: IntArray
+    e_has_default: BoolArray
+    d_entry: IntArray
+    d_pos: IntArray
+    #: items with groups, combined; the others are not applicable
+    combine: Combine
+    with_groups: IntArray
+
+    def statuses(
+        self, c_status: NDArray[np.int8], holds: Mapping[str, bool | None]
+    ) -> NDArray[np.int8]:
+        results = c_status[self.flat]
+        # per condition-name tuple: any holds 0, none holds 1, otherwise 2
+        state_of = np.array(
+            [
+                0
+                if any(holds[n] is True for n in ns)
+                else 1
+                if all(holds[n] is False for n in ns)
+                else 2
+                for ns in self.names
+            ],
+            dtype=np.int8,
+        )
+        state = state_of[self.e_names]
+        own = results[self.e_pos]
+        defaults_min = np.full(len(self.e_pos), NOT_APPLICABLE, dtype=np.int8)
+        np.minimum.at(defaults_min, self.d_entry, results[self.d_pos])
+        disagree = (defaults_min != own) | ~self.e_has_default
+        kill = (state == 0) | ((state == 2) & disagree)
+        out = results.copy()
+        out[self.d_pos[kill[self.d_entry]]] = NOT_APPLICABLE
+        out[self.e_pos] = np.where(
+            state == 0,
+            own,
+            np.where((state == 2) & disagree, np.int8(UNKNOWN), np.int8(NOT_APPLICABLE)),
+        )
+        st = np.full(len(self.iids), NOT_APPLICABLE, dtype=np.int8)
+        if len(self.with_groups):
+            st[self.with_groups] = self.combine.statuses(out)
+        return st
+
+
+def conditional_arrays(items: list[ConditionalItem]) -> ConditionalArrays | None:
+    """The arrays of ``items``; None when a group has no members (left to Python)."""
+    flat: list[int] = []
+    names: dict[tuple[str, ...], int] = {}
+    e_pos: list[int] = []
+    e_names: list[int] = []
+    e_has_default: list[bool] = []
+    d_entry: list[int] = []
+    d_pos: list[int] = []
+    members: list[list[tuple[bool, list[int]]]] = []
+    a_fail: list[bool] = []
+    a_pass: list[bool] = []
+    with_groups: list[int] = []
+    for k, ci in enumerate(items):
+        base = len(flat)
+        flat.extend(ci.constraint_ids)
+        for conditional, defaults in ci.analytes:
+            for pos, ns in conditional:
+                entry = len(e_pos)
+                e_pos.append(base + pos)
+                e_names.append(names.setdefault(ns, len(names)))
+                e_has_default.append(bool(defaults))
+                for d in defaults:
+                    d_entry.append(entry)
+                    d_pos.append(base + d)
+        if ci.groups:
+            if any(not m for _, m in ci.groups):
+                return None
+            with_groups.append(k)
+            members.append([(is_or, [base + m for m in ms]) for is_or, ms in ci.groups])
+            a_fail.append(ci.fail_to_unknown)
+            a_pass.append(ci.pass_to_unknown)
+
+    def ints(xs: list[int]) -> IntArray:
+        return np.array(xs, dtype=np.intp)
+
+    return ConditionalArrays(
+        ints([ci.iid for ci in items]),
+        ints(flat),
+        list(names),
+        ints(e_pos),
+        ints(e_names),
+        np.array(e_has_default, dtype=np.bool_),
+        ints(d_entry),
+        ints(d_pos),
+        combine_arrays(members, a_fail, a_pass),
+        ints(with_groups),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class BulkFamily:
     """A family's truths answered in bulk: each *distinct* prepared constraint is answered
@@ -246,8 +408,10 @@ class FastPlan:
     a_pass: BoolArray
     #: per item: the status of unparsed (unknown) and administrative (n/a) items
     i_base: NDArray[np.int8]
-    #: items with organ-exception conditions: combined in Python on status codes
+    #: items with organ-exception conditions, and the same as arrays (None: combined in
+    #: Python on status codes, ``conditional_status``)
     conditional: list[ConditionalItem]
+    conditional_arrays: ConditionalArrays | None
     #: anything else (none in practice): the reference ``evaluate_item``
     fallback: list[int]
     #: organ-exception condition names used by the conditional items
@@ -394,6 +558,7 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         a_pass=np.array(a_pass, dtype=np.bool_),
         i_base=i_base,
         conditional=conditional,
+        conditional_arrays=conditional_arrays(conditional) if conditional else None,
         fallback=fallback,
         condition_names=tuple(
             sorted({n for ci in conditional for a in ci.analytes for _, ns in a[0] for n in ns})
@@ -631,9 +796,13 @@ def item_statuses(
         out[plan.simple] = st
     if plan.conditional:
         holds = {n: condition_holds(n, ctx)[0] for n in plan.condition_names}
-        codes = c_status.tolist()
-        for ci in plan.conditional:
-            out[ci.iid] = conditional_status(ci, codes, holds)
+        arrays = plan.conditional_arrays
+        if arrays is not None:
+            out[arrays.iids] = arrays.statuses(c_status, holds)
+        else:
+            codes = c_status.tolist()
+            for ci in plan.conditional:
+                out[ci.iid] = conditional_status(ci, codes, holds)
     for iid in plan.fallback:
         out[iid] = STATUS_CODES[items[iid].status]
     return out
