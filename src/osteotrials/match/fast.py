@@ -31,6 +31,7 @@ that are actually looked at (the trials shown, the questions).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -54,14 +55,13 @@ from osteotrials.match.api import (
     Ranked,
     SetOutcome,
     StatusFilter,
-    _nearest,
     _set_outcome,
     _status_ok,
-    _structured,
     gc_paused,
     prepare,
     profile_outcome,
     shown_distance,
+    site_distance,
 )
 from osteotrials.match.evaluate import (
     ItemResult,
@@ -72,7 +72,8 @@ from osteotrials.match.evaluate import (
     truth_of,
 )
 from osteotrials.match.families import BULK, EVALUATORS, Evaluator
-from osteotrials.match.index import ItemShape, MatchIndex, Site
+from osteotrials.match.families.age import check as age_check
+from osteotrials.match.index import OPEN_SITE, ItemShape, MatchIndex, Site
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import Status, Verdict
@@ -362,6 +363,7 @@ class BulkFamily:
     tids: list[int]
     expand: IntArray
     batch: Any
+    n_distinct: int
 
     def distinct_codes(self, ctx: Context) -> list[int | None]:
         """One code per distinct prepared constraint (None: needs the evaluator)."""
@@ -380,7 +382,9 @@ def _bulk_family(family: str, tids: list[int], preps: list[Any]) -> BulkFamily:
         distinct = list(first)
     except TypeError:  # an unhashable prepared constraint: no sharing
         expand, distinct = list(range(len(preps))), preps
-    return BulkFamily(family, tids, np.array(expand, dtype=np.intp), BULK[family][1](distinct))
+    return BulkFamily(
+        family, tids, np.array(expand, dtype=np.intp), BULK[family][1](distinct), len(distinct)
+    )
 
 
 @dataclass(slots=True)
@@ -429,11 +433,29 @@ class FastPlan:
     p_tags: IntArray
     p_place: IntArray
     p_phase: NDArray[np.float64]
-    #: a profile with each distinct structured sex / age limits
+    #: a profile with each distinct structured sex / age limits, and those limits: the
+    #: sex asked ("female" / "male" / None), minimum and maximum age (None: none)
     struct_reps: list[int]
+    struct_limits: list[tuple[str | None, float | None, float | None]]
     tag_sets: list[tuple[str, ...]]
-    #: distinct (overall status, site set)
+    #: distinct (overall status, site set); their recruiting values (index only)
     places: list[tuple[str | None, int]]
+    pl_recruit: NDArray[np.float64]
+    #: per site set: whether any site is open (None: no site has a status) and its first
+    #: candidate site (an open one when any is open; None: no candidate)
+    site_open: list[bool | None]
+    site_first: list[Site | None]
+    #: located candidate sites, site set after site set: set id, site, radians, cos(lat)
+    loc_set: IntArray
+    loc_site: list[Site]
+    loc_rlat: NDArray[np.float64]
+    loc_rlon: NDArray[np.float64]
+    loc_coslat: NDArray[np.float64]
+    #: the trial ids of every profile, profile after profile; each profile's first
+    #: position there and its number of trials
+    p_trial_ids: IntArray
+    p_trial_start: IntArray
+    p_trial_count: IntArray
     #: trial ids of each profile
     trials: list[list[int]]
     #: truths answered by a family's bulk code evaluator
@@ -442,6 +464,12 @@ class FastPlan:
     eager: list[tuple[int, Constraint, Evaluator]]
     #: truths answered by ``truth_of`` (no restriction, no evaluator)
     plain: list[int]
+    #: the codes that never depend on the patient: of the ``plain`` truths (not
+    #: applicable without a restriction, unknown without an evaluator, as ``truth_of``)
+    constant_codes: list[int]
+    #: per truth id: its code's position in (constant codes, then each bulk family's
+    #: distinct codes in ``bulk`` order); eager truths are written over it
+    code_at: IntArray
 
 
 def _size(index: MatchIndex) -> tuple[int, int, int, int]:
@@ -543,6 +571,32 @@ def _build_plan(index: MatchIndex) -> FastPlan:
     def ints(xs: list[int]) -> IntArray:
         return np.array(xs, dtype=np.intp)
 
+    # sites: what does not depend on the patient's origin, as ``_nearest`` reads it
+    site_open: list[bool | None] = []
+    site_first: list[Site | None] = []
+    loc_set: list[int] = []
+    loc_site: list[Site] = []
+    for sid, sites in enumerate(index.site_sets):
+        statuses = [x.status for x in sites if x.status]
+        any_open = any(x in OPEN_SITE for x in statuses) if statuses else None
+        candidates = [x for x in sites if x.status in OPEN_SITE] if any_open else list(sites)
+        site_open.append(any_open)
+        site_first.append(candidates[0] if candidates else None)
+        for x in candidates:
+            if x.located_by is not None:
+                loc_set.append(sid)
+                loc_site.append(x)
+    place_list = list(places)
+    profiles = index.profiles
+
+    bulk_families = [_bulk_family(family, tids, preps) for family, (tids, preps) in bulk.items()]
+    code_at = np.zeros(len(index.truth_reps), dtype=np.intp)
+    code_at[plain] = np.arange(len(plain), dtype=np.intp)
+    offset = len(plain)
+    for fam in bulk_families:
+        code_at[fam.tids] = offset + fam.expand
+        offset += fam.n_distinct
+
     return FastPlan(
         size=_size(index),
         c_truth=ints(index.truth_ids),
@@ -574,12 +628,43 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         p_place=ints(p_place),
         p_phase=np.array([rank.phase_part(p.phases) for p in index.profiles], dtype=np.float64),
         struct_reps=struct_reps,
+        struct_limits=[
+            (
+                p.sex.lower() if p.sex in ("FEMALE", "MALE") else None,
+                p.min_age,
+                p.max_age,
+            )
+            for p in (profiles[pid] for pid in struct_reps)
+        ],
         tag_sets=list(tags),
-        places=list(places),
+        places=place_list,
+        pl_recruit=np.array(
+            [rank.recruiting_part(overall, site_open[sid])[0] for overall, sid in place_list],
+            dtype=np.float64,
+        ),
+        site_open=site_open,
+        site_first=site_first,
+        loc_set=ints(loc_set),
+        loc_site=loc_site,
+        loc_rlat=np.array([x.rlat for x in loc_site], dtype=np.float64),
+        loc_rlon=np.array([x.rlon for x in loc_site], dtype=np.float64),
+        loc_coslat=np.array([x.coslat for x in loc_site], dtype=np.float64),
+        p_trial_ids=ints([t for p in profiles for t in p.trial_ids]),
+        p_trial_start=ints(
+            np.cumsum([0] + [len(p.trial_ids) for p in profiles[:-1]]).tolist() if profiles else []
+        ),
+        p_trial_count=ints([len(p.trial_ids) for p in profiles]),
         trials=[p.trial_ids for p in index.profiles],
-        bulk=[_bulk_family(family, tids, preps) for family, (tids, preps) in bulk.items()],
+        bulk=bulk_families,
         eager=eager,
         plain=plain,
+        constant_codes=[
+            TRUTH_NOT_APPLICABLE
+            if constraints[index.truth_reps[tid]].params.get("no_restriction")
+            else TRUTH_UNKNOWN
+            for tid in plain
+        ],
+        code_at=code_at,
     )
 
 
@@ -606,7 +691,6 @@ class LazyTruths:
 
 def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.intp]:
     """Every distinct truth's code for this patient."""
-    out = np.empty(len(truths.memo), dtype=np.intp)
     memo = truths.memo
     tids: list[int] = []
     codes: list[int] = []
@@ -626,17 +710,24 @@ def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.
             if t.holds
             else TRUTH_FAILS
         )
-    out[tids] = codes
-    out[plan.plain] = [truth_code(truths[tid]) for tid in plan.plain]
+    # the bulk families' distinct codes after the constant ones, then one gather
+    values: list[int] = list(plan.constant_codes)
+    needs_evaluator: list[tuple[BulkFamily, list[int | None]]] = []
     for fam in plan.bulk:
         distinct = fam.distinct_codes(ctx)
+        if len(distinct) != fam.n_distinct:
+            raise ValueError(f"{fam.family}: {len(distinct)} codes for {fam.n_distinct}")
         if None in distinct:  # an answer that needs the evaluator (none in practice)
-            out[fam.tids] = [
-                truth_code(truths[tid]) if distinct[k] is None else distinct[k]
-                for tid, k in zip(fam.tids, fam.expand.tolist(), strict=True)
-            ]
+            needs_evaluator.append((fam, distinct))
+            values.extend(TRUTH_UNKNOWN if code is None else code for code in distinct)
         else:
-            out[fam.tids] = np.array(distinct, dtype=np.intp)[fam.expand]
+            values.extend(distinct)  # type: ignore[arg-type]
+    out = np.array(values, dtype=np.intp)[plan.code_at]
+    out[tids] = codes
+    for fam, distinct in needs_evaluator:
+        for tid, k in zip(fam.tids, fam.expand.tolist(), strict=True):
+            if distinct[k] is None:
+                out[tid] = truth_code(truths[tid])
     return out
 
 
@@ -808,6 +899,81 @@ def item_statuses(
     return out
 
 
+def round2(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Python's ``round(v, 2)`` for every value: the nearest double to k / 100 with k the
+    rounded value of 100 v, which ``rint(100 v) / 100`` gives (IEEE division is correctly
+    rounded) wherever 100 v is not within rounding error of a half; the values that are
+    go through Python's ``round`` itself."""
+    y = x * 100
+    out: NDArray[np.float64] = np.rint(y) / 100
+    near = np.flatnonzero(np.abs(y - np.floor(y) - 0.5) < 1e-6)
+    for i in near.tolist():
+        out[i] = round(float(x[i]), 2)
+    return out
+
+
+def structured_counts(plan: FastPlan, ctx: Context) -> NDArray[np.int64]:
+    """Status counts of the structured sex / age criteria per distinct limits (as
+    ``api._structured``: sex not known is unknown, age not known is unknown)."""
+    sex = ctx.facts.sex
+    age = ctx.facts.age_years
+    out = np.zeros((len(plan.struct_limits), 4), dtype=np.int64)
+    for k, (wanted, lo, hi) in enumerate(plan.struct_limits):
+        if wanted is not None:
+            if sex in ("female", "male"):
+                out[k, MET if sex == wanted else NOT_MET] += 1
+            else:
+                out[k, UNKNOWN] += 1
+        if lo is not None or hi is not None:
+            if age is None:
+                out[k, UNKNOWN] += 1
+            else:
+                out[k, MET if age_check(age, lo, hi, True, True) else NOT_MET] += 1
+    return out
+
+
+def nearest_sites(
+    plan: FastPlan, origin: tuple[float, float] | None
+) -> dict[int, tuple[Site | None, float | None, bool | None]]:
+    """``api._nearest`` for every site set: the distances of all located candidate sites
+    at once (numpy), then the few sites within 1e-9 of each set's minimum measured again
+    with ``site_distance`` (the reference's own arithmetic) and the first smallest kept,
+    so the site and its rounded distance are the reference's."""
+    first = plan.site_first
+    if origin is None or not len(plan.loc_set):
+        return {
+            sid: (site, None, any_open)
+            for sid, (site, any_open) in enumerate(zip(first, plan.site_open, strict=True))
+        }
+    rlat0, rlon0 = math.radians(origin[0]), math.radians(origin[1])
+    cos0 = math.cos(rlat0)
+    a = (
+        np.sin((plan.loc_rlat - rlat0) / 2) ** 2
+        + cos0 * plan.loc_coslat * np.sin((plan.loc_rlon - rlon0) / 2) ** 2
+    )
+    d = np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    best = np.full(len(first), np.inf)
+    np.minimum.at(best, plan.loc_set, d)
+    close = np.flatnonzero(d <= best[plan.loc_set] * (1 + 1e-9) + 1e-12)
+    exact: dict[int, tuple[Site, float]] = {}
+    loc_set = plan.loc_set.tolist()
+    for k in close.tolist():
+        site = plan.loc_site[k]
+        dist = site_distance(site, rlat0, rlon0, cos0)
+        sid = loc_set[k]
+        got = exact.get(sid)
+        if got is None or dist < got[1]:
+            exact[sid] = (site, dist)
+    out: dict[int, tuple[Site | None, float | None, bool | None]] = {}
+    for sid, (candidate, any_open) in enumerate(zip(first, plan.site_open, strict=True)):
+        hit = exact.get(sid)
+        if hit is not None:
+            out[sid] = (hit[0], round(hit[1], 1), any_open)
+        else:
+            out[sid] = (candidate, None, any_open)
+    return out
+
+
 def rank_fast(
     index: MatchIndex,
     patient: Patient,
@@ -837,30 +1003,21 @@ def rank_fast(
         np.minimum.at(lines, plan.l_set, _LINE_MAP[c_status[plan.l_cid]])
 
     # structured criteria (sex, age) per distinct limits
-    n_struct = len(plan.struct_reps)
-    st_counts = np.zeros((n_struct, 4), dtype=np.int64)
-    for k, pid in enumerate(plan.struct_reps):
-        for s in _structured(index, pid, ctx):
-            st_counts[k, STATUS_CODES[s.status]] += 1
+    st_counts = structured_counts(plan, ctx)
 
     # placement: nearest site, filter, recruiting and distance parts
-    nearest: dict[int, tuple[Site | None, float | None, bool | None]] = {}
+    nearest = nearest_sites(plan, origin)
     n_places = len(plan.places)
     pl_filter = np.zeros(n_places, dtype=np.bool_)
-    pl_recruit = np.zeros(n_places, dtype=np.float64)
     pl_distance = np.zeros(n_places, dtype=np.float64)
     for k, (overall, sites_id) in enumerate(plan.places):
-        near_site = nearest.get(sites_id)
-        if near_site is None:
-            near_site = _nearest(index.site_sets[sites_id], origin)
-            nearest[sites_id] = near_site
-        site, dist, any_open = near_site
+        site, dist, any_open = nearest[sites_id]
         ok = _status_ok(status, overall, any_open)
         if ok and radius_km is not None and origin is not None:
             ok = dist is not None and dist <= radius_km
         pl_filter[k] = ok
-        pl_recruit[k] = rank.recruiting_part(overall, any_open)[0]
         pl_distance[k] = rank.distance_part(shown_distance(site, dist, any_open))[0]
+    pl_recruit = plan.pl_recruit
 
     # relevance parts per distinct tag set
     good, bad = rank.subtype_sets(ctx)
@@ -887,19 +1044,20 @@ def rank_fast(
     score = score + np.clip(plan.p_phase, 0.0, 1.0) * w["phase"]
     score = score + np.clip(pl_recruit[plan.p_place], 0.0, 1.0) * w["recruiting"]
     score = score + np.clip(pl_distance[plan.p_place], 0.0, 1.0) * w["distance"]
-    totals = [round(x, 2) for x in score.tolist()]  # Python's rounding, as the reference
+    rounded = round2(score)
+    totals = rounded.tolist()
     in_filter = pl_filter[plan.p_place]
 
     # order: by verdict, then score (highest first), then profile id
-    neg = -np.array(totals, dtype=np.float64)
+    neg = -rounded
     order: dict[str, list[int]] = {}
     for code, name in enumerate(VERDICTS):
         pids = np.flatnonzero((verdict == code) & in_filter)
         ranked_pids = pids[np.lexsort((pids, neg[pids]))]
-        ids: list[int] = []
-        for pid in ranked_pids.tolist():  # trials sharing a profile share its rank
-            ids.extend(plan.trials[pid])
-        order[name] = ids
+        # trials sharing a profile share its rank, in the profile's order
+        counts = plan.p_trial_count[ranked_pids]
+        offsets = np.repeat(plan.p_trial_start[ranked_pids] - (np.cumsum(counts) - counts), counts)
+        order[name] = plan.p_trial_ids[np.arange(len(offsets)) + offsets].tolist()
 
     sets = LazySets(index, items, i_status)
     profiles = LazyProfiles(index, ctx, sets, nearest, status, radius_km, origin)
