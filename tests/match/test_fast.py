@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -23,10 +24,18 @@ from osteotrials.match._core import (
     Truth,
     truth_code,
 )
-from osteotrials.match.api import StatusFilter, rank_index_reference
+from osteotrials.match.api import StatusFilter, _nearest, rank_index_reference
+from osteotrials.match.distance import zip_to_latlon
 from osteotrials.match.evaluate import condition_holds, result_from, truth_of
 from osteotrials.match.families import BULK, prior_therapy
-from osteotrials.match.fast import STATUS_NAMES, VERDICTS, conditional_status, fast_plan
+from osteotrials.match.fast import (
+    STATUS_NAMES,
+    VERDICTS,
+    conditional_status,
+    fast_plan,
+    nearest_sites,
+    round2,
+)
 from osteotrials.match.index import takes_part
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import (
@@ -612,3 +621,27 @@ def test_organ_exception_items_agree(snapshot_index: MatchIndex, state: dict[str
         assert STATUS_NAMES[code] == ref.item_results[ci.iid].status, ci.iid
         seen.add(code)
     assert len(seen) >= 2, seen
+
+
+@pytest.mark.parametrize("origin", [None, "10065", "96813", "99501", "33101", "60614"])
+def test_nearest_sites_agree(snapshot_index: MatchIndex, origin: str | None) -> None:
+    """The nearest site of every snapshot site set from numpy distances (re-measured near
+    the minimum) is the reference ``_nearest``'s: same site, same rounded distance, same
+    any-open flag; origins in New York, Honolulu, Anchorage, Miami, Chicago and none."""
+    where = None if origin is None else zip_to_latlon(origin)
+    assert (where is None) == (origin is None)
+    got = nearest_sites(fast_plan(snapshot_index), where)
+    located = 0
+    for sid, sites in enumerate(snapshot_index.site_sets):
+        assert got[sid] == _nearest(sites, where), sid
+        located += got[sid][1] is not None
+    assert located == 0 if origin is None else located > 5
+
+
+def test_round2_is_pythons_round() -> None:
+    """Scores rounded as arrays equal Python's ``round(v, 2)``, halves and near-halves too."""
+    rng = np.random.default_rng(7)
+    x = rng.random(200_000) * 100
+    halves = np.arange(0, 10_001) / 100 + 0.005
+    x = np.concatenate([x, halves, np.nextafter(halves, 0), np.nextafter(halves, 200)])
+    assert round2(x).tolist() == [round(v, 2) for v in x.tolist()]
