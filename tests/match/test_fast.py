@@ -27,7 +27,7 @@ from osteotrials.match._core import (
 from osteotrials.match.api import StatusFilter, _nearest, rank_index_reference
 from osteotrials.match.distance import zip_to_latlon
 from osteotrials.match.evaluate import condition_holds, result_from, truth_of
-from osteotrials.match.families import BULK, prior_therapy
+from osteotrials.match.families import BULK, lab, prior_therapy
 from osteotrials.match.fast import (
     STATUS_NAMES,
     VERDICTS,
@@ -47,6 +47,7 @@ from osteotrials.model.patient import (
     CurrentMedication,
     Disease,
     Infections,
+    LabResult,
     MenopauseFacts,
     OtherCancer,
     Patient,
@@ -645,3 +646,55 @@ def test_round2_is_pythons_round() -> None:
     halves = np.arange(0, 10_001) / 100 + 0.005
     x = np.concatenate([x, halves, np.nextafter(halves, 0), np.nextafter(halves, 200)])
     assert round2(x).tolist() == [round(v, 2) for v in x.tolist()]
+
+
+#: lab files: none, normal and recent, abnormal with the lab's own limits, old results
+#: (outside recency windows), partly recorded (CrCl from creatinine, no ULNs)
+LAB_FILES: list[list[LabResult]] = [
+    [],
+    [
+        LabResult(analyte="ANC", value=3.2, unit="10^9/L", date=date(2025, 12, 30)),
+        LabResult(analyte="platelets", value=240, unit="10^9/L", date=date(2025, 12, 30)),
+        LabResult(analyte="hemoglobin", value=12.5, unit="g/dL", date=date(2025, 12, 30)),
+        LabResult(analyte="creatinine", value=0.8, unit="mg/dL", date=date(2025, 12, 30)),
+        LabResult(analyte="bilirubin", value=0.6, unit="mg/dL", date=date(2025, 12, 30)),
+        LabResult(analyte="AST", value=22, unit="U/L", date=date(2025, 12, 30)),
+        LabResult(analyte="ALT", value=18, unit="U/L", date=date(2025, 12, 30)),
+        LabResult(analyte="albumin", value=4.0, unit="g/dL", date=date(2025, 12, 30)),
+    ],
+    [
+        LabResult(analyte="ANC", value=0.9, unit="10^9/L", date=date(2025, 12, 20), lln=1.8),
+        LabResult(analyte="platelets", value=60, unit="10^9/L", date=date(2025, 12, 20)),
+        LabResult(analyte="AST", value=130, unit="U/L", date=date(2025, 12, 20), uln=40),
+        LabResult(analyte="ALT", value=90, unit="U/L", date=date(2025, 12, 20), uln=35),
+        LabResult(analyte="bilirubin", value=2.5, unit="mg/dL", date=date(2025, 12, 20), uln=1.2),
+        LabResult(analyte="creatinine", value=2.1, unit="mg/dL", date=date(2025, 12, 20)),
+        LabResult(analyte="ALP", value=500, unit="U/L", date=date(2025, 12, 20), uln=120),
+    ],
+    [
+        LabResult(analyte="ANC", value=2.0, unit="10^9/L", date=date(2025, 6, 1)),
+        LabResult(analyte="hemoglobin", value=9.5, unit="g/dL", date=date(2025, 6, 1)),
+        LabResult(analyte="creatinine", value=1.0, unit="mg/dL"),
+        LabResult(analyte="AST", value=35, unit="U/L", uln=30),
+    ],
+]
+
+
+@pytest.mark.parametrize("lab_file", LAB_FILES)
+def test_lab_arrays_agree(snapshot_index: MatchIndex, lab_file: list[LabResult]) -> None:
+    """Lab codes from the threshold table equal, constraint by constraint, the one-at-a-time
+    ``codes_one_by_one`` and the evaluator's explained truth (recent / old / undated
+    results, the lab's own ULN / LLN or the defaults, missing analytes)."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update={"labs": lab_file})
+    ctx = context(patient)
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "lab"]
+    assert fam.distinct_codes(ctx) == lab.codes_one_by_one(fam.batch.prepared, ctx)
+    seen = set()
+    for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+        c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+        assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+        seen.add(code)
+    if lab_file:
+        assert {TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN} <= seen, seen
+    else:
+        assert TRUTH_UNKNOWN in seen

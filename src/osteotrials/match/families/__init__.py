@@ -92,7 +92,7 @@ BULK: dict[
     ],
 ] = {
     "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),
-    "lab": (lab.prepare, list, lab.codes),
+    "lab": (lab.prepare, lab.batch, lab.codes),
     "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
     "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
     "comorbidity": (comorbidity.prepare, list, comorbidity.codes),
