@@ -37,6 +37,7 @@ from osteotrials.match.fast import (
     round2,
 )
 from osteotrials.match.index import takes_part
+from osteotrials.match.questions import build_questions
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.patient import (
     BoneLesion,
@@ -97,6 +98,13 @@ def assert_same(
         assert fast.profiles[pid] == po, pid
     for sid in range(len(index.sets)):
         assert fast.sets[sid] == ref.sets[sid], sid
+    # the questions' input from the arrays (no profile outcome built): every profile's
+    # missing facts, and the questions themselves
+    fresh = rank_index(index, patient, as_of=AS_OF, **options)
+    assert fresh.missing_of is not None and ref.missing_of is None
+    for pid in range(len(index.profiles)):
+        assert fresh.missing_keys(pid) == ref.profiles[pid].missing_keys, pid
+    assert build_questions(fresh, limit=100) == build_questions(ref, limit=100)
     if explain_every_trial:
         for tid in range(len(index.entries)):
             a, b = materialize(fast, tid), materialize(ref, tid)

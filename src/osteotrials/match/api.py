@@ -86,6 +86,14 @@ class Ranked:
     item_results: Sequence[ItemResult] = field(default_factory=list)
     #: the fast path's arrays (constraint / item status codes, verdicts, totals)
     fast: FastOutcome | None = None
+    #: profile id -> its missing facts without building its outcome (the fast path)
+    missing_of: Callable[[int], tuple[str, ...]] | None = None
+
+    def missing_keys(self, pid: int) -> tuple[str, ...]:
+        """A profile's unknown facts (``ProfileOutcome.missing_keys``)."""
+        if self.missing_of is not None:
+            return self.missing_of(pid)
+        return self.profiles[pid].missing_keys
 
     def ordered(self) -> list[int]:
         return [t for v in ("eligible", "possibly_eligible", "ineligible") for t in self.order[v]]

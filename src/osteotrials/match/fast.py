@@ -398,6 +398,8 @@ class FastPlan:
     c_doubt: BoolArray
     #: items combined here ("simple": not unparsed, not administrative, no organ exception)
     simple: IntArray
+    #: per item id: its position in ``simple`` (-1: not a simple item)
+    simple_pos: IntArray
     #: their groups' members (constraint ids, group after group), whether each member's
     #: group is an OR group; the first member of each group; whether each group is OR;
     #: the first group of each simple item
@@ -474,6 +476,12 @@ class FastPlan:
 
 def _size(index: MatchIndex) -> tuple[int, int, int, int]:
     return (len(index.entries), len(index.constraints), len(index.items), len(index.profiles))
+
+
+def simple_positions(n_items: int, simple: list[int]) -> IntArray:
+    out = np.full(n_items, -1, dtype=np.intp)
+    out[simple] = np.arange(len(simple), dtype=np.intp)
+    return out
 
 
 def fast_plan(index: MatchIndex) -> FastPlan:
@@ -603,6 +611,7 @@ def _build_plan(index: MatchIndex) -> FastPlan:
         c_pol=c_pol,
         c_doubt=c_doubt,
         simple=ints(simple),
+        simple_pos=simple_positions(len(index.items), simple),
         m_cid=ints(m_cid),
         m_or=np.array(m_or, dtype=np.bool_),
         g_start=ints(g_start),
@@ -873,16 +882,18 @@ class FastOutcome:
 
 def item_statuses(
     plan: FastPlan, c_status: NDArray[np.int8], items: LazyItems, ctx: Context
-) -> NDArray[np.int8]:
-    """Every distinct item's status code."""
+) -> tuple[NDArray[np.int8], NDArray[np.int8]]:
+    """Every distinct item's status code, and the simple items' statuses before the item
+    rules (cohort / subgroup / read in part), in ``plan.simple`` order."""
     out = plan.i_base.copy()
+    pre = np.empty(0, dtype=np.int8)
     if len(plan.simple):
         vals = c_status[plan.m_cid]
         vals = np.where(plan.m_or, _OR_MAP[vals], vals)
         groups = np.minimum.reduceat(vals, plan.g_start)
         groups = np.where(plan.g_or, _OR_MAP[groups], groups)
-        st = np.minimum.reduceat(groups, plan.ig_start)
-        st = np.where(plan.a_fail & (st == NOT_MET), np.int8(UNKNOWN), st)
+        pre = np.minimum.reduceat(groups, plan.ig_start)
+        st = np.where(plan.a_fail & (pre == NOT_MET), np.int8(UNKNOWN), pre)
         st = np.where(plan.a_pass & (st == MET), np.int8(UNKNOWN), st)
         out[plan.simple] = st
     if plan.conditional:
@@ -896,7 +907,96 @@ def item_statuses(
                 out[ci.iid] = conditional_status(ci, codes, holds)
     for iid in plan.fallback:
         out[iid] = STATUS_CODES[items[iid].status]
-    return out
+    return out, pre
+
+
+class MissingKeys:
+    """The unknown patient facts of a profile (``ProfileOutcome.missing_keys``) from the
+    arrays, without building the explained item results and profile outcome: per unknown
+    item the keys ``evaluate_item`` gives (each unknown constraint's truth's missing keys,
+    or "criterion_unclear" for a doubtful "not met"; the item rules' keys), the set's in
+    item order, then the structured sex / age criteria's. Only the truths of unknown
+    constraints are explained (``LazyTruths``); organ-exception and fallback items use
+    their explained result."""
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        plan: FastPlan,
+        ctx: Context,
+        truths: LazyTruths,
+        items: LazyItems,
+        t_code: NDArray[np.intp],
+        c_status: NDArray[np.int8],
+        i_status: NDArray[np.int8],
+        pre: NDArray[np.int8],
+    ) -> None:
+        self._index = index
+        self._plan = plan
+        self._ctx = ctx
+        self._truths = truths
+        self._items = items
+        self._t_code = t_code
+        self._c_status = c_status
+        self._i_status = i_status
+        self._pre = pre
+        self._item_memo: dict[int, tuple[str, ...]] = {}
+        self._memo: dict[int, tuple[str, ...]] = {}
+
+    def item(self, iid: int) -> tuple[str, ...]:
+        got = self._item_memo.get(iid)
+        if got is None:
+            got = self._item_memo[iid] = self._item(iid)
+        return got
+
+    def _item(self, iid: int) -> tuple[str, ...]:
+        index, plan = self._index, self._plan
+        shape = index.items[iid]
+        p = shape.plan
+        if p.unparsed:
+            return ("criterion_unparsed",)
+        if p.administrative:
+            return ()
+        k = int(plan.simple_pos[iid])
+        if k < 0:  # organ exceptions, fallback: the explained result
+            return self._items[iid].missing
+        pre = int(self._pre[k])
+        keys: list[str] = []
+        if pre == UNKNOWN:
+            for cid in shape.constraint_ids:
+                if self._c_status[cid] == UNKNOWN:
+                    tid = index.truth_ids[cid]
+                    if self._t_code[tid] == TRUTH_UNKNOWN:
+                        keys.extend(self._truths[tid].missing or ("criterion_unclear",))
+                    else:  # a doubtful "not met" (``result_from``)
+                        keys.append("criterion_unclear")
+        elif pre == NOT_MET and (p.cohort is not None or p.subgroup):
+            keys.append("cohort" if p.cohort else "criterion_unclear")
+        elif pre == MET and p.partial:
+            keys.append("criterion_partial")
+        return tuple(dict.fromkeys(keys))
+
+    def __call__(self, pid: int) -> tuple[str, ...]:
+        got = self._memo.get(pid)
+        if got is None:
+            with gc_paused():
+                got = self._memo[pid] = self._profile(pid)
+        return got
+
+    def _profile(self, pid: int) -> tuple[str, ...]:
+        index = self._index
+        prof = index.profiles[pid]
+        status = self._i_status
+        keys: list[str] = []
+        for iid in index.sets[prof.set_id].items:
+            if status[iid] == UNKNOWN:
+                keys.extend(self.item(iid))
+        facts = self._ctx.facts
+        if prof.sex in ("FEMALE", "MALE") and facts.sex not in ("female", "male"):
+            keys.append("sex")
+        if (prof.min_age is not None or prof.max_age is not None) and facts.age_years is None:
+            keys.append("age")
+        return tuple(dict.fromkeys(keys))
 
 
 def round2(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -990,9 +1090,10 @@ def rank_fast(
     items = LazyItems(index, ctx, truths)
 
     # constraints and items
-    c_status = _STATUS_TABLE[plan.c_pol, truth_codes(plan, truths, ctx)[plan.c_truth]]
+    t_code = truth_codes(plan, truths, ctx)
+    c_status = _STATUS_TABLE[plan.c_pol, t_code[plan.c_truth]]
     c_status[(c_status == NOT_MET) & plan.c_doubt] = UNKNOWN
-    i_status = item_statuses(plan, c_status, items, ctx)
+    i_status, pre = item_statuses(plan, c_status, items, ctx)
 
     # criteria sets
     n_sets = len(index.sets)
@@ -1062,5 +1163,8 @@ def rank_fast(
     sets = LazySets(index, items, i_status)
     profiles = LazyProfiles(index, ctx, sets, nearest, status, radius_km, origin)
     ranked = Ranked(index, ctx, sets, profiles, order, items)
+    ranked.missing_of = MissingKeys(
+        index, plan, ctx, truths, items, t_code, c_status, i_status, pre
+    )
     ranked.fast = FastOutcome(c_status, i_status, verdict, totals, in_filter)
     return ranked
