@@ -27,7 +27,7 @@ from osteotrials.match._core import (
 from osteotrials.match.api import StatusFilter, _nearest, rank_index_reference
 from osteotrials.match.distance import zip_to_latlon
 from osteotrials.match.evaluate import condition_holds, result_from, truth_of
-from osteotrials.match.families import BULK, lab, prior_therapy
+from osteotrials.match.families import BULK, cardiac, comorbidity, lab, prior_therapy
 from osteotrials.match.fast import (
     STATUS_NAMES,
     VERDICTS,
@@ -254,6 +254,9 @@ def test_histories_agree(snapshot_index: MatchIndex, history: dict[str, Any]) ->
     for fam in fast_plan(snapshot_index).bulk:
         if fam.family not in HISTORY_FAMILIES:
             continue
+        if fam.family in ("comorbidity", "cardiac"):  # the query table == one at a time
+            one_by_one = {"comorbidity": comorbidity, "cardiac": cardiac}[fam.family]
+            assert fam.distinct_codes(ctx) == one_by_one.codes_one_by_one(fam.batch.prepared, ctx)
         for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
             c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
             assert code == truth_code(truth_of(c, ctx)), (fam.family, c.text, c.params)
