@@ -7,7 +7,7 @@ a result."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -709,3 +709,14 @@ def test_lab_arrays_agree(snapshot_index: MatchIndex, lab_file: list[LabResult])
         assert {TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN} <= seen, seen
     else:
         assert TRUTH_UNKNOWN in seen
+
+
+def test_window_day_shifts_match_date_arithmetic() -> None:
+    """Prior therapy's windows on day numbers: ``as_of - timedelta(days=d)`` for whole and
+    fractional lengths (the part of a day is ignored by date arithmetic)."""
+    lengths = [0.0, 0.4, 2.5, 28.0, 29.999, 91.31, 182.625, 1826.25]
+    shifts = prior_therapy._day_shifts(lengths)
+    assert shifts is not None
+    for as_of in (AS_OF, date(2024, 2, 29), date(2025, 3, 1)):
+        for d, shift in zip(lengths, shifts.tolist(), strict=True):
+            assert date.fromordinal(as_of.toordinal() + shift) == as_of - timedelta(days=d)

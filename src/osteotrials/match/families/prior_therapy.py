@@ -325,14 +325,23 @@ class Arrays:
     day: NDArray[np.intp]
     progression: NDArray[np.bool_]
     anticancer: NDArray[np.bool_]
-    #: the distinct setting lists and window lengths
+    #: the distinct setting lists and window lengths; per length the days
+    #: ``date - timedelta(days=length)`` moves (None: a length timedelta refuses)
     settings: list[tuple[str, ...]]
     days: list[float]
+    day_shift: NDArray[np.int64] | None
     #: line-count constraints: positions, and per position the id of its distinct
     #: (minimum, maximum, line type); the distinct prepared constraints answering them
     line_pos: NDArray[np.intp]
     line_key: NDArray[np.intp]
     line_preps: list[Prepared]
+
+
+def _day_shifts(days: list[float]) -> NDArray[np.int64] | None:
+    try:
+        return np.array([-timedelta(days=d).days for d in days], dtype=np.int64)
+    except (OverflowError, ValueError, TypeError):
+        return None
 
 
 def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
@@ -372,6 +381,7 @@ def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
         np.array(anti, dtype=np.bool_),
         list(setting_of),
         list(day_of),
+        _day_shifts(list(day_of)),
         ints(line_pos),
         ints(line_key),
         line_preps,
@@ -545,6 +555,44 @@ def _codes_one_by_one(
 _TRI = {True: 1, False: 0, None: 2}
 
 
+def _windows(
+    a: Arrays, exposures: list[DrugExposure], lasts: list[date | None], as_of: date
+) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+    """Per (exposure, window length): ``in_window_since`` as _TRI codes, and whether the
+    exposure's last day is after the cutoff; on day numbers (``as_of - timedelta(days=d)``
+    moves back by ``timedelta(days=d).days`` whole days, the part of a day ignored; read
+    once per index)."""
+    n_e, n_d = len(exposures), len(a.days)
+    first = as_of.toordinal()
+    if a.day_shift is None or (n_d and first + int(a.day_shift.min()) < 1):
+        cutoffs = [as_of - timedelta(days=d) for d in a.days]  # raises as the evaluator
+        inside = np.array(
+            [_TRI[in_window_since(e, cut, as_of)] for e in exposures for cut in cutoffs],
+            dtype=np.int8,
+        ).reshape(n_e, n_d)
+        recent = np.array(
+            [x is not None and x > cut for x in lasts for cut in cutoffs], dtype=np.bool_
+        ).reshape(n_e, n_d)
+        return inside, recent
+    cut = (first + a.day_shift).reshape(1, n_d)
+    has_last = np.array([x is not None for x in lasts], dtype=np.bool_).reshape(n_e, 1)
+    last = np.array([0 if x is None else x.toordinal() for x in lasts]).reshape(n_e, 1)
+    starts = [e.start_date for e in exposures]
+    started = np.array([0 if x is None else x.toordinal() for x in starts], dtype=np.int64).reshape(
+        n_e, 1
+    )
+    has_start = np.array([x is not None for x in starts], dtype=np.bool_).reshape(n_e, 1)
+    # in_window_since: without a last day, a start on or after the cutoff holds, else
+    # unknown; with one, whether it is on or after the cutoff
+    inside = np.where(
+        has_last,
+        np.where(last >= cut, np.int8(_TRI[True]), np.int8(_TRI[False])),
+        np.where(has_start & (started >= cut), np.int8(_TRI[True]), np.int8(_TRI[None])),
+    ).astype(np.int8)
+    recent = has_last & (last > cut)
+    return inside, recent
+
+
 def _table_codes(
     b: Batch, exposures: list[DrugExposure], unknown_drugs: bool, as_of: date
 ) -> NDArray[np.intp]:
@@ -562,14 +610,7 @@ def _table_codes(
     setting_unknown = (matched & (setting_ok == 2)).any(axis=0)
     any_kept = kept.any(axis=0)
     lasts = [last_day(e, as_of) for e in exposures]
-    cutoffs = [as_of - timedelta(days=d) for d in a.days]
-    inside = np.array(
-        [_TRI[in_window_since(e, cut, as_of)] for e in exposures for cut in cutoffs],
-        dtype=np.int8,
-    ).reshape(n_e, n_d)
-    recent = np.array(
-        [x is not None and x > cut for x in lasts for cut in cutoffs], dtype=np.bool_
-    ).reshape(n_e, n_d)
+    inside, recent = _windows(a, exposures, lasts, as_of)
     if n_d:
         inside, recent = inside[:, a.day], recent[:, a.day]
     else:  # no windows: never read
