@@ -419,16 +419,15 @@ New path: median CPU {med("syn/new", 2):.0f} ms = **{per10k("syn/new", "syn"):.0
 {per10k("syn/old", "syn"):.0f} ms): the per-10k target is
 {verdict(per10k("syn/new", "syn"), 50)} on this corpus.
 
-Where the time goes now: the truth codes are most of it ({bulk} answered in bulk as
-codes, each distinct prepared constraint once, with the patient-side facts read once per
-fact query; the remaining families - LVEF / QTc, CNS, receptors, performance status ... -
-once per truth with their evaluators); prior therapy is the largest single family. The
-rest is the item / set / profile arrays, the organ-exception items (combined in Python),
-the nearest site per site set and the score parts. The cost grows with the number of
-*distinct* criteria, not with the number of trials.
-`match_patient` adds the explained results of the 20 trials shown and the questions; both
-are built by the reference code on access (the questions read the missing facts of every
-possibly-eligible trial), which is most of its remaining cost.
+Where the time goes now: the truth codes are most of it (every family answered in bulk
+as codes, each distinct prepared constraint once, with the patient-side facts read once
+per fact query; lab, comorbidity and heart-condition truths from tables once per index);
+prior therapy is the largest single family. The rest is the item / set / profile arrays
+(organ-exception items included) and the fixed per-patient work. The cost grows with the
+number of *distinct* criteria, not with the number of trials.
+`match_patient` adds the explained results of the 20 trials shown (built by the reference
+code on access) and the questions (the missing facts of every possibly-eligible trial,
+read from the arrays; only the truths of unknown constraints are explained).
 
 Index build (once per process): loading {n_snap:,} compiled trials from the store
 {load_s:.1f} s; index over the snapshot {builds["snap"]:.2f} s; over {n_big:,} replicated

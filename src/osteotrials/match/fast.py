@@ -3,11 +3,13 @@
 :func:`osteotrials.match.api.rank_index_reference` (the reference path) evaluates every
 distinct item in Python: a ``Result`` per constraint, an ``ItemResult`` per item, a
 ``Counter`` per criteria set and an explained ``ScoreCalc`` per profile. Ranking needs
-none of those objects, only small integers. Here, per patient:
+none of those objects, only small integers. What depends only on the index is built once
+(``FastPlan``, kept on the index). Here, per patient:
 
-1. each distinct *truth* is evaluated once by its family evaluator (the same
-   ``truth_of`` as the reference path) and reduced to a code: holds / does not hold /
-   unknown / not applicable;
+1. each distinct *truth* is reduced to a code (holds / does not hold / unknown / not
+   applicable) by its family's bulk codes (``families.BULK``: prepared once per index,
+   answered per patient once per fact query, the same helpers as the evaluators); the
+   evaluators remain the fallback for what a bulk code cannot answer;
 2. constraint statuses: one table lookup ``(polarity, truth code)``, and "not met"
    turned into "unknown" where the reading is doubtful (a per-constraint flag);
 3. item statuses: statuses are coded ``not_met 0 < unknown 1 < met 2 <
@@ -15,17 +17,20 @@ none of those objects, only small integers. Here, per patient:
    the minimum after swapping met and not_met (``np.minimum.reduceat`` over a flat
    array of group members); an item is the AND of its groups; then the cohort /
    subgroup / partial-reading rules, as boolean masks. Items with organ-exception
-   conditions (a handful) go through the reference ``evaluate_item``;
+   conditions are combined the same way after their thresholds are switched
+   (``ConditionalArrays``; ``conditional_status`` is the Python definition);
 4. per criteria set: counts of each status (``np.bincount``) and the line-of-therapy
    state (minimum over the line constraints);
 5. per profile: structured sex/age criteria (per distinct sex/age limits), verdicts,
-   and the score from the same part functions as ``rank.score``
-   (per distinct tag set, per distinct status and site set), summed in the same order
-   so the floating-point totals are identical; ties are broken as in the reference.
+   and the score from the same part values as ``rank.score`` (per distinct tag set,
+   nearest site per site set, recruiting per index), summed in the same order so the
+   floating-point totals are identical and rounded as Python's ``round``; ties are
+   broken as in the reference.
 
 The explained results (``Ranked.item_results``, ``Ranked.sets``, ``Ranked.profiles``)
 are built by the reference code on first access, for the items, sets and profiles
-that are actually looked at (the trials shown, the questions).
+that are actually looked at (the trials shown); the questions read the profiles'
+missing facts from the arrays (``MissingKeys``).
 ``tests/match/test_fast.py`` checks that both paths agree exactly.
 """
 
