@@ -35,6 +35,7 @@ from osteotrials.match.fast import (
     fast_plan,
     nearest_sites,
     round2,
+    subtype_values,
 )
 from osteotrials.match.index import takes_part
 from osteotrials.match.questions import build_questions
@@ -583,7 +584,15 @@ def test_relevance_values_agree_with_the_explained_parts(
         facts = derive(patient, as_of=AS_OF).model_copy(update={"measurable_disease": measurable})
         ctx = Context(patient, facts, AS_OF)
         good, bad = rank.subtype_sets(ctx)
-        for tags in fast_plan(snapshot_index).tag_sets:
+        plan = fast_plan(snapshot_index)
+        # the arrays over all tag sets equal the per-tag-set values
+        assert subtype_values(plan, ctx).tolist() == [
+            rank.subtype_value(good, bad, t) for t in plan.tag_sets
+        ]
+        assert plan.bone_values[measurable is False].tolist() == [
+            rank.bone_value(t, measurable) for t in plan.tag_sets
+        ]
+        for tags in plan.tag_sets:
             value, why = rank.subtype_part(ctx, tags)
             assert rank.subtype_value(good, bad, tags) == value, tags
             named = good & set(tags) if value == 1.0 else bad & set(tags) if value == 0.0 else set()

@@ -445,6 +445,11 @@ class FastPlan:
     struct_reps: list[int]
     struct_limits: list[tuple[str | None, float | None, float | None]]
     tag_sets: list[tuple[str, ...]]
+    #: which tags each tag set holds (tag set x tag), the tags' ids; the bone part's
+    #: value per tag set when measurable disease is not False / is False (index only)
+    tag_matrix: BoolArray
+    tag_ids: dict[str, int]
+    bone_values: tuple[NDArray[np.float64], NDArray[np.float64]]
     #: distinct (overall status, site set); their recruiting values (index only)
     places: list[tuple[str | None, int]]
     pl_recruit: NDArray[np.float64]
@@ -602,6 +607,14 @@ def _build_plan(index: MatchIndex) -> FastPlan:
     place_list = list(places)
     profiles = index.profiles
 
+    tag_ids: dict[str, int] = {}
+    for tag_set in tags:
+        for tag in tag_set:
+            tag_ids.setdefault(tag, len(tag_ids))
+    tag_matrix = np.zeros((len(tags), len(tag_ids)), dtype=np.bool_)
+    for k, tag_set in enumerate(tags):
+        tag_matrix[k, [tag_ids[t] for t in tag_set]] = True
+
     bulk_families = [_bulk_family(family, tids, preps) for family, (tids, preps) in bulk.items()]
     code_at = np.zeros(len(index.truth_reps), dtype=np.intp)
     code_at[plain] = np.arange(len(plain), dtype=np.intp)
@@ -651,6 +664,12 @@ def _build_plan(index: MatchIndex) -> FastPlan:
             for p in (profiles[pid] for pid in struct_reps)
         ],
         tag_sets=list(tags),
+        tag_matrix=tag_matrix,
+        tag_ids=tag_ids,
+        bone_values=(
+            np.array([rank.bone_value(t, None) for t in tags], dtype=np.float64),
+            np.array([rank.bone_value(t, False) for t in tags], dtype=np.float64),
+        ),
         places=place_list,
         pl_recruit=np.array(
             [rank.recruiting_part(overall, site_open[sid])[0] for overall, sid in place_list],
@@ -1017,6 +1036,17 @@ def round2(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
+def subtype_values(plan: FastPlan, ctx: Context) -> NDArray[np.float64]:
+    """``rank.subtype_value`` for every tag set: 1 with a tag that suits the patient, else
+    0 with one for another subtype, else 0.5 (tags in no tag set cannot decide)."""
+    good, bad = rank.subtype_sets(ctx)
+    m = plan.tag_matrix
+    has_good = m[:, [plan.tag_ids[t] for t in good if t in plan.tag_ids]].any(axis=1)
+    has_bad = m[:, [plan.tag_ids[t] for t in bad if t in plan.tag_ids]].any(axis=1)
+    out: NDArray[np.float64] = np.where(has_good, 1.0, np.where(has_bad, 0.0, 0.5))
+    return out
+
+
 def structured_counts(plan: FastPlan, ctx: Context) -> NDArray[np.int64]:
     """Status counts of the structured sex / age criteria per distinct limits (as
     ``api._structured``: sex not known is unknown, age not known is unknown)."""
@@ -1126,10 +1156,8 @@ def rank_fast(
     pl_recruit = plan.pl_recruit
 
     # relevance parts per distinct tag set
-    good, bad = rank.subtype_sets(ctx)
-    measurable = ctx.facts.measurable_disease
-    subtype = np.array([rank.subtype_value(good, bad, t) for t in plan.tag_sets], dtype=np.float64)
-    bone = np.array([rank.bone_value(t, measurable) for t in plan.tag_sets], dtype=np.float64)
+    subtype = subtype_values(plan, ctx)
+    bone = plan.bone_values[ctx.facts.measurable_disease is False]
 
     # profiles: verdicts and scores
     pc = counts[plan.p_set]
