@@ -27,7 +27,14 @@ from osteotrials.match._core import (
 from osteotrials.match.api import StatusFilter, _nearest, rank_index_reference
 from osteotrials.match.distance import zip_to_latlon
 from osteotrials.match.evaluate import condition_holds, result_from, truth_of
-from osteotrials.match.families import BULK, cardiac, comorbidity, lab, prior_therapy
+from osteotrials.match.families import (
+    BULK,
+    cardiac,
+    comorbidity,
+    lab,
+    other_malignancy,
+    prior_therapy,
+)
 from osteotrials.match.fast import (
     STATUS_NAMES,
     VERDICTS,
@@ -161,6 +168,11 @@ def test_other_cancers_agree(snapshot_index: MatchIndex, cancers: list[OtherCanc
         update={"other_cancers": cancers}
     )
     assert assert_bulk_codes_agree(snapshot_index, patient) > 2000
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "other_malignancy"]
+    ctx = context(patient)
+    codes = fam.distinct_codes(ctx)
+    assert codes == other_malignancy.codes_one_by_one(fam.batch.prepared, ctx)
+    assert {TRUTH_HOLDS, TRUTH_FAILS} <= set(codes), set(codes)
     assert_same(snapshot_index, patient, explain_every_trial=False)
 
 
