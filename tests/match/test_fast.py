@@ -31,6 +31,7 @@ from osteotrials.match.families import (
     BULK,
     cardiac,
     comorbidity,
+    diagnosis,
     lab,
     other_malignancy,
     prior_therapy,
@@ -54,6 +55,7 @@ from osteotrials.model.patient import (
     CnsMetastases,
     Comorbidity,
     CurrentMedication,
+    Diagnosis,
     Disease,
     Infections,
     LabResult,
@@ -741,3 +743,35 @@ def test_window_day_shifts_match_date_arithmetic() -> None:
     for as_of in (AS_OF, date(2024, 2, 29), date(2025, 3, 1)):
         for d, shift in zip(lengths, shifts.tolist(), strict=True):
             assert date.fromordinal(as_of.toordinal() + shift) == as_of - timedelta(days=d)
+
+
+#: diagnosis states: metastatic or not known, de novo / recurrent / not recorded,
+#: histology known / not known, receptors on file or not
+DIAGNOSIS_STATES: list[dict[str, Any]] = [
+    {},
+    {
+        "diagnosis": Diagnosis(histology="invasive_lobular", presentation="recurrent"),
+        "disease": Disease(),
+    },
+    {"diagnosis": Diagnosis(), "disease": Disease(), "receptors": Receptors()},
+    {
+        "diagnosis": Diagnosis(presentation="de_novo", histology="metaplastic"),
+        "receptors": Receptors(),
+    },
+]
+
+
+@pytest.mark.parametrize("state", DIAGNOSIS_STATES)
+def test_diagnosis_arrays_agree(snapshot_index: MatchIndex, state: dict[str, Any]) -> None:
+    """Diagnosis codes from part counts equal, constraint by constraint, the one-at-a-time
+    codes and the evaluator's explained truth."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(update=state)
+    ctx = context(patient)
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "diagnosis"]
+    assert fam.distinct_codes(ctx) == diagnosis.codes_one_by_one(fam.batch.prepared, ctx)
+    seen = set()
+    for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+        c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+        assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+        seen.add(code)
+    assert {TRUTH_FAILS, TRUTH_UNKNOWN} <= seen, seen

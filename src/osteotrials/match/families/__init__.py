@@ -93,7 +93,7 @@ BULK: dict[
 ] = {
     "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),
     "lab": (lab.prepare, lab.batch, lab.codes),
-    "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
+    "diagnosis": (diagnosis.prepare, diagnosis.batch, diagnosis.codes),
     "other_malignancy": (other_malignancy.prepare, other_malignancy.batch, other_malignancy.codes),
     "comorbidity": (comorbidity.prepare, comorbidity.batch, comorbidity.codes),
     "cardiac": (cardiac.prepare, cardiac.batch, cardiac.codes),
