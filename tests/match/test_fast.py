@@ -29,6 +29,7 @@ from osteotrials.match.distance import zip_to_latlon
 from osteotrials.match.evaluate import condition_holds, result_from, truth_of
 from osteotrials.match.families import (
     BULK,
+    age,
     cardiac,
     comorbidity,
     diagnosis,
@@ -775,3 +776,21 @@ def test_diagnosis_arrays_agree(snapshot_index: MatchIndex, state: dict[str, Any
         assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
         seen.add(code)
     assert {TRUTH_FAILS, TRUTH_UNKNOWN} <= seen, seen
+
+
+@pytest.mark.parametrize("birth_date", [date(2008, 1, 6), date(2007, 1, 5), date(1960, 1, 5), None])
+def test_age_arrays_agree(snapshot_index: MatchIndex, birth_date: date | None) -> None:
+    """Age limits checked as arrays equal ``check`` one limit at a time and the evaluator
+    (an age on a limit, inclusive or not; below 18; older; not known)."""
+    patient = example("hr-her2low-bone-only-post-cdk46").model_copy(
+        update={"birth_date": birth_date, "age_years": None}
+    )
+    ctx = context(patient)
+    (fam,) = [f for f in fast_plan(snapshot_index).bulk if f.family == "age"]
+    codes = fam.distinct_codes(ctx)
+    assert codes == age.codes_one_by_one(fam.batch.prepared, ctx)
+    for tid, code in zip(fam.tids, fam.codes(ctx), strict=True):
+        c = snapshot_index.constraints[snapshot_index.truth_reps[tid]]
+        assert code == truth_code(truth_of(c, ctx)), (c.text, c.params)
+    expected = {TRUTH_UNKNOWN} if birth_date is None else {TRUTH_HOLDS, TRUTH_FAILS}
+    assert set(codes) == expected, set(codes)

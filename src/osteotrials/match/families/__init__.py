@@ -99,7 +99,7 @@ BULK: dict[
     "cardiac": (cardiac.prepare, cardiac.batch, cardiac.codes),
     "radiotherapy": (radiotherapy.prepare, list, radiotherapy.codes),
     "surgery": (surgery.prepare, list, surgery.codes),
-    "age": (age.prepare, list, age.codes),
+    "age": (age.prepare, age.batch, age.codes),
     "hypersensitivity": (hypersensitivity.prepare, list, hypersensitivity.codes),
     "medication": (medication.prepare, list, medication.codes),
     "biomarker": (biomarker.prepare, list, biomarker.codes),
