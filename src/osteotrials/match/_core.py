@@ -40,6 +40,8 @@ class Truth:
 #: a truth as a small integer (the fast ranking path): the condition holds, does not
 #: hold, is unknown, or does not concern this patient
 TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN, TRUTH_NOT_APPLICABLE = 0, 1, 2, 3
+#: in an array of bulk codes: an answer that needs the family's evaluator
+TRUTH_NEEDS_EVALUATOR = -1
 
 
 def truth_code(t: Truth) -> int:

@@ -49,6 +49,7 @@ from osteotrials.match import rank
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
+    TRUTH_NEEDS_EVALUATOR,
     TRUTH_NOT_APPLICABLE,
     TRUTH_UNKNOWN,
     Context,
@@ -372,7 +373,19 @@ class BulkFamily:
 
     def distinct_codes(self, ctx: Context) -> list[int | None]:
         """One code per distinct prepared constraint (None: needs the evaluator)."""
-        return BULK[self.family][2](self.batch, ctx)
+        got = BULK[self.family][2](self.batch, ctx)
+        if isinstance(got, np.ndarray):
+            return [None if c == TRUTH_NEEDS_EVALUATOR else c for c in got.tolist()]
+        return got
+
+    def distinct_array(self, ctx: Context) -> IntArray:
+        """The same as an array (``TRUTH_NEEDS_EVALUATOR``: needs the evaluator)."""
+        got = BULK[self.family][2](self.batch, ctx)
+        if isinstance(got, np.ndarray):
+            return got.astype(np.intp, copy=False)
+        if None in got:
+            return np.array([TRUTH_NEEDS_EVALUATOR if c is None else c for c in got], dtype=np.intp)
+        return np.array(got, dtype=np.intp)
 
     def codes(self, ctx: Context) -> list[int | None]:
         """One code per truth, in ``tids`` order."""
@@ -744,23 +757,17 @@ def truth_codes(plan: FastPlan, truths: LazyTruths, ctx: Context) -> NDArray[np.
             else TRUTH_FAILS
         )
     # the bulk families' distinct codes after the constant ones, then one gather
-    values: list[int] = list(plan.constant_codes)
-    needs_evaluator: list[tuple[BulkFamily, list[int | None]]] = []
+    arrays = [np.array(plan.constant_codes, dtype=np.intp)]
     for fam in plan.bulk:
-        distinct = fam.distinct_codes(ctx)
+        distinct = fam.distinct_array(ctx)
         if len(distinct) != fam.n_distinct:
             raise ValueError(f"{fam.family}: {len(distinct)} codes for {fam.n_distinct}")
-        if None in distinct:  # an answer that needs the evaluator (none in practice)
-            needs_evaluator.append((fam, distinct))
-            values.extend(TRUTH_UNKNOWN if code is None else code for code in distinct)
-        else:
-            values.extend(distinct)  # type: ignore[arg-type]
-    out = np.array(values, dtype=np.intp)[plan.code_at]
+        arrays.append(distinct)
+    out = np.concatenate(arrays)[plan.code_at]
     out[tids] = codes
-    for fam, distinct in needs_evaluator:
-        for tid, k in zip(fam.tids, fam.expand.tolist(), strict=True):
-            if distinct[k] is None:
-                out[tid] = truth_code(truths[tid])
+    # answers that need the evaluator (none in practice): ``truth_of``, truth by truth
+    for tid in np.flatnonzero(out == TRUTH_NEEDS_EVALUATOR).tolist():
+        out[tid] = truth_code(truths[tid])
     return out
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import Context, Truth
 from osteotrials.match.families import (
     administrative,
@@ -81,14 +84,15 @@ def constant_codes(prepared: list[int], ctx: Context) -> list[int | None]:
 
 #: families that can also answer in bulk, as truth codes only (the fast ranking path):
 #: ``prepare(constraint)`` once per index (None: use the evaluator), ``batch(prepared)``
-#: once per index, then ``codes(batch, context)`` per patient (one code per prepared
-#: constraint; None for an answer that needs the evaluator)
+#: once per index, then ``codes(batch, context)`` per patient: one code per prepared
+#: constraint, as a list (None for an answer that needs the evaluator) or as an int array
+#: (``TRUTH_NEEDS_EVALUATOR`` for such an answer)
 BULK: dict[
     str,
     tuple[
         Callable[[Constraint], Any],
         Callable[[list[Any]], Any],
-        Callable[[Any, Context], list[int | None]],
+        Callable[[Any, Context], list[int | None] | NDArray[np.intp]],
     ],
 ] = {
     "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),

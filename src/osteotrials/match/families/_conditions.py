@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -109,13 +108,13 @@ def any_condition_table(
     ctx: Context,
     state: Callable[[Query, Sequence[Comorbidity], date], int],
     empty: int,
-) -> list[int | None]:
+) -> NDArray[np.intp]:
     """``any_condition`` on a ``QueryTable``: each distinct query answered once by
     ``state``, then per constraint the minimum precedence over its queries (a query that
     holds decides, else an unknown one makes it unknown, else it does not hold)."""
     comorbidities = ctx.patient.comorbidities
     if comorbidities is None:
-        return [TRUTH_UNKNOWN] * table.n
+        return np.full(table.n, TRUTH_UNKNOWN, dtype=np.intp)
     precedence = np.array(
         [_PRECEDENCE.get(state(q, comorbidities, ctx.as_of), 2) for q in table.queries],
         dtype=np.intp,
@@ -124,4 +123,4 @@ def any_condition_table(
     if len(table.flat):
         worst = np.minimum.reduceat(precedence[table.flat], table.start)
         out[table.with_queries] = _FROM_PRECEDENCE[worst]
-    return cast("list[int | None]", out.tolist())
+    return out

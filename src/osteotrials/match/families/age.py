@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -104,7 +103,7 @@ def batch(prepared: list[Prepared]) -> Batch:
     )
 
 
-def codes(b: Batch, ctx: Context) -> list[int | None]:
+def codes(b: Batch, ctx: Context) -> list[int | None] | NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared age limits for one patient (``check``
     on every limit at once)."""
     age = ctx.facts.age_years
@@ -112,5 +111,5 @@ def codes(b: Batch, ctx: Context) -> list[int | None]:
         return [TRUTH_UNKNOWN] * len(b.prepared)
     too_young = (age < b.lo) | ((age == b.lo) & ~b.lo_inclusive)
     too_old = (age > b.hi) | ((age == b.hi) & ~b.hi_inclusive)
-    out = np.where(too_young | too_old, TRUTH_FAILS, TRUTH_HOLDS)
-    return cast("list[int | None]", out.tolist())
+    out: NDArray[np.intp] = np.where(too_young | too_old, TRUTH_FAILS, TRUTH_HOLDS)
+    return out

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     OP_WORDS,
     TRUTH_FAILS,
@@ -229,13 +232,11 @@ def batch(prepared: list[Prepared | Measure]) -> Batch:
     return Batch(prepared, table, at, measures)
 
 
-def codes(b: Batch, ctx: Context) -> list[int | None]:
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints and LVEF /
     QTc limits."""
-    out: list[int | None] = [None] * len(b.prepared)
-    answered = any_condition_table(b.conditions, ctx, _state, TRUTH_UNKNOWN)
-    for k, code in zip(b.condition_at, answered, strict=True):
-        out[k] = code
+    out = np.empty(len(b.prepared), dtype=np.intp)
+    out[b.condition_at] = any_condition_table(b.conditions, ctx, _state, TRUTH_UNKNOWN)
     for k, m in b.measures:
         out[k] = _measure_code(m, ctx)
     return out

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
@@ -148,7 +151,7 @@ def batch(prepared: list[Prepared]) -> Batch:
     return Batch(prepared, query_table([p.queries for p in prepared]))
 
 
-def codes(b: Batch, ctx: Context) -> list[int | None]:
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared comorbidity constraints for one patient
     (each distinct condition query answered once)."""
     return any_condition_table(b.table, ctx, _state, TRUTH_FAILS)

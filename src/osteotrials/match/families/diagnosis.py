@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from osteotrials.match._core import TRUTH_FAILS, TRUTH_HOLDS, TRUTH_UNKNOWN, Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_NEEDS_EVALUATOR,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _HISTOLOGY = {
@@ -269,9 +276,10 @@ def _part_state(kind: str, arg: object, ctx: Context) -> int:
     return _PART_UNKNOWN if t.holds is None else _PART_HOLDS if t.holds else _PART_FAILS
 
 
-def codes(b: Batch, ctx: Context) -> list[int | None]:
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared diagnosis constraints for one patient
-    (as ``codes_one_by_one``); None where the answer needs ``evaluate``."""
+    (as ``codes_one_by_one``); ``TRUTH_NEEDS_EVALUATOR`` where the answer needs
+    ``evaluate``."""
     confirmed = (
         ctx.patient.diagnosis.histology is not None
         or (ctx.facts.er_category or ctx.facts.her2_category) is not None
@@ -294,10 +302,7 @@ def codes(b: Batch, ctx: Context) -> list[int | None]:
             n_fails > 0,
             n_unknown > 0,
         ],
-        [-1, TRUTH_UNKNOWN, TRUTH_FAILS, TRUTH_UNKNOWN],
+        [TRUTH_NEEDS_EVALUATOR, TRUTH_UNKNOWN, TRUTH_FAILS, TRUTH_UNKNOWN],
         TRUTH_HOLDS,
     )
-    result: list[int] = out.tolist()
-    if -1 in result:
-        return [None if code == -1 else code for code in result]
-    return cast("list[int | None]", result)
+    return out.astype(np.intp)

@@ -25,6 +25,7 @@ from osteotrials.match._core import (
     OP_WORDS,
     TRUTH_FAILS,
     TRUTH_HOLDS,
+    TRUTH_NEEDS_EVALUATOR,
     TRUTH_UNKNOWN,
     Context,
     Truth,
@@ -402,8 +403,7 @@ _OP_HOLDS = np.array(
         [False, True, False],
     ]
 )
-#: "needs the evaluator" inside the code arrays
-_NONE = -1
+_NONE = TRUTH_NEEDS_EVALUATOR
 _ADEQUATE_CODE = np.array([_NONE, TRUTH_UNKNOWN, TRUTH_HOLDS])
 
 
@@ -497,9 +497,9 @@ def _reading(read: object) -> tuple[float, int]:
     return float(read), 0  # type: ignore[arg-type]
 
 
-def codes(b: Batch, ctx: Context) -> list[int | None]:
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient (as
-    ``codes_one_by_one``); None where the answer needs ``evaluate``."""
+    ``codes_one_by_one``); ``TRUTH_NEEDS_EVALUATOR`` where the answer needs ``evaluate``."""
     n = len(b.analytes)
     value = np.full(n, np.nan)
     v_state = np.zeros(n, dtype=np.int8)
@@ -558,7 +558,4 @@ def codes(b: Batch, ctx: Context) -> list[int | None]:
         rank = np.where(code == _NONE, 0, np.where(code == TRUTH_HOLDS, 2, 1))
         worst = np.minimum.reduceat(rank[b.adequate_rows], b.adequate_start)
         out[b.adequate_at] = _ADEQUATE_CODE[worst]
-    result: list[int] = out.tolist()
-    if _NONE in result:
-        return [None if c == _NONE else c for c in result]
-    return list(result)
+    return out

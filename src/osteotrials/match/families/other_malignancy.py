@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -188,7 +187,7 @@ def batch(prepared: list[Prepared]) -> Batch:
     )
 
 
-def codes(b: Batch, ctx: Context) -> list[int | None]:
+def codes(b: Batch, ctx: Context) -> list[int | None] | NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient: the cancers
     that are not excepted found once per distinct exception list, then ``_code`` once per
     distinct (those cancers, years, active only)."""
@@ -211,4 +210,5 @@ def codes(b: Batch, ctx: Context) -> list[int | None]:
         relevant = [x for k, x in enumerate(cancers) if bits >> k & 1]
         years, active_only = b.limits[q % len(b.limits)]
         answers.append(_code(Prepared((), years, active_only), relevant, ctx.as_of))
-    return cast("list[int | None]", np.array(answers, dtype=np.intp)[inverse].tolist())
+    out: NDArray[np.intp] = np.array(answers, dtype=np.intp)[inverse]
+    return out

@@ -457,7 +457,7 @@ def batch(prepared: list[Prepared]) -> Batch:
     )
 
 
-def codes(prepared: Batch, ctx: Context) -> list[int | None]:
+def codes(prepared: Batch, ctx: Context) -> list[int | None] | NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient; None where
     the answer needs ``evaluate`` (an unexpected value).
 
@@ -491,8 +491,7 @@ def codes(prepared: Batch, ctx: Context) -> list[int | None]:
     res = np.empty(len(b.prepared), dtype=np.intp)
     res[a.pos] = table
     res[a.line_pos] = np.array(lines, dtype=np.intp)[a.line_key]
-    codes: list[int | None] = list(res.tolist())
-    return codes
+    return res
 
 
 def _hits(b: Batch, e: DrugExposure) -> set[int]:
