@@ -481,8 +481,6 @@ class FastPlan:
     p_trial_ids: IntArray
     p_trial_start: IntArray
     p_trial_count: IntArray
-    #: trial ids of each profile
-    trials: list[list[int]]
     #: truths answered by a family's bulk code evaluator
     bulk: list[BulkFamily]
     #: truths answered by the family evaluator: (truth id, constraint, evaluator)
@@ -700,7 +698,6 @@ def _build_plan(index: MatchIndex) -> FastPlan:
             np.cumsum([0] + [len(p.trial_ids) for p in profiles[:-1]]).tolist() if profiles else []
         ),
         p_trial_count=ints([len(p.trial_ids) for p in profiles]),
-        trials=[p.trial_ids for p in index.profiles],
         bulk=bulk_families,
         eager=eager,
         plain=plain,
