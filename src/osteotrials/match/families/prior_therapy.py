@@ -335,6 +335,12 @@ class Arrays:
     line_pos: NDArray[np.intp]
     line_key: NDArray[np.intp]
     line_preps: list[Prepared]
+    #: the signature columns answered by each rule (recency window, washout,
+    #: progression, neither)
+    recency_cols: NDArray[np.intp]
+    washout_cols: NDArray[np.intp]
+    progression_cols: NDArray[np.intp]
+    plain_cols: NDArray[np.intp]
 
 
 def _day_shifts(days: list[float]) -> NDArray[np.int64] | None:
@@ -371,6 +377,8 @@ def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
     def ints(xs: list[int]) -> NDArray[np.intp]:
         return np.array(xs, dtype=np.intp)
 
+    kinds = np.array(kind, dtype=np.int8)
+    progression = np.array(prog, dtype=np.bool_)
     return Arrays(
         ints(pos),
         ints(sig),
@@ -385,6 +393,10 @@ def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
         ints(line_pos),
         ints(line_key),
         line_preps,
+        np.flatnonzero(kinds == 1),
+        np.flatnonzero(kinds == 2),
+        np.flatnonzero((kinds == 0) & progression),
+        np.flatnonzero((kinds == 0) & ~progression),
     )
 
 
@@ -597,7 +609,7 @@ def _table_codes(
 ) -> NDArray[np.intp]:
     """``_code`` for every drug-signature constraint at once (same branches, in order)."""
     a = b.arrays
-    n_e, n_d = len(exposures), len(a.days)
+    n_e = len(exposures)
     hit = np.zeros((n_e, b.n_sigs), dtype=np.bool_)
     for k, e in enumerate(exposures):
         hit[k, list(_hits(b, e))] = True
@@ -610,11 +622,6 @@ def _table_codes(
     any_kept = kept.any(axis=0)
     lasts = [last_day(e, as_of) for e in exposures]
     inside, recent = _windows(a, exposures, lasts, as_of)
-    if n_d:
-        inside, recent = inside[:, a.day], recent[:, a.day]
-    else:  # no windows: never read
-        inside = np.zeros(kept.shape, dtype=np.int8)
-        recent = np.zeros(kept.shape, dtype=np.bool_)
     no_last = np.array([x is None for x in lasts], dtype=np.bool_).reshape(n_e, 1)
     progressed = np.array(
         [e.stop_reason == "progression" for e in exposures], dtype=np.bool_
@@ -623,33 +630,43 @@ def _table_codes(
         [e.stop_reason is not None and e.stop_reason != "progression" for e in exposures],
         dtype=np.bool_,
     ).reshape(n_e, 1)
-    recency = np.where(
-        (kept & (inside == 1)).any(axis=0),
-        HOLDS,
-        np.where((kept & (inside == 2)).any(axis=0) | setting_unknown, UNKNOWN, FAILS),
-    )
-    washout = np.where(
-        (kept & no_last).any(axis=0) | setting_unknown,
-        UNKNOWN,
-        np.where((kept & recent).any(axis=0), FAILS, HOLDS),
-    )
-    progression = np.where(
-        any_kept,
-        np.where(
-            (kept & progressed).any(axis=0),
+    # each column answered by its own rule only: recency, washout, progression, plain
+    out = np.empty(len(a.sig), dtype=np.intp)
+    r = a.recency_cols
+    if len(r):
+        k, ins = kept[:, r], inside[:, a.day[r]]
+        out[r] = np.where(
+            (k & (ins == 1)).any(axis=0),
             HOLDS,
-            np.where((~kept | not_progressed).all(axis=0), FAILS, UNKNOWN),
-        ),
-        np.where(setting_unknown, UNKNOWN, FAILS),
-    )
-    plain = np.where(
-        any_kept,
-        HOLDS,
-        np.where(setting_unknown | (unknown_drugs & ~a.anticancer), UNKNOWN, FAILS),
-    )
-    out: NDArray[np.intp] = np.select(
-        [a.kind == 1, a.kind == 2, a.progression], [recency, washout, progression], plain
-    ).astype(np.intp)
+            np.where((k & (ins == 2)).any(axis=0) | setting_unknown[r], UNKNOWN, FAILS),
+        )
+    w = a.washout_cols
+    if len(w):
+        k = kept[:, w]
+        out[w] = np.where(
+            (k & no_last).any(axis=0) | setting_unknown[w],
+            UNKNOWN,
+            np.where((k & recent[:, a.day[w]]).any(axis=0), FAILS, HOLDS),
+        )
+    g = a.progression_cols
+    if len(g):
+        k = kept[:, g]
+        out[g] = np.where(
+            any_kept[g],
+            np.where(
+                (k & progressed).any(axis=0),
+                HOLDS,
+                np.where((~k | not_progressed).all(axis=0), FAILS, UNKNOWN),
+            ),
+            np.where(setting_unknown[g], UNKNOWN, FAILS),
+        )
+    p = a.plain_cols
+    if len(p):
+        out[p] = np.where(
+            any_kept[p],
+            HOLDS,
+            np.where(setting_unknown[p] | (unknown_drugs & ~a.anticancer[p]), UNKNOWN, FAILS),
+        )
     return out
 
 
