@@ -1187,15 +1187,20 @@ def rank_fast(
     in_filter = pl_filter[plan.p_place]
 
     # order: by verdict, then score (highest first), then profile id
-    neg = -rounded
-    order: dict[str, list[int]] = {}
-    for code, name in enumerate(VERDICTS):
-        pids = np.flatnonzero((verdict == code) & in_filter)
-        ranked_pids = pids[np.lexsort((pids, neg[pids]))]
-        # trials sharing a profile share its rank, in the profile's order
-        counts = plan.p_trial_count[ranked_pids]
-        offsets = np.repeat(plan.p_trial_start[ranked_pids] - (np.cumsum(counts) - counts), counts)
-        order[name] = plan.p_trial_ids[np.arange(len(offsets)) + offsets].tolist()
+    pids = np.flatnonzero(in_filter)
+    ranked_pids = pids[np.lexsort((pids, -rounded[pids], verdict[pids]))]
+    # trials sharing a profile share its rank, in the profile's order
+    counts = plan.p_trial_count[ranked_pids]
+    ends = np.cumsum(counts)
+    offsets = np.repeat(plan.p_trial_start[ranked_pids] - (ends - counts), counts)
+    ranked_trials = plan.p_trial_ids[np.arange(len(offsets)) + offsets]
+    # where each verdict's profiles, then trials, begin
+    firsts = np.searchsorted(verdict[ranked_pids], np.arange(len(VERDICTS) + 1))
+    cuts = np.concatenate(([0], ends))[firsts].tolist()
+    order: dict[str, list[int]] = {
+        name: ranked_trials[cuts[code] : cuts[code + 1]].tolist()
+        for code, name in enumerate(VERDICTS)
+    }
 
     sets = LazySets(index, items, i_status)
     profiles = LazyProfiles(index, ctx, sets, nearest, status, radius_km, origin)
