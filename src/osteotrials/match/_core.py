@@ -40,6 +40,8 @@ class Truth:
 #: a truth as a small integer (the fast ranking path): the condition holds, does not
 #: hold, is unknown, or does not concern this patient
 TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN, TRUTH_NOT_APPLICABLE = 0, 1, 2, 3
+#: in an array of bulk codes: an answer that needs the family's evaluator
+TRUTH_NEEDS_EVALUATOR = -1
 
 
 def truth_code(t: Truth) -> int:
@@ -48,6 +50,14 @@ def truth_code(t: Truth) -> int:
     if t.holds is None:
         return TRUTH_UNKNOWN
     return TRUTH_HOLDS if t.holds else TRUTH_FAILS
+
+
+def holds_code(holds: bool | None) -> int:
+    """The code of a truth that concerns the patient (as ``truth_code``): unknown for None,
+    else whether ``holds`` is truthy."""
+    if holds is None:
+        return TRUTH_UNKNOWN
+    return TRUTH_HOLDS if holds else TRUTH_FAILS
 
 
 def unknown(fact: str, *keys: str, fields: tuple[str, ...] = (), note: str | None = None) -> Truth:

@@ -86,6 +86,14 @@ class Ranked:
     item_results: Sequence[ItemResult] = field(default_factory=list)
     #: the fast path's arrays (constraint / item status codes, verdicts, totals)
     fast: FastOutcome | None = None
+    #: profile id -> its missing facts without building its outcome (the fast path)
+    missing_of: Callable[[int], tuple[str, ...]] | None = None
+
+    def missing_keys(self, pid: int) -> tuple[str, ...]:
+        """A profile's unknown facts (``ProfileOutcome.missing_keys``)."""
+        if self.missing_of is not None:
+            return self.missing_of(pid)
+        return self.profiles[pid].missing_keys
 
     def ordered(self) -> list[int]:
         return [t for v in ("eligible", "possibly_eligible", "ineligible") for t in self.order[v]]
@@ -210,16 +218,18 @@ def _nearest(
     for s in candidates:
         if s.located_by is None:
             continue
-        a = (
-            math.sin((s.rlat - rlat0) / 2) ** 2
-            + cos0 * s.coslat * math.sin((s.rlon - rlon0) / 2) ** 2
-        )
-        d = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+        d = site_distance(s, rlat0, rlon0, cos0)
         if d < best_d:
             best, best_d = s, d
     if best is None:
         return candidates[0], None, any_open
     return best, round(best_d, 1), any_open
+
+
+def site_distance(s: Site, rlat0: float, rlon0: float, cos0: float) -> float:
+    """Haversine km from the origin (radians, cos of its latitude) to a located site."""
+    a = math.sin((s.rlat - rlat0) / 2) ** 2 + cos0 * s.coslat * math.sin((s.rlon - rlon0) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _status_ok(status_filter: StatusFilter, overall: str | None, any_open: bool | None) -> bool:

@@ -79,9 +79,7 @@ def build_questions(ranked: Ranked, *, limit: int = 10) -> list[Question]:
     trials: dict[str, list[str]] = {}
     for rank, tid in enumerate(ranked.order.get("possibly_eligible", [])):
         entry_ = ranked.index.entries[tid]
-        keys = [
-            k for k in ranked.profiles[entry_.profile_id].missing_keys if k not in NOT_PATIENT_FACTS
-        ]
+        keys = [k for k in ranked.missing_keys(entry_.profile_id) if k not in NOT_PATIENT_FACTS]
         if not keys:
             continue
         w = 1.0 / math.log2(rank + 2) / len(keys)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import Context, Truth
 from osteotrials.match.families import (
     administrative,
@@ -81,25 +84,26 @@ def constant_codes(prepared: list[int], ctx: Context) -> list[int | None]:
 
 #: families that can also answer in bulk, as truth codes only (the fast ranking path):
 #: ``prepare(constraint)`` once per index (None: use the evaluator), ``batch(prepared)``
-#: once per index, then ``codes(batch, context)`` per patient (one code per prepared
-#: constraint; None for an answer that needs the evaluator)
+#: once per index, then ``codes(batch, context)`` per patient: one code per prepared
+#: constraint, as a list (None for an answer that needs the evaluator) or as an int array
+#: (``TRUTH_NEEDS_EVALUATOR`` for such an answer)
 BULK: dict[
     str,
     tuple[
         Callable[[Constraint], Any],
         Callable[[list[Any]], Any],
-        Callable[[Any, Context], list[int | None]],
+        Callable[[Any, Context], list[int | None] | NDArray[np.intp]],
     ],
 ] = {
     "prior_therapy": (prior_therapy.prepare, prior_therapy.batch, prior_therapy.codes),
-    "lab": (lab.prepare, list, lab.codes),
-    "diagnosis": (diagnosis.prepare, list, diagnosis.codes),
-    "other_malignancy": (other_malignancy.prepare, list, other_malignancy.codes),
-    "comorbidity": (comorbidity.prepare, list, comorbidity.codes),
-    "cardiac": (cardiac.prepare, list, cardiac.codes),
+    "lab": (lab.prepare, lab.batch, lab.codes),
+    "diagnosis": (diagnosis.prepare, diagnosis.batch, diagnosis.codes),
+    "other_malignancy": (other_malignancy.prepare, other_malignancy.batch, other_malignancy.codes),
+    "comorbidity": (comorbidity.prepare, comorbidity.batch, comorbidity.codes),
+    "cardiac": (cardiac.prepare, cardiac.batch, cardiac.codes),
     "radiotherapy": (radiotherapy.prepare, list, radiotherapy.codes),
     "surgery": (surgery.prepare, list, surgery.codes),
-    "age": (age.prepare, list, age.codes),
+    "age": (age.prepare, age.batch, age.codes),
     "hypersensitivity": (hypersensitivity.prepare, list, hypersensitivity.codes),
     "medication": (medication.prepare, list, medication.codes),
     "biomarker": (biomarker.prepare, list, biomarker.codes),
@@ -107,6 +111,16 @@ BULK: dict[
     "infection": (infection.prepare, list, infection.codes),
     "administrative": (administrative.prepare, list, constant_codes),
     "life_expectancy": (life_expectancy.prepare, list, constant_codes),
+    "trial_participation": (trial_participation.prepare, list, constant_codes),
+    "cns": (cns.prepare, list, cns.codes),
+    "receptor": (receptor.prepare, list, receptor.codes),
+    "disease_sites": (disease_sites.prepare, list, disease_sites.codes),
+    "performance_status": (performance_status.prepare, list, performance_status.codes),
+    "menopause": (menopause.prepare, list, menopause.codes),
+    "pregnancy": (pregnancy.prepare, list, pregnancy.codes),
+    "toxicity": (toxicity.prepare, list, toxicity.codes),
+    "measurable_disease": (measurable_disease.prepare, list, measurable_disease.codes),
+    "sex": (sex.prepare, list, sex.codes),
 }
 
 __all__ = ["BULK", "EVALUATORS", "Evaluator"]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
 
 from osteotrials.match._core import TRUTH_FAILS, TRUTH_HOLDS, TRUTH_UNKNOWN, Context
 from osteotrials.match._data import load
@@ -58,4 +62,65 @@ def any_condition(
             if st == TRUTH_UNKNOWN:
                 code = TRUTH_UNKNOWN
         out.append(code)
+    return out
+
+
+@dataclass(slots=True)
+class QueryTable:
+    """Condition constraints as a table, built once per index: the distinct queries, and
+    per constraint with queries its query ids (flat, constraint after constraint) and
+    where they start."""
+
+    queries: list[Query]
+    flat: NDArray[np.intp]
+    start: NDArray[np.intp]
+    #: positions of the constraints with at least one query
+    with_queries: NDArray[np.intp]
+    n: int
+
+
+def query_table(lists: Sequence[tuple[Query, ...]]) -> QueryTable:
+    ids: dict[Query, int] = {}
+    flat: list[int] = []
+    start: list[int] = []
+    with_queries: list[int] = []
+    for k, qs in enumerate(lists):
+        if qs:
+            with_queries.append(k)
+            start.append(len(flat))
+            flat.extend(ids.setdefault(q, len(ids)) for q in qs)
+    return QueryTable(
+        list(ids),
+        np.array(flat, dtype=np.intp),
+        np.array(start, dtype=np.intp),
+        np.array(with_queries, dtype=np.intp),
+        len(lists),
+    )
+
+
+#: a query's state -> its precedence in ``any_condition`` (holds 0, unknown 1, else 2)
+_PRECEDENCE = {TRUTH_HOLDS: 0, TRUTH_UNKNOWN: 1}
+_FROM_PRECEDENCE = np.array([TRUTH_HOLDS, TRUTH_UNKNOWN, TRUTH_FAILS], dtype=np.intp)
+
+
+def any_condition_table(
+    table: QueryTable,
+    ctx: Context,
+    state: Callable[[Query, Sequence[Comorbidity], date], int],
+    empty: int,
+) -> NDArray[np.intp]:
+    """``any_condition`` on a ``QueryTable``: each distinct query answered once by
+    ``state``, then per constraint the minimum precedence over its queries (a query that
+    holds decides, else an unknown one makes it unknown, else it does not hold)."""
+    comorbidities = ctx.patient.comorbidities
+    if comorbidities is None:
+        return np.full(table.n, TRUTH_UNKNOWN, dtype=np.intp)
+    precedence = np.array(
+        [_PRECEDENCE.get(state(q, comorbidities, ctx.as_of), 2) for q in table.queries],
+        dtype=np.intp,
+    )
+    out = np.full(table.n, empty, dtype=np.intp)
+    if len(table.flat):
+        worst = np.minimum.reduceat(precedence[table.flat], table.start)
+        out[table.with_queries] = _FROM_PRECEDENCE[worst]
     return out

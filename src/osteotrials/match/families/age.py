@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
@@ -68,9 +73,43 @@ def prepare(c: Constraint) -> Prepared | None:
     )
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
-    """Truth codes (``_core.TRUTH_*``) of prepared age limits for one patient."""
+def codes_one_by_one(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared age limits for one patient, one limit at
+    a time (``codes`` gives the same with arrays)."""
     age = ctx.facts.age_years
     if age is None:
         return [TRUTH_UNKNOWN] * len(prepared)
     return [TRUTH_HOLDS if check(age, *prep) else TRUTH_FAILS for prep in prepared]
+
+
+@dataclass(slots=True)
+class Batch:
+    """The limits as arrays (no limit: -inf / +inf, which every age passes as ``check``)."""
+
+    prepared: list[Prepared]
+    lo: NDArray[np.float64]
+    hi: NDArray[np.float64]
+    lo_inclusive: NDArray[np.bool_]
+    hi_inclusive: NDArray[np.bool_]
+
+
+def batch(prepared: list[Prepared]) -> Batch:
+    return Batch(
+        prepared,
+        np.array([-np.inf if p[0] is None else p[0] for p in prepared], dtype=np.float64),
+        np.array([np.inf if p[1] is None else p[1] for p in prepared], dtype=np.float64),
+        np.array([p[2] for p in prepared], dtype=np.bool_),
+        np.array([p[3] for p in prepared], dtype=np.bool_),
+    )
+
+
+def codes(b: Batch, ctx: Context) -> list[int | None] | NDArray[np.intp]:
+    """Truth codes (``_core.TRUTH_*``) of prepared age limits for one patient (``check``
+    on every limit at once)."""
+    age = ctx.facts.age_years
+    if age is None:
+        return [TRUTH_UNKNOWN] * len(b.prepared)
+    too_young = (age < b.lo) | ((age == b.lo) & ~b.lo_inclusive)
+    too_old = (age > b.hi) | ((age == b.hi) & ~b.hi_inclusive)
+    out: NDArray[np.intp] = np.where(too_young | too_old, TRUTH_FAILS, TRUTH_HOLDS)
+    return out

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     OP_WORDS,
     TRUTH_FAILS,
@@ -21,7 +24,14 @@ from osteotrials.match._core import (
     unknown,
 )
 from osteotrials.match._data import load
-from osteotrials.match.families._conditions import Query, any_condition, matches
+from osteotrials.match.families._conditions import (
+    Query,
+    QueryTable,
+    any_condition,
+    any_condition_table,
+    matches,
+    query_table,
+)
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Comorbidity
 
@@ -198,9 +208,35 @@ def _measure_code(m: Measure, ctx: Context) -> int:
     return TRUTH_UNKNOWN if ok is None else TRUTH_HOLDS if ok else TRUTH_FAILS
 
 
-def codes(prepared: list[Prepared | Measure], ctx: Context) -> list[int | None]:
+def codes_one_by_one(prepared: list[Prepared | Measure], ctx: Context) -> list[int | None]:
     """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints and LVEF /
-    QTc limits."""
+    QTc limits, constraint after constraint (``codes`` gives the same from a query table)."""
     conditions = [p for p in prepared if isinstance(p, Prepared)]
     answered = iter(any_condition([p.queries for p in conditions], ctx, _state, TRUTH_UNKNOWN))
     return [next(answered) if isinstance(p, Prepared) else _measure_code(p, ctx) for p in prepared]
+
+
+@dataclass(slots=True)
+class Batch:
+    prepared: list[Prepared | Measure]
+    #: the heart-condition constraints' query table, and where the constraints sit
+    conditions: QueryTable
+    condition_at: list[int]
+    measures: list[tuple[int, Measure]]
+
+
+def batch(prepared: list[Prepared | Measure]) -> Batch:
+    at = [k for k, p in enumerate(prepared) if isinstance(p, Prepared)]
+    table = query_table([p.queries for p in prepared if isinstance(p, Prepared)])
+    measures = [(k, p) for k, p in enumerate(prepared) if isinstance(p, Measure)]
+    return Batch(prepared, table, at, measures)
+
+
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
+    """Truth codes (``_core.TRUTH_*``) of prepared heart-condition constraints and LVEF /
+    QTc limits."""
+    out = np.empty(len(b.prepared), dtype=np.intp)
+    out[b.condition_at] = any_condition_table(b.conditions, ctx, _state, TRUTH_UNKNOWN)
+    for k, m in b.measures:
+        out[k] = _measure_code(m, ctx)
+    return out

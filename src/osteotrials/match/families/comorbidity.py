@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
@@ -18,7 +21,14 @@ from osteotrials.match._core import (
     recent_days,
     unknown,
 )
-from osteotrials.match.families._conditions import Query, any_condition, matches
+from osteotrials.match.families._conditions import (
+    Query,
+    QueryTable,
+    any_condition,
+    any_condition_table,
+    matches,
+    query_table,
+)
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Comorbidity
 
@@ -125,6 +135,23 @@ def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:
     return TRUTH_UNKNOWN if n_unsettled else TRUTH_FAILS
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
-    """Truth codes (``_core.TRUTH_*``) of prepared comorbidity constraints for one patient."""
+def codes_one_by_one(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared comorbidity constraints for one patient,
+    constraint after constraint (``codes`` gives the same from a query table)."""
     return any_condition([p.queries for p in prepared], ctx, _state, TRUTH_FAILS)
+
+
+@dataclass(slots=True)
+class Batch:
+    prepared: list[Prepared]
+    table: QueryTable
+
+
+def batch(prepared: list[Prepared]) -> Batch:
+    return Batch(prepared, query_table([p.queries for p in prepared]))
+
+
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
+    """Truth codes (``_core.TRUTH_*``) of prepared comorbidity constraints for one patient
+    (each distinct condition query answered once)."""
+    return any_condition_table(b.table, ctx, _state, TRUTH_FAILS)

@@ -9,7 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from osteotrials.match._core import TRUTH_FAILS, TRUTH_HOLDS, TRUTH_UNKNOWN, Context, Truth, unknown
+import numpy as np
+from numpy.typing import NDArray
+
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_NEEDS_EVALUATOR,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _HISTOLOGY = {
@@ -166,9 +177,10 @@ def prepare(c: Constraint) -> Prepared | None:
     )
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
-    """Truth codes (``_core.TRUTH_*``) of prepared diagnosis constraints for one patient;
-    None where the answer needs ``evaluate``."""
+def codes_one_by_one(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared diagnosis constraints for one patient,
+    one constraint at a time (``codes`` gives the same with arrays); None where the answer
+    needs ``evaluate``."""
     memo: dict[tuple[str, object], bool | Exception | None] = {}
 
     def part(kind: str, arg: object) -> bool | Exception | None:
@@ -212,3 +224,85 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         else:
             out.append(TRUTH_HOLDS)
     return out
+
+
+# Array form of ``codes_one_by_one``: per constraint the number of its parts that hold /
+# fail / are unknown / raised, from the patient-independent parts (once per index) and
+# the setting / stage / histology parts (once per distinct argument per patient).
+
+#: a part's state: holds, fails, unknown, raised; 4: the constraint has no such part
+_PART_HOLDS, _PART_FAILS, _PART_UNKNOWN, _PART_ERROR, _NO_PART = 0, 1, 2, 3, 4
+_PART_KINDS = ("setting", "stage", "histology")
+
+
+@dataclass(slots=True)
+class Batch:
+    prepared: list[Prepared]
+    #: per constraint: its fixed parts that hold / fail, "confirmation" asked
+    fixed_holds: NDArray[np.int64]
+    fixed_fails: NDArray[np.int64]
+    confirmation: NDArray[np.bool_]
+    #: per part kind: the distinct arguments, and per constraint its argument's id (-1)
+    args: tuple[list[object], ...]
+    arg_id: tuple[NDArray[np.intp], ...]
+
+
+def batch(prepared: list[Prepared]) -> Batch:
+    args: tuple[dict[object, int], ...] = ({}, {}, {})
+    ids: tuple[list[int], ...] = ([], [], [])
+    for prep in prepared:
+        for k, arg in enumerate((prep.setting, prep.stage, prep.histology)):
+            ids[k].append(-1 if arg is None else args[k].setdefault(arg, len(args[k])))
+    return Batch(
+        prepared,
+        np.array([sum(1 for h in p.fixed if h) for p in prepared], dtype=np.int64),
+        np.array([sum(1 for h in p.fixed if not h) for p in prepared], dtype=np.int64),
+        np.array([p.confirmation for p in prepared], dtype=np.bool_),
+        tuple(list(a) for a in args),
+        tuple(np.array(i, dtype=np.intp) for i in ids),
+    )
+
+
+def _part_state(kind: str, arg: object, ctx: Context) -> int:
+    try:
+        if kind == "setting":
+            t = _setting(list(arg), ctx)  # type: ignore[call-overload]
+        elif kind == "stage":
+            t = _stage(str(arg), ctx)
+        else:
+            t = _histology(list(arg), ctx)  # type: ignore[call-overload]
+    except (ValueError, TypeError, KeyError):
+        return _PART_ERROR
+    return _PART_UNKNOWN if t.holds is None else _PART_HOLDS if t.holds else _PART_FAILS
+
+
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
+    """Truth codes (``_core.TRUTH_*``) of prepared diagnosis constraints for one patient
+    (as ``codes_one_by_one``); ``TRUTH_NEEDS_EVALUATOR`` where the answer needs
+    ``evaluate``."""
+    confirmed = (
+        ctx.patient.diagnosis.histology is not None
+        or (ctx.facts.er_category or ctx.facts.her2_category) is not None
+    )
+    n_holds = b.fixed_holds + (b.confirmation & confirmed)
+    n_fails = b.fixed_fails.copy()
+    n_unknown = (b.confirmation & (not confirmed)).astype(np.int64)
+    n_error = np.zeros(len(b.prepared), dtype=np.int64)
+    for kind, args, ids in zip(_PART_KINDS, b.args, b.arg_id, strict=True):
+        states = np.array([_part_state(kind, a, ctx) for a in args] + [_NO_PART], dtype=np.int8)
+        st = states[ids]  # -1 (no such part) reads the last entry
+        n_holds += st == _PART_HOLDS
+        n_fails += st == _PART_FAILS
+        n_unknown += st == _PART_UNKNOWN
+        n_error += st == _PART_ERROR
+    out = np.select(
+        [
+            n_error > 0,
+            (n_holds + n_fails + n_unknown == 0) | ((n_fails > 0) & (n_holds > 0)),
+            n_fails > 0,
+            n_unknown > 0,
+        ],
+        [TRUTH_NEEDS_EVALUATOR, TRUTH_UNKNOWN, TRUTH_FAILS, TRUTH_UNKNOWN],
+        TRUTH_HOLDS,
+    )
+    return out.astype(np.intp)

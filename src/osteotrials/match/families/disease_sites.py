@@ -3,7 +3,15 @@ visceral, liver, lung, nodes, pleura, skin, spinal cord compression, visceral cr
 
 from __future__ import annotations
 
-from osteotrials.match._core import Context, Truth, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    holds_code,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _SITE_FIELDS = ("disease.bone_lesions", "disease.visceral_lesions", "disease.nodal_lesions")
@@ -111,3 +119,87 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             "visceral_metastases",
         )
     return unknown(f"site {site!r} not understood", "criterion_unclear")
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: site, extent, lesion types and the soft-tissue flag read once
+# per index, then one code per constraint following ``evaluate`` branch by branch.
+
+#: (site, extent, wanted lesion types or None, soft-tissue component asked)
+Prepared = tuple[object, object, frozenset[object] | None, bool]
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    p = c.params
+    types = p.get("lesion_type")
+    try:
+        wanted = frozenset("sclerotic" if t == "blastic" else t for t in types) if types else None
+    except TypeError:
+        return None
+    return (p.get("site"), p.get("extent"), wanted, bool(p.get("soft_tissue_component")))
+
+
+def _bone_code(prep: Prepared, ctx: Context) -> int:
+    _, extent, wanted, soft_tissue = prep
+    f = ctx.facts
+    if extent == "only":
+        return holds_code(f.bone_only)
+    if extent == "dominant":
+        return holds_code(f.bone_dominant)
+    if wanted is not None:
+        lesions = ctx.patient.disease.bone_lesions
+        if not lesions:
+            return TRUTH_UNKNOWN
+        seen = {"sclerotic" if ls.type == "blastic" else ls.type for ls in lesions}
+        if wanted & seen:
+            return TRUTH_HOLDS
+        return TRUTH_UNKNOWN if None in seen else TRUTH_FAILS
+    if soft_tissue:
+        lesions = ctx.patient.disease.bone_lesions
+        if not lesions:
+            return TRUTH_UNKNOWN
+        sizes = [ls.soft_tissue_component_mm for ls in lesions]
+        if any(s is not None and s >= 10 for s in sizes):
+            return TRUTH_HOLDS
+        if all(s is not None for s in sizes) or all(ls.type == "blastic" for ls in lesions):
+            return TRUTH_FAILS
+        return TRUTH_UNKNOWN
+    return holds_code(f.bone_metastases)
+
+
+def _code(prep: Prepared, ctx: Context) -> int:
+    site, extent = prep[0], prep[1]
+    f = ctx.facts
+    if extent == "crisis":
+        return TRUTH_UNKNOWN
+    if site == "bone":
+        return _bone_code(prep, ctx)
+    if site == "spinal_cord" or extent == "compression":
+        events = ctx.patient.skeletal_events
+        if events is None:
+            return TRUTH_UNKNOWN
+        return holds_code(any(e.type == "spinal_cord_compression" for e in events))
+    if site == "visceral":
+        return holds_code(f.visceral_metastases)
+    if site == "liver":
+        return holds_code(f.liver_metastases)
+    if site == "lung":
+        return holds_code(f.lung_metastases)
+    if site == "lymph_node":
+        return holds_code(f.nodal_metastases)
+    if site == "pleural":
+        return holds_code(_organs(ctx, {"pleura"}))
+    if site == "skin_soft_tissue":
+        return holds_code(_organs(ctx, {"skin", "soft_tissue", "chest_wall"}))
+    return TRUTH_UNKNOWN
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared disease-site constraints for one patient."""
+    out: list[int | None] = []
+    for prep in prepared:
+        try:
+            out.append(_code(prep, ctx))
+        except (ValueError, TypeError, KeyError):
+            out.append(None)  # left to the evaluator
+    return out

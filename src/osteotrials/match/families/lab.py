@@ -18,10 +18,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     OP_WORDS,
     TRUTH_FAILS,
     TRUTH_HOLDS,
+    TRUTH_NEEDS_EVALUATOR,
     TRUTH_UNKNOWN,
     Context,
     Truth,
@@ -242,7 +246,11 @@ class Adequate:
     rules: tuple[Prepared, ...]
 
 
-def prepare(c: Constraint) -> Prepared | Adequate | None:
+#: a lab constraint without an analyte (and not "adequate function"): always unknown
+NO_ANALYTE = "no analyte"
+
+
+def prepare(c: Constraint) -> Prepared | Adequate | str | None:
     p = c.params
     analyte = p.get("analyte")
     if p.get("adequate") and not analyte:
@@ -257,8 +265,10 @@ def prepare(c: Constraint) -> Prepared | Adequate | None:
         if any(r is None or isinstance(r, Adequate) for r in rules):
             return None
         return Adequate(tuple(organs), tuple(r for r in rules if isinstance(r, Prepared)))
-    if not analyte or not isinstance(analyte, str):
-        return None  # "adequate organ function" and malformed constraints: ``evaluate``
+    if not analyte:
+        return NO_ANALYTE  # "abnormal laboratory values": unknown whatever the patient
+    if not isinstance(analyte, str):
+        return None  # a malformed constraint: ``evaluate``
     op = str(p.get("op", ">="))
     if op == "=":
         op = (
@@ -294,9 +304,10 @@ def prepare(c: Constraint) -> Prepared | Adequate | None:
 _MISSING = object()
 
 
-def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]:
-    """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient; None
-    where the answer needs ``evaluate``."""
+def codes_one_by_one(prepared: list[Prepared | Adequate | str], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient, one
+    constraint at a time; None where the answer needs ``evaluate``. (``codes`` gives the
+    same with array operations; kept as its checked definition.)"""
     adequate_codes: dict[tuple[object, ...], int | None] = {}
     values: dict[str, object] = {}
     limits: dict[tuple[str, str], object] = {}
@@ -305,9 +316,12 @@ def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]
     as_of = ctx.as_of
     out: list[int | None] = []
     for prep in prepared:
+        if isinstance(prep, str):  # NO_ANALYTE
+            out.append(TRUTH_UNKNOWN)
+            continue
         if isinstance(prep, Adequate):
             if prep.organs not in adequate_codes:
-                rule_codes = codes(list(prep.rules), ctx)
+                rule_codes = codes_one_by_one(list(prep.rules), ctx)
                 adequate_codes[prep.organs] = (
                     None
                     if None in rule_codes
@@ -371,4 +385,177 @@ def codes(prepared: list[Prepared | Adequate], ctx: Context) -> list[int | None]
                     continue
             ok = compare(value, prep.op, prep.canonical)
         out.append(TRUTH_UNKNOWN if ok is None else TRUTH_HOLDS if ok else TRUTH_FAILS)
+    return out
+
+
+# Array form of ``codes_one_by_one``: the prepared thresholds become rows of a table once
+# per index; per patient the values, ULN / LLN, units and recency are read once per
+# analyte (a few dozen) with the same functions, and the rows are compared with numpy.
+
+_OPS = (">=", ">", "<=", "<", "=")
+#: whether each operator holds for a value below / equal to / above the threshold
+_OP_HOLDS = np.array(
+    [
+        [False, True, True],
+        [False, False, True],
+        [True, True, False],
+        [True, False, False],
+        [False, True, False],
+    ]
+)
+_NONE = TRUTH_NEEDS_EVALUATOR
+_ADEQUATE_CODE = np.array([_NONE, TRUTH_UNKNOWN, TRUTH_HOLDS])
+
+
+@dataclass(slots=True)
+class Batch:
+    prepared: list[Prepared | Adequate | str]
+    #: per prepared constraint: its row (Prepared), -1 (no analyte), -2 (adequate)
+    row_of: NDArray[np.intp]
+    #: adequate constraints: their positions in ``prepared``, their rules' rows one
+    #: constraint after the other, and where each constraint's rules start there
+    adequate_at: NDArray[np.intp]
+    adequate_rows: NDArray[np.intp]
+    adequate_start: NDArray[np.intp]
+    analytes: list[str]
+    r_analyte: NDArray[np.intp]
+    #: index into ``_OPS`` (len(_OPS): an operator ``compare`` does not know)
+    r_op: NDArray[np.intp]
+    #: 0 no multiple, 1 x ULN, 2 x LLN; the multiple
+    r_ref: NDArray[np.intp]
+    r_mult: NDArray[np.float64]
+    r_canonical: NDArray[np.float64]
+    r_has_canonical: NDArray[np.bool_]
+    #: an absolute threshold without the criterion's unit: the vocabulary's is looked up
+    r_needs_unit: NDArray[np.bool_]
+    #: index into ``recents`` ((analyte, days) of a recency window), -1 for none
+    r_recent: NDArray[np.intp]
+    recents: list[tuple[str, float]]
+    #: (analyte id, 1 ULN / 2 LLN) pairs the rows use; analyte ids whose unit is looked up
+    limit_pairs: list[tuple[int, int]]
+    unit_analytes: list[int]
+
+
+def batch(prepared: list[Prepared | Adequate | str]) -> Batch:
+    rows: dict[Prepared, int] = {}
+    row_of: list[int] = []
+    adequate_at: list[int] = []
+    adequate_rows: list[int] = []
+    adequate_start: list[int] = []
+    for k, prep in enumerate(prepared):
+        if isinstance(prep, Prepared):
+            row_of.append(rows.setdefault(prep, len(rows)))
+        elif isinstance(prep, Adequate) and prep.rules:
+            row_of.append(-2)
+            adequate_at.append(k)
+            adequate_start.append(len(adequate_rows))
+            adequate_rows.extend(rows.setdefault(r, len(rows)) for r in prep.rules)
+        elif isinstance(prep, Adequate):  # no thresholds: every one of none holds
+            row_of.append(-3)
+        else:
+            row_of.append(-1)
+    table = list(rows)
+    analytes: dict[str, int] = {}
+    recents: dict[tuple[str, float], int] = {}
+    r_analyte = [analytes.setdefault(r.analyte, len(analytes)) for r in table]
+    r_ref = [0 if r.multiple is None else 1 if r.multiple[1] == "ULN" else 2 for r in table]
+    r_needs_unit = [r.multiple is None and not r.has_unit for r in table]
+    r_recent = [
+        -1
+        if r.recent_days is None
+        else recents.setdefault((r.analyte, r.recent_days), len(recents))
+        for r in table
+    ]
+    return Batch(
+        prepared,
+        np.array(row_of, dtype=np.intp),
+        np.array(adequate_at, dtype=np.intp),
+        np.array(adequate_rows, dtype=np.intp),
+        np.array(adequate_start, dtype=np.intp),
+        list(analytes),
+        np.array(r_analyte, dtype=np.intp),
+        np.array([_OPS.index(r.op) if r.op in _OPS else len(_OPS) for r in table], dtype=np.intp),
+        np.array(r_ref, dtype=np.intp),
+        np.array([np.nan if r.multiple is None else r.multiple[0] for r in table]),
+        np.array([np.nan if r.canonical is None else r.canonical for r in table]),
+        np.array([r.canonical is not None for r in table], dtype=np.bool_),
+        np.array(r_needs_unit, dtype=np.bool_),
+        np.array(r_recent, dtype=np.intp),
+        list(recents),
+        sorted({(a, ref) for a, ref in zip(r_analyte, r_ref, strict=True) if ref}),
+        sorted({a for a, needs in zip(r_analyte, r_needs_unit, strict=True) if needs}),
+    )
+
+
+def _reading(read: object) -> tuple[float, int]:
+    """(value, state) of a patient-side reading: state 0 known, 1 not known (unknown),
+    2 an error (needs the evaluator)."""
+    if read is _MISSING:
+        return np.nan, 2
+    if read is None:
+        return np.nan, 1
+    return float(read), 0  # type: ignore[arg-type]
+
+
+def codes(b: Batch, ctx: Context) -> NDArray[np.intp]:
+    """Truth codes (``_core.TRUTH_*``) of prepared lab constraints for one patient (as
+    ``codes_one_by_one``); ``TRUTH_NEEDS_EVALUATOR`` where the answer needs ``evaluate``."""
+    n = len(b.analytes)
+    value = np.full(n, np.nan)
+    v_state = np.zeros(n, dtype=np.int8)
+    for i, analyte in enumerate(b.analytes):
+        try:
+            got = _value(analyte, ctx)
+            read: object = None if got is None else got[0]
+        except (ValueError, TypeError, KeyError):
+            read = _MISSING
+        value[i], v_state[i] = _reading(read)
+    limit = np.full((3, n), np.nan)
+    l_state = np.zeros((3, n), dtype=np.int8)
+    for i, ref_code in b.limit_pairs:
+        try:
+            read = uln_of(b.analytes[i], ctx, "ULN" if ref_code == 1 else "LLN")[0]
+        except (ValueError, TypeError, KeyError):
+            read = _MISSING
+        limit[ref_code, i], l_state[ref_code, i] = _reading(read)
+    unit_bad = np.zeros(n, dtype=np.bool_)
+    for i in b.unit_analytes:
+        try:
+            unit_bad[i] = labs.canonical_unit(b.analytes[i]) is None
+        except (ValueError, TypeError, KeyError):
+            unit_bad[i] = True
+    labs_on_file = ctx.facts.labs
+    stale = np.zeros(len(b.recents) + 1, dtype=np.bool_)  # the last one: no window
+    for k, (analyte, days) in enumerate(b.recents):
+        lab = labs_on_file.get(analyte)
+        when = lab.date if lab is not None else None
+        stale[k] = when is None or when < ctx.as_of - timedelta(days=days)
+    an, ref, op = b.r_analyte, b.r_ref, b.r_op
+    v = value[an]
+    threshold = np.where(ref > 0, b.r_mult * limit[ref, an], b.r_canonical)
+    # value below / equal to / above the threshold, then the operator's answer (rows with
+    # a missing value or threshold, or an unknown operator, are overwritten below)
+    relation = np.where(v < threshold, 0, np.where(v == threshold, 1, 2))
+    holds = _OP_HOLDS[np.minimum(op, len(_OPS) - 1), relation]
+    code = np.where(holds, TRUTH_HOLDS, TRUTH_FAILS)
+    # the checks of ``codes_one_by_one`` in reverse order, so that its first one decides
+    code[op >= len(_OPS)] = TRUTH_UNKNOWN
+    absolute = ref == 0
+    code[absolute & b.r_needs_unit & unit_bad[an]] = _NONE
+    code[absolute & ~b.r_has_canonical] = TRUTH_UNKNOWN
+    ls = l_state[ref, an]
+    code[~absolute & (ls == 1)] = TRUTH_UNKNOWN
+    code[~absolute & (ls == 2)] = _NONE
+    code[stale[b.r_recent]] = TRUTH_UNKNOWN
+    vs = v_state[an]
+    code[vs == 1] = TRUTH_UNKNOWN
+    code[vs == 2] = _NONE
+    out = np.where(b.row_of >= 0, code[np.maximum(b.row_of, 0)], TRUTH_UNKNOWN)
+    out[b.row_of == -3] = TRUTH_HOLDS
+    if len(b.adequate_at):
+        # adequate: any rule needing the evaluator -> None, else all hold -> holds, else
+        # unknown; as the minimum of (None 0, not holding 1, holding 2) over the rules
+        rank = np.where(code == _NONE, 0, np.where(code == TRUTH_HOLDS, 2, 1))
+        worst = np.minimum.reduceat(rank[b.adequate_rows], b.adequate_start)
+        out[b.adequate_at] = _ADEQUATE_CODE[worst]
     return out

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from osteotrials.match._core import Context, Truth, not_applicable, unknown
+from osteotrials.match._core import (
+    TRUTH_HOLDS,
+    TRUTH_NOT_APPLICABLE,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    holds_code,
+    not_applicable,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _FIELDS = ("menopause",)
@@ -38,3 +47,37 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             fields=_FIELDS,
         )
     return Truth(status in wanted, f"{status}menopausal{basis}", fields=_FIELDS)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: the wanted statuses read once per index, then one code per
+# constraint following ``evaluate`` branch by branch.
+
+#: (wanted statuses, ovarian suppression asked)
+Prepared = tuple[frozenset[str], bool]
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    try:
+        wanted = frozenset(str(s) for s in c.params.get("status", []))
+    except TypeError:
+        return None
+    return wanted, bool(c.params.get("ovarian_suppression"))
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared menopause constraints for one patient."""
+    status = ctx.facts.menopausal_status
+    if status == "not_applicable":
+        return [TRUTH_NOT_APPLICABLE] * len(prepared)
+    if status is None:
+        return [TRUTH_UNKNOWN] * len(prepared)
+    out: list[int | None] = []
+    for wanted, ofs_asked in prepared:
+        if not wanted:
+            out.append(holds_code(ctx.facts.on_ovarian_suppression) if ofs_asked else TRUTH_UNKNOWN)
+        elif status == "indeterminate_ofs":
+            out.append(TRUTH_HOLDS if wanted & {"pre", "peri"} else TRUTH_UNKNOWN)
+        else:
+            out.append(holds_code(status in wanted))
+    return out

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+import numpy as np
+from numpy.typing import NDArray
+
 from osteotrials.match._core import (
     TRUTH_FAILS,
     TRUTH_HOLDS,
@@ -98,8 +101,9 @@ def prepare(c: Constraint) -> Prepared | None:
     return Prepared(exceptions, None if years is None else float(years), bool(p.get("active_only")))
 
 
-def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
-    """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient."""
+def codes_one_by_one(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient, one
+    constraint at a time (``codes`` gives the same once per distinct question)."""
     cancers = ctx.patient.other_cancers
     if cancers is None:
         return [TRUTH_UNKNOWN] * len(prepared)
@@ -140,3 +144,71 @@ def _code(prep: Prepared, relevant: list[OtherCancer], as_of: date) -> int:
         if last >= since:
             return TRUTH_HOLDS
     return TRUTH_FAILS
+
+
+#: other cancers told apart by a bit pattern (pattern x limits stays well inside int64)
+_MAX_CANCERS = 20
+
+
+@dataclass(slots=True)
+class Batch:
+    """Prepared constraints with their exception lists and (years, active only) limits
+    interned once per index."""
+
+    prepared: list[Prepared]
+    exceptions: list[tuple[str, ...]]
+    exc_id: NDArray[np.intp]
+    limits: list[tuple[float | None, bool]]
+    limit_id: NDArray[np.intp]
+    #: cancer type -> whether each exception list excepts it (``_excepted_name``, which
+    #: is cached per (type, list) too; here per type over the index's lists at once)
+    excepted: dict[str, NDArray[np.bool_]]
+
+    def excepted_by(self, cancer_type: str) -> NDArray[np.bool_]:
+        got = self.excepted.get(cancer_type)
+        if got is None:
+            got = np.array([_excepted_name(cancer_type, e) for e in self.exceptions], dtype=bool)
+            self.excepted[cancer_type] = got
+        return got
+
+
+def batch(prepared: list[Prepared]) -> Batch:
+    exc: dict[tuple[str, ...], int] = {}
+    limits: dict[tuple[float | None, bool], int] = {}
+    exc_id = [exc.setdefault(p.exceptions, len(exc)) for p in prepared]
+    limit_id = [limits.setdefault((p.years, p.active_only), len(limits)) for p in prepared]
+    return Batch(
+        prepared,
+        list(exc),
+        np.array(exc_id, dtype=np.intp),
+        list(limits),
+        np.array(limit_id, dtype=np.intp),
+        {},
+    )
+
+
+def codes(b: Batch, ctx: Context) -> list[int | None] | NDArray[np.intp]:
+    """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient: the cancers
+    that are not excepted found once per distinct exception list, then ``_code`` once per
+    distinct (those cancers, years, active only)."""
+    cancers = ctx.patient.other_cancers
+    if cancers is None:
+        return [TRUTH_UNKNOWN] * len(b.prepared)
+    if not cancers:
+        return [TRUTH_FAILS] * len(b.prepared)
+    if len(cancers) > _MAX_CANCERS:  # more cancers than bits: one at a time
+        return codes_one_by_one(b.prepared, ctx)
+    # which cancers each exception list leaves, as a bit pattern per list
+    pattern = np.zeros(len(b.exceptions), dtype=np.int64)
+    for k, x in enumerate(cancers):
+        pattern |= np.where(b.excepted_by(x.type), 0, 1 << k)
+    question = pattern[b.exc_id] * len(b.limits) + b.limit_id
+    distinct, inverse = np.unique(question, return_inverse=True)
+    answers = []
+    for q in distinct.tolist():
+        bits = q // len(b.limits)
+        relevant = [x for k, x in enumerate(cancers) if bits >> k & 1]
+        years, active_only = b.limits[q % len(b.limits)]
+        answers.append(_code(Prepared((), years, active_only), relevant, ctx.as_of))
+    out: NDArray[np.intp] = np.array(answers, dtype=np.intp)[inverse]
+    return out

@@ -3,7 +3,14 @@ from ECOG by the conventional table, domain.md §1.5)."""
 
 from __future__ import annotations
 
-from osteotrials.match._core import Context, Truth, compare, unknown
+from osteotrials.match._core import (
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    compare,
+    holds_code,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _FIELDS = ("performance.ecog", "performance.karnofsky")
@@ -59,3 +66,70 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         if ok is not None:
             return Truth(ok, f"{fact}; limit {p['op']} {p['value']:g}", fields=_FIELDS)
     return unknown(f"{fact}; limit not understood", "criterion_unclear")
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: the scale and limit read once per index, then one code per
+# constraint following ``evaluate`` branch by branch.
+
+#: ("karnofsky", op, value) / ("allowed", grades) / ("max", grade) / ("op", op, value) /
+#: ("unclear",) (a limit not understood)
+Prepared = tuple[object, ...]
+
+
+def _number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    p = c.params
+    scale = p.get("scale", "ecog")
+    kmin, emax = p.get("karnofsky_min"), p.get("ecog_max")
+    op, value = p.get("op"), p.get("value")
+    if scale == "karnofsky" or (kmin is not None and emax is None):
+        if kmin is not None:
+            return ("karnofsky", ">=", float(kmin)) if _number(kmin) else None
+        if op and value is not None:
+            return ("karnofsky", str(op), float(value)) if _number(value) else None
+        return ("unclear",)
+    allowed = p.get("allowed")
+    if allowed:
+        try:
+            return ("allowed", frozenset(int(a) for a in allowed))
+        except (TypeError, ValueError):
+            return None
+    if emax is not None:
+        return ("max", float(emax)) if _number(emax) else None
+    if op and value is not None:
+        return ("op", str(op), float(value)) if _number(value) else None
+    return ("unclear",)
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared performance-status limits."""
+    kps = ctx.patient.performance.karnofsky
+    ecog = ctx.facts.ecog
+    kps_range = _KPS_RANGE.get(ecog) if ecog is not None else None
+    out: list[int | None] = []
+    for prep in prepared:
+        kind = prep[0]
+        if kind == "karnofsky":
+            op, value = str(prep[1]), float(prep[2])  # type: ignore[arg-type]
+            if kps is not None:
+                out.append(holds_code(compare(kps, op, value)))
+            elif ecog is None:
+                out.append(TRUTH_UNKNOWN)
+            elif kps_range is None:
+                out.append(None)  # left to the evaluator
+            else:
+                a, b = compare(kps_range[0], op, value), compare(kps_range[1], op, value)
+                out.append(TRUTH_UNKNOWN if a is None or a != b else holds_code(a))
+        elif ecog is None or kind == "unclear":
+            out.append(TRUTH_UNKNOWN)
+        elif kind == "allowed":
+            out.append(holds_code(ecog in prep[1]))  # type: ignore[operator]
+        elif kind == "max":
+            out.append(holds_code(ecog <= prep[1]))  # type: ignore[operator]
+        else:
+            out.append(holds_code(compare(ecog, str(prep[1]), float(prep[2]))))  # type: ignore[arg-type]
+    return out

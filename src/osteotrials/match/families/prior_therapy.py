@@ -325,14 +325,29 @@ class Arrays:
     day: NDArray[np.intp]
     progression: NDArray[np.bool_]
     anticancer: NDArray[np.bool_]
-    #: the distinct setting lists and window lengths
+    #: the distinct setting lists and window lengths; per length the days
+    #: ``date - timedelta(days=length)`` moves (None: a length timedelta refuses)
     settings: list[tuple[str, ...]]
     days: list[float]
+    day_shift: NDArray[np.int64] | None
     #: line-count constraints: positions, and per position the id of its distinct
     #: (minimum, maximum, line type); the distinct prepared constraints answering them
     line_pos: NDArray[np.intp]
     line_key: NDArray[np.intp]
     line_preps: list[Prepared]
+    #: the signature columns answered by each rule (recency window, washout,
+    #: progression, neither)
+    recency_cols: NDArray[np.intp]
+    washout_cols: NDArray[np.intp]
+    progression_cols: NDArray[np.intp]
+    plain_cols: NDArray[np.intp]
+
+
+def _day_shifts(days: list[float]) -> NDArray[np.int64] | None:
+    try:
+        return np.array([-timedelta(days=d).days for d in days], dtype=np.int64)
+    except (OverflowError, ValueError, TypeError):
+        return None
 
 
 def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
@@ -362,6 +377,8 @@ def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
     def ints(xs: list[int]) -> NDArray[np.intp]:
         return np.array(xs, dtype=np.intp)
 
+    kinds = np.array(kind, dtype=np.int8)
+    progression = np.array(prog, dtype=np.bool_)
     return Arrays(
         ints(pos),
         ints(sig),
@@ -372,9 +389,14 @@ def _arrays(prepared: list[Prepared], sig_ids: list[int]) -> Arrays:
         np.array(anti, dtype=np.bool_),
         list(setting_of),
         list(day_of),
+        _day_shifts(list(day_of)),
         ints(line_pos),
         ints(line_key),
         line_preps,
+        np.flatnonzero(kinds == 1),
+        np.flatnonzero(kinds == 2),
+        np.flatnonzero((kinds == 0) & progression),
+        np.flatnonzero((kinds == 0) & ~progression),
     )
 
 
@@ -447,7 +469,7 @@ def batch(prepared: list[Prepared]) -> Batch:
     )
 
 
-def codes(prepared: Batch, ctx: Context) -> list[int | None]:
+def codes(prepared: Batch, ctx: Context) -> list[int | None] | NDArray[np.intp]:
     """Truth codes (``_core.TRUTH_*``) of prepared constraints for one patient; None where
     the answer needs ``evaluate`` (an unexpected value).
 
@@ -481,8 +503,7 @@ def codes(prepared: Batch, ctx: Context) -> list[int | None]:
     res = np.empty(len(b.prepared), dtype=np.intp)
     res[a.pos] = table
     res[a.line_pos] = np.array(lines, dtype=np.intp)[a.line_key]
-    codes: list[int | None] = list(res.tolist())
-    return codes
+    return res
 
 
 def _hits(b: Batch, e: DrugExposure) -> set[int]:
@@ -545,12 +566,50 @@ def _codes_one_by_one(
 _TRI = {True: 1, False: 0, None: 2}
 
 
+def _windows(
+    a: Arrays, exposures: list[DrugExposure], lasts: list[date | None], as_of: date
+) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+    """Per (exposure, window length): ``in_window_since`` as _TRI codes, and whether the
+    exposure's last day is after the cutoff; on day numbers (``as_of - timedelta(days=d)``
+    moves back by ``timedelta(days=d).days`` whole days, the part of a day ignored; read
+    once per index)."""
+    n_e, n_d = len(exposures), len(a.days)
+    first = as_of.toordinal()
+    if a.day_shift is None or (n_d and first + int(a.day_shift.min()) < 1):
+        cutoffs = [as_of - timedelta(days=d) for d in a.days]  # raises as the evaluator
+        inside = np.array(
+            [_TRI[in_window_since(e, cut, as_of)] for e in exposures for cut in cutoffs],
+            dtype=np.int8,
+        ).reshape(n_e, n_d)
+        recent = np.array(
+            [x is not None and x > cut for x in lasts for cut in cutoffs], dtype=np.bool_
+        ).reshape(n_e, n_d)
+        return inside, recent
+    cut = (first + a.day_shift).reshape(1, n_d)
+    has_last = np.array([x is not None for x in lasts], dtype=np.bool_).reshape(n_e, 1)
+    last = np.array([0 if x is None else x.toordinal() for x in lasts]).reshape(n_e, 1)
+    starts = [e.start_date for e in exposures]
+    started = np.array([0 if x is None else x.toordinal() for x in starts], dtype=np.int64).reshape(
+        n_e, 1
+    )
+    has_start = np.array([x is not None for x in starts], dtype=np.bool_).reshape(n_e, 1)
+    # in_window_since: without a last day, a start on or after the cutoff holds, else
+    # unknown; with one, whether it is on or after the cutoff
+    inside = np.where(
+        has_last,
+        np.where(last >= cut, np.int8(_TRI[True]), np.int8(_TRI[False])),
+        np.where(has_start & (started >= cut), np.int8(_TRI[True]), np.int8(_TRI[None])),
+    ).astype(np.int8)
+    recent = has_last & (last > cut)
+    return inside, recent
+
+
 def _table_codes(
     b: Batch, exposures: list[DrugExposure], unknown_drugs: bool, as_of: date
 ) -> NDArray[np.intp]:
     """``_code`` for every drug-signature constraint at once (same branches, in order)."""
     a = b.arrays
-    n_e, n_d = len(exposures), len(a.days)
+    n_e = len(exposures)
     hit = np.zeros((n_e, b.n_sigs), dtype=np.bool_)
     for k, e in enumerate(exposures):
         hit[k, list(_hits(b, e))] = True
@@ -562,19 +621,7 @@ def _table_codes(
     setting_unknown = (matched & (setting_ok == 2)).any(axis=0)
     any_kept = kept.any(axis=0)
     lasts = [last_day(e, as_of) for e in exposures]
-    cutoffs = [as_of - timedelta(days=d) for d in a.days]
-    inside = np.array(
-        [_TRI[in_window_since(e, cut, as_of)] for e in exposures for cut in cutoffs],
-        dtype=np.int8,
-    ).reshape(n_e, n_d)
-    recent = np.array(
-        [x is not None and x > cut for x in lasts for cut in cutoffs], dtype=np.bool_
-    ).reshape(n_e, n_d)
-    if n_d:
-        inside, recent = inside[:, a.day], recent[:, a.day]
-    else:  # no windows: never read
-        inside = np.zeros(kept.shape, dtype=np.int8)
-        recent = np.zeros(kept.shape, dtype=np.bool_)
+    inside, recent = _windows(a, exposures, lasts, as_of)
     no_last = np.array([x is None for x in lasts], dtype=np.bool_).reshape(n_e, 1)
     progressed = np.array(
         [e.stop_reason == "progression" for e in exposures], dtype=np.bool_
@@ -583,33 +630,43 @@ def _table_codes(
         [e.stop_reason is not None and e.stop_reason != "progression" for e in exposures],
         dtype=np.bool_,
     ).reshape(n_e, 1)
-    recency = np.where(
-        (kept & (inside == 1)).any(axis=0),
-        HOLDS,
-        np.where((kept & (inside == 2)).any(axis=0) | setting_unknown, UNKNOWN, FAILS),
-    )
-    washout = np.where(
-        (kept & no_last).any(axis=0) | setting_unknown,
-        UNKNOWN,
-        np.where((kept & recent).any(axis=0), FAILS, HOLDS),
-    )
-    progression = np.where(
-        any_kept,
-        np.where(
-            (kept & progressed).any(axis=0),
+    # each column answered by its own rule only: recency, washout, progression, plain
+    out = np.empty(len(a.sig), dtype=np.intp)
+    r = a.recency_cols
+    if len(r):
+        k, ins = kept[:, r], inside[:, a.day[r]]
+        out[r] = np.where(
+            (k & (ins == 1)).any(axis=0),
             HOLDS,
-            np.where((~kept | not_progressed).all(axis=0), FAILS, UNKNOWN),
-        ),
-        np.where(setting_unknown, UNKNOWN, FAILS),
-    )
-    plain = np.where(
-        any_kept,
-        HOLDS,
-        np.where(setting_unknown | (unknown_drugs & ~a.anticancer), UNKNOWN, FAILS),
-    )
-    out: NDArray[np.intp] = np.select(
-        [a.kind == 1, a.kind == 2, a.progression], [recency, washout, progression], plain
-    ).astype(np.intp)
+            np.where((k & (ins == 2)).any(axis=0) | setting_unknown[r], UNKNOWN, FAILS),
+        )
+    w = a.washout_cols
+    if len(w):
+        k = kept[:, w]
+        out[w] = np.where(
+            (k & no_last).any(axis=0) | setting_unknown[w],
+            UNKNOWN,
+            np.where((k & recent[:, a.day[w]]).any(axis=0), FAILS, HOLDS),
+        )
+    g = a.progression_cols
+    if len(g):
+        k = kept[:, g]
+        out[g] = np.where(
+            any_kept[g],
+            np.where(
+                (k & progressed).any(axis=0),
+                HOLDS,
+                np.where((~k | not_progressed).all(axis=0), FAILS, UNKNOWN),
+            ),
+            np.where(setting_unknown[g], UNKNOWN, FAILS),
+        )
+    p = a.plain_cols
+    if len(p):
+        out[p] = np.where(
+            any_kept[p],
+            HOLDS,
+            np.where(setting_unknown[p] | (unknown_drugs & ~a.anticancer[p]), UNKNOWN, FAILS),
+        )
     return out
 
 

@@ -3,7 +3,17 @@ triple negative (domain.md §1.1-1.3)."""
 
 from __future__ import annotations
 
-from osteotrials.match._core import Context, Truth, compare, fmt, unknown
+from osteotrials.match._core import (
+    TRUTH_FAILS,
+    TRUTH_HOLDS,
+    TRUTH_UNKNOWN,
+    Context,
+    Truth,
+    compare,
+    fmt,
+    holds_code,
+    unknown,
+)
 from osteotrials.model.criteria import Constraint
 
 _HER2_FIELDS = ("receptors.her2_ihc", "receptors.her2_ish", "receptors.her2_ihc_zero_staining")
@@ -147,3 +157,85 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if receptor not in ("er", "pr", "hr", "tnbc"):
         return unknown(f"receptor {receptor!r} not understood", "criterion_unclear")
     return _positive(receptor, status, value, ctx)
+
+
+# --------------------------------------------------------------------------- bulk codes
+# The fast ranking path: the receptor, wanted status and % cut-off read once per index,
+# then one code per constraint following ``evaluate`` branch by branch.
+
+#: (kind, receptor, status or op, % cut-off): kind "her2" (status), "percent" (op and
+#: cut-off) or "status" (receptor and status)
+Prepared = tuple[str, str, str, float]
+
+
+def prepare(c: Constraint) -> Prepared | None:
+    receptor = str(c.params.get("receptor"))
+    status = str(c.params.get("status", "positive"))
+    if receptor == "her2":
+        return ("her2", receptor, status, 0.0)
+    if receptor in ("er", "pr") and c.params.get("value") is not None and c.params.get("op"):
+        value = c.params.get("value", 0)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return ("percent", receptor, str(c.params.get("op")), float(value))
+    return ("status", receptor, status, 0.0)
+
+
+def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
+    """Truth codes (``_core.TRUTH_*``) of prepared receptor constraints for one patient."""
+    f = ctx.facts
+    rec = ctx.patient.receptors
+    cat = f.her2_category
+    values = {
+        "er": f.er_positive,
+        "pr": f.pr_positive,
+        "hr": f.hr_positive,
+        "tnbc": f.triple_negative,
+    }
+    out: list[int | None] = []
+    for prep in prepared:
+        kind = prep[0]
+        if kind == "her2":
+            status = prep[2]
+            if status == "any":
+                out.append(TRUTH_HOLDS)
+            elif cat is None:
+                out.append(TRUTH_UNKNOWN)
+            elif status == "known":
+                out.append(TRUTH_HOLDS)
+            else:
+                out.append(holds_code(_HER2_FIT.get(str(status), {}).get(cat)))
+        elif kind == "percent":
+            _, receptor, op, value = prep
+            pct = rec.er_percent if receptor == "er" else rec.pr_percent
+            if pct is not None:
+                out.append(holds_code(compare(pct, op, value)))
+                continue
+            given = rec.er_status if receptor == "er" else rec.pr_status
+            if given is not None and value == 1:
+                out.append(
+                    TRUTH_HOLDS if (given == "positive") == (op in (">=", ">")) else TRUTH_FAILS
+                )
+            else:
+                out.append(TRUTH_UNKNOWN)
+        else:  # as ``_positive``
+            _, receptor, status, _ = prep
+            if receptor not in values:
+                out.append(TRUTH_UNKNOWN)
+                continue
+            positive = values[receptor]
+            if status == "any":
+                out.append(TRUTH_HOLDS)
+            elif positive is None:
+                out.append(TRUTH_UNKNOWN)
+            elif status == "known":
+                out.append(TRUTH_HOLDS)
+            elif status == "positive":
+                out.append(holds_code(positive))
+            elif status == "negative":
+                out.append(holds_code(not positive))
+            elif status == "low" and receptor == "er":
+                out.append(holds_code(f.er_low))
+            else:
+                out.append(TRUTH_UNKNOWN)
+    return out
