@@ -92,3 +92,26 @@ def test_example_of_a_non_measurable_lesion_is_not_a_site_rule() -> None:
     text = "Patients with non-measurable non-evaluable lesions such as pleural effusion are not eligible to participate."
     assert fam(text, "disease_sites", "exclusion") == []
     assert fam(text, "measurable_disease", "exclusion")
+
+
+# --- parser 0.9.0
+
+
+def test_cns_metastases_no_longer_symptomatic_are_treated_stable() -> None:
+    text = "Participants with treated CNS metastases that are no longer symptomatic may be included in the study if they recovered to \\< Grade 1 (CTCAE Version 5.0 or higher) or baseline from the acute toxic effect associated with the treatment \\> 7 days prior to Cycle 1 Day 1."
+    (c,) = fam(text, "cns")
+    assert c.params["status"] == "treated_stable" and c.params["symptomatic"] is False
+    text = "Brain metastases either untreated and symptomatic or requiring therapy with steroids or anticonvulsants to control associated symptoms. Brain metastases that have been treated and are no longer symptomatic are allowed"
+    statuses = {c.params["status"] for c in fam(text, "cns", "exclusion")}
+    assert statuses == {"active", "treated_stable"}
+
+
+def test_measurable_lesion_or_bone_lesions_allows_bone_only() -> None:
+    (c,) = fam("Subjects with a measurable lesion or bone lesions", "measurable_disease")
+    assert c.params["requirement"] == "bone_only_allowed"
+
+
+def test_lesion_size_of_a_measurability_rule_is_no_site_rule() -> None:
+    text = "Measurable disease (must have been  2.0 cm, except for pulmonary lesions that were well documented on CT scan that were  1.0 cm)."
+    assert fam(text, "disease_sites") == []
+    assert fam(text, "measurable_disease")

@@ -5,7 +5,9 @@ trial_participation, administrative and diagnosis components."""
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam, one
+from tests.criteria.conftest import criteria_texts, fam, one
+
+from osteotrials.criteria import compile_criteria
 
 
 def test_lvef_and_qtc() -> None:
@@ -363,3 +365,75 @@ def test_lab_condition_and_hypothetical_drug_exposure() -> None:
 def test_questionnaire_module_is_no_diagnosis() -> None:
     text = "Patients willing and able to complete the EORTC (European Organization for Research on the Treatment of Cancer) quality of life questionnaire (QLQ-C30 with breast cancer module QLQ-BR23)"
     assert "diagnosis" not in _families(text)
+
+
+# --- parser 0.9.0
+
+
+def test_compliance_boilerplate_is_no_psychiatric_illness() -> None:
+    text = "Any psychological, familial, sociological or geographical condition potentially hampering compliance with the trial protocol."
+    assert fam(text, "comorbidity", "exclusion") == []
+    assert fam(text, "administrative", "exclusion")
+    # a psychological illness on its own stays
+    assert fam(
+        "Significant cognitive impairment indicated in medical chart or during telephone screening on a mental status questionnaire",
+        "comorbidity",
+        "exclusion",
+    )
+
+
+def test_telephone_screening_is_no_availability_rule() -> None:
+    text = "Significant cognitive impairment indicated in medical chart or during telephone screening on a mental status questionnaire"
+    assert fam(text, "administrative", "exclusion") == []
+    assert fam("Access to a telephone", "administrative")
+
+
+def test_symptoms_of_an_infection_are_no_comorbidity() -> None:
+    text = "No recurrence of fever or other symptoms related to infection for at least 1 week (7 days) following completion of antibiotics"
+    assert fam(text, "comorbidity", "exclusion") == []
+
+
+def test_pacemaker_of_a_heart_rhythm_rule_is_cardiac() -> None:
+    text = "Bradycardia defined as heart rate < 50 beats per minute. Patients with a pacemaker and heart rate > 50 beats per minute are eligible."
+    assert fam(text, "comorbidity", "exclusion") == []
+    assert fam(text, "cardiac", "exclusion")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who have undergone major surgery or have ongoing persistent toxicities within 2 weeks prior to study entry. Patients must have recovered to baseline or ≤ Grade 1 from any effects of any major surgery prior to study entry with the exception of any grade of alopecia and persistent grade ≤ 2 peripheral neuropathy",
+        "Resolution of all chemotherapy or radiation-related toxicities to Grade 1 severity or lower, except for stable sensory neuropathy <= Grade 2 and alopecia.",
+    ],
+)
+def test_neuropathy_excepted_from_a_toxicity_rule_is_no_comorbidity(text: str) -> None:
+    cs = one(text, "exclusion")
+    assert "comorbidity" not in {c.family for c in cs} and "toxicity" in {c.family for c in cs}
+
+
+def test_underlying_malignancy_is_the_trials_own_cancer() -> None:
+    # a lead-in line of its trial (alone it would be read as a header)
+    text = "Therapy for underlying malignancy within 2 weeks prior to start of study treatment:"
+    (item,) = [i for i in compile_criteria(criteria_texts()["NCT02435680"]) if i.text == text]
+    assert "other_malignancy" not in item.families
+
+
+def test_other_cancers_closing_a_basket_list_are_no_second_cancer() -> None:
+    text = "Diagnosed with advanced NSCLC, breast cancer, GBM or other cancers (such as head and neck, colorectal, pancreatic, renal cancers); patients will undergo anti-angiogenesis treatment or treatment with other drugs that may alter angiogenesis"
+    assert fam(text, "other_malignancy") == []
+    assert fam(text, "diagnosis")
+    # a second cancer rule with a list of exceptions stays
+    (c,) = fam(
+        "History of other malignancy within the last 5 years which could affect the diagnosis or assessment of breast cancer",
+        "other_malignancy",
+        "exclusion",
+    )
+    assert c.params["years"] == 5
+
+
+def test_diagnosis_named_as_a_time_anchor_is_no_diagnosis() -> None:
+    text = "Patient is premenopausal at diagnosis of breast cancer (spontaneous and regular menses with premenopausal estradiol levels (>10 ng/dL)"
+    assert fam(text, "diagnosis") == []
+    assert fam(text, "menopause")
+    text = "Prior adjuvant taxane allowed if completed > 6 months before diagnosis of metastatic breast cancer"
+    assert fam(text, "diagnosis") == []

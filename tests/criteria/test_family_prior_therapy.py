@@ -160,3 +160,29 @@ def test_therapy_named_as_a_cause_or_biological_as_an_adjective() -> None:
     # another mention of the same drug keeps the rule
     text = "For subjects that previously received capecitabine, all capecitabine related toxicities must have completely resolved"
     assert fam(text, "prior_therapy")[0].params["drugs"] == ["capecitabine"]
+
+
+# --- parser 0.9.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 weeks if immediately preceding treatment was chemotherapy/targeted therapy administered every 2 weeks",
+        "Has had prior chemotherapy, targeted small molecule therapy, or radiation therapy within 2 weeks prior to study day 1 or who has not recovered (i.e., =\\< grade 1 or at baseline) from adverse events due to a previously administered agent",
+    ],
+)
+def test_targeted_therapy_is_the_targeted_umbrella_class(text: str) -> None:
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert {"chemotherapy", "targeted"} <= set(c.params["classes"])
+
+
+def test_her2_targeted_keeps_its_own_class() -> None:
+    (c,) = fam("HER-2-targeted therapies allowed", "prior_therapy")
+    assert c.params["classes"] == ["her2_directed"]
+
+
+def test_treatment_of_an_infection_is_no_anticancer_therapy() -> None:
+    text = "PRIMARY TREATMENT: Untreated and/or uncured hepatitis C virus (HCV) infection, as evidenced by detectable hepatitis B core (HBC) ribonucleic acid (RNA) by polymerase chain reaction (PCR). Prior treatment, concurrent treatment, and natural resolution of HCV infection are not exclusionary given (1) no"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "infection", "exclusion")

@@ -193,7 +193,51 @@ def extract(item: ItemText) -> list[Constraint]:
             params[f"{key}_inclusive"] = inclusive
         if lost:
             params["symbol_lost"] = True
+        if item.polarity(a, b) == "exclude" and (required := _required_range(params)):
+            # "Minors less than 18 years old", "Age < 18 or > 85 years" as exclusions: the
+            # ages allowed, as the eligibility bound they state (also keeps the "or" of two
+            # excluded ranges, which one excluded min..max range cannot express)
+            return [
+                make(
+                    item,
+                    FAMILY,
+                    a,
+                    b,
+                    required,
+                    confidence=0.6 if lost else 0.9,
+                    polarity="require",
+                )
+            ]
         return [make(item, FAMILY, a, b, params, confidence=0.6 if lost else 0.9)]
     if label_age and re.search(r"\d", norm):
         return []
     return []
+
+
+_ADULT_AGE = 21
+
+
+def _required_range(excluded: dict[str, object]) -> dict[str, object] | None:
+    """The allowed ages of an excluded "under N" / "over M" / "under N or over M" bound."""
+    lo, hi = excluded.get("min"), excluded.get("max")
+    if (
+        lo is not None
+        and hi is not None
+        and not (isinstance(lo, float | int) and isinstance(hi, float | int) and lo > hi)
+    ):
+        return None  # an excluded range "between N and M" stays as written
+    out: dict[str, object] = {}
+    if hi is not None:  # "under N" excluded: at least N
+        out["min"] = hi
+        out["min_inclusive"] = not excluded.get("max_inclusive", True)
+    if lo is not None:  # "over M" excluded: at most M
+        out["max"] = lo
+        out["max_inclusive"] = not excluded.get("min_inclusive", True)
+    if "min" not in out and isinstance(lo, float | int) and lo <= _ADULT_AGE:
+        # "Must be at least 18 years old" under the exclusion header, "Age >18 years. ...
+        # children are excluded": an adult minimum written where an exclusion is read is
+        # that minimum (no adult trial has an upper age limit of 21 or less)
+        out = {"min": lo, "min_inclusive": excluded.get("min_inclusive", True)}
+    if excluded.get("symbol_lost"):
+        out["symbol_lost"] = True
+    return out

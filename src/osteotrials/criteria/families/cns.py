@@ -29,6 +29,21 @@ _WEEKS = re.compile(
 )
 
 
+#: "treated brain metastases that are no longer symptomatic": symptoms that have resolved
+_NO_LONGER = re.compile(r"\b(?:no longer|not)\s+(symptomatic|active|progressing|progressive)\b")
+_RESOLVED_WORD = {
+    "symptomatic": "asymptomatic",
+    "active": "inactive",
+    "progressing": "stable",
+    "progressive": "stable",
+}
+
+
+def _resolved(sentence: str) -> str:
+    """The sentence with "no longer symptomatic" read as "asymptomatic" (and the like)."""
+    return _NO_LONGER.sub(lambda m: _RESOLVED_WORD[m.group(1)], sentence)
+
+
 def _status(sentence: str, mention: str) -> str:
     if re.search(r"lepto|meningeal|meningitis", mention):
         return "leptomeningeal"
@@ -52,9 +67,10 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     out: list[Constraint] = []
     for a, b in sentences(norm):
-        sent = norm[a:b]
+        # status words are read from the resolved sentence, offsets from the original
+        sent = _resolved(norm[a:b])
         seen: set[str] = set()
-        for m in _MENTION.finditer(sent):
+        for m in _MENTION.finditer(norm, a, b):
             if m.group(0) == "cns" and not re.search(r"metasta|disease|involvement|lesion", sent):
                 continue
             status = _status(sent, m.group(0))
@@ -93,8 +109,8 @@ def extract(item: ItemText) -> list[Constraint]:
                 make(
                     item,
                     FAMILY,
-                    a + m.start(),
-                    a + m.end(),
+                    m.start(),
+                    m.end(),
                     params,
                     confidence=conf,
                     time_window=item.time_window(a, b),

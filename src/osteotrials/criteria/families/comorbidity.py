@@ -19,7 +19,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "psychiatric",
-        r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?",
+        r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog(?!\w*,?\s+famil)\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?",
     ),
     (
         "autoimmune",
@@ -69,7 +69,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "pain_symptom",
-        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|\bsymptoms?\b(?! of)",
+        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|\bsymptoms?\b(?! of)(?!\s+(?:related|due|attributable)\s+to\s+(?:an?\s+)?infections?)",
     ),
     (
         "device",
@@ -95,6 +95,14 @@ _ANATOMY = re.compile(
     r"(?:(?:critical|normal|adjacent|nearby|surrounding)\s+(?:structures?|organs?|tissues?)|\d\s*cm\s+(?:from|of))\b[^.;]{0,100}$"
 )
 
+_RECOVERY = re.compile(
+    r"recover\w*|resol\w*|unresolved|persistent|residual|toxicit\w*|adverse (?:events?|effects?)"
+)
+_EXCEPTION_BEFORE = re.compile(
+    r"\b(?:with the exception of|except(?:ion)?(?: for)?|other than|excluding)\b[^.;()]{0,90}$"
+)
+_HEART_RHYTHM = re.compile(r"bradycard\w*|heart rate|arrhythm\w*|heart block|conduction")
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -110,6 +118,22 @@ def extract(item: ItemText) -> list[Constraint]:
         if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
         and not _ANATOMY.search(norm[max(0, m.start() - 120) : m.start()])
     ]
+    # "recovered to <= Grade 1 ... with the exception of ... grade <= 2 peripheral
+    # neuropathy": an exception to a toxicity rule, not an illness of its own
+    if _RECOVERY.search(norm):
+        found = [
+            (n, m)
+            for n, m in found
+            if not _EXCEPTION_BEFORE.search(norm[max(0, m.start() - 100) : m.start()])
+        ]
+    # "Bradycardia ... Patients with a pacemaker and heart rate > 50 are eligible": the
+    # pacemaker belongs to the cardiac rule
+    if _HEART_RHYTHM.search(norm):
+        found = [
+            (n, m)
+            for n, m in found
+            if not (n == "device" and re.match(r"pacemaker|defibrillator", m.group(0)))
+        ]
     if not found:
         return []
     names = sorted({n for n, _ in found})

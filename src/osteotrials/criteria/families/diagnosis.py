@@ -73,6 +73,11 @@ _CONDITION_BEFORE = re.compile(
 _TISSUE_SOURCE = re.compile(
     r"\b(?:tissue|blocks?|samples?|specimens?|slides?)\b[^.;]{0,25}\b(?:from|of|at|obtained)\s+(?:the\s+|their\s+|her\s+|his\s+)?(?:\w+\s+){0,2}$"
 )
+#: "premenopausal at diagnosis of breast cancer", "HER2 status at the time of diagnosis of
+#: metastatic disease": the disease of an anchored diagnosis is a time anchor too
+_ANCHORED_DIAGNOSIS_OF = re.compile(
+    r"\b(?:prior to|before|after|since|until|following|at)\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:a|an|the|her|his|their|initial|primary|first|original)\s+)*diagnos[ie]s\s+of\s+(?:(?:a|an|the|her|his|their)\s+)?(?:[\w-]+\s+){0,3}$"
+)
 _RISK_BEFORE = re.compile(
     r"\brisk (?:for|of)\b[^.;]{0,40}$|\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,40}$"
 )
@@ -96,6 +101,8 @@ def _context_only(norm: str, a: int, b: int) -> bool:
     before = norm[max(0, a - 90) : a]
     before = re.split(r"[.;:]\s", before)[-1]
     if _RISK_BEFORE.search(before) or _TISSUE_SOURCE.search(before):
+        return True
+    if _ANCHORED_DIAGNOSIS_OF.search(before):
         return True
     if (
         _LAB_LIMIT.search(norm)

@@ -58,6 +58,9 @@ _NON_MEASURABLE_EXAMPLE = re.compile(
     r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
 )
 
+_MEASURABLE_SIZE = re.compile(r"measurab")
+_SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -72,6 +75,15 @@ def extract(item: ItemText) -> list[Constraint]:
             continue  # "bisphosphonates are allowed for the treatment of ... skeletal metastases"
         if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
             continue  # "non-measurable lesions such as pleural effusion": a measurability rule
+        # "measurable disease (>= 2.0 cm, except for pulmonary lesions ... >= 1.0 cm)": the
+        # lesion size of a measurability rule, not a rule on where the disease is
+        if (
+            site != "bone"
+            and _MEASURABLE_SIZE.search(norm)
+            and re.search(r"lesions?$", m.group(0))
+            and _SIZE_AFTER.match(norm[m.end() : m.end() + 80])
+        ):
+            continue
         text = m.group(0)
         params: dict[str, object] = {"site": site}
         extent = extent_default

@@ -18,6 +18,10 @@ _CRITERIA = re.compile(
     r"recist\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0|1)?|response evaluation criteria in solid tumou?rs(?:\s*\(recist\))?(?:\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0))?|md anderson|percist|who criteria|irecist|rano"
 )
 
+_OR_BONE = re.compile(
+    r"measurable (?:lesions?|disease|tumou?rs?)\s+(?:or|and/or)\s+(?:(?:only|evaluable|non-?measurable|lytic|blastic|mixed)\s+)*(?:bone|osseous|skeletal)\s+(?:lesions?|metasta\w*|disease)"
+)
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -54,6 +58,11 @@ def extract(item: ItemText) -> list[Constraint]:
                 and not re.search(r"measurable disease (?:is )?required", norm)
                 else requirement
             )
+    elif _OR_BONE.search(norm):
+        # "a measurable lesion or bone lesions": bone disease is the alternative to a
+        # measurable lesion
+        bone_only = "allowed"
+        requirement = "bone_only_allowed"
     elif re.search(r"non-?measurable[^.;]{0,60}(?:eligible|allowed|permitted|acceptable)", norm):
         requirement = "measurable_or_evaluable"
     if (

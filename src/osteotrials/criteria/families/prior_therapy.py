@@ -51,6 +51,9 @@ _WITH_MEDICATION = re.compile(
 _NOT_A_RULE_BEFORE = re.compile(
     r"(?:(?:prior to|before|until|up to)\s+(?:the\s+)?(?:receiving|starting|(?:the\s+)?start(?:ing)?\s+of|initiati(?:ng|on\s+of)|(?:the\s+)?first\s+dose\s+of|beginning)|(?:pharmacokinetics|metabolism|absorption|clearance)\s+of|whether or not)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}?$"
 )
+_OF_INFECTION = re.compile(
+    r"[^.;]{0,60}?\b(?:of|for|against)\s+(?:(?:the|an?|any|active|chronic)\s+)?(?:hcv|hbv|hiv|hepatitis(?:\s+[abc])?|tuberculosis|(?:[\w-]+\s+)?infections?)\b"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -158,6 +161,9 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "Prior treatment, concurrent treatment, and natural resolution of HCV infection":
+    # treatment of an infection, not anticancer therapy
+    ms = [m for m in ms if not (m.generic and _OF_INFECTION.match(norm[m.end : m.end + 90]))]
     # "chemotherapy-induced nausea": the therapy names a cause, not a rule; "renal
     # dysfunction for which exposure to cisplatin would require dose modifications": a
     # hypothetical, not a rule on the patient's treatment

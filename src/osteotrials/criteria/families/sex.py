@@ -38,7 +38,24 @@ _STRONG = re.compile(
 )
 
 
+#: words after an excluded "Women" / "Male participants" that make it the subject of another
+#: rule ("Women that have had a metastatic malignancy", "Women under the age of 18",
+#: "Female participants must not donate ova"): the rule excludes those women, not all women
+_QUALIFIED_AFTER = re.compile(
+    r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:who|that|with|under|over|aged?|younger|older|on|undergoing|being|treated|taking|receiving|participating|currently|previously|meeting|unable|must|should|will not|cannot|can not|not|having|had|have|<|>|≤|≥|=|\d)"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
+    out = _extract(item)
+    if out and out[0].polarity == "exclude" and "sex" in out[0].params:
+        end = out[0].span[1] - item.start
+        if _QUALIFIED_AFTER.match(item.norm[end:]):
+            return []
+    return out
+
+
+def _extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if _REPRODUCTIVE.search(norm) and not _STRONG.search(norm):
         return []  # "female patients of childbearing potential must ...": a pregnancy rule

@@ -27,7 +27,7 @@ _ANTICANCER_LIST = re.compile(
 )
 
 _STUDY_TREATMENT = re.compile(
-    r"(?:consent to|contraindicat\w* (?:the )?use of|(?:tolerate|understand\w*|nature of)|(?:prior to|before|after|following) (?:the\s+)?(?:first\s+|last\s+)?(?:dose|administration|infusion) of)\s+(?:the\s+|an?\s+|this\s+|study\s+)?$"
+    r"(?:consent to|contraindicat\w* (?:the )?use of|(?:tolerate|understand\w*|nature of)|(?:prior to|before|after|following|at the time of|since|within \d+ (?:days|weeks) of) (?:the\s+)?(?:first\s+|last\s+)?(?:dose|administration|infusion) of)\s+(?:the\s+|an?\s+|this\s+|study\s+)?$"
 )
 
 
