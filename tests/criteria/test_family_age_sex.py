@@ -162,3 +162,10 @@ def test_bare_excluded_sex_stays() -> None:
     for text in ("Males.", "Male patients are not eligible for this study", "Male breast cancer"):
         (c,) = fam(text, "sex", "exclusion")
         assert c.params == {"sex": "male"} and c.polarity == "exclude"
+
+
+def test_age_group_of_a_measured_limit_is_no_age_rule() -> None:
+    text = "Creatinine clearance of >/= 75 mL/min for subjects up to 50 years of age, and adjusted for age by a 10% decrease per decade for subjects of more than 50 years of age."
+    assert fam(text, "age") == []
+    text = "LVEF normal by MUGA or ECHO (for patients with hypertension or for patients > 60 years of age)"
+    assert fam(text, "age") == []

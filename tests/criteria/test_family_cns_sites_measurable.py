@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import fam, one
 
 
 def test_active_and_treated_cns_in_one_item() -> None:
@@ -115,3 +115,15 @@ def test_lesion_size_of_a_measurability_rule_is_no_site_rule() -> None:
     text = "Measurable disease (must have been  2.0 cm, except for pulmonary lesions that were well documented on CT scan that were  1.0 cm)."
     assert fam(text, "disease_sites") == []
     assert fam(text, "measurable_disease")
+
+
+def test_lesions_listed_as_not_measurable_are_no_site_or_cns_rule() -> None:
+    text = "At least one measurable metastatic lesion according to RECIST 1.1 criteria. Ascites, pleural effusions, and bone metastases are not considered measurable. Minimum indicator lesion size  10 mm by helical CT or  20 mm by conventional techniques."
+    cs = one(text)
+    assert "disease_sites" not in {c.family for c in cs}
+    assert "measurable_disease" in {c.family for c in cs}
+    text = "At least one measurable lesion according to RECIST 1.1 (Response Evaluation Criteria for Solid Tumours version 1.1). Skin, bone and brain lesions are considered non-target lesions"
+    assert fam(text, "cns") == []
+    # a bone-only rule stays a site rule
+    (c,) = fam("Bone only disease are ineligible", "disease_sites")
+    assert c.params["site"] == "bone"

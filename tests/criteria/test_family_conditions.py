@@ -437,3 +437,47 @@ def test_diagnosis_named_as_a_time_anchor_is_no_diagnosis() -> None:
     assert fam(text, "menopause")
     text = "Prior adjuvant taxane allowed if completed > 6 months before diagnosis of metastatic breast cancer"
     assert fam(text, "diagnosis") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Locally advanced or metastatic disease not amenable to surgery or radiation therapy with curative intent",
+        "Patients must have histologically or cytologically confirmed metastatic or recurrent breast cancer not amenable to local therapy (surgery and radiation) (histologic/cytologic confirmation of recurrence preferred, but not required)",
+        "Locally recurrent disease must not be amenable to surgical resection or radiation with curative intent.",
+    ],
+)
+def test_disease_not_amenable_to_curative_local_therapy_is_a_diagnosis_rule(text: str) -> None:
+    fams = {c.family for c in one(text)}
+    assert not fams & {"surgery", "radiotherapy", "prior_therapy"}
+
+
+def test_lines_after_a_not_amenable_clause_stay() -> None:
+    text = "Histologically proven recurrent or persistent endometrial cancer that is not amenable to curative treatment with surgery and/or radiation therapy AND has failed 2 previous treatment regimens"
+    (c,) = fam(text, "prior_therapy")
+    assert c.params["min_lines"] == 2
+
+
+def test_more_context_words_that_are_no_comorbidity() -> None:
+    # an anti-seizure medication is a medication, not epilepsy
+    text = "Women being treated with oral glucocorticoid therapy >3 months for suppression therapy, and certain anti-seizure medications which may adversely affect bone metabolism (phenobarbital, phenytoin, carbamazepine)."
+    assert fam(text, "comorbidity", "exclusion") == []
+    # the cancer itself ("concomitant gross metastatic disease") is no intercurrent illness
+    text = "Locally advanced breast cancers or primary breast cancers with concomitant gross metastatic disease are eligible. Locally advanced cancers must be of clinical and/or radiologic size >/- 5 cm, and/or are deemed surgically inoperable, with Stage IIIb, IIIc, or IV disease."
+    assert fam(text, "comorbidity") == []
+    (c,) = fam(
+        "No other serious nonmalignant disease (e.g., systemic lupus erythematosus or scleroderma) that would preclude definitive surgery or radiotherapy",
+        "comorbidity",
+    )
+    assert "autoimmune" in c.params["condition"]
+    # symptoms deciding a staging work-up
+    text = "Complete staging work-up with CT of chest, abdomen, and pelvis plus bone scan or alternatively with PET scan for stage II and higher disease, or as determined by symptoms for all other stages. Additional staging work-up as per symptoms."
+    assert fam(text, "comorbidity") == []
+
+
+def test_half_life_and_pathologic_nodes_are_no_diagnosis() -> None:
+    text = "Treatment with an anti-cancer small molecule within 5 half-lives (t1/2), or 2 weeks, whichever is shorter"
+    assert fam(text, "diagnosis", "exclusion") == []
+    assert fam(text, "prior_therapy", "exclusion")
+    text = "Must not have taken exogenous sex hormones since biopsy diagnosing DCIS and must agree not to use exogenous sex hormones while on study."
+    assert fam(text, "diagnosis", "exclusion") == []

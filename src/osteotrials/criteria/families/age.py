@@ -56,6 +56,22 @@ def _is_age_item(item: ItemText) -> bool:
     )
 
 
+#: "Creatinine clearance of >/= 75 mL/min for subjects up to 50 years of age": the age
+#: group a measured limit applies to, not an age rule
+_FOR_GROUP_BEFORE = re.compile(
+    r"\bfor\s+(?:subjects|patients|participants|women|men|females|males|those|individuals)\s+(?:\w+\s+){0,2}$"
+)
+_MEASURED_LIMIT = re.compile(
+    r"creatinine|clearance|\bgfr\b|ml/min|\bqtc|ejection fraction|\blvef\b|\bdoses?\b|mg/"
+)
+
+
+def _limit_condition(norm: str, start: int) -> bool:
+    return bool(
+        _FOR_GROUP_BEFORE.search(norm[max(0, start - 40) : start]) and _MEASURED_LIMIT.search(norm)
+    )
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     label_age = bool(re.search(r"(?:^|\| )age$", item.context.lower().strip()))
@@ -83,7 +99,9 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if not (re.search(_YEARS, norm[m.start() : m.end() + 12]) or re.search(r"\bage", window)):
             continue
-        if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
+        if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]) or _limit_condition(
+            norm, m.start()
+        ):
             continue
         # "the last menstrual period 6-12 months prior to day 1", "adjuvant tamoxifen for up
         # to 2-3 years": a duration, not an age
@@ -128,7 +146,9 @@ def extract(item: ItemText) -> list[Constraint]:
             or label_age
         ):
             continue
-        if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]):
+        if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]) or _limit_condition(
+            norm, m.start()
+        ):
             continue
         if re.search(
             r"\b(?:within|since|for|after|least \d+ years? (?:since|from))\b",

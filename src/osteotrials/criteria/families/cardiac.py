@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import MultiPattern, make
+from osteotrials.criteria.families._base import MultiPattern, make, named_as_not_measurable
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint
 
@@ -111,6 +111,8 @@ def extract(item: ItemText) -> list[Constraint]:
         (n, m)
         for n, m in _COMPILED.first_matches(norm)
         if not _DRUG_EFFECT.search(norm[max(0, m.start() - 60) : m.start()])
+        # "pericardial effusions" in a list of lesions that are not measurable
+        and not (n == "pericardial" and named_as_not_measurable(norm, m.start()))
     ]
     if conditions and not re.search(
         r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make, sentences
+from osteotrials.criteria.families._base import make, named_as_not_measurable, sentences
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint
 
@@ -73,6 +73,8 @@ def extract(item: ItemText) -> list[Constraint]:
         for m in _MENTION.finditer(norm, a, b):
             if m.group(0) == "cns" and not re.search(r"metasta|disease|involvement|lesion", sent):
                 continue
+            if named_as_not_measurable(norm, m.start()):
+                continue  # "Bone, CNS, and skin lesions ... are not considered measurable"
             status = _status(sent, m.group(0))
             if status in seen:
                 continue

@@ -44,7 +44,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
     (
         "neurologic",
-        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*\b(?! function score)|spinal cord compression|paraly\w*",
+        r"cerebral vascular|vascular accident|(?<!anti-)(?<!anti)seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*\b(?! function score)|spinal cord compression|paraly\w*",
     ),
     (
         "bleeding_thrombosis",
@@ -95,6 +95,7 @@ _ANATOMY = re.compile(
     r"(?:(?:critical|normal|adjacent|nearby|surrounding)\s+(?:structures?|organs?|tissues?)|\d\s*cm\s+(?:from|of))\b[^.;]{0,100}$"
 )
 
+_CANCER_WORD = re.compile(r"metasta|cancer|carcinoma|(?<!non)(?<!non-)malignan|tumou?r|neoplas")
 _RECOVERY = re.compile(
     r"recover\w*|resol\w*|unresolved|persistent|residual|toxicit\w*|adverse (?:events?|effects?)"
 )
@@ -134,12 +135,18 @@ def extract(item: ItemText) -> list[Constraint]:
             for n, m in found
             if not (n == "device" and re.match(r"pacemaker|defibrillator", m.group(0)))
         ]
+    # "primary breast cancers with concomitant gross metastatic disease": the cancer itself
+    found = [
+        (n, m)
+        for n, m in found
+        if not (n == "uncontrolled_illness" and _CANCER_WORD.search(m.group(0)))
+    ]
     if not found:
         return []
     names = sorted({n for n, _ in found})
     # "pain" / "symptoms" alone inside treatment, imaging or response rules is not a comorbidity
     if names == ["pain_symptom"] and re.search(
-        r"radiat|chemotherap|response|assessment|imaging|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
+        r"radiat|chemotherap|response|assessment|imaging|work-?up|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
         norm,
     ):
         return []  # "... trial to manage cancer symptoms": what a treatment is for

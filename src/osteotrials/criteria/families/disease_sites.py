@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, named_as_not_measurable
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -75,6 +75,8 @@ def extract(item: ItemText) -> list[Constraint]:
             continue  # "bisphosphonates are allowed for the treatment of ... skeletal metastases"
         if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
             continue  # "non-measurable lesions such as pleural effusion": a measurability rule
+        if named_as_not_measurable(norm, m.start()):
+            continue  # "Bone, CNS, and skin lesions ... are not considered measurable"
         # "measurable disease (>= 2.0 cm, except for pulmonary lesions ... >= 1.0 cm)": the
         # lesion size of a measurability rule, not a rule on where the disease is
         if (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from osteotrials.criteria.families import _therapy
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint
 from osteotrials.vocab import drugs
@@ -164,6 +164,8 @@ def extract(item: ItemText) -> list[Constraint]:
     # "Prior treatment, concurrent treatment, and natural resolution of HCV infection":
     # treatment of an infection, not anticancer therapy
     ms = [m for m in ms if not (m.generic and _OF_INFECTION.match(norm[m.end : m.end + 90]))]
+    # "not amenable to curative treatment with surgery": how advanced the disease is
+    ms = [m for m in ms if not (m.generic and not_amenable_to(norm, m.start, m.end))]
     # "chemotherapy-induced nausea": the therapy names a cause, not a rule; "renal
     # dysfunction for which exposure to cisplatin would require dose modifications": a
     # hypothetical, not a rule on the patient's treatment

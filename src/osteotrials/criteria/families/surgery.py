@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -38,6 +38,8 @@ def _context(item: ItemText, m: re.Match[str]) -> bool:
         return True
     if _SPECIMEN.match(norm[m.end() : m.end() + 20]):
         return True
+    if not_amenable_to(norm, m.start(), m.end()):
+        return True  # "metastatic disease not amenable to curative surgery or radiotherapy"
     left, right = item.clause_bounds(m.start())
     return (
         m.group(0).endswith(("surgery", "surgeries"))
