@@ -186,3 +186,53 @@ def test_treatment_of_an_infection_is_no_anticancer_therapy() -> None:
     text = "PRIMARY TREATMENT: Untreated and/or uncured hepatitis C virus (HCV) infection, as evidenced by detectable hepatitis B core (HBC) ribonucleic acid (RNA) by polymerase chain reaction (PCR). Prior treatment, concurrent treatment, and natural resolution of HCV infection are not exclusionary given (1) no"
     assert fam(text, "prior_therapy", "exclusion") == []
     assert fam(text, "infection", "exclusion")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "want"),
+    [
+        (
+            "No more than 1 prior cytotoxic chemotherapy for metastatic disease",
+            "inclusion",
+            {"max_lines": 1.0},
+        ),
+        (
+            "Patient has received > 1 chemotherapy for the treatment of advanced/metastatic breast cancer",
+            "exclusion",
+            {"min_lines": 2.0},
+        ),
+        # "and/or more than one hormonotherapy" is no "or more"
+        (
+            "More than one previous chemotherapy and/or more than one hormonotherapy for advanced disease.",
+            "exclusion",
+            {"min_lines": 2.0},
+        ),
+        (
+            "0, 1 or 2 chemotherapies in the metastatic setting",
+            "inclusion",
+            {"min_lines": 0, "max_lines": 2.0},
+        ),
+    ],
+)
+def test_number_of_prior_chemotherapies_is_a_line_count(
+    text: str, kind: str, want: dict[str, float]
+) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    assert {k: c.params.get(k) for k in want} == want
+
+
+def test_grade_or_agent_counts_are_no_line_count() -> None:
+    text = "Unresolved or unstable serious toxic side effects of prior chemotherapy or radiotherapy, i.e., ≥ Grade 2 per Common Terminology Criteria for Adverse Events (CTCAE) v5.0, except fatigue, alopecia, and Grade 2 chemotherapy-induced neuropathy"
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert "min_lines" not in c.params and "max_lines" not in c.params
+
+
+def test_concurrent_hormone_replacement_is_no_anticancer_therapy() -> None:
+    assert (
+        fam(
+            "Concurrent treatment with ovarian hormonal replacement therapy.",
+            "prior_therapy",
+            "exclusion",
+        )
+        == []
+    )

@@ -25,12 +25,12 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
+    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
 )
 _MIN_MAX = re.compile(
     rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
 )
-_LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course")
+_LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course|chemotherap")
 _PROGRESSION = re.compile(
     r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
 )
@@ -43,7 +43,7 @@ _WITH_INVESTIGATIONAL = re.compile(
 )
 #: "chronic systemic therapy with immunosuppressive agents": concurrent medication
 _WITH_MEDICATION = re.compile(
-    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?)"
+    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?|(?:\w+\s+)?hormon\w* replacement)"
 )
 #: the therapy as a time anchor ("prior to receiving chemotherapy", "before initiation of
 #: investigational agents"), as the drug whose kinetics other medication may change, or as
@@ -93,10 +93,15 @@ def _lines(item: ItemText) -> dict[str, object]:
     if n is None or n > 15:
         return {}
     pre = (m.group("pre") or "").strip()
-    tail = item.norm[m.start() : m.end() + 15]
+    if re.search(r"\b(?:grade|stage|cycles?|days?)\s*$", item.norm[: m.start("n")]):
+        return {}  # "grade 2 chemotherapy-induced neuropathy": no count of lines
+    # "2 or more prior regimens", "1 line or less" ("and/or more ..." is no "or more")
+    tail = re.sub(r"and/or", " ", item.norm[m.start() : m.end() + 15])
     out: dict[str, object] = {}
     if n2 is not None:
-        out = {"min_lines": n, "max_lines": n2}
+        # "0, 1 or 2 chemotherapies": none is allowed too
+        low = 0 if re.search(r"\b0\s*(?:,|or)\s*$", item.norm[: m.start("n")]) else n
+        out = {"min_lines": low, "max_lines": n2}
     elif (
         pre
         in (
