@@ -127,3 +127,10 @@ def test_lesions_listed_as_not_measurable_are_no_site_or_cns_rule() -> None:
     # a bone-only rule stays a site rule
     (c,) = fam("Bone only disease are ineligible", "disease_sites")
     assert c.params["site"] == "bone"
+
+
+def test_non_cns_disease_is_no_cns_rule() -> None:
+    text = "At least 1 week since prior radiotherapy to non-CNS disease and recovered"
+    assert fam(text, "cns") == []
+    (c,) = fam(text, "radiotherapy")
+    assert "site" not in c.params

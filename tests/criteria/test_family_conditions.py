@@ -481,3 +481,26 @@ def test_half_life_and_pathologic_nodes_are_no_diagnosis() -> None:
     assert fam(text, "prior_therapy", "exclusion")
     text = "Must not have taken exogenous sex hormones since biopsy diagnosing DCIS and must agree not to use exogenous sex hormones while on study."
     assert fam(text, "diagnosis", "exclusion") == []
+
+
+def test_diagnostic_procedures_are_no_diagnosis_rule() -> None:
+    assert (
+        fam(
+            "Previous surgery for breast cancer (except diagnostic biopsies)",
+            "diagnosis",
+            "exclusion",
+        )
+        == []
+    )
+    text = "Patients with microinvasion on diagnostic core biopsy, defined as tumor  1 mm in greatest dimension, will be allowed to participate."
+    assert fam(text, "diagnosis") == []
+    # "diagnosis of" stays
+    assert fam(
+        "Histologically or cytologically confirmed diagnosis of unresectable locally advanced or stage IV breast cancer.",
+        "diagnosis",
+    )
+
+
+def test_surgery_as_the_end_of_a_contraception_period_is_no_surgery_rule() -> None:
+    text = "The patient must be willing to use effective non-hormonal contraception after the pregnancy test and up to surgery. Oral, injectable, or implant hormonal contraceptives or medicated IUD are not allowed within 2 months prior to randomization and during the trial."
+    assert fam(text, "surgery") == []

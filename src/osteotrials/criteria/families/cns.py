@@ -12,10 +12,10 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "cns"
 _MENTION = re.compile(
-    r"\b(?:brain|cns|central nervous system|intracranial|cerebral|parenchymal brain)\s+(?:or\s+(?:cns|brain|leptomeningeal)\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|tumou?rs?|deposits?)"
+    r"(?<!non-)(?<!non )\b(?:brain|cns|central nervous system|intracranial|cerebral|parenchymal brain)\s+(?:or\s+(?:cns|brain|leptomeningeal)\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|tumou?rs?|deposits?)"
     r"|\bmetasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:brain|cns|central nervous system)"
     r"|\bleptomening\w*(?:\s+(?:disease|metasta\w*|carcinomatosis|involvement))?|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta\w*|disease)"
-    r"|\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
+    r"|(?<!non-)(?<!non )\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
 )
 _ACTIVE = re.compile(
     r"\b(?:active|untreated|progressive|progressing|symptomatic|uncontrolled|unstable|new|growing|requiring (?:immediate )?(?:treatment|therapy|steroids)|not (?:yet )?(?:been )?treated)\b"

@@ -69,7 +69,7 @@ def extract(item: ItemText) -> list[Constraint]:
         s
         for s, p in (
             ("bone", r"\bbone|skelet|osseous|spine|vertebra"),
-            ("brain", r"brain|cranial|cns"),
+            ("brain", r"(?<!non-)(?<!non )(?:brain|cranial|cns)"),
             ("breast", r"breast|chest wall"),
             ("lung", r"lung|thora"),
         )

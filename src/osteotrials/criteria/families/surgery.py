@@ -24,7 +24,7 @@ _SPECIMEN = re.compile(
 #: "at relapse after curative intent surgery", "is planned prior to surgery": a time
 #: anchor for something else (no interval, no recovery, no plan for the surgery itself)
 _ANCHOR = re.compile(
-    r"(?:after|following|prior to|before|until|post)\s+(?:the\s+|their\s+|her\s+|definitive\s+|primary\s+|curative(?:[- ]intent)?\s+|breast\s+|initial\s+)*$"
+    r"(?:after|following|prior to|before|until|up to|post)\s+(?:the\s+|their\s+|her\s+|definitive\s+|primary\s+|curative(?:[- ]intent)?\s+|breast\s+|initial\s+)*$"
 )
 _OWN_RULE = re.compile(
     r"\b(?:recover\w*|heal\w*|weeks?|days?|months?|major|minor|undergo\w*|underwent|scheduled|candidates?|wound|complications?|since|within)\b"
