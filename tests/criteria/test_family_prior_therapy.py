@@ -236,3 +236,33 @@ def test_concurrent_hormone_replacement_is_no_anticancer_therapy() -> None:
         )
         == []
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Be chemotherapy naïve",
+        "Patient must be naive to chemotherapy at the time of enrollment",
+        "Chemotherapy-naïve patients (for this malignancy)",
+    ],
+)
+def test_naive_to_a_therapy_excludes_it(text: str) -> None:
+    (c,) = fam(text, "prior_therapy")
+    assert c.polarity == "exclude" and "chemotherapy" in c.params["classes"]
+
+
+def test_naive_or_treated_long_ago_is_left_as_written() -> None:
+    # alternatives ("naive or treated > 5 years ago") are not read as a plain exclusion
+    (c,) = fam(
+        "Chemotherapy naïve or have received prior chemotherapy > 5 years ago", "prior_therapy"
+    )
+    assert c.polarity == "require"
+
+
+def test_number_words_inside_words_are_no_line_count() -> None:
+    # "horm-one therapy treatments", "anti-HER-2 therapies"
+    text = "Pregnant or lactating women. Adequate contraceptive methods must be used during chemotherapy and hormone therapy treatments."
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert "min_lines" not in c.params
+    (c,) = fam("A maximum of two hormone therapy lines for metastatic disease.", "prior_therapy")
+    assert c.params["max_lines"] == 2

@@ -25,7 +25,7 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
+    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
 )
 _MIN_MAX = re.compile(
     rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
@@ -260,7 +260,26 @@ def extract(item: ItemText) -> list[Constraint]:
     conf = 0.85 if drug_names or classes else 0.7
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
-    out.append(
-        make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right))
+    constraint = make(
+        item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right)
     )
+    if constraint.polarity == "require" and _naive(norm, a, b):
+        constraint.polarity = "exclude"  # "Be chemotherapy naive": no prior chemotherapy
+    out.append(constraint)
     return out
+
+
+#: "chemotherapy naive", "naive to chemotherapy": never treated with it
+_NAIVE_AFTER = re.compile(r"^(?:[\s-]+(?:\w+[\s-]+){0,1})?na[iï]ve\b")
+_NAIVE_BEFORE = re.compile(r"\bna[iï]ve\s+(?:to|for)\s+(?:\w+\s+){0,3}$")
+
+
+def _naive(norm: str, a: int, b: int) -> bool:
+    """The therapy at [a, b) is one the patient must be naive to (a lone rule, not one of
+    alternatives such as "naive or treated more than 5 years ago", nor a subgroup "For
+    taxane-naive patients")."""
+    if not (_NAIVE_AFTER.match(norm[b : b + 25]) or _NAIVE_BEFORE.search(norm[max(0, a - 40) : a])):
+        return False
+    if re.search(r"\b(?:received|prior|previous(?:ly)?|progress\w*)\b", norm[a:b]):
+        return False  # another therapy, one required, shares the constraint
+    return not re.search(r"\bna[iï]ve\b[^.;]{0,60}\bor\b|\bfor\s+(?:\w+[\s-]+){0,2}na[iï]ve", norm)
