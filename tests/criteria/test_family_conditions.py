@@ -504,3 +504,27 @@ def test_diagnostic_procedures_are_no_diagnosis_rule() -> None:
 def test_surgery_as_the_end_of_a_contraception_period_is_no_surgery_rule() -> None:
     text = "The patient must be willing to use effective non-hormonal contraception after the pregnancy test and up to surgery. Oral, injectable, or implant hormonal contraceptives or medicated IUD are not allowed within 2 months prior to randomization and during the trial."
     assert fam(text, "surgery") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Concurrent cancer therapy (chemotherapy, radiation therapy, immunotherapy, biologic therapy).",
+        "Has ongoing toxicity related to prior cancer therapy",
+        "Major surgery, chemotherapy, radiotherapy, investigational agents or other cancer therapy within 1 week of treatment day 1",
+    ],
+)
+def test_cancer_therapy_is_no_other_malignancy(text: str) -> None:
+    assert fam(text, "other_malignancy", "exclusion") == []
+
+
+def test_surgery_in_the_exceptions_of_an_other_malignancy_rule_is_no_surgery_rule() -> None:
+    text = "History of malignancy within the past 5 years (excluding breast cancer), except basal cell or squamous cell carcinoma of the skin curatively treated by surgery."
+    assert fam(text, "surgery", "exclusion") == []
+    assert fam(text, "other_malignancy", "exclusion")
+
+
+def test_medication_excepted_from_a_toxicity_rule_is_no_medication_rule() -> None:
+    text = "Any ongoing toxicity from prior anti-cancer therapy that is grade 3-4 and/or that is progressing in severity, except alopecia or anemia controlled by growth factors."
+    assert fam(text, "medication", "exclusion") == []
+    assert fam(text, "toxicity", "exclusion")

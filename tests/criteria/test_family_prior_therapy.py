@@ -266,3 +266,11 @@ def test_number_words_inside_words_are_no_line_count() -> None:
     assert "min_lines" not in c.params
     (c,) = fam("A maximum of two hormone therapy lines for metastatic disease.", "prior_therapy")
     assert c.params["max_lines"] == 2
+
+
+def test_medications_and_time_anchors_are_no_anticancer_therapy() -> None:
+    text = "History of uncontrolled seizures; (Note: patients are eligible for the study if the seizures are well controlled with standard medications)"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    text = "Treatment with systemically active antibiotics within 72 hours before chemotherapy"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "medication", "exclusion")

@@ -77,6 +77,11 @@ _CUE = re.compile(
     r"\b(?:since|prior|used|use|concurrent|concomitant|current(?:ly)?|chronic|ongoing|daily|use of|using|taking|receiving|requir\w*|treatment with|on\b|need for|medications?|drugs?|washout|discontinu\w*|stable dose|within|prior to)\b"
 )
 
+_TOXICITY_RULE = re.compile(r"toxicit\w*|adverse (?:events?|effects?)|recover\w* from")
+_EXCEPTION_BEFORE = re.compile(
+    r"\b(?:with the exception of|except(?:ion)?(?: for)?|other than|excluding)\b[^.;()]{0,90}$"
+)
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -97,6 +102,11 @@ def extract(item: ItemText) -> list[Constraint]:
         and not re.search(r"autoimmune|chronic|daily|immunosuppress", norm)
     ):
         return []
+    if _TOXICITY_RULE.search(norm):
+        # "... toxicity ... except alopecia or anemia controlled by growth factors"
+        found = [f for f in found if not _EXCEPTION_BEFORE.search(norm[max(0, f[1] - 100) : f[1]])]
+        if not found:
+            return []
     found.sort(key=lambda f: f[1])
     classes = sorted({n for n, *_ in found})
     interaction = [

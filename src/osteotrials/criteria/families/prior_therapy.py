@@ -54,6 +54,10 @@ _NOT_A_RULE_BEFORE = re.compile(
 _OF_INFECTION = re.compile(
     r"[^.;]{0,60}?\b(?:of|for|against)\s+(?:(?:the|an?|any|active|chronic)\s+)?(?:hcv|hbv|hiv|hepatitis(?:\s+[abc])?|tuberculosis|(?:[\w-]+\s+)?infections?)\b"
 )
+#: "antibiotics within 72 hours before chemotherapy": the therapy is the time anchor
+_DAYS_BEFORE = re.compile(
+    r"\b(?:hours?|days?|weeks?)\s+(?:before|prior to)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+|each\s+)?$"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -166,6 +170,16 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "immunosuppressive doses of systemic medications": medication, not anticancer therapy
+    ms = [
+        m
+        for m in ms
+        if not (
+            m.generic
+            and re.search(r"medications?$", norm[m.start : m.end])
+            and not re.search(r"anti-?cancer|anti-?neoplastic|chemo|cancer|tumou?r", norm)
+        )
+    ]
     # "Prior treatment, concurrent treatment, and natural resolution of HCV infection":
     # treatment of an infection, not anticancer therapy
     ms = [m for m in ms if not (m.generic and _OF_INFECTION.match(norm[m.end : m.end + 90]))]
@@ -182,7 +196,12 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[m.end :],
         )
     ]
-    not_rules = [m for m in ms if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])]
+    not_rules = [
+        m
+        for m in ms
+        if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])
+        or _DAYS_BEFORE.search(norm[max(0, m.start - 40) : m.start])
+    ]
     # the same drug named elsewhere in the item is that anchor or trial drug too
     ms = [
         m
