@@ -134,3 +134,18 @@ def test_non_cns_disease_is_no_cns_rule() -> None:
     assert fam(text, "cns") == []
     (c,) = fam(text, "radiotherapy")
     assert "site" not in c.params
+
+
+def test_measurable_disease_not_required_is_measurable_or_evaluable() -> None:
+    for text in (
+        "Measurable disease preferred but not required for eligibility",
+        "Patients must have evidence of disease to be eligible for the study, but measurable disease is not mandatory.",
+        "LMeasurable or non measurable disease defined according to RECIST V1.1",
+    ):
+        (c,) = fam(text, "measurable_disease")
+        assert c.params["requirement"] == "measurable_or_evaluable", text
+
+
+def test_bone_only_disease_not_accepted_as_measurable_is_no_bone_site_requirement() -> None:
+    text = "Patients must have measurable disease, defined as at least one lesion that can be accurately measured in at least one dimension (longest diameter to be recorded) as greater than or equal to 10 mm with conventional techniques. Bone disease only will not be accepted as measurable disease. Pleural or peritoneal effusions will not be accepted as measurable disease"
+    assert fam(text, "disease_sites") == []

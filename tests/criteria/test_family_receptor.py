@@ -103,3 +103,27 @@ def test_her2_nonoverexpressing_is_negative() -> None:
     text = "Histologically documented (either primary or metastatic site) breast cancer that is estrogen receptor- (ER-) negative, PR-negative, and HER-2 nonoverexpressing by immunohistochemistry (0,1) or non-gene amplified by FISH performed upon the primary tumor or metastatic lesion. HER-2 2+ by immunohistochemistry is usually negative by FISH, and this confirmatory test should be performed when possible, however may participate if fulfill other criteria."
     her2 = [c for c in fam(text, "receptor") if c.params["receptor"] == "her2"]
     assert her2 and all(c.params["status"] == "negative" for c in her2)
+
+
+@pytest.mark.parametrize(
+    ("text", "receptor"),
+    [
+        ("HER2/NEU positive or negative", "her2"),
+        ("Estrogen receptor positive or negative", "er"),
+        ("Hormone receptor positive or hormone receptor negative HER2-negative disease", "hr"),
+        (
+            "Advanced or metastatic breast cancer that is HER-2 negative (HR positive or HR negative)",
+            "hr",
+        ),
+    ],
+)
+def test_positive_or_negative_is_either_status(text: str, receptor: str) -> None:
+    statuses = [
+        c.params["status"] for c in fam(text, "receptor") if c.params["receptor"] == receptor
+    ]
+    assert statuses == ["any"]
+
+
+def test_er_and_progesterone_receptor_negative_is_hormone_receptor_negative() -> None:
+    (c,) = fam("ER and Progesterone Receptor (PR) negative breast cancer", "receptor", "exclusion")
+    assert c.params == {"receptor": "hr", "status": "negative"}

@@ -115,7 +115,7 @@ class MultiPattern:
 #: "Bone, CNS, and skin lesions ... are not considered measurable", "Ascites, pleural
 #: effusion ... are not measurable": lesions named as what does not count as measurable
 _NOT_MEASURABLE_SENTENCE = re.compile(
-    r"\b(?:are|is)\s+not\s+(?:\w+\s+){0,2}?(?:measurable|target|evaluable)|\bnot\s+(?:be\s+)?(?:considered|counted|regarded|used)\s+(?:as\s+)?(?:\w+\s+)?(?:measurable|target)|considered\s+(?:as\s+)?non-?(?:measurable|target)|non-?measurable (?:lesions?|disease) (?:include|such as|e\.g|are)"
+    r"\b(?:are|is)\s+not\s+(?:\w+\s+){0,2}?(?:measurable|target|evaluable)|\bnot\s+be\s+(?:accepted|considered|counted)\s+as\s+(?:\w+\s+)?measurable|\bnot\s+(?:be\s+)?(?:considered|counted|regarded|used)\s+(?:as\s+)?(?:\w+\s+)?(?:measurable|target)|considered\s+(?:as\s+)?non-?(?:measurable|target)|non-?measurable (?:lesions?|disease) (?:include|such as|e\.g|are)"
 )
 
 
@@ -124,8 +124,10 @@ def named_as_not_measurable(norm: str, start: int) -> bool:
     for a, b in sentences(norm):
         if a <= start < b:
             sent = norm[a:b]
-            return bool(_NOT_MEASURABLE_SENTENCE.search(sent)) and not re.search(
-                r"\bonly\b|\bsole\b|exclusively", sent
+            # "bone-only disease that is non-measurable is eligible" stays a site rule
+            return bool(_NOT_MEASURABLE_SENTENCE.search(sent)) and not (
+                re.search(r"\bonly\b|\bsole\b|exclusively", sent)
+                and re.search(r"eligible|allowed|permitted|acceptable|\bmay\b", sent)
             )
     return False
 

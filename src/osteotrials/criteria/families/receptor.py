@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from osteotrials.criteria.families._base import make
@@ -16,7 +17,7 @@ _NEG = r"(?:\s*-\s*|\s+|\s*/\s*)?(?:negativ\w*|-(?![\w])|−|non-?amplified|not 
 _HER2 = r"(?:her[- ]?2(?:\s*/\s*neu)?(?:\s*\(her2\))?|human epidermal growth factor receptor[- ]2(?:\s*\(her2\))?|erbb[- ]?2|her-2/neu|neu)"
 _ER = r"(?:er|estrogen[- ]receptors?|oestrogen[- ]receptors?|er\s*\(estrogen receptor\)|estrogen receptor\s*\(er\))"
 _PR = r"(?:pr|pgr|progesterone[- ]receptors?|progesterone receptor\s*\(pr\))"
-_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\b|er\s*\+?\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
+_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\b|er\s*\+?\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?|er\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
 _TNBC = re.compile(
     r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
 )
@@ -44,6 +45,7 @@ _ISH_NEGATIVE = re.compile(
 _ISH_POSITIVE = re.compile(
     r"(?:positiv\w*|amplif\w*)\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:positiv|amplif)"
 )
+_EITHER_STATUS = re.compile(r"\s*(?:or|and/or|/)\s*(?:negativ|positiv)\w*\b(?!\s+(?:for|by)\b)")
 _PERCENT = re.compile(
     rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%"
 )
@@ -152,6 +154,8 @@ def extract(item: ItemText) -> list[Constraint]:
             ):
                 continue
             status = _status(word)
+            if status in ("positive", "negative") and _EITHER_STATUS.match(norm[m.end() :]):
+                status = "any"  # "HER2/NEU positive or negative"
             if name == "hr" and status == "negative" and re.search(r"\ber\s*\+", m.group(0)):
                 continue  # "ER+/PgR-": ER positive, so not hormone-receptor negative
             if name == "her2" and status == "equivocal" and "2+" in word:
@@ -216,7 +220,31 @@ def extract(item: ItemText) -> list[Constraint]:
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
         add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
-    return _either_hormone_receptor(item, out)
+    return _either_status(item, _either_hormone_receptor(item, out))
+
+
+def _either_status(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    """ "Hormone receptor positive or hormone receptor negative": either status."""
+    for x, y in itertools.combinations(sorted(out, key=lambda c: c.span[0]), 2):
+        if (
+            x.params.get("receptor") == y.params.get("receptor")
+            and {x.params.get("status"), y.params.get("status")} == {"positive", "negative"}
+            and x.polarity == y.polarity != "exclude"
+            and re.fullmatch(
+                r"\W*(?:or|and/or)\W*",
+                item.norm[x.span[1] - item.start : y.span[0] - item.start],
+            )
+        ):
+            either = make(
+                item,
+                FAMILY,
+                x.span[0] - item.start,
+                y.span[1] - item.start,
+                {"receptor": x.params["receptor"], "status": "any"},
+                confidence=min(x.confidence, y.confidence),
+            )
+            return [c for c in out if c is not x and c is not y] + [either]
+    return out
 
 
 def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Constraint]:
