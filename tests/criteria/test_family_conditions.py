@@ -528,3 +528,15 @@ def test_medication_excepted_from_a_toxicity_rule_is_no_medication_rule() -> Non
     text = "Any ongoing toxicity from prior anti-cancer therapy that is grade 3-4 and/or that is progressing in severity, except alopecia or anemia controlled by growth factors."
     assert fam(text, "medication", "exclusion") == []
     assert fam(text, "toxicity", "exclusion")
+
+
+def test_premenopausal_women_are_not_postmenopausal() -> None:
+    (c,) = fam("Premenopausal women", "menopause", "exclusion")
+    assert c.params["status"] == ["pre"]
+    (c,) = fam("postmenopausal women;", "menopause")
+    assert c.params["status"] == ["post"]
+
+
+def test_an_earlier_pregnancy_is_no_pregnancy_rule() -> None:
+    text = "Premenopausal or perimenopausal women who have either been pregnant or had at least one menstrual period in the last 24 months or have/had an IUD in place"
+    assert fam(text, "pregnancy") == []
