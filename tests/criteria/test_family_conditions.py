@@ -540,3 +540,9 @@ def test_premenopausal_women_are_not_postmenopausal() -> None:
 def test_an_earlier_pregnancy_is_no_pregnancy_rule() -> None:
     text = "Premenopausal or perimenopausal women who have either been pregnant or had at least one menstrual period in the last 24 months or have/had an IUD in place"
     assert fam(text, "pregnancy") == []
+
+
+def test_indication_of_an_allowed_bone_agent_is_no_comorbidity() -> None:
+    text = "Concurrent bisphosphonates for prevention or treatment of osteoporosis allowed"
+    assert fam(text, "comorbidity") == []
+    assert fam(text, "bone_agent")

@@ -274,3 +274,9 @@ def test_medications_and_time_anchors_are_no_anticancer_therapy() -> None:
     text = "Treatment with systemically active antibiotics within 72 hours before chemotherapy"
     assert fam(text, "prior_therapy", "exclusion") == []
     assert fam(text, "medication", "exclusion")
+
+
+def test_drug_named_for_its_interactions_is_no_prior_therapy() -> None:
+    text = "Known history of human immunodeficiency virus (HIV) (HIV 1/2 antibodies), due to concerns for potential drug-drug interactions with entinostat and anti-retroviral medications."
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "infection", "exclusion")

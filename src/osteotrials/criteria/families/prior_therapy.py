@@ -49,7 +49,7 @@ _WITH_MEDICATION = re.compile(
 #: investigational agents"), as the drug whose kinetics other medication may change, or as
 #: the drug of an earlier trial ("a prior E7389 clinical trial whether or not E7389 was received")
 _NOT_A_RULE_BEFORE = re.compile(
-    r"(?:(?:prior to|before|until|up to)\s+(?:the\s+)?(?:receiving|starting|(?:the\s+)?start(?:ing)?\s+of|initiati(?:ng|on\s+of)|(?:the\s+)?first\s+dose\s+of|beginning)|(?:pharmacokinetics|metabolism|absorption|clearance)\s+of|whether or not)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}?$"
+    r"(?:(?:prior to|before|until|up to)\s+(?:the\s+)?(?:receiving|starting|(?:the\s+)?start(?:ing)?\s+of|initiati(?:ng|on\s+of)|(?:the\s+)?first\s+dose\s+of|beginning)|(?:pharmacokinetics|metabolism|absorption|clearance)\s+of|(?:pharmacokinetic|drug)\s+interactions?\s+with|whether or not)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}?$"
 )
 _OF_INFECTION = re.compile(
     r"[^.;]{0,60}?\b(?:of|for|against)\s+(?:(?:the|an?|any|active|chronic)\s+)?(?:hcv|hbv|hiv|hepatitis(?:\s+[abc])?|tuberculosis|(?:[\w-]+\s+)?infections?)\b"
