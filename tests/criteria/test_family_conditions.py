@@ -546,3 +546,13 @@ def test_indication_of_an_allowed_bone_agent_is_no_comorbidity() -> None:
     text = "Concurrent bisphosphonates for prevention or treatment of osteoporosis allowed"
     assert fam(text, "comorbidity") == []
     assert fam(text, "bone_agent")
+
+
+def test_thyroid_cancer_is_no_endocrine_comorbidity() -> None:
+    assert fam("Thyroid cancer", "comorbidity") == []
+    assert fam("Thyroid cancer", "diagnosis")
+
+
+def test_lesions_targeted_by_an_allowed_radiotherapy_are_no_site_rule() -> None:
+    text = "Radiotherapy within 14 days prior to randomization except in case of localized radiotherapy for analgesic purpose or for lytic lesions at risk of fracture, which can then be completed within 7 days prior to randomization. Subjects must have recovered from radiotherapy toxicities prior to randomization"
+    assert fam(text, "disease_sites", "exclusion") == []

@@ -65,7 +65,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("wound", r"non-?healing wound|wound|ulcer"),
     (
         "endocrine",
-        r"thyroid|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease",
+        r"thyroid(?!\s+(?:cancer|carcinoma|tumou?rs?|malignan\w*))|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease",
     ),
     (
         "pain_symptom",

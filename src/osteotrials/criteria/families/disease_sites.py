@@ -47,7 +47,7 @@ _PATTERNS: list[tuple[str, str, str | None]] = [
 ]
 _COMPILED = [(s, re.compile(p), e) for s, p, e in _PATTERNS]
 _RT_BEFORE = re.compile(
-    r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$"
+    r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,5}$"
 )
 
 #: the site as what an allowed drug is for, not a rule on the patient's sites
