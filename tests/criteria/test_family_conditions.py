@@ -556,3 +556,16 @@ def test_thyroid_cancer_is_no_endocrine_comorbidity() -> None:
 def test_lesions_targeted_by_an_allowed_radiotherapy_are_no_site_rule() -> None:
     text = "Radiotherapy within 14 days prior to randomization except in case of localized radiotherapy for analgesic purpose or for lytic lesions at risk of fracture, which can then be completed within 7 days prior to randomization. Subjects must have recovered from radiotherapy toxicities prior to randomization"
     assert fam(text, "disease_sites", "exclusion") == []
+
+
+def test_disease_named_as_an_exception_is_no_diagnosis() -> None:
+    text = "Patients should have a life expectancy of at least 10 years, excluding their diagnosis of breast cancer."
+    assert fam(text, "diagnosis") == []
+    assert (
+        fam(
+            "Past or current history of neoplasm other than breast carcinoma.",
+            "diagnosis",
+            "exclusion",
+        )
+        == []
+    )

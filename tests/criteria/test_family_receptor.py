@@ -127,3 +127,16 @@ def test_positive_or_negative_is_either_status(text: str, receptor: str) -> None
 def test_er_and_progesterone_receptor_negative_is_hormone_receptor_negative() -> None:
     (c,) = fam("ER and Progesterone Receptor (PR) negative breast cancer", "receptor", "exclusion")
     assert c.params == {"receptor": "hr", "status": "negative"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "status"),
+    [
+        ("Hormone receptor status known", "inclusion", "known"),
+        ("Estrogen and progesterone receptor status known", "inclusion", "known"),
+        ("estrogen receptor status unknown", "exclusion", "unknown"),
+    ],
+)
+def test_receptor_status_known_is_no_positive_status(text: str, kind: str, status: str) -> None:
+    (c,) = fam(text, "receptor", kind)
+    assert c.params["status"] == status

@@ -79,6 +79,9 @@ _TISSUE_SOURCE = re.compile(
 _ANCHORED_DIAGNOSIS_OF = re.compile(
     r"\b(?:prior to|before|after|since|until|following|at)\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:a|an|the|her|his|their|initial|primary|first|original|biopsy)\s+)*(?:diagnos[ie]s\s+of|diagnosing)\s+(?:(?:a|an|the|her|his|their)\s+)?(?:[\w-]+\s+){0,3}$"
 )
+_EXCEPTED_BEFORE = re.compile(
+    r"\b(?:other than|except(?: for)?|excluding|with the exception of)\b[^.;]{0,60}$"
+)
 _RISK_BEFORE = re.compile(
     r"\brisk (?:for|of)\b[^.;]{0,40}$|\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,40}$"
 )
@@ -105,6 +108,8 @@ def _context_only(norm: str, a: int, b: int) -> bool:
         return True
     if _ANCHORED_DIAGNOSIS_OF.search(before):
         return True
+    if _EXCEPTED_BEFORE.search(before):
+        return True  # "(other than ulcers due to inflammatory breast cancer)": an exception
     if (
         _LAB_LIMIT.search(norm)
         and (

@@ -62,7 +62,8 @@ def _status(word: str) -> str:
     raw = word.strip().lower()
     if raw in ("-", "−", "/-", "- ") or re.fullmatch(r"[\s/-]*[-−]", word):
         return "negative"
-    w = word.strip(" -/").lower()
+    # "Hormone receptor status known": the word after "status" is the status
+    w = re.sub(r"^status\s*", "", word.strip(" -/").lower())
     if re.match(r"ultra", w):
         return "ultralow"
     if w.startswith("low"):
