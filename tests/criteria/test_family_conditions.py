@@ -569,3 +569,14 @@ def test_disease_named_as_an_exception_is_no_diagnosis() -> None:
         )
         == []
     )
+
+
+def test_qt_named_as_a_drug_effect_is_no_cardiac_measure() -> None:
+    assert (
+        fam(
+            "Current use of drugs that are known to prolong the QT interval", "cardiac", "exclusion"
+        )
+        == []
+    )
+    cs = fam("Prolonged QTc on pre-entry ECG (> 450 msec).", "cardiac", "exclusion")
+    assert [c.params.get("value") for c in cs if c.params.get("measure") == "qtc"] == [450]

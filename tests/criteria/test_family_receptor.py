@@ -140,3 +140,9 @@ def test_er_and_progesterone_receptor_negative_is_hormone_receptor_negative() ->
 def test_receptor_status_known_is_no_positive_status(text: str, kind: str, status: str) -> None:
     (c,) = fam(text, "receptor", kind)
     assert c.params["status"] == status
+
+
+def test_regardless_of_a_list_of_receptors_is_any_status() -> None:
+    text = "Participant has a known breast cancer diagnosis of AJCC Stage 0-III breast cancer, regardless of hormone-receptor status or HER2-overexpression, before the start of planned adjuvant or neoadjuvant chemotherapy and/or hormonal therapy."
+    statuses = {c.params["receptor"]: c.params["status"] for c in fam(text, "receptor")}
+    assert statuses.get("her2") == "any"

@@ -86,11 +86,16 @@ def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object
     return {"measure": measure, "op": op, "value": n, "unit": "%" if measure == "lvef" else "ms"}
 
 
+_PROLONG_BEFORE = re.compile(r"\bprolong(?:s|ing)?\s+(?:the\s+)?(?:corrected\s+)?$")
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
     for pattern, measure in ((_LVEF, "lvef"), (_QTC, "qtc")):
         for m in pattern.finditer(norm):
+            if _PROLONG_BEFORE.search(norm[max(0, m.start() - 25) : m.start()]):
+                continue  # "drugs that are known to prolong the QT interval": a drug effect
             params = _measure(item, m, measure)
             if params is None:
                 params = {"measure": measure}

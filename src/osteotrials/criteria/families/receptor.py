@@ -46,6 +46,9 @@ _ISH_POSITIVE = re.compile(
     r"(?:positiv\w*|amplif\w*)\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:positiv|amplif)"
 )
 _EITHER_STATUS = re.compile(r"\s*(?:or|and/or|/)\s*(?:negativ|positiv)\w*\b(?!\s+(?:for|by)\b)")
+_REGARDLESS_LIST = re.compile(
+    r"\bregardless of\s+(?:[\w-]+\s+){1,4}(?:or|and|and/or|nor)\s+(?:the\s+|their\s+)?$"
+)
 _PERCENT = re.compile(
     rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%"
 )
@@ -155,7 +158,14 @@ def extract(item: ItemText) -> list[Constraint]:
             ):
                 continue
             status = _status(word)
-            if status in ("positive", "negative") and _EITHER_STATUS.match(norm[m.end() :]):
+            if (
+                status in ("positive", "negative")
+                and (
+                    _EITHER_STATUS.match(norm[m.end() :])
+                    # "regardless of hormone-receptor status or HER2-overexpression"
+                    or _REGARDLESS_LIST.search(norm[max(0, m.start() - 80) : m.start()])
+                )
+            ):
                 status = "any"  # "HER2/NEU positive or negative"
             if name == "hr" and status == "negative" and re.search(r"\ber\s*\+", m.group(0)):
                 continue  # "ER+/PgR-": ER positive, so not hormone-receptor negative
