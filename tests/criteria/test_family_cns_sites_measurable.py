@@ -149,3 +149,7 @@ def test_measurable_disease_not_required_is_measurable_or_evaluable() -> None:
 def test_bone_only_disease_not_accepted_as_measurable_is_no_bone_site_requirement() -> None:
     text = "Patients must have measurable disease, defined as at least one lesion that can be accurately measured in at least one dimension (longest diameter to be recorded) as greater than or equal to 10 mm with conventional techniques. Bone disease only will not be accepted as measurable disease. Pleural or peritoneal effusions will not be accepted as measurable disease"
     assert fam(text, "disease_sites") == []
+
+
+def test_extraskeletal_disease_is_no_bone_site() -> None:
+    text = "Extraskeletal disease that can be accurately measured >= 10 mm by standard imaging techniques that can include but not limited to computed tomography (CT), positron emission tomography (PET), PET/CT, magnetic resonance imaging (MRI);"

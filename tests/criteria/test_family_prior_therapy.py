@@ -280,3 +280,25 @@ def test_drug_named_for_its_interactions_is_no_prior_therapy() -> None:
     text = "Known history of human immunodeficiency virus (HIV) (HIV 1/2 antibodies), due to concerns for potential drug-drug interactions with entinostat and anti-retroviral medications."
     assert fam(text, "prior_therapy", "exclusion") == []
     assert fam(text, "infection", "exclusion")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Has an active infection requiring systemic therapy.",
+        "Active autoimmune disease that has required systemic treatment in the past 2 years",
+    ],
+)
+def test_treatment_an_illness_required_is_no_anticancer_therapy(text: str) -> None:
+    assert fam(text, "prior_therapy", "exclusion") == []
+
+
+def test_lhrha_is_ovarian_suppression() -> None:
+    text = "Patients who have received LHRHa as adjuvant therapy for breast cancer within 48 weeks before randomisation"
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert "ovarian_suppression" in c.params["classes"]
+
+
+def test_biologic_relatives_are_no_biologic_therapy() -> None:
+    text = 'Biologic relatives of an individual meeting this protocol\'s definition of "Familial Cancer," who are either affected or unaffected by cancer.'
+    assert fam(text, "prior_therapy") == []

@@ -58,6 +58,9 @@ _OF_INFECTION = re.compile(
 _DAYS_BEFORE = re.compile(
     r"\b(?:hours?|days?|weeks?)\s+(?:before|prior to)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+|each\s+)?$"
 )
+_ILLNESS_REQUIRING = re.compile(
+    r"\b(?:disease|illness|condition|disorder|infection|syndrome)s?\s+(?:that\s+|which\s+)?(?:has\s+|have\s+)?(?:required|requiring|requires|require)\s+(?:\w+\s+){0,2}$"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -183,6 +186,12 @@ def extract(item: ItemText) -> list[Constraint]:
     # "Prior treatment, concurrent treatment, and natural resolution of HCV infection":
     # treatment of an infection, not anticancer therapy
     ms = [m for m in ms if not (m.generic and _OF_INFECTION.match(norm[m.end : m.end + 90]))]
+    # "Active autoimmune disease that required systemic treatment": the illness's treatment
+    ms = [
+        m
+        for m in ms
+        if not (m.generic and _ILLNESS_REQUIRING.search(norm[max(0, m.start - 60) : m.start]))
+    ]
     # "not amenable to curative treatment with surgery": how advanced the disease is
     ms = [m for m in ms if not (m.generic and not_amenable_to(norm, m.start, m.end))]
     # "chemotherapy-induced nausea": the therapy names a cause, not a rule; "renal
