@@ -153,3 +153,4 @@ def test_bone_only_disease_not_accepted_as_measurable_is_no_bone_site_requiremen
 
 def test_extraskeletal_disease_is_no_bone_site() -> None:
     text = "Extraskeletal disease that can be accurately measured >= 10 mm by standard imaging techniques that can include but not limited to computed tomography (CT), positron emission tomography (PET), PET/CT, magnetic resonance imaging (MRI);"
+    assert fam(text, "disease_sites") == []
