@@ -413,4 +413,9 @@ def extract(item: ItemText) -> list[Constraint]:
                 confidence=0.75,
             )
         )
+    for c in out:
+        # a lost symbol in an exclusion names the range that excludes ("Creatinine  2 times
+        # ULN" under the exclusion header): the opposite of the usual eligibility bound
+        if c.params.get("symbol_lost") and c.polarity == "exclude":
+            c.params["op"] = {">=": "<=", "<=": ">="}.get(str(c.params["op"]), c.params["op"])
     return out

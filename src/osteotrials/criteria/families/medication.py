@@ -42,7 +42,7 @@ _CLASSES: list[tuple[str, str]] = [
     ("diuretic", r"diuretics?|furosemide|hydrochlorothiazide"),
     (
         "growth_factor",
-        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|(?<!epidermal )(?<!endothelial )growth factors?(?![- ]receptor)|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
+        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|(?<!epidermal )(?<!endothelial )(?<!insulin-like )growth factors?(?![- ](?:1\s+)?receptor)|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
     ),
     ("immunosuppressant", r"immunosuppress\w*|cyclosporin\w*|tacrolimus|azathioprine"),
     (
@@ -69,7 +69,7 @@ _CLASSES: list[tuple[str, str]] = [
     ("nsaid", r"\bnsaids?\b|non-?steroidal anti-?inflammatory"),
     (
         "insulin",
-        r"\binsulin\b(?![- ](?:dependent|requiring|resistan))|metformin|antidiabetic|oral hypoglycemic",
+        r"\binsulin\b(?![- ](?:dependent|requiring|resistan|like))|metformin|antidiabetic|oral hypoglycemic",
     ),
 ]
 _COMPILED = MultiPattern(_CLASSES)
