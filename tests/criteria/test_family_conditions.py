@@ -580,3 +580,14 @@ def test_qt_named_as_a_drug_effect_is_no_cardiac_measure() -> None:
     )
     cs = fam("Prolonged QTc on pre-entry ECG (> 450 msec).", "cardiac", "exclusion")
     assert [c.params.get("value") for c in cs if c.params.get("measure") == "qtc"] == [450]
+
+
+def test_therapy_for_breast_or_any_other_cancer_is_no_other_malignancy_rule() -> None:
+    text = "Prior therapy for breast cancer or any other cancer, such as chemotherapy, hormonal therapy or immunotherapy."
+    assert fam(text, "other_malignancy", "exclusion") == []
+    assert fam(text, "prior_therapy", "exclusion")
+    # treatment for another cancer within N years stays an other-malignancy rule
+    (c,) = fam(
+        "Treatment for another cancer within the last 5 years", "other_malignancy", "exclusion"
+    )
+    assert c.params["years"] == 5

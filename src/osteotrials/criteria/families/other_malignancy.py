@@ -31,6 +31,10 @@ _TUMOUR_TYPE = re.compile(
     r"lung|nsclc|sclc|gastric|colorectal|\bcrc\b|pancrea|ovarian|melanoma|prostate|bladder|urothelial|head and neck|esophag|hepatocellular|\bhcc\b|cervical|endometrial|lymphoma|sarcoma|glioblastoma|\bgbm\b|breast cancer|renal"
 )
 
+_THERAPY_FOR_BEFORE = re.compile(
+    r"\b(?:therap\w*|treatments?|chemotherap\w*|radiotherap\w*)\s+for\s+(?:the\s+)?(?:breast cancer|this (?:cancer|disease|malignancy))\s+or\s+(?:any\s+)?$"
+)
+
 
 def _basket_list_entry(norm: str, m: re.Match[str]) -> bool:
     if not m.group(0).startswith("other"):
@@ -46,7 +50,14 @@ def _basket_list_entry(norm: str, m: re.Match[str]) -> bool:
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     m = _MENTION.search(norm)
-    if m and _basket_list_entry(norm, m):
+    if (
+        m
+        and (
+            _basket_list_entry(norm, m)
+            # "Prior therapy for breast cancer or any other cancer": what a therapy was for
+            or _THERAPY_FOR_BEFORE.search(norm[max(0, m.start() - 80) : m.start()])
+        )
+    ):
         m = None
     ctx = item.context.lower()
     if not m:
