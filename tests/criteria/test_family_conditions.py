@@ -591,3 +591,9 @@ def test_therapy_for_breast_or_any_other_cancer_is_no_other_malignancy_rule() ->
         "Treatment for another cancer within the last 5 years", "other_malignancy", "exclusion"
     )
     assert c.params["years"] == 5
+
+
+@pytest.mark.parametrize("text", ["HIV negative", "Hepatitis C antibody negative", "HIV-negative"])
+def test_negative_infection_status_excludes_the_infection(text: str) -> None:
+    (c,) = fam(text, "infection")
+    assert c.polarity == "exclude"

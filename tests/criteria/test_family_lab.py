@@ -132,3 +132,10 @@ def test_lost_symbol_in_an_exclusion_names_the_excluded_range() -> None:
 def test_insulin_like_growth_factor_receptor_is_no_medication() -> None:
     text = "Received prior treatment with Insulin-like Growth Factor 1 Receptor (IGF-1R) inhibitors, Phosphatidylinositol 3-Kinase (PI3K) inhibitors, or"
     assert fam(text, "medication", "exclusion") == []
+
+
+def test_unl_is_the_upper_limit_of_normal() -> None:
+    (c,) = fam(
+        "Renal function: creatinine <= 1.5 x UNL; creatinine clearance >= 60 ml/min.", "lab"
+    )[:1]
+    assert c.params["relative_to"] == "ULN" and c.params["uln_multiple"] == 1.5
