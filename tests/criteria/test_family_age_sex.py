@@ -169,3 +169,9 @@ def test_age_group_of_a_measured_limit_is_no_age_rule() -> None:
     assert fam(text, "age") == []
     text = "LVEF normal by MUGA or ECHO (for patients with hypertension or for patients > 60 years of age)"
     assert fam(text, "age") == []
+
+
+def test_rationale_age_after_the_rule_is_no_second_bound() -> None:
+    text = "Age greater than or equal to 18 years. Because no dosing or adverse event data are currently available on the use of ABT-888 in patients less than 18 years of age, children are excluded from this study, but may be eligible for future pediatric Phase I combination trials."
+    (c,) = fam(text, "age")
+    assert c.polarity == "require" and c.params == {"min": 18.0, "min_inclusive": True}

@@ -201,6 +201,17 @@ def extract(item: ItemText) -> list[Constraint]:
         return []  # "a first degree relative with breast cancer under the age of 60"
     if bounds:
         params: dict[str, object] = {}
+        if (
+            "min" in bounds
+            and "max" in bounds
+            and bounds["min"][0] >= bounds["max"][0]
+            and item.polarity(bounds["min"][2], bounds["min"][3]) != "exclude"
+        ):
+            # "Age >= 18 years. Because no dosing ... data are available ... in patients < 18
+            # years": a required range that no age can meet; the bound written first is the
+            # rule, the later one its rationale or a subgroup
+            later = "min" if bounds["min"][2] > bounds["max"][2] else "max"
+            del bounds[later]
         a = min(v[2] for v in bounds.values())
         b = max(v[3] for v in bounds.values())
         if "min" not in bounds and _SUBGROUP_AFTER.match(norm[b:]):
