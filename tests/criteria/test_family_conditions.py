@@ -597,3 +597,8 @@ def test_therapy_for_breast_or_any_other_cancer_is_no_other_malignancy_rule() ->
 def test_negative_infection_status_excludes_the_infection(text: str) -> None:
     (c,) = fam(text, "infection")
     assert c.polarity == "exclude"
+
+
+def test_potential_participation_in_a_trial_is_no_trial_participation_rule() -> None:
+    text = "The above information is not intended to contain all considerations relevant to a patient's potential participation in a clinical trial."
+    assert fam(text, "trial_participation", "exclusion") == []

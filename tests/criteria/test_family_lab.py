@@ -139,3 +139,13 @@ def test_unl_is_the_upper_limit_of_normal() -> None:
         "Renal function: creatinine <= 1.5 x UNL; creatinine clearance >= 60 ml/min.", "lab"
     )[:1]
     assert c.params["relative_to"] == "ULN" and c.params["uln_multiple"] == 1.5
+
+
+def test_ulrr_is_the_upper_limit_of_normal() -> None:
+    cs = fam(
+        "Alanine aminotransferase (ALT) or aspartate aminotransferase (AST) > 2.5 x ULRR",
+        "lab",
+        "exclusion",
+    )
+    assert {c.params["analyte"] for c in cs} == {"alt", "ast"}
+    assert all(c.params.get("uln_multiple") == 2.5 for c in cs)

@@ -44,7 +44,7 @@ _UNIT = (
 )
 _MULT = (
     r"(?:x|times)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
-    r"(?P<ref>uln|unl|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit)"
+    r"(?P<ref>uln|unl|ulrr|upper limits? of (?:the\s+)?reference range|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit)"
 )
 _THRESH = re.compile(
     rf"(?P<op>{OP_RE})?\s*(?:a\s+|of\s+|the\s+)?(?P<n>{NUM})\s*(?:{_MULT}|(?P<unit>{_UNIT}))?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|over|less|lower|below))?"

@@ -33,7 +33,11 @@ _STUDY_TREATMENT = re.compile(
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    if m := _STRONG.search(norm):
+    if (m := _STRONG.search(norm)) and re.search(
+        r"\b(?:potential|possible)\s+$", norm[max(0, m.start() - 12) : m.start()]
+    ):
+        m = None  # "considerations relevant to a patient's potential participation in a trial"
+    if m:
         return [make(item, FAMILY, m.start(), m.end(), {"aspect": "other_trial"}, confidence=0.85)]
     if m := _AGENT.search(norm):
         if _STUDY_TREATMENT.search(norm[max(0, m.start() - 40) : m.start()]):
