@@ -175,3 +175,7 @@ def test_rationale_age_after_the_rule_is_no_second_bound() -> None:
     text = "Age greater than or equal to 18 years. Because no dosing or adverse event data are currently available on the use of ABT-888 in patients less than 18 years of age, children are excluded from this study, but may be eligible for future pediatric Phase I combination trials."
     (c,) = fam(text, "age")
     assert c.polarity == "require" and c.params == {"min": 18.0, "min_inclusive": True}
+
+
+def test_possessive_women_is_no_sex_rule() -> None:
+    assert fam("Women's Ccr = Body weight x (140-Age)/(72 x Serum creatinine) x 0.85", "sex") == []

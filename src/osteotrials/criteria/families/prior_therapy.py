@@ -43,7 +43,7 @@ _WITH_INVESTIGATIONAL = re.compile(
 )
 #: "chronic systemic therapy with immunosuppressive agents": concurrent medication
 _WITH_MEDICATION = re.compile(
-    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?|(?:\w+\s+)?hormon\w* replacement)"
+    r"(?:,[^,.;]{0,30},)?\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?|(?:\w+\s+)?hormon\w* replacement)"
 )
 #: the therapy as a time anchor ("prior to receiving chemotherapy", "before initiation of
 #: investigational agents"), as the drug whose kinetics other medication may change, or as

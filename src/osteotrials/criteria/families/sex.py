@@ -13,10 +13,10 @@ FAMILY = "sex"
 _LEAD = r"^\W*(?:adult\s+|postmenopausal\s+|post-menopausal\s+)?(?:(?:patients?|participants?|subjects?|individuals?)\s+(?:must\s+be|is|are)\s+|(?:be|is|are|must be)\s+(?:an?\s+)?|(?:the\s+)?(?:participant|patient|subject)\s+is\s+(?:an?\s+)?)?"
 _FEMALE_START = re.compile(
     _LEAD
-    + r"(?P<w>females?|wom[ae]n)\b(?!\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)"
+    + r"(?P<w>females?|wom[ae]n)\b(?!'s\b|\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)"
 )
 _MALE_START = re.compile(
-    _LEAD + r"(?P<w>males?|men)\b(?!\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)"
+    _LEAD + r"(?P<w>males?|men)\b(?!'s\b|\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)"
 )
 _EXPLICIT = re.compile(
     r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)"
