@@ -117,3 +117,65 @@ def test_a_therapy_duration_in_years_is_not_an_age() -> None:
     assert fam(text, "age") == []
     (c,) = fam("Age of 18-70 years inclusive;", "age")
     assert (c.params["min"], c.params["max"]) == (18, 70)
+
+
+# --- parser 0.9.0: excluded ages read as the allowed range; "Women ..." as a subject
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Minors less than 18 years old.", {"min": 18.0, "min_inclusive": True}),
+        ("Age < 18 years", {"min": 18.0, "min_inclusive": True}),
+        # "under 18 or over 85" excluded: one allowed range (an excluded min 85..max 18
+        # range could never hold, so the exclusion was never applied)
+        (
+            "Age < 18 or > 85 years old",
+            {"min": 18.0, "min_inclusive": True, "max": 85.0, "max_inclusive": True},
+        ),
+        ("Age greater than or equal to 65 years", {"max": 65.0, "max_inclusive": False}),
+        # an adult minimum under the exclusion header is that minimum, not an upper limit
+        ("Must be at least 18 years old", {"min": 18.0, "min_inclusive": True}),
+    ],
+)
+def test_excluded_ages_are_the_allowed_range(text: str, want: dict[str, object]) -> None:
+    (c,) = fam(text, "age", "exclusion")
+    assert c.polarity == "require"
+    assert c.params == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Women that have had a metastatic malignancy of any kind.",
+        "Women under the age of 18 will not be eligible",
+        "Women undergoing neoadjuvant chemotherapy are not eligible",
+        "Women on antiresorptive drugs (e.g. bisphosphonates) within the past year.",
+        "Female participants must not donate, or retrieve for their own use, ova at any time during this study and for at least 7 months after the last dose of datopotamab deruxtecan.",
+    ],
+)
+def test_excluded_women_named_as_the_subject_of_another_rule_are_no_sex_rule(text: str) -> None:
+    assert fam(text, "sex", "exclusion") == []
+
+
+def test_bare_excluded_sex_stays() -> None:
+    for text in ("Males.", "Male patients are not eligible for this study", "Male breast cancer"):
+        (c,) = fam(text, "sex", "exclusion")
+        assert c.params == {"sex": "male"} and c.polarity == "exclude"
+
+
+def test_age_group_of_a_measured_limit_is_no_age_rule() -> None:
+    text = "Creatinine clearance of >/= 75 mL/min for subjects up to 50 years of age, and adjusted for age by a 10% decrease per decade for subjects of more than 50 years of age."
+    assert fam(text, "age") == []
+    text = "LVEF normal by MUGA or ECHO (for patients with hypertension or for patients > 60 years of age)"
+    assert fam(text, "age") == []
+
+
+def test_rationale_age_after_the_rule_is_no_second_bound() -> None:
+    text = "Age greater than or equal to 18 years. Because no dosing or adverse event data are currently available on the use of ABT-888 in patients less than 18 years of age, children are excluded from this study, but may be eligible for future pediatric Phase I combination trials."
+    (c,) = fam(text, "age")
+    assert c.polarity == "require" and c.params == {"min": 18.0, "min_inclusive": True}
+
+
+def test_possessive_women_is_no_sex_rule() -> None:
+    assert fam("Women's Ccr = Body weight x (140-Age)/(72 x Serum creatinine) x 0.85", "sex") == []

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import fam, one
 
 
 def test_active_and_treated_cns_in_one_item() -> None:
@@ -92,3 +92,65 @@ def test_example_of_a_non_measurable_lesion_is_not_a_site_rule() -> None:
     text = "Patients with non-measurable non-evaluable lesions such as pleural effusion are not eligible to participate."
     assert fam(text, "disease_sites", "exclusion") == []
     assert fam(text, "measurable_disease", "exclusion")
+
+
+# --- parser 0.9.0
+
+
+def test_cns_metastases_no_longer_symptomatic_are_treated_stable() -> None:
+    text = "Participants with treated CNS metastases that are no longer symptomatic may be included in the study if they recovered to \\< Grade 1 (CTCAE Version 5.0 or higher) or baseline from the acute toxic effect associated with the treatment \\> 7 days prior to Cycle 1 Day 1."
+    (c,) = fam(text, "cns")
+    assert c.params["status"] == "treated_stable" and c.params["symptomatic"] is False
+    text = "Brain metastases either untreated and symptomatic or requiring therapy with steroids or anticonvulsants to control associated symptoms. Brain metastases that have been treated and are no longer symptomatic are allowed"
+    statuses = {c.params["status"] for c in fam(text, "cns", "exclusion")}
+    assert statuses == {"active", "treated_stable"}
+
+
+def test_measurable_lesion_or_bone_lesions_allows_bone_only() -> None:
+    (c,) = fam("Subjects with a measurable lesion or bone lesions", "measurable_disease")
+    assert c.params["requirement"] == "bone_only_allowed"
+
+
+def test_lesion_size_of_a_measurability_rule_is_no_site_rule() -> None:
+    text = "Measurable disease (must have been  2.0 cm, except for pulmonary lesions that were well documented on CT scan that were  1.0 cm)."
+    assert fam(text, "disease_sites") == []
+    assert fam(text, "measurable_disease")
+
+
+def test_lesions_listed_as_not_measurable_are_no_site_or_cns_rule() -> None:
+    text = "At least one measurable metastatic lesion according to RECIST 1.1 criteria. Ascites, pleural effusions, and bone metastases are not considered measurable. Minimum indicator lesion size  10 mm by helical CT or  20 mm by conventional techniques."
+    cs = one(text)
+    assert "disease_sites" not in {c.family for c in cs}
+    assert "measurable_disease" in {c.family for c in cs}
+    text = "At least one measurable lesion according to RECIST 1.1 (Response Evaluation Criteria for Solid Tumours version 1.1). Skin, bone and brain lesions are considered non-target lesions"
+    assert fam(text, "cns") == []
+    # a bone-only rule stays a site rule
+    (c,) = fam("Bone only disease are ineligible", "disease_sites")
+    assert c.params["site"] == "bone"
+
+
+def test_non_cns_disease_is_no_cns_rule() -> None:
+    text = "At least 1 week since prior radiotherapy to non-CNS disease and recovered"
+    assert fam(text, "cns") == []
+    (c,) = fam(text, "radiotherapy")
+    assert "site" not in c.params
+
+
+def test_measurable_disease_not_required_is_measurable_or_evaluable() -> None:
+    for text in (
+        "Measurable disease preferred but not required for eligibility",
+        "Patients must have evidence of disease to be eligible for the study, but measurable disease is not mandatory.",
+        "LMeasurable or non measurable disease defined according to RECIST V1.1",
+    ):
+        (c,) = fam(text, "measurable_disease")
+        assert c.params["requirement"] == "measurable_or_evaluable", text
+
+
+def test_bone_only_disease_not_accepted_as_measurable_is_no_bone_site_requirement() -> None:
+    text = "Patients must have measurable disease, defined as at least one lesion that can be accurately measured in at least one dimension (longest diameter to be recorded) as greater than or equal to 10 mm with conventional techniques. Bone disease only will not be accepted as measurable disease. Pleural or peritoneal effusions will not be accepted as measurable disease"
+    assert fam(text, "disease_sites") == []
+
+
+def test_extraskeletal_disease_is_no_bone_site() -> None:
+    text = "Extraskeletal disease that can be accurately measured >= 10 mm by standard imaging techniques that can include but not limited to computed tomography (CT), positron emission tomography (PET), PET/CT, magnetic resonance imaging (MRI);"
+    assert fam(text, "disease_sites") == []

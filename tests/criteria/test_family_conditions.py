@@ -5,7 +5,9 @@ trial_participation, administrative and diagnosis components."""
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam, one
+from tests.criteria.conftest import criteria_texts, fam, one
+
+from osteotrials.criteria import compile_criteria
 
 
 def test_lvef_and_qtc() -> None:
@@ -363,3 +365,240 @@ def test_lab_condition_and_hypothetical_drug_exposure() -> None:
 def test_questionnaire_module_is_no_diagnosis() -> None:
     text = "Patients willing and able to complete the EORTC (European Organization for Research on the Treatment of Cancer) quality of life questionnaire (QLQ-C30 with breast cancer module QLQ-BR23)"
     assert "diagnosis" not in _families(text)
+
+
+# --- parser 0.9.0
+
+
+def test_compliance_boilerplate_is_no_psychiatric_illness() -> None:
+    text = "Any psychological, familial, sociological or geographical condition potentially hampering compliance with the trial protocol."
+    assert fam(text, "comorbidity", "exclusion") == []
+    assert fam(text, "administrative", "exclusion")
+    # a psychological illness on its own stays
+    assert fam(
+        "Significant cognitive impairment indicated in medical chart or during telephone screening on a mental status questionnaire",
+        "comorbidity",
+        "exclusion",
+    )
+
+
+def test_telephone_screening_is_no_availability_rule() -> None:
+    text = "Significant cognitive impairment indicated in medical chart or during telephone screening on a mental status questionnaire"
+    assert fam(text, "administrative", "exclusion") == []
+    assert fam("Access to a telephone", "administrative")
+
+
+def test_symptoms_of_an_infection_are_no_comorbidity() -> None:
+    text = "No recurrence of fever or other symptoms related to infection for at least 1 week (7 days) following completion of antibiotics"
+    assert fam(text, "comorbidity", "exclusion") == []
+
+
+def test_pacemaker_of_a_heart_rhythm_rule_is_cardiac() -> None:
+    text = "Bradycardia defined as heart rate < 50 beats per minute. Patients with a pacemaker and heart rate > 50 beats per minute are eligible."
+    assert fam(text, "comorbidity", "exclusion") == []
+    assert fam(text, "cardiac", "exclusion")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who have undergone major surgery or have ongoing persistent toxicities within 2 weeks prior to study entry. Patients must have recovered to baseline or ≤ Grade 1 from any effects of any major surgery prior to study entry with the exception of any grade of alopecia and persistent grade ≤ 2 peripheral neuropathy",
+        "Resolution of all chemotherapy or radiation-related toxicities to Grade 1 severity or lower, except for stable sensory neuropathy <= Grade 2 and alopecia.",
+    ],
+)
+def test_neuropathy_excepted_from_a_toxicity_rule_is_no_comorbidity(text: str) -> None:
+    cs = one(text, "exclusion")
+    assert "comorbidity" not in {c.family for c in cs} and "toxicity" in {c.family for c in cs}
+
+
+def test_underlying_malignancy_is_the_trials_own_cancer() -> None:
+    # a lead-in line of its trial (alone it would be read as a header)
+    text = "Therapy for underlying malignancy within 2 weeks prior to start of study treatment:"
+    (item,) = [i for i in compile_criteria(criteria_texts()["NCT02435680"]) if i.text == text]
+    assert "other_malignancy" not in item.families
+
+
+def test_other_cancers_closing_a_basket_list_are_no_second_cancer() -> None:
+    text = "Diagnosed with advanced NSCLC, breast cancer, GBM or other cancers (such as head and neck, colorectal, pancreatic, renal cancers); patients will undergo anti-angiogenesis treatment or treatment with other drugs that may alter angiogenesis"
+    assert fam(text, "other_malignancy") == []
+    assert fam(text, "diagnosis")
+    # a second cancer rule with a list of exceptions stays
+    (c,) = fam(
+        "History of other malignancy within the last 5 years which could affect the diagnosis or assessment of breast cancer",
+        "other_malignancy",
+        "exclusion",
+    )
+    assert c.params["years"] == 5
+
+
+def test_diagnosis_named_as_a_time_anchor_is_no_diagnosis() -> None:
+    text = "Patient is premenopausal at diagnosis of breast cancer (spontaneous and regular menses with premenopausal estradiol levels (>10 ng/dL)"
+    assert fam(text, "diagnosis") == []
+    assert fam(text, "menopause")
+    text = "Prior adjuvant taxane allowed if completed > 6 months before diagnosis of metastatic breast cancer"
+    assert fam(text, "diagnosis") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Locally advanced or metastatic disease not amenable to surgery or radiation therapy with curative intent",
+        "Patients must have histologically or cytologically confirmed metastatic or recurrent breast cancer not amenable to local therapy (surgery and radiation) (histologic/cytologic confirmation of recurrence preferred, but not required)",
+        "Locally recurrent disease must not be amenable to surgical resection or radiation with curative intent.",
+    ],
+)
+def test_disease_not_amenable_to_curative_local_therapy_is_a_diagnosis_rule(text: str) -> None:
+    fams = {c.family for c in one(text)}
+    assert not fams & {"surgery", "radiotherapy", "prior_therapy"}
+
+
+def test_lines_after_a_not_amenable_clause_stay() -> None:
+    text = "Histologically proven recurrent or persistent endometrial cancer that is not amenable to curative treatment with surgery and/or radiation therapy AND has failed 2 previous treatment regimens"
+    (c,) = fam(text, "prior_therapy")
+    assert c.params["min_lines"] == 2
+
+
+def test_more_context_words_that_are_no_comorbidity() -> None:
+    # an anti-seizure medication is a medication, not epilepsy
+    text = "Women being treated with oral glucocorticoid therapy >3 months for suppression therapy, and certain anti-seizure medications which may adversely affect bone metabolism (phenobarbital, phenytoin, carbamazepine)."
+    assert fam(text, "comorbidity", "exclusion") == []
+    # the cancer itself ("concomitant gross metastatic disease") is no intercurrent illness
+    text = "Locally advanced breast cancers or primary breast cancers with concomitant gross metastatic disease are eligible. Locally advanced cancers must be of clinical and/or radiologic size >/- 5 cm, and/or are deemed surgically inoperable, with Stage IIIb, IIIc, or IV disease."
+    assert fam(text, "comorbidity") == []
+    (c,) = fam(
+        "No other serious nonmalignant disease (e.g., systemic lupus erythematosus or scleroderma) that would preclude definitive surgery or radiotherapy",
+        "comorbidity",
+    )
+    assert "autoimmune" in c.params["condition"]
+    # symptoms deciding a staging work-up
+    text = "Complete staging work-up with CT of chest, abdomen, and pelvis plus bone scan or alternatively with PET scan for stage II and higher disease, or as determined by symptoms for all other stages. Additional staging work-up as per symptoms."
+    assert fam(text, "comorbidity") == []
+
+
+def test_half_life_and_pathologic_nodes_are_no_diagnosis() -> None:
+    text = "Treatment with an anti-cancer small molecule within 5 half-lives (t1/2), or 2 weeks, whichever is shorter"
+    assert fam(text, "diagnosis", "exclusion") == []
+    assert fam(text, "prior_therapy", "exclusion")
+    text = "Must not have taken exogenous sex hormones since biopsy diagnosing DCIS and must agree not to use exogenous sex hormones while on study."
+    assert fam(text, "diagnosis", "exclusion") == []
+
+
+def test_diagnostic_procedures_are_no_diagnosis_rule() -> None:
+    assert (
+        fam(
+            "Previous surgery for breast cancer (except diagnostic biopsies)",
+            "diagnosis",
+            "exclusion",
+        )
+        == []
+    )
+    text = "Patients with microinvasion on diagnostic core biopsy, defined as tumor  1 mm in greatest dimension, will be allowed to participate."
+    assert fam(text, "diagnosis") == []
+    # "diagnosis of" stays
+    assert fam(
+        "Histologically or cytologically confirmed diagnosis of unresectable locally advanced or stage IV breast cancer.",
+        "diagnosis",
+    )
+
+
+def test_surgery_as_the_end_of_a_contraception_period_is_no_surgery_rule() -> None:
+    text = "The patient must be willing to use effective non-hormonal contraception after the pregnancy test and up to surgery. Oral, injectable, or implant hormonal contraceptives or medicated IUD are not allowed within 2 months prior to randomization and during the trial."
+    assert fam(text, "surgery") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Concurrent cancer therapy (chemotherapy, radiation therapy, immunotherapy, biologic therapy).",
+        "Has ongoing toxicity related to prior cancer therapy",
+        "Major surgery, chemotherapy, radiotherapy, investigational agents or other cancer therapy within 1 week of treatment day 1",
+    ],
+)
+def test_cancer_therapy_is_no_other_malignancy(text: str) -> None:
+    assert fam(text, "other_malignancy", "exclusion") == []
+
+
+def test_surgery_in_the_exceptions_of_an_other_malignancy_rule_is_no_surgery_rule() -> None:
+    text = "History of malignancy within the past 5 years (excluding breast cancer), except basal cell or squamous cell carcinoma of the skin curatively treated by surgery."
+    assert fam(text, "surgery", "exclusion") == []
+    assert fam(text, "other_malignancy", "exclusion")
+
+
+def test_medication_excepted_from_a_toxicity_rule_is_no_medication_rule() -> None:
+    text = "Any ongoing toxicity from prior anti-cancer therapy that is grade 3-4 and/or that is progressing in severity, except alopecia or anemia controlled by growth factors."
+    assert fam(text, "medication", "exclusion") == []
+    assert fam(text, "toxicity", "exclusion")
+
+
+def test_premenopausal_women_are_not_postmenopausal() -> None:
+    (c,) = fam("Premenopausal women", "menopause", "exclusion")
+    assert c.params["status"] == ["pre"]
+    (c,) = fam("postmenopausal women;", "menopause")
+    assert c.params["status"] == ["post"]
+
+
+def test_an_earlier_pregnancy_is_no_pregnancy_rule() -> None:
+    text = "Premenopausal or perimenopausal women who have either been pregnant or had at least one menstrual period in the last 24 months or have/had an IUD in place"
+    assert fam(text, "pregnancy") == []
+
+
+def test_indication_of_an_allowed_bone_agent_is_no_comorbidity() -> None:
+    text = "Concurrent bisphosphonates for prevention or treatment of osteoporosis allowed"
+    assert fam(text, "comorbidity") == []
+    assert fam(text, "bone_agent")
+
+
+def test_thyroid_cancer_is_no_endocrine_comorbidity() -> None:
+    assert fam("Thyroid cancer", "comorbidity") == []
+    assert fam("Thyroid cancer", "diagnosis")
+
+
+def test_lesions_targeted_by_an_allowed_radiotherapy_are_no_site_rule() -> None:
+    text = "Radiotherapy within 14 days prior to randomization except in case of localized radiotherapy for analgesic purpose or for lytic lesions at risk of fracture, which can then be completed within 7 days prior to randomization. Subjects must have recovered from radiotherapy toxicities prior to randomization"
+    assert fam(text, "disease_sites", "exclusion") == []
+
+
+def test_disease_named_as_an_exception_is_no_diagnosis() -> None:
+    text = "Patients should have a life expectancy of at least 10 years, excluding their diagnosis of breast cancer."
+    assert fam(text, "diagnosis") == []
+    assert (
+        fam(
+            "Past or current history of neoplasm other than breast carcinoma.",
+            "diagnosis",
+            "exclusion",
+        )
+        == []
+    )
+
+
+def test_qt_named_as_a_drug_effect_is_no_cardiac_measure() -> None:
+    assert (
+        fam(
+            "Current use of drugs that are known to prolong the QT interval", "cardiac", "exclusion"
+        )
+        == []
+    )
+    cs = fam("Prolonged QTc on pre-entry ECG (> 450 msec).", "cardiac", "exclusion")
+    assert [c.params.get("value") for c in cs if c.params.get("measure") == "qtc"] == [450]
+
+
+def test_therapy_for_breast_or_any_other_cancer_is_no_other_malignancy_rule() -> None:
+    text = "Prior therapy for breast cancer or any other cancer, such as chemotherapy, hormonal therapy or immunotherapy."
+    assert fam(text, "other_malignancy", "exclusion") == []
+    assert fam(text, "prior_therapy", "exclusion")
+    # treatment for another cancer within N years stays an other-malignancy rule
+    (c,) = fam(
+        "Treatment for another cancer within the last 5 years", "other_malignancy", "exclusion"
+    )
+    assert c.params["years"] == 5
+
+
+@pytest.mark.parametrize("text", ["HIV negative", "Hepatitis C antibody negative", "HIV-negative"])
+def test_negative_infection_status_excludes_the_infection(text: str) -> None:
+    (c,) = fam(text, "infection")
+    assert c.polarity == "exclude"
+
+
+def test_potential_participation_in_a_trial_is_no_trial_participation_rule() -> None:
+    text = "The above information is not intended to contain all considerations relevant to a patient's potential participation in a clinical trial."
+    assert fam(text, "trial_participation", "exclusion") == []

@@ -116,3 +116,36 @@ def test_spans_point_at_the_text() -> None:
 def test_footnote_digit_glued_to_the_analyte() -> None:
     (c,) = fam("OR - Calculate Creatinine Clearance1 40 mL/min", "lab")
     assert c.params["analyte"] == "crcl" and c.params["value"] == 40
+
+
+def test_lost_symbol_in_an_exclusion_names_the_excluded_range() -> None:
+    # "Creatinine  2 times ULN" under the exclusion header: excluded at >= 2 x ULN (the
+    # usual eligibility bound, <=, would exclude every patient with a normal creatinine)
+    (c,) = fam(
+        "Creatinine  2 times upper limit of normal (ULN) in last six months", "lab", "exclusion"
+    )
+    assert c.params["symbol_lost"] is True and c.params["op"] == ">=" and c.polarity == "exclude"
+    (c,) = fam("Platelet count  100,000/mm^3", "lab")
+    assert c.params["op"] == ">=" and c.polarity == "require"
+
+
+def test_insulin_like_growth_factor_receptor_is_no_medication() -> None:
+    text = "Received prior treatment with Insulin-like Growth Factor 1 Receptor (IGF-1R) inhibitors, Phosphatidylinositol 3-Kinase (PI3K) inhibitors, or"
+    assert fam(text, "medication", "exclusion") == []
+
+
+def test_unl_is_the_upper_limit_of_normal() -> None:
+    (c,) = fam(
+        "Renal function: creatinine <= 1.5 x UNL; creatinine clearance >= 60 ml/min.", "lab"
+    )[:1]
+    assert c.params["relative_to"] == "ULN" and c.params["uln_multiple"] == 1.5
+
+
+def test_ulrr_is_the_upper_limit_of_normal() -> None:
+    cs = fam(
+        "Alanine aminotransferase (ALT) or aspartate aminotransferase (AST) > 2.5 x ULRR",
+        "lab",
+        "exclusion",
+    )
+    assert {c.params["analyte"] for c in cs} == {"alt", "ast"}
+    assert all(c.params.get("uln_multiple") == 2.5 for c in cs)

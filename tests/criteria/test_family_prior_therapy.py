@@ -160,3 +160,145 @@ def test_therapy_named_as_a_cause_or_biological_as_an_adjective() -> None:
     # another mention of the same drug keeps the rule
     text = "For subjects that previously received capecitabine, all capecitabine related toxicities must have completely resolved"
     assert fam(text, "prior_therapy")[0].params["drugs"] == ["capecitabine"]
+
+
+# --- parser 0.9.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 weeks if immediately preceding treatment was chemotherapy/targeted therapy administered every 2 weeks",
+        "Has had prior chemotherapy, targeted small molecule therapy, or radiation therapy within 2 weeks prior to study day 1 or who has not recovered (i.e., =\\< grade 1 or at baseline) from adverse events due to a previously administered agent",
+    ],
+)
+def test_targeted_therapy_is_the_targeted_umbrella_class(text: str) -> None:
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert {"chemotherapy", "targeted"} <= set(c.params["classes"])
+
+
+def test_her2_targeted_keeps_its_own_class() -> None:
+    (c,) = fam("HER-2-targeted therapies allowed", "prior_therapy")
+    assert c.params["classes"] == ["her2_directed"]
+
+
+def test_treatment_of_an_infection_is_no_anticancer_therapy() -> None:
+    text = "PRIMARY TREATMENT: Untreated and/or uncured hepatitis C virus (HCV) infection, as evidenced by detectable hepatitis B core (HBC) ribonucleic acid (RNA) by polymerase chain reaction (PCR). Prior treatment, concurrent treatment, and natural resolution of HCV infection are not exclusionary given (1) no"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "infection", "exclusion")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "want"),
+    [
+        (
+            "No more than 1 prior cytotoxic chemotherapy for metastatic disease",
+            "inclusion",
+            {"max_lines": 1.0},
+        ),
+        (
+            "Patient has received > 1 chemotherapy for the treatment of advanced/metastatic breast cancer",
+            "exclusion",
+            {"min_lines": 2.0},
+        ),
+        # "and/or more than one hormonotherapy" is no "or more"
+        (
+            "More than one previous chemotherapy and/or more than one hormonotherapy for advanced disease.",
+            "exclusion",
+            {"min_lines": 2.0},
+        ),
+        (
+            "0, 1 or 2 chemotherapies in the metastatic setting",
+            "inclusion",
+            {"min_lines": 0, "max_lines": 2.0},
+        ),
+    ],
+)
+def test_number_of_prior_chemotherapies_is_a_line_count(
+    text: str, kind: str, want: dict[str, float]
+) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    assert {k: c.params.get(k) for k in want} == want
+
+
+def test_grade_or_agent_counts_are_no_line_count() -> None:
+    text = "Unresolved or unstable serious toxic side effects of prior chemotherapy or radiotherapy, i.e., ≥ Grade 2 per Common Terminology Criteria for Adverse Events (CTCAE) v5.0, except fatigue, alopecia, and Grade 2 chemotherapy-induced neuropathy"
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert "min_lines" not in c.params and "max_lines" not in c.params
+
+
+def test_concurrent_hormone_replacement_is_no_anticancer_therapy() -> None:
+    assert (
+        fam(
+            "Concurrent treatment with ovarian hormonal replacement therapy.",
+            "prior_therapy",
+            "exclusion",
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Be chemotherapy naïve",
+        "Patient must be naive to chemotherapy at the time of enrollment",
+        "Chemotherapy-naïve patients (for this malignancy)",
+    ],
+)
+def test_naive_to_a_therapy_excludes_it(text: str) -> None:
+    (c,) = fam(text, "prior_therapy")
+    assert c.polarity == "exclude" and "chemotherapy" in c.params["classes"]
+
+
+def test_naive_or_treated_long_ago_is_left_as_written() -> None:
+    # alternatives ("naive or treated > 5 years ago") are not read as a plain exclusion
+    (c,) = fam(
+        "Chemotherapy naïve or have received prior chemotherapy > 5 years ago", "prior_therapy"
+    )
+    assert c.polarity == "require"
+
+
+def test_number_words_inside_words_are_no_line_count() -> None:
+    # "horm-one therapy treatments", "anti-HER-2 therapies"
+    text = "Pregnant or lactating women. Adequate contraceptive methods must be used during chemotherapy and hormone therapy treatments."
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert "min_lines" not in c.params
+    (c,) = fam("A maximum of two hormone therapy lines for metastatic disease.", "prior_therapy")
+    assert c.params["max_lines"] == 2
+
+
+def test_medications_and_time_anchors_are_no_anticancer_therapy() -> None:
+    text = "History of uncontrolled seizures; (Note: patients are eligible for the study if the seizures are well controlled with standard medications)"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    text = "Treatment with systemically active antibiotics within 72 hours before chemotherapy"
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "medication", "exclusion")
+
+
+def test_drug_named_for_its_interactions_is_no_prior_therapy() -> None:
+    text = "Known history of human immunodeficiency virus (HIV) (HIV 1/2 antibodies), due to concerns for potential drug-drug interactions with entinostat and anti-retroviral medications."
+    assert fam(text, "prior_therapy", "exclusion") == []
+    assert fam(text, "infection", "exclusion")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Has an active infection requiring systemic therapy.",
+        "Active autoimmune disease that has required systemic treatment in the past 2 years",
+    ],
+)
+def test_treatment_an_illness_required_is_no_anticancer_therapy(text: str) -> None:
+    assert fam(text, "prior_therapy", "exclusion") == []
+
+
+def test_lhrha_is_ovarian_suppression() -> None:
+    text = "Patients who have received LHRHa as adjuvant therapy for breast cancer within 48 weeks before randomisation"
+    (c,) = fam(text, "prior_therapy", "exclusion")
+    assert "ovarian_suppression" in c.params["classes"]
+
+
+def test_biologic_relatives_are_no_biologic_therapy() -> None:
+    text = 'Biologic relatives of an individual meeting this protocol\'s definition of "Familial Cancer," who are either affected or unaffected by cancer.'
+    assert fam(text, "prior_therapy") == []

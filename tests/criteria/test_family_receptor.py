@@ -66,3 +66,83 @@ def test_basket_trial_tumour_list_is_not_a_receptor_rule() -> None:
 
 def test_er_plus_sign() -> None:
     assert _status("Documented ER+ tumor") == {"er": "positive"}
+
+
+# --- parser 0.9.0
+
+
+def test_er_slash_pgr_negativity_is_hormone_receptor_negative() -> None:
+    (c,) = fam("ER/PgR negativity to follow local guidelines", "receptor")
+    assert c.params == {"receptor": "hr", "status": "negative"}
+
+
+def test_er_positive_pgr_negative_is_not_hormone_receptor_negative() -> None:
+    text = "Patient must have any one of the following types of breast cancer (primary or metastatic): ER+/PgR+/HER2- or ER+/PgR-/HER2-."
+    cs = fam(text, "receptor")
+    assert {"receptor": "hr", "status": "negative"} not in [c.params for c in cs]
+    assert {"receptor": "er", "status": "positive"} in [c.params for c in cs]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("If IHC HER2 2+, a negative FISH test is required", "negative"),
+        (
+            "HER2 positive disease defined as HER2-amplified by FISH or IHC 3+. HER2 2+ must be negative by FISH",
+            "negative",
+        ),
+        ("HER2 2+ by IHC allowed", "equivocal"),
+    ],
+)
+def test_her2_2plus_takes_the_ish_result_the_item_states(text: str, status: str) -> None:
+    statuses = {c.params["status"] for c in fam(text, "receptor") if c.params["receptor"] == "her2"}
+    assert status in statuses and (status == "equivocal" or "equivocal" not in statuses)
+
+
+def test_her2_nonoverexpressing_is_negative() -> None:
+    text = "Histologically documented (either primary or metastatic site) breast cancer that is estrogen receptor- (ER-) negative, PR-negative, and HER-2 nonoverexpressing by immunohistochemistry (0,1) or non-gene amplified by FISH performed upon the primary tumor or metastatic lesion. HER-2 2+ by immunohistochemistry is usually negative by FISH, and this confirmatory test should be performed when possible, however may participate if fulfill other criteria."
+    her2 = [c for c in fam(text, "receptor") if c.params["receptor"] == "her2"]
+    assert her2 and all(c.params["status"] == "negative" for c in her2)
+
+
+@pytest.mark.parametrize(
+    ("text", "receptor"),
+    [
+        ("HER2/NEU positive or negative", "her2"),
+        ("Estrogen receptor positive or negative", "er"),
+        ("Hormone receptor positive or hormone receptor negative HER2-negative disease", "hr"),
+        (
+            "Advanced or metastatic breast cancer that is HER-2 negative (HR positive or HR negative)",
+            "hr",
+        ),
+    ],
+)
+def test_positive_or_negative_is_either_status(text: str, receptor: str) -> None:
+    statuses = [
+        c.params["status"] for c in fam(text, "receptor") if c.params["receptor"] == receptor
+    ]
+    assert statuses == ["any"]
+
+
+def test_er_and_progesterone_receptor_negative_is_hormone_receptor_negative() -> None:
+    (c,) = fam("ER and Progesterone Receptor (PR) negative breast cancer", "receptor", "exclusion")
+    assert c.params == {"receptor": "hr", "status": "negative"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "status"),
+    [
+        ("Hormone receptor status known", "inclusion", "known"),
+        ("Estrogen and progesterone receptor status known", "inclusion", "known"),
+        ("estrogen receptor status unknown", "exclusion", "unknown"),
+    ],
+)
+def test_receptor_status_known_is_no_positive_status(text: str, kind: str, status: str) -> None:
+    (c,) = fam(text, "receptor", kind)
+    assert c.params["status"] == status
+
+
+def test_regardless_of_a_list_of_receptors_is_any_status() -> None:
+    text = "Participant has a known breast cancer diagnosis of AJCC Stage 0-III breast cancer, regardless of hormone-receptor status or HER2-overexpression, before the start of planned adjuvant or neoadjuvant chemotherapy and/or hormonal therapy."
+    statuses = {c.params["receptor"]: c.params["status"] for c in fam(text, "receptor")}
+    assert statuses.get("her2") == "any"

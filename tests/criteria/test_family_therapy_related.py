@@ -201,3 +201,33 @@ def test_items_under_a_concurrent_therapy_section_are_medication() -> None:
 def test_neuropathy_graded_by_ctcae_is_toxicity() -> None:
     text = "Stage II-IV neuropathy according to Common Terminology Criteria for Adverse Events (CTCAE) v.4.0;"
     assert _families(text, "exclusion") == {"toxicity"}
+
+
+# --- parser 0.9.0
+
+
+def test_toxicity_grade_0_or_1_is_max_grade_1() -> None:
+    text = "Peripheral neuropathy Grade 0 or 1 by National Cancer Institute (NCI) Common Terminology Criteria for Adverse Events (CTCAE)."
+    (c,) = fam(text, "toxicity")
+    assert c.params["max_grade"] == 1
+
+
+def test_toxic_effects_of_prior_therapy_are_a_toxicity_rule() -> None:
+    text = "Resolution of all acute toxic effects of prior therapy to NCI CTCAE Grade  1 or baseline (except alopecia)"
+    cs = one(text)
+    assert [c.family for c in cs] == ["toxicity"]
+
+
+def test_genes_listed_after_mutations_in_are_the_patients_alterations() -> None:
+    text = "Have a diagnosis of a tumor with evidence of genomic instability on Clinical Laboratory Improvement Amendments (CLIA) certified genomic testing, inclusive of mutations in POLE, POLD1 for arm 1 and in BRCA1 and BRCA2 for arm 2; in arm 2, enrollment of breast and ovarian histologies will be limited to"
+    genes = [c.params["gene"] for c in fam(text, "biomarker")]
+    assert genes == ["POLE", "POLD1", "BRCA1", "BRCA2"]
+    (c,) = fam("A documented mutation in EGFR exons 19 or 21", "biomarker")
+    assert c.params["gene"] == "EGFR"
+
+
+def test_first_dose_of_investigational_drug_is_a_time_anchor() -> None:
+    nct = "NCT02312622"
+    text = "Patients may not be receiving the following medications at the time of first dose of investigational drug:"
+    (item,) = [i for i in compile_criteria(criteria_texts()[nct]) if i.text == text]
+    assert "trial_participation" not in {c.family for c in item.constraints}

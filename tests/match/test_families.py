@@ -295,15 +295,17 @@ def test_hiv_exclusion(finder: ItemFinder) -> None:
     assert evaluate_constraint(c, context(patient(**base()))).status == "unknown"
 
 
-def test_hiv_negative_requirement_is_not_trusted_to_fail(finder: ItemFinder) -> None:
-    # NCT00004092 (inclusion): "HIV negative". The engine reads it as a *requirement* about
-    # HIV without the word "negative"; requiring an infection is almost always a misread,
-    # so a failure is reported as unknown ("check by hand"), never as not met.
+def test_hiv_negative_item_excludes_hiv(finder: ItemFinder) -> None:
+    # NCT00004092 (inclusion): "HIV negative". Parser 0.9.0 reads the whole-item "negative"
+    # as an exclusion of HIV (0.8.0 read a requirement of HIV, which the evaluator could
+    # only report as unknown, "check by hand").
     item = finder.item("NCT00004092", r"^HIV negative")
     c = next(c for c in item.constraints if c.family == "infection")
+    assert c.polarity == "exclude"
     negative = context(patient(**base(infections={"hiv": "negative"})))
-    result = evaluate_constraint(c, negative)
-    assert result.status == "unknown" and result.truth.missing == ("criterion_unclear",)
+    assert evaluate_constraint(c, negative).status == "met"
+    positive = context(patient(**base(infections={"hiv": "positive"})))
+    assert evaluate_constraint(c, positive).status == "not_met"
 
 
 def test_age_limits(finder: ItemFinder) -> None:

@@ -111,3 +111,43 @@ class MultiPattern:
             if (m := pattern.search(text)) and m.end() > m.start():
                 out.append((name, m))
         return out
+
+
+#: "Bone, CNS, and skin lesions ... are not considered measurable", "Ascites, pleural
+#: effusion ... are not measurable": lesions named as what does not count as measurable
+_NOT_MEASURABLE_SENTENCE = re.compile(
+    r"\b(?:are|is)\s+not\s+(?:\w+\s+){0,2}?(?:measurable|target|evaluable)|\bnot\s+be\s+(?:accepted|considered|counted)\s+as\s+(?:\w+\s+)?measurable|\bnot\s+(?:be\s+)?(?:considered|counted|regarded|used)\s+(?:as\s+)?(?:\w+\s+)?(?:measurable|target)|considered\s+(?:as\s+)?non-?(?:measurable|target)|non-?measurable (?:lesions?|disease) (?:include|such as|e\.g|are)"
+)
+
+
+def named_as_not_measurable(norm: str, start: int) -> bool:
+    """The mention at ``start`` is in a sentence listing lesions that are not measurable."""
+    for a, b in sentences(norm):
+        if a <= start < b:
+            sent = norm[a:b]
+            # "bone-only disease that is non-measurable is eligible" stays a site rule
+            return bool(_NOT_MEASURABLE_SENTENCE.search(sent)) and not (
+                re.search(r"\bonly\b|\bsole\b|exclusively", sent)
+                and re.search(r"eligible|allowed|permitted|acceptable|\bmay\b", sent)
+            )
+    return False
+
+
+#: "metastatic disease not amenable to curative surgery or radiotherapy", "not amenable to
+#: local therapy (surgery and radiation)": the therapies say how advanced the disease is
+#: (a diagnosis rule), not a rule on the patient's treatment
+_NOT_AMENABLE = re.compile(
+    r"\b(?:not|non|cannot be|no longer)[- ](?:\w+\s+){0,3}?(?:amenable|candidates?|suitable|eligible)\s+(?:to|for)\b(?:(?!\band\s+(?:has|have|had|must|is|are|who|should|progress\w*)\b)[^.;]){0,80}$"
+)
+_CURATIVE_LOCAL = re.compile(
+    r"curative|curable|definitive|(?:surg\w*|resect\w*)[^.;]{0,50}(?:radiat\w*|radiotherap\w*)|(?:radiat\w*|radiotherap\w*)[^.;]{0,50}(?:surg\w*|resect\w*)"
+)
+
+
+def not_amenable_to(norm: str, start: int, end: int) -> bool:
+    """The therapy at [start, end) is named in "(disease) not amenable to curative ..."."""
+    before = _NOT_AMENABLE.search(norm[max(0, start - 100) : start])
+    if before is None:
+        return False
+    clause = before.group(0) + norm[start : end + 60].split(".")[0].split(";")[0]
+    return bool(_CURATIVE_LOCAL.search(clause))

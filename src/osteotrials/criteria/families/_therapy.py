@@ -13,7 +13,7 @@ BONE_CLASSES = frozenset(
     {"bone_modifying_agent", "bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"}
 )
 _GENERIC = re.compile(
-    r"\b(?:(?:prior|previous|any|other|systemic|concurrent|concomitant)\s+)*(?:anti-?cancer|anti-?neoplastic|anti-?tumou?r|systemic|cancer[- ]directed|cancer|oncologic|antineoplastic|investigational|experimental|targeted|molecularly targeted|neo-?adjuvant|adjuvant|palliative|standard|first[- ]line|second[- ]line)\s+(?:systemic\s+)?(?:therapy|therapies|treatment|treatments|agents?|drugs?|regimens?|medications?)\b"
+    r"\b(?:(?:prior|previous|any|other|systemic|concurrent|concomitant)\s+)*(?:anti-?cancer|anti-?neoplastic|anti-?tumou?r|systemic|cancer[- ]directed|cancer|oncologic|antineoplastic|investigational|experimental|targeted|molecularly targeted|neo-?adjuvant|adjuvant|palliative|standard|first[- ]line|second[- ]line)\s+(?:systemic\s+)?(?:therapy|therapies|treatment|treatments|agents?|drugs?|regimens?|medications?|small[- ]molecules?)\b"
     r"|\b(?:prior|previous|concomitant|concurrent)\s+(?:or\s+\w+\s+)?(?:treatment|therapy|therapies|regimens?)\b|\bpreviously received\b|\btreatment for (?:this|the|their|her) (?:breast )?cancer\b"
     r"|\b(?:prior|previous(?:ly)?|received|since (?:last|prior))\s+(?:an?\s+|any\s+)?(?:[\w/-]+\s+){0,2}(?:inhibitors?|antibod(?:y|ies))(?:[- ](?:containing|based))?(?: therapy)?\b"
     r"|\bsystemic (?:therapy|treatment|therapies)\b|\b(?:lines?|regimens?) of (?:systemic )?(?:therapy|treatment)\b"

@@ -30,7 +30,7 @@ _ASPECTS: list[tuple[str, str]] = [
     ),
     (
         "availability",
-        r"available for|geograph\w*|accessib\w*\b(?!\s+(?:(?:\w+\s+)?(?:disease|lesions?|tumou?rs?|sites?|metasta\w*|nodes?)|for (?:biopsy|biopsies)))|travel|reside|residence|live within|transportation|telephone|internet|access to",
+        r"available for|geograph\w*|accessib\w*\b(?!\s+(?:(?:\w+\s+)?(?:disease|lesions?|tumou?rs?|sites?|metasta\w*|nodes?)|for (?:biopsy|biopsies)))|travel|reside|residence|live within|transportation|telephone(?!\s+(?:screening|interviews?))|internet|access to",
     ),
     (
         "samples",

@@ -56,6 +56,22 @@ def _is_age_item(item: ItemText) -> bool:
     )
 
 
+#: "Creatinine clearance of >/= 75 mL/min for subjects up to 50 years of age": the age
+#: group a measured limit applies to, not an age rule
+_FOR_GROUP_BEFORE = re.compile(
+    r"\bfor\s+(?:subjects|patients|participants|women|men|females|males|those|individuals)\s+(?:\w+\s+){0,2}$"
+)
+_MEASURED_LIMIT = re.compile(
+    r"creatinine|clearance|\bgfr\b|ml/min|\bqtc|ejection fraction|\blvef\b|\bdoses?\b|mg/"
+)
+
+
+def _limit_condition(norm: str, start: int) -> bool:
+    return bool(
+        _FOR_GROUP_BEFORE.search(norm[max(0, start - 40) : start]) and _MEASURED_LIMIT.search(norm)
+    )
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     label_age = bool(re.search(r"(?:^|\| )age$", item.context.lower().strip()))
@@ -83,7 +99,9 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if not (re.search(_YEARS, norm[m.start() : m.end() + 12]) or re.search(r"\bage", window)):
             continue
-        if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]):
+        if _CONDITIONAL.search(norm[max(0, m.start() - 20) : m.start()]) or _limit_condition(
+            norm, m.start()
+        ):
             continue
         # "the last menstrual period 6-12 months prior to day 1", "adjuvant tamoxifen for up
         # to 2-3 years": a duration, not an age
@@ -128,7 +146,9 @@ def extract(item: ItemText) -> list[Constraint]:
             or label_age
         ):
             continue
-        if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]):
+        if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]) or _limit_condition(
+            norm, m.start()
+        ):
             continue
         if re.search(
             r"\b(?:within|since|for|after|least \d+ years? (?:since|from))\b",
@@ -181,6 +201,17 @@ def extract(item: ItemText) -> list[Constraint]:
         return []  # "a first degree relative with breast cancer under the age of 60"
     if bounds:
         params: dict[str, object] = {}
+        if (
+            "min" in bounds
+            and "max" in bounds
+            and bounds["min"][0] >= bounds["max"][0]
+            and item.polarity(bounds["min"][2], bounds["min"][3]) != "exclude"
+        ):
+            # "Age >= 18 years. Because no dosing ... data are available ... in patients < 18
+            # years": a required range that no age can meet; the bound written first is the
+            # rule, the later one its rationale or a subgroup
+            later = "min" if bounds["min"][2] > bounds["max"][2] else "max"
+            del bounds[later]
         a = min(v[2] for v in bounds.values())
         b = max(v[3] for v in bounds.values())
         if "min" not in bounds and _SUBGROUP_AFTER.match(norm[b:]):
@@ -193,7 +224,51 @@ def extract(item: ItemText) -> list[Constraint]:
             params[f"{key}_inclusive"] = inclusive
         if lost:
             params["symbol_lost"] = True
+        if item.polarity(a, b) == "exclude" and (required := _required_range(params)):
+            # "Minors less than 18 years old", "Age < 18 or > 85 years" as exclusions: the
+            # ages allowed, as the eligibility bound they state (also keeps the "or" of two
+            # excluded ranges, which one excluded min..max range cannot express)
+            return [
+                make(
+                    item,
+                    FAMILY,
+                    a,
+                    b,
+                    required,
+                    confidence=0.6 if lost else 0.9,
+                    polarity="require",
+                )
+            ]
         return [make(item, FAMILY, a, b, params, confidence=0.6 if lost else 0.9)]
     if label_age and re.search(r"\d", norm):
         return []
     return []
+
+
+_ADULT_AGE = 21
+
+
+def _required_range(excluded: dict[str, object]) -> dict[str, object] | None:
+    """The allowed ages of an excluded "under N" / "over M" / "under N or over M" bound."""
+    lo, hi = excluded.get("min"), excluded.get("max")
+    if (
+        lo is not None
+        and hi is not None
+        and not (isinstance(lo, float | int) and isinstance(hi, float | int) and lo > hi)
+    ):
+        return None  # an excluded range "between N and M" stays as written
+    out: dict[str, object] = {}
+    if hi is not None:  # "under N" excluded: at least N
+        out["min"] = hi
+        out["min_inclusive"] = not excluded.get("max_inclusive", True)
+    if lo is not None:  # "over M" excluded: at most M
+        out["max"] = lo
+        out["max_inclusive"] = not excluded.get("min_inclusive", True)
+    if "min" not in out and isinstance(lo, float | int) and lo <= _ADULT_AGE:
+        # "Must be at least 18 years old" under the exclusion header, "Age >18 years. ...
+        # children are excluded": an adult minimum written where an exclusion is read is
+        # that minimum (no adult trial has an upper age limit of 21 or less)
+        out = {"min": lo, "min_inclusive": excluded.get("min_inclusive", True)}
+    if excluded.get("symbol_lost"):
+        out["symbol_lost"] = True
+    return out

@@ -57,6 +57,22 @@ _GENES: list[tuple[str, str]] = [
 _COMPILED = [(g, re.compile(p)) for g, p in _GENES]
 _TARGETABLE = {"EGFR", "ALK", "ROS1", "ERBB2", "FGFR"}
 
+#: genes read only as the patient's alteration; besides "EGFR mutation" they may be listed
+#: after the alteration: "inclusive of mutations in POLE, POLD1 for arm 1"
+_DRIVERS = {"EGFR", "ALK", "ROS1", "POLE", "POLD1"}
+_MUTATIONS_IN = re.compile(
+    r"\b(?:mutations?|alterations?|variants?|rearrangements?)\s+(?:in|of)\s+(?:the\s+)?(?:genes?\s+)?(?P<genes>[a-z0-9-]+(?:\s*(?:,|/|\bor\b|\band\b|and/or)\s*[a-z0-9-]+){0,5})"
+)
+
+
+def _named_in_mutation_list(norm: str, gene: str) -> re.Match[str] | None:
+    for lst in _MUTATIONS_IN.finditer(norm):
+        if g := re.compile(rf"\b{gene.lower()}\b").search(
+            norm, lst.start("genes"), lst.end("genes")
+        ):
+            return g
+    return None
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -73,6 +89,8 @@ def extract(item: ItemText) -> list[Constraint]:
                 ),
                 None,
             )
+        if not m and gene in _DRIVERS:
+            m = _named_in_mutation_list(norm, gene)
         if not m:
             continue
         window = norm[max(0, m.start() - 60) : m.end() + 80]

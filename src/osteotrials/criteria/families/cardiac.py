@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import MultiPattern, make
+from osteotrials.criteria.families._base import MultiPattern, make, named_as_not_measurable
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint
 
@@ -86,11 +86,16 @@ def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object
     return {"measure": measure, "op": op, "value": n, "unit": "%" if measure == "lvef" else "ms"}
 
 
+_PROLONG_BEFORE = re.compile(r"\bprolong(?:s|ing)?\s+(?:the\s+)?(?:corrected\s+)?$")
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
     for pattern, measure in ((_LVEF, "lvef"), (_QTC, "qtc")):
         for m in pattern.finditer(norm):
+            if _PROLONG_BEFORE.search(norm[max(0, m.start() - 25) : m.start()]):
+                continue  # "drugs that are known to prolong the QT interval": a drug effect
             params = _measure(item, m, measure)
             if params is None:
                 params = {"measure": measure}
@@ -111,6 +116,8 @@ def extract(item: ItemText) -> list[Constraint]:
         (n, m)
         for n, m in _COMPILED.first_matches(norm)
         if not _DRUG_EFFECT.search(norm[max(0, m.start() - 60) : m.start()])
+        # "pericardial effusions" in a list of lesions that are not measurable
+        and not (n == "pericardial" and named_as_not_measurable(norm, m.start()))
     ]
     if conditions and not re.search(
         r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]

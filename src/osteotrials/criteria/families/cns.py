@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make, sentences
+from osteotrials.criteria.families._base import make, named_as_not_measurable, sentences
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint
 
 FAMILY = "cns"
 _MENTION = re.compile(
-    r"\b(?:brain|cns|central nervous system|intracranial|cerebral|parenchymal brain)\s+(?:or\s+(?:cns|brain|leptomeningeal)\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|tumou?rs?|deposits?)"
+    r"(?<!non-)(?<!non )\b(?:brain|cns|central nervous system|intracranial|cerebral|parenchymal brain)\s+(?:or\s+(?:cns|brain|leptomeningeal)\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|tumou?rs?|deposits?)"
     r"|\bmetasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:brain|cns|central nervous system)"
     r"|\bleptomening\w*(?:\s+(?:disease|metasta\w*|carcinomatosis|involvement))?|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta\w*|disease)"
-    r"|\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
+    r"|(?<!non-)(?<!non )\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
 )
 _ACTIVE = re.compile(
     r"\b(?:active|untreated|progressive|progressing|symptomatic|uncontrolled|unstable|new|growing|requiring (?:immediate )?(?:treatment|therapy|steroids)|not (?:yet )?(?:been )?treated)\b"
@@ -27,6 +27,21 @@ _STEROID = re.compile(r"(?:steroids?|corticosteroids?|dexamethasone)")
 _WEEKS = re.compile(
     rf"(?:at least|≥|>=|>|for|minimum of|more than)\s*(?P<n>{NUM_ANY})\s*(?P<u>weeks?|days?|months?)"
 )
+
+
+#: "treated brain metastases that are no longer symptomatic": symptoms that have resolved
+_NO_LONGER = re.compile(r"\b(?:no longer|not)\s+(symptomatic|active|progressing|progressive)\b")
+_RESOLVED_WORD = {
+    "symptomatic": "asymptomatic",
+    "active": "inactive",
+    "progressing": "stable",
+    "progressive": "stable",
+}
+
+
+def _resolved(sentence: str) -> str:
+    """The sentence with "no longer symptomatic" read as "asymptomatic" (and the like)."""
+    return _NO_LONGER.sub(lambda m: _RESOLVED_WORD[m.group(1)], sentence)
 
 
 def _status(sentence: str, mention: str) -> str:
@@ -52,11 +67,14 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     out: list[Constraint] = []
     for a, b in sentences(norm):
-        sent = norm[a:b]
+        # status words are read from the resolved sentence, offsets from the original
+        sent = _resolved(norm[a:b])
         seen: set[str] = set()
-        for m in _MENTION.finditer(sent):
+        for m in _MENTION.finditer(norm, a, b):
             if m.group(0) == "cns" and not re.search(r"metasta|disease|involvement|lesion", sent):
                 continue
+            if named_as_not_measurable(norm, m.start()):
+                continue  # "Bone, CNS, and skin lesions ... are not considered measurable"
             status = _status(sent, m.group(0))
             if status in seen:
                 continue
@@ -93,8 +111,8 @@ def extract(item: ItemText) -> list[Constraint]:
                 make(
                     item,
                     FAMILY,
-                    a + m.start(),
-                    a + m.end(),
+                    m.start(),
+                    m.end(),
                     params,
                     confidence=conf,
                     time_window=item.time_window(a, b),

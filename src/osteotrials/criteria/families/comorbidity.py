@@ -19,7 +19,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "psychiatric",
-        r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?",
+        r"psychiatr\w*|mental (?:illness|disorder|status)|dementia|depression|psycholog(?!\w*,?\s+famil)\w*|cognitive impairment|substance abuse|alcohol(?:ism| abuse)|drug abuse|social situations?",
     ),
     (
         "autoimmune",
@@ -44,7 +44,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("eye", r"glaucoma|retina\w*|ocular|intraocular|cataract|keratitis|\beye\b"),
     (
         "neurologic",
-        r"cerebral vascular|vascular accident|seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*\b(?! function score)|spinal cord compression|paraly\w*",
+        r"cerebral vascular|vascular accident|(?<!anti-)(?<!anti)seizure|epilep\w*|neuropath\w*|stroke|cerebrovascular|cerebral hem\w*|neurolog\w*\b(?! function score)|spinal cord compression|paraly\w*",
     ),
     (
         "bleeding_thrombosis",
@@ -65,11 +65,11 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("wound", r"non-?healing wound|wound|ulcer"),
     (
         "endocrine",
-        r"thyroid|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease",
+        r"thyroid(?!\s+(?:cancer|carcinoma|tumou?rs?|malignan\w*))|adrenal insufficiency|endocrine (?:disease|disorder)|metabolic (?:or|and) endocrine|metabolic disease",
     ),
     (
         "pain_symptom",
-        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|\bsymptoms?\b(?! of)",
+        r"\bpain\b|insomnia|sleep (?:disturbance|problems?|disorders?)|lymph?edema|fatigue|hot flash\w*|vaginal atrophy|vaginal dryness|\bsymptoms?\b(?! of)(?!\s+(?:related|due|attributable)\s+to\s+(?:an?\s+)?infections?)",
     ),
     (
         "device",
@@ -87,13 +87,22 @@ _SPECIFIC_BETWEEN = re.compile(
     r"infection|\bhiv\b|hepatitis|myocardial|infarction|angina|arrhythmi|heart failure|cardiac|\bchf\b"
 )
 _INDICATION = re.compile(
-    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)\s+of\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?|\b(?:radiation|radiotherapy|irradiation)\s+(?:therapy\s+)?(?:to|for)\s+(?:\w+\s+){0,5}?)$"
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones|bisphosphonates?|denosumab)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)(?:\s+(?:or|and|and/or)\s+(?:treatment|management|control|prevention|prophylaxis))?\s+of\s+)?(?:(?:acute|chronic|severe|symptomatic|established)\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?|\b(?:radiation|radiotherapy|irradiation)\s+(?:therapy\s+)?(?:to|for)\s+(?:\w+\s+){0,5}?)$"
 )
 #: "within 3 cm of critical structures such as the spinal cord ... and small/large bowel":
 #: anatomy named for a radiotherapy or procedure rule, not a disease
 _ANATOMY = re.compile(
     r"(?:(?:critical|normal|adjacent|nearby|surrounding)\s+(?:structures?|organs?|tissues?)|\d\s*cm\s+(?:from|of))\b[^.;]{0,100}$"
 )
+
+_CANCER_WORD = re.compile(r"metasta|cancer|carcinoma|(?<!non)(?<!non-)malignan|tumou?r|neoplas")
+_RECOVERY = re.compile(
+    r"recover\w*|resol\w*|unresolved|persistent|residual|toxicit\w*|adverse (?:events?|effects?)"
+)
+_EXCEPTION_BEFORE = re.compile(
+    r"\b(?:with the exception of|except(?:ion)?(?: for)?|other than|excluding)\b[^.;()]{0,90}$"
+)
+_HEART_RHYTHM = re.compile(r"bradycard\w*|heart rate|arrhythm\w*|heart block|conduction")
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -110,12 +119,34 @@ def extract(item: ItemText) -> list[Constraint]:
         if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
         and not _ANATOMY.search(norm[max(0, m.start() - 120) : m.start()])
     ]
+    # "recovered to <= Grade 1 ... with the exception of ... grade <= 2 peripheral
+    # neuropathy": an exception to a toxicity rule, not an illness of its own
+    if _RECOVERY.search(norm):
+        found = [
+            (n, m)
+            for n, m in found
+            if not _EXCEPTION_BEFORE.search(norm[max(0, m.start() - 100) : m.start()])
+        ]
+    # "Bradycardia ... Patients with a pacemaker and heart rate > 50 are eligible": the
+    # pacemaker belongs to the cardiac rule
+    if _HEART_RHYTHM.search(norm):
+        found = [
+            (n, m)
+            for n, m in found
+            if not (n == "device" and re.match(r"pacemaker|defibrillator", m.group(0)))
+        ]
+    # "primary breast cancers with concomitant gross metastatic disease": the cancer itself
+    found = [
+        (n, m)
+        for n, m in found
+        if not (n == "uncontrolled_illness" and _CANCER_WORD.search(m.group(0)))
+    ]
     if not found:
         return []
     names = sorted({n for n, _ in found})
     # "pain" / "symptoms" alone inside treatment, imaging or response rules is not a comorbidity
     if names == ["pain_symptom"] and re.search(
-        r"radiat|chemotherap|response|assessment|imaging|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
+        r"radiat|chemotherap|response|assessment|imaging|work-?up|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
         norm,
     ):
         return []  # "... trial to manage cancer symptoms": what a treatment is for

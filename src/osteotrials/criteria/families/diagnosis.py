@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from osteotrials.criteria.families import _therapy
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, named_as_not_measurable
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 from osteotrials.vocab import sites
@@ -17,7 +17,7 @@ _DISEASE = re.compile(
     r"cancer|carcinoma|myeloma|hyperplasia|atypia|tumou?r|malignan\w*|neoplas\w*|disease|metasta\w*|\bstage\b|lesions?|mass\b|dcis|lymphoma|melanoma|sarcoma|leukemia|\btnbc\b|\bmbc\b|\bbc\b|nsclc|\bcrc\b|hnscc|scchn|dlbcl|\bhcc\b"
 )
 _STRONG = re.compile(
-    r"histolog\w*|cytolog\w*|patholog\w*|biops\w*[- ](?:proven|confirmed)|confirmed|proven|documented|diagnos\w*|\bstage\s*(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b|\b[cyp]?t[0-4x][a-d]?\b|\bt[0-4][a-d]?\s*n[0-3x]|\blabc\b|\b[cyp]?n[0-3x]\b|\bm[01x]\b|\bajcc\b|carcinoma in situ|\bdcis\b|\bsolid tumou?r|inoperable|unresectable|not amenable to (?:curative )?(?:resection|surgery)|de novo|locally advanced|metastatic (?:breast )?(?:cancer|carcinoma|disease)|advanced (?:breast )?(?:cancer|carcinoma|disease|solid)|recurrent (?:breast )?(?:cancer|carcinoma|disease)|(?:breast )?(?:cancer|carcinoma) (?:that is|which is) (?:metastatic|advanced|recurrent)|relapsed|refractory (?:\w+ )?(?:cancer|tumou?r|lymphoma)|bilateral breast cancer|inflammatory breast|invasive (?:ductal|lobular|breast|adenocarcinoma|carcinoma)|adenocarcinoma of the breast|breast (?:cancer|carcinoma|adenocarcinoma)|\bmbc\b|\btnbc\b"
+    r"histolog\w*|cytolog\w*|patholog\w*|biops\w*[- ](?:proven|confirmed)|confirmed|proven|documented|diagnos(?!tic)\w*|\bstage\s*(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b|\b[cyp]?t[0-4x][a-d]?\b(?!/2)|\bt[0-4][a-d]?\s*n[0-3x]|\blabc\b|\b[cyp]?n[0-3x]\b|\bm[01x]\b|\bajcc\b|carcinoma in situ|\bdcis\b|\bsolid tumou?r|inoperable|unresectable|not amenable to (?:curative )?(?:resection|surgery)|de novo|locally advanced|metastatic (?:breast )?(?:cancer|carcinoma|disease)|advanced (?:breast )?(?:cancer|carcinoma|disease|solid)|recurrent (?:breast )?(?:cancer|carcinoma|disease)|(?:breast )?(?:cancer|carcinoma) (?:that is|which is) (?:metastatic|advanced|recurrent)|relapsed|refractory (?:\w+ )?(?:cancer|tumou?r|lymphoma)|bilateral breast cancer|inflammatory breast|invasive (?:ductal|lobular|breast|adenocarcinoma|carcinoma)|adenocarcinoma of the breast|breast (?:cancer|carcinoma|adenocarcinoma)|\bmbc\b|\btnbc\b"
 )
 _SHORT_NOUN = re.compile(
     r"cancer|carcinoma|adenocarcinoma|neoplas\w*|myeloma|lymphoma|leuk(?:a)?emia|melanoma|sarcoma|glioma|glioblastoma|tumou?rs?|distant metasta\w*|metastas[ie]s|pancreatitis(?!)|metastatic disease|hyperplasia|atypia|mesothelioma"
@@ -29,9 +29,10 @@ _THERAPY_BEFORE = re.compile(
     r"(?:resection|excision|after|therap\w*|treatment|treated|chemotherap\w*|regimens?|lines?|setting|radiation|radiotherapy|surgery|for|agents?|drugs?|received|prior|previous)\W+(?:\w+\W+){0,4}$"
 )
 #: "prior to (a) diagnosis of metastatic disease", "at the time of primary diagnosis",
-#: "1 to 5 years post-diagnosis": the diagnosis is a time anchor, not the requirement
+#: "1 to 5 years post-diagnosis", "since biopsy diagnosing DCIS": the diagnosis is a time
+#: anchor, not the requirement
 _DIAGNOSIS_ANCHOR = re.compile(
-    r"(?:prior to|before|after|since|until|from|following|at|to|time of|post-?)\s*(?:the\s+)?(?:time\s+of\s+)?(?:(?:a|an|the|her|his|their|initial|primary|first|original|original|cancer|metastatic|breast cancer)\s+)*$"
+    r"(?:prior to|before|after|since|until|from|following|at|to|time of|post-?)\s*(?:the\s+)?(?:time\s+of\s+)?(?:(?:a|an|the|her|his|their|initial|primary|first|original|cancer|metastatic|breast cancer|biopsy)\s+)*$"
 )
 #: the disease named as what an earlier therapy was for ("prior biologic therapy for
 #: metastatic or locally recurrent breast cancer", "regimens given in a metastatic or
@@ -73,6 +74,14 @@ _CONDITION_BEFORE = re.compile(
 _TISSUE_SOURCE = re.compile(
     r"\b(?:tissue|blocks?|samples?|specimens?|slides?)\b[^.;]{0,25}\b(?:from|of|at|obtained)\s+(?:the\s+|their\s+|her\s+|his\s+)?(?:\w+\s+){0,2}$"
 )
+#: "premenopausal at diagnosis of breast cancer", "HER2 status at the time of diagnosis of
+#: metastatic disease": the disease of an anchored diagnosis is a time anchor too
+_ANCHORED_DIAGNOSIS_OF = re.compile(
+    r"\b(?:prior to|before|after|since|until|following|at)\s+(?:the\s+)?(?:time\s+of\s+)?(?:(?:a|an|the|her|his|their|initial|primary|first|original|biopsy)\s+)*(?:diagnos[ie]s\s+of|diagnosing)\s+(?:(?:a|an|the|her|his|their)\s+)?(?:[\w-]+\s+){0,3}$"
+)
+_EXCEPTED_BEFORE = re.compile(
+    r"\b(?:other than|except(?: for)?|excluding|with the exception of)\b[^.;]{0,60}$"
+)
 _RISK_BEFORE = re.compile(
     r"\brisk (?:for|of)\b[^.;]{0,40}$|\b(?:relatives?|family (?:member|history)|mother|sisters?|daughters?)\b[^.;]{0,40}$"
 )
@@ -97,6 +106,10 @@ def _context_only(norm: str, a: int, b: int) -> bool:
     before = re.split(r"[.;:]\s", before)[-1]
     if _RISK_BEFORE.search(before) or _TISSUE_SOURCE.search(before):
         return True
+    if _ANCHORED_DIAGNOSIS_OF.search(before):
+        return True
+    if _EXCEPTED_BEFORE.search(before):
+        return True  # "(other than ulcers due to inflammatory breast cancer)": an exception
     if (
         _LAB_LIMIT.search(norm)
         and (
@@ -183,6 +196,12 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if re.search(r"criteria in\s*$", norm[max(0, m.start() - 15) : m.start()]):
             continue  # "Response Evaluation Criteria In Solid Tumors"
+        if named_as_not_measurable(norm, m.start()):
+            continue  # "inflammatory breast disease" among lesions that are not measurable
+        if re.match(r"patholog", m.group(0)) and re.match(
+            r"\s+(?:lymph\s+)?(?:nodes?|fractures?)\b", norm[m.end() :]
+        ):
+            continue  # "pathologic lymph nodes", "pathological fracture": no confirmation
         best = m
         break
     if best is None:

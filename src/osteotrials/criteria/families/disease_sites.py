@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, named_as_not_measurable
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -14,7 +14,7 @@ FAMILY = "disease_sites"
 _PATTERNS: list[tuple[str, str, str | None]] = [
     (
         "bone",
-        r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*",
+        r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|(?<!extra)(?<!extra-)skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*",
         None,
     ),
     (
@@ -47,7 +47,7 @@ _PATTERNS: list[tuple[str, str, str | None]] = [
 ]
 _COMPILED = [(s, re.compile(p), e) for s, p, e in _PATTERNS]
 _RT_BEFORE = re.compile(
-    r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,3}$"
+    r"(?:radiation|radiotherapy|irradiat\w*|\brt\b|sbrt)(?: therapy)?\s+(?:\w+\s+){0,3}(?:for|to|of)\s+(?:\w+,?\s+){0,5}$"
 )
 
 #: the site as what an allowed drug is for, not a rule on the patient's sites
@@ -57,6 +57,9 @@ _INDICATION_BEFORE = re.compile(
 _NON_MEASURABLE_EXAMPLE = re.compile(
     r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
 )
+
+_MEASURABLE_SIZE = re.compile(r"measurab")
+_SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -72,6 +75,17 @@ def extract(item: ItemText) -> list[Constraint]:
             continue  # "bisphosphonates are allowed for the treatment of ... skeletal metastases"
         if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
             continue  # "non-measurable lesions such as pleural effusion": a measurability rule
+        if named_as_not_measurable(norm, m.start()):
+            continue  # "Bone, CNS, and skin lesions ... are not considered measurable"
+        # "measurable disease (>= 2.0 cm, except for pulmonary lesions ... >= 1.0 cm)": the
+        # lesion size of a measurability rule, not a rule on where the disease is
+        if (
+            site != "bone"
+            and _MEASURABLE_SIZE.search(norm)
+            and re.search(r"lesions?$", m.group(0))
+            and _SIZE_AFTER.match(norm[m.end() : m.end() + 80])
+        ):
+            continue
         text = m.group(0)
         params: dict[str, object] = {"site": site}
         extent = extent_default

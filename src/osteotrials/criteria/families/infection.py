@@ -28,6 +28,8 @@ _OTHER_ILLNESS = re.compile(
     r"diabet|thyroid|cardi|heart|renal|kidney|hepatic|liver|lung|pulmonary|psychiatr|illness|diseases?\b|conditions?\b|disorders?\b"
 )
 
+_NEGATIVE_AFTER = re.compile(r"[\s-]*(?:\w+\s+){0,1}?(?:sero)?negativ\w*\W*$")
+
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
@@ -46,7 +48,13 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     # one constraint per run of infection words; a run ends where other illnesses are
     # listed between two of them, so that those keep their own (comorbidity) words
-    return [
+    out = [
         make(item, FAMILY, a, b, {"agent": agents}, confidence=0.85)
         for agents, a, b in runs_between(found, norm, _OTHER_ILLNESS)
     ]
+    for c in out:
+        # "HIV negative", "Hepatitis C negative": a requirement not to have the infection
+        end = c.span[1] - item.start
+        if c.polarity == "require" and _NEGATIVE_AFTER.match(norm[end : end + 25]):
+            c.polarity = "exclude"
+    return out

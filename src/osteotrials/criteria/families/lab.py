@@ -44,7 +44,7 @@ _UNIT = (
 )
 _MULT = (
     r"(?:x|times)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
-    r"(?P<ref>uln|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit)"
+    r"(?P<ref>uln|unl|ulrr|upper limits? of (?:the\s+)?reference range|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit)"
 )
 _THRESH = re.compile(
     rf"(?P<op>{OP_RE})?\s*(?:a\s+|of\s+|the\s+)?(?P<n>{NUM})\s*(?:{_MULT}|(?P<unit>{_UNIT}))?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|over|less|lower|below))?"
@@ -413,4 +413,9 @@ def extract(item: ItemText) -> list[Constraint]:
                 confidence=0.75,
             )
         )
+    for c in out:
+        # a lost symbol in an exclusion names the range that excludes ("Creatinine  2 times
+        # ULN" under the exclusion header): the opposite of the usual eligibility bound
+        if c.params.get("symbol_lost") and c.polarity == "exclude":
+            c.params["op"] = {">=": "<=", "<=": ">="}.get(str(c.params["op"]), c.params["op"])
     return out

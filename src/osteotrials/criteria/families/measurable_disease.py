@@ -12,10 +12,17 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "measurable_disease"
 _MENTION = re.compile(
-    r"\bmeasurab\w*|measurability|non-?measurable|evaluable (?:disease|lesions?)|non-?evaluable|(?:at least|≥|>=|one|1|a|single)\s+(?:\w+\s+)?target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
+    r"\bmeasurab\w*|measurability|non[- ]?measurable|evaluable (?:disease|lesions?)|non-?evaluable|(?:at least|≥|>=|one|1|a|single)\s+(?:\w+\s+)?target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
 )
 _CRITERIA = re.compile(
     r"recist\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0|1)?|response evaluation criteria in solid tumou?rs(?:\s*\(recist\))?(?:\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0))?|md anderson|percist|who criteria|irecist|rano"
+)
+
+_NOT_REQUIRED = re.compile(
+    r"measurab\w*[^.;]{0,30}\b(?:preferred|desirable|optional|not (?:required|mandatory|necessary))\b"
+)
+_OR_BONE = re.compile(
+    r"measurable (?:lesions?|disease|tumou?rs?)\s+(?:or|and/or)\s+(?:(?:only|evaluable|non[- ]?measurable|lytic|blastic|mixed)\s+)*(?:bone|osseous|skeletal)\s+(?:lesions?|metasta\w*|disease)"
 )
 
 
@@ -33,7 +40,7 @@ def extract(item: ItemText) -> list[Constraint]:
     bone_only = None
     requirement = "measurable"
     if re.search(
-        r"measurable or (?:non-?measurable|evaluable)|evaluable or measurable|measurable and/or (?:non-?measurable|evaluable)|measurable or non-?measurable|either measurable",
+        r"measurable or (?:non[- ]?measurable|evaluable)|evaluable or measurable|measurable and/or (?:non[- ]?measurable|evaluable)|measurable or non[- ]?measurable|either measurable",
         norm,
     ):
         requirement = "measurable_or_evaluable"
@@ -54,13 +61,20 @@ def extract(item: ItemText) -> list[Constraint]:
                 and not re.search(r"measurable disease (?:is )?required", norm)
                 else requirement
             )
-    elif re.search(r"non-?measurable[^.;]{0,60}(?:eligible|allowed|permitted|acceptable)", norm):
+    elif _OR_BONE.search(norm):
+        # "a measurable lesion or bone lesions": bone disease is the alternative to a
+        # measurable lesion
+        bone_only = "allowed"
+        requirement = "bone_only_allowed"
+    elif re.search(r"non[- ]?measurable[^.;]{0,60}(?:eligible|allowed|permitted|acceptable)", norm):
         requirement = "measurable_or_evaluable"
     if (
-        re.search(r"^\W*(?:patients with\s+)?(?:non-?measurable|evaluable)", norm)
+        re.search(r"^\W*(?:patients with\s+)?(?:non[- ]?measurable|evaluable)", norm)
         and requirement == "measurable"
     ):
         requirement = "non_measurable"
+    if requirement == "measurable" and _NOT_REQUIRED.search(norm):
+        requirement = "measurable_or_evaluable"  # "Measurable disease preferred but not required"
     params: dict[str, object] = {"requirement": requirement}
     if c := _CRITERIA.search(norm):
         params["criteria"] = re.sub(r"\s+", " ", c.group(0))

@@ -42,7 +42,7 @@ _CLASSES: list[tuple[str, str]] = [
     ("diuretic", r"diuretics?|furosemide|hydrochlorothiazide"),
     (
         "growth_factor",
-        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|(?<!epidermal )(?<!endothelial )growth factors?(?![- ]receptor)|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
+        r"granulocyte[- ](?:colony[- ])?stimulating|colony[- ]stimulating|(?<!epidermal )(?<!endothelial )(?<!insulin-like )growth factors?(?![- ](?:1\s+)?receptor)|g-?csf|filgrastim|pegfilgrastim|erythropoie\w*|\besas?\b|transfusions?",
     ),
     ("immunosuppressant", r"immunosuppress\w*|cyclosporin\w*|tacrolimus|azathioprine"),
     (
@@ -69,12 +69,17 @@ _CLASSES: list[tuple[str, str]] = [
     ("nsaid", r"\bnsaids?\b|non-?steroidal anti-?inflammatory"),
     (
         "insulin",
-        r"\binsulin\b(?![- ](?:dependent|requiring|resistan))|metformin|antidiabetic|oral hypoglycemic",
+        r"\binsulin\b(?![- ](?:dependent|requiring|resistan|like))|metformin|antidiabetic|oral hypoglycemic",
     ),
 ]
 _COMPILED = MultiPattern(_CLASSES)
 _CUE = re.compile(
     r"\b(?:since|prior|used|use|concurrent|concomitant|current(?:ly)?|chronic|ongoing|daily|use of|using|taking|receiving|requir\w*|treatment with|on\b|need for|medications?|drugs?|washout|discontinu\w*|stable dose|within|prior to)\b"
+)
+
+_TOXICITY_RULE = re.compile(r"toxicit\w*|adverse (?:events?|effects?)|recover\w* from")
+_EXCEPTION_BEFORE = re.compile(
+    r"\b(?:with the exception of|except(?:ion)?(?: for)?|other than|excluding)\b[^.;()]{0,90}$"
 )
 
 
@@ -97,6 +102,11 @@ def extract(item: ItemText) -> list[Constraint]:
         and not re.search(r"autoimmune|chronic|daily|immunosuppress", norm)
     ):
         return []
+    if _TOXICITY_RULE.search(norm):
+        # "... toxicity ... except alopecia or anemia controlled by growth factors"
+        found = [f for f in found if not _EXCEPTION_BEFORE.search(norm[max(0, f[1] - 100) : f[1]])]
+        if not found:
+            return []
     found.sort(key=lambda f: f[1])
     classes = sorted({n for n, *_ in found})
     interaction = [

@@ -11,8 +11,8 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "other_malignancy"
 _MENTION = re.compile(
-    r"\b(?:other|another|second|secondary|prior|previous|concurrent|additional|synchronous|history of (?:a |any )?(?:other |prior |previous )?|active)\s+(?:primary\s+|known\s+|invasive\s+|active\s+|non-breast\s+)*(?:malignan\w*|cancers?|carcinomas?|neoplasms?|tumou?rs?)"
-    r"|\bmalignan\w* (?:other than|except|within|in the (?:last|past))|\bnon-breast (?:malignan\w*|cancers?)|\bhistory of (?:invasive )?(?:malignan\w*|cancer)|\binvasive cancers?\b(?=[^.;]{0,60}(?:years|eligible|definitive))|\bprevious history of invasive cancers?"
+    r"\b(?:other|another|second|secondary|prior|previous|concurrent|additional|synchronous|history of (?:a |any )?(?:other |prior |previous )?|active)\s+(?:primary\s+|known\s+|invasive\s+|active\s+|non-breast\s+)*(?:malignan\w*|cancers?|carcinomas?|neoplasms?|tumou?rs?)(?![\s-]+(?:therap\w*|treatments?|agents?|drugs?|medications?|regimens?|directed))"
+    r"|(?<!underlying )\bmalignan\w* (?:other than|except|within|in the (?:last|past))|\bnon-breast (?:malignan\w*|cancers?)|\bhistory of (?:invasive )?(?:malignan\w*|cancer)|\binvasive cancers?\b(?=[^.;]{0,60}(?:years|eligible|definitive))|\bprevious history of invasive cancers?"
 )
 _YEARS = re.compile(
     rf"(?:within|in)\s+(?:the\s+)?(?:last|past|previous|prior)?\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?P<n2>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?:past|last)\s+(?P<n3>{NUM_ANY})\s*years?"
@@ -22,9 +22,43 @@ _SKIN_CERVIX = re.compile(
 )
 
 
+#: "Diagnosed with advanced NSCLC, breast cancer, GBM or other cancers (such as ...)": the
+#: last entry of a list of tumour types a basket trial takes, not a second cancer
+_TUMOUR_LIST_BEFORE = re.compile(
+    r"(?:[\w-]+\s+){0,3}(?:[\w-]+),\s+(?:[\w-]+\s+){0,3}[\w-]+,?\s+(?:or|and)\s+$"
+)
+_TUMOUR_TYPE = re.compile(
+    r"lung|nsclc|sclc|gastric|colorectal|\bcrc\b|pancrea|ovarian|melanoma|prostate|bladder|urothelial|head and neck|esophag|hepatocellular|\bhcc\b|cervical|endometrial|lymphoma|sarcoma|glioblastoma|\bgbm\b|breast cancer|renal"
+)
+
+_THERAPY_FOR_BEFORE = re.compile(
+    r"\b(?:therap\w*|treatments?|chemotherap\w*|radiotherap\w*)\s+for\s+(?:the\s+)?(?:breast cancer|this (?:cancer|disease|malignancy))\s+or\s+(?:any\s+)?$"
+)
+
+
+def _basket_list_entry(norm: str, m: re.Match[str]) -> bool:
+    if not m.group(0).startswith("other"):
+        return False
+    before = norm[max(0, m.start() - 90) : m.start()]
+    return (
+        bool(_TUMOUR_LIST_BEFORE.search(before))
+        and len(set(_TUMOUR_TYPE.findall(before))) >= 2
+        and not re.search(r"history|prior|previous|within|years", before)
+    )
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     m = _MENTION.search(norm)
+    if (
+        m
+        and (
+            _basket_list_entry(norm, m)
+            # "Prior therapy for breast cancer or any other cancer": what a therapy was for
+            or _THERAPY_FOR_BEFORE.search(norm[max(0, m.start() - 80) : m.start()])
+        )
+    ):
+        m = None
     ctx = item.context.lower()
     if not m:
         # sub-items listing exceptions under "... malignancy with the exception of:"

@@ -35,6 +35,21 @@ def extract(item: ItemText) -> list[Constraint]:
         and not re.search(r"\b(?:are|is|currently|be) pregnant|pregnancy\b(?! test)", norm)
     ):
         return []
+    # "women who have either been pregnant or had a menstrual period": an earlier pregnancy
+    # as evidence of fertility, not a pregnancy rule
+    found = [
+        (n, m)
+        for n, m in found
+        if not (
+            n == "pregnant"
+            and re.search(
+                r"\b(?:have|has|had)\s+(?:\w+\s+)?been\s+$",
+                norm[max(0, m.start() - 25) : m.start()],
+            )
+        )
+    ]
+    if not found:
+        return []
     aspects = sorted({n for n, _ in found})
     a = min(m.start() for _, m in found)
     b = max(m.end() for _, m in found)

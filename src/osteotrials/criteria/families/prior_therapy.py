@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from osteotrials.criteria.families import _therapy
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint
 from osteotrials.vocab import drugs
@@ -25,12 +25,12 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?P<n>{NUM_ANY})\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses)\b"
+    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
 )
 _MIN_MAX = re.compile(
     rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
 )
-_LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course")
+_LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course|chemotherap")
 _PROGRESSION = re.compile(
     r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
 )
@@ -43,13 +43,23 @@ _WITH_INVESTIGATIONAL = re.compile(
 )
 #: "chronic systemic therapy with immunosuppressive agents": concurrent medication
 _WITH_MEDICATION = re.compile(
-    r"\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?)"
+    r"(?:,[^,.;]{0,30},)?\s+with\s+(?:an?\s+|any\s+)?(?:\w+\s+){0,3}?(?:immunosuppress\w*|(?:cortico)?steroids?|anticoagula\w*|glucocorticoids?|(?:\w+\s+)?hormon\w* replacement)"
 )
 #: the therapy as a time anchor ("prior to receiving chemotherapy", "before initiation of
 #: investigational agents"), as the drug whose kinetics other medication may change, or as
 #: the drug of an earlier trial ("a prior E7389 clinical trial whether or not E7389 was received")
 _NOT_A_RULE_BEFORE = re.compile(
-    r"(?:(?:prior to|before|until|up to)\s+(?:the\s+)?(?:receiving|starting|(?:the\s+)?start(?:ing)?\s+of|initiati(?:ng|on\s+of)|(?:the\s+)?first\s+dose\s+of|beginning)|(?:pharmacokinetics|metabolism|absorption|clearance)\s+of|whether or not)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}?$"
+    r"(?:(?:prior to|before|until|up to)\s+(?:the\s+)?(?:receiving|starting|(?:the\s+)?start(?:ing)?\s+of|initiati(?:ng|on\s+of)|(?:the\s+)?first\s+dose\s+of|beginning)|(?:pharmacokinetics|metabolism|absorption|clearance)\s+of|(?:pharmacokinetic|drug)\s+interactions?\s+with|whether or not)\s+(?:the\s+|any\s+)?(?:\w+\s+){0,2}?$"
+)
+_OF_INFECTION = re.compile(
+    r"[^.;]{0,60}?\b(?:of|for|against)\s+(?:(?:the|an?|any|active|chronic)\s+)?(?:hcv|hbv|hiv|hepatitis(?:\s+[abc])?|tuberculosis|(?:[\w-]+\s+)?infections?)\b"
+)
+#: "antibiotics within 72 hours before chemotherapy": the therapy is the time anchor
+_DAYS_BEFORE = re.compile(
+    r"\b(?:hours?|days?|weeks?)\s+(?:before|prior to)\s+(?:the\s+)?(?:start\s+of\s+|first\s+dose\s+of\s+|each\s+)?$"
+)
+_ILLNESS_REQUIRING = re.compile(
+    r"\b(?:disease|illness|condition|disorder|infection|syndrome)s?\s+(?:that\s+|which\s+)?(?:has\s+|have\s+)?(?:required|requiring|requires|require)\s+(?:\w+\s+){0,2}$"
 )
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
@@ -90,10 +100,15 @@ def _lines(item: ItemText) -> dict[str, object]:
     if n is None or n > 15:
         return {}
     pre = (m.group("pre") or "").strip()
-    tail = item.norm[m.start() : m.end() + 15]
+    if re.search(r"\b(?:grade|stage|cycles?|days?)\s*$", item.norm[: m.start("n")]):
+        return {}  # "grade 2 chemotherapy-induced neuropathy": no count of lines
+    # "2 or more prior regimens", "1 line or less" ("and/or more ..." is no "or more")
+    tail = re.sub(r"and/or", " ", item.norm[m.start() : m.end() + 15])
     out: dict[str, object] = {}
     if n2 is not None:
-        out = {"min_lines": n, "max_lines": n2}
+        # "0, 1 or 2 chemotherapies": none is allowed too
+        low = 0 if re.search(r"\b0\s*(?:,|or)\s*$", item.norm[: m.start("n")]) else n
+        out = {"min_lines": low, "max_lines": n2}
     elif (
         pre
         in (
@@ -158,6 +173,27 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "immunosuppressive doses of systemic medications": medication, not anticancer therapy
+    ms = [
+        m
+        for m in ms
+        if not (
+            m.generic
+            and re.search(r"medications?$", norm[m.start : m.end])
+            and not re.search(r"anti-?cancer|anti-?neoplastic|chemo|cancer|tumou?r", norm)
+        )
+    ]
+    # "Prior treatment, concurrent treatment, and natural resolution of HCV infection":
+    # treatment of an infection, not anticancer therapy
+    ms = [m for m in ms if not (m.generic and _OF_INFECTION.match(norm[m.end : m.end + 90]))]
+    # "Active autoimmune disease that required systemic treatment": the illness's treatment
+    ms = [
+        m
+        for m in ms
+        if not (m.generic and _ILLNESS_REQUIRING.search(norm[max(0, m.start - 60) : m.start]))
+    ]
+    # "not amenable to curative treatment with surgery": how advanced the disease is
+    ms = [m for m in ms if not (m.generic and not_amenable_to(norm, m.start, m.end))]
     # "chemotherapy-induced nausea": the therapy names a cause, not a rule; "renal
     # dysfunction for which exposure to cisplatin would require dose modifications": a
     # hypothetical, not a rule on the patient's treatment
@@ -169,7 +205,12 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[m.end :],
         )
     ]
-    not_rules = [m for m in ms if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])]
+    not_rules = [
+        m
+        for m in ms
+        if _NOT_A_RULE_BEFORE.search(norm[max(0, m.start - 60) : m.start])
+        or _DAYS_BEFORE.search(norm[max(0, m.start - 40) : m.start])
+    ]
     # the same drug named elsewhere in the item is that anchor or trial drug too
     ms = [
         m
@@ -247,7 +288,26 @@ def extract(item: ItemText) -> list[Constraint]:
     conf = 0.85 if drug_names or classes else 0.7
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
-    out.append(
-        make(item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right))
+    constraint = make(
+        item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right)
     )
+    if constraint.polarity == "require" and _naive(norm, a, b):
+        constraint.polarity = "exclude"  # "Be chemotherapy naive": no prior chemotherapy
+    out.append(constraint)
     return out
+
+
+#: "chemotherapy naive", "naive to chemotherapy": never treated with it
+_NAIVE_AFTER = re.compile(r"^(?:[\s-]+(?:\w+[\s-]+){0,1})?na[iï]ve\b")
+_NAIVE_BEFORE = re.compile(r"\bna[iï]ve\s+(?:to|for)\s+(?:\w+\s+){0,3}$")
+
+
+def _naive(norm: str, a: int, b: int) -> bool:
+    """The therapy at [a, b) is one the patient must be naive to (a lone rule, not one of
+    alternatives such as "naive or treated more than 5 years ago", nor a subgroup "For
+    taxane-naive patients")."""
+    if not (_NAIVE_AFTER.match(norm[b : b + 25]) or _NAIVE_BEFORE.search(norm[max(0, a - 40) : a])):
+        return False
+    if re.search(r"\b(?:received|prior|previous(?:ly)?|progress\w*)\b", norm[a:b]):
+        return False  # another therapy, one required, shares the constraint
+    return not re.search(r"\bna[iï]ve\b[^.;]{0,60}\bor\b|\bfor\s+(?:\w+[\s-]+){0,2}na[iï]ve", norm)

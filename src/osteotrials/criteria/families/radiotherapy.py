@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -30,6 +30,8 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[x.end() :],
         )
         and not re.search(r"ovar(?:y|ies|ian)\s+$", norm[max(0, x.start() - 10) : x.start()])
+        # "not amenable to curative surgery or radiotherapy": how advanced the disease is
+        and not not_amenable_to(norm, x.start(), x.end())
     ]
     if not mentions:
         return []
@@ -67,7 +69,7 @@ def extract(item: ItemText) -> list[Constraint]:
         s
         for s, p in (
             ("bone", r"\bbone|skelet|osseous|spine|vertebra"),
-            ("brain", r"brain|cranial|cns"),
+            ("brain", r"(?<!non-)(?<!non )(?:brain|cranial|cns)"),
             ("breast", r"breast|chest wall"),
             ("lung", r"lung|thora"),
         )

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from osteotrials.criteria.families._base import make
@@ -16,7 +17,7 @@ _NEG = r"(?:\s*-\s*|\s+|\s*/\s*)?(?:negativ\w*|-(?![\w])|−|non-?amplified|not 
 _HER2 = r"(?:her[- ]?2(?:\s*/\s*neu)?(?:\s*\(her2\))?|human epidermal growth factor receptor[- ]2(?:\s*\(her2\))?|erbb[- ]?2|her-2/neu|neu)"
 _ER = r"(?:er|estrogen[- ]receptors?|oestrogen[- ]receptors?|er\s*\(estrogen receptor\)|estrogen receptor\s*\(er\))"
 _PR = r"(?:pr|pgr|progesterone[- ]receptors?|progesterone receptor\s*\(pr\))"
-_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*pr|er\s*\+?\s*(?:and|or|and/or|/)\s*pr\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
+_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\b|er\s*\+?\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?|er\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
 _TNBC = re.compile(
     r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
 )
@@ -36,6 +37,18 @@ _IHC = re.compile(
 _ISH = re.compile(
     r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)"
 )
+#: the in-situ hybridisation result that settles an IHC 2+ ("If IHC HER2 2+, a negative
+#: FISH test is required", "HER2 2+ and FISH positive")
+_ISH_NEGATIVE = re.compile(
+    r"(?:negativ\w*|non-?amplif\w*)\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:negativ|non-?amplif)"
+)
+_ISH_POSITIVE = re.compile(
+    r"(?:positiv\w*|amplif\w*)\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:positiv|amplif)"
+)
+_EITHER_STATUS = re.compile(r"\s*(?:or|and/or|/)\s*(?:negativ|positiv)\w*\b(?!\s+(?:for|by)\b)")
+_REGARDLESS_LIST = re.compile(
+    r"\bregardless of\s+(?:[\w-]+\s+){1,4}(?:or|and|and/or|nor)\s+(?:the\s+|their\s+)?$"
+)
 _PERCENT = re.compile(
     rf"\b(?P<r>er|pr|estrogen receptor|progesterone receptor)\b[^.;]{{0,30}}?(?P<op>{OP_RE})\s*(?P<n>{NUM})\s*%"
 )
@@ -52,7 +65,8 @@ def _status(word: str) -> str:
     raw = word.strip().lower()
     if raw in ("-", "−", "/-", "- ") or re.fullmatch(r"[\s/-]*[-−]", word):
         return "negative"
-    w = word.strip(" -/").lower()
+    # "Hormone receptor status known": the word after "status" is the status
+    w = re.sub(r"^status\s*", "", word.strip(" -/").lower())
     if re.match(r"ultra", w):
         return "ultralow"
     if w.startswith("low"):
@@ -67,7 +81,7 @@ def _status(word: str) -> str:
         return "equivocal"
     if w in ("unknown", "known"):
         return w
-    if re.match(r"negativ|non-?amplif|not|-|−|poor|deficient", w):
+    if re.match(r"negativ|non-?amplif|non-?(?:over-?)?express|not|-|−|poor|deficient", w):
         return "negative"
     return "positive"
 
@@ -144,6 +158,23 @@ def extract(item: ItemText) -> list[Constraint]:
             ):
                 continue
             status = _status(word)
+            if (
+                status in ("positive", "negative")
+                and (
+                    _EITHER_STATUS.match(norm[m.end() :])
+                    # "regardless of hormone-receptor status or HER2-overexpression"
+                    or _REGARDLESS_LIST.search(norm[max(0, m.start() - 80) : m.start()])
+                )
+            ):
+                status = "any"  # "HER2/NEU positive or negative"
+            if name == "hr" and status == "negative" and re.search(r"\ber\s*\+", m.group(0)):
+                continue  # "ER+/PgR-": ER positive, so not hormone-receptor negative
+            if name == "her2" and status == "equivocal" and "2+" in word:
+                # IHC 2+ whose ISH result the item states: that result is the status
+                if _ISH_NEGATIVE.search(norm[m.end() : m.end() + 60]):
+                    status = "negative"
+                elif _ISH_POSITIVE.search(norm[m.end() : m.end() + 60]):
+                    status = "positive"
             params = {"receptor": name, "status": status}
             if name == "her2" and (ihc := _IHC.search(norm)):
                 params["method"] = "ihc"
@@ -200,7 +231,31 @@ def extract(item: ItemText) -> list[Constraint]:
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
         add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
-    return _either_hormone_receptor(item, out)
+    return _either_status(item, _either_hormone_receptor(item, out))
+
+
+def _either_status(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    """ "Hormone receptor positive or hormone receptor negative": either status."""
+    for x, y in itertools.combinations(sorted(out, key=lambda c: c.span[0]), 2):
+        if (
+            x.params.get("receptor") == y.params.get("receptor")
+            and {x.params.get("status"), y.params.get("status")} == {"positive", "negative"}
+            and x.polarity == y.polarity != "exclude"
+            and re.fullmatch(
+                r"\W*(?:or|and/or)\W*",
+                item.norm[x.span[1] - item.start : y.span[0] - item.start],
+            )
+        ):
+            either = make(
+                item,
+                FAMILY,
+                x.span[0] - item.start,
+                y.span[1] - item.start,
+                {"receptor": x.params["receptor"], "status": "any"},
+                confidence=min(x.confidence, y.confidence),
+            )
+            return [c for c in out if c is not x and c is not y] + [either]
+    return out
 
 
 def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Constraint]:

@@ -13,10 +13,10 @@ FAMILY = "sex"
 _LEAD = r"^\W*(?:adult\s+|postmenopausal\s+|post-menopausal\s+)?(?:(?:patients?|participants?|subjects?|individuals?)\s+(?:must\s+be|is|are)\s+|(?:be|is|are|must be)\s+(?:an?\s+)?|(?:the\s+)?(?:participant|patient|subject)\s+is\s+(?:an?\s+)?)?"
 _FEMALE_START = re.compile(
     _LEAD
-    + r"(?P<w>females?|wom[ae]n)\b(?!\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)"
+    + r"(?P<w>females?|wom[ae]n)\b(?!'s\b|\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)"
 )
 _MALE_START = re.compile(
-    _LEAD + r"(?P<w>males?|men)\b(?!\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)"
+    _LEAD + r"(?P<w>males?|men)\b(?!'s\b|\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)"
 )
 _EXPLICIT = re.compile(
     r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)"
@@ -38,7 +38,24 @@ _STRONG = re.compile(
 )
 
 
+#: words after an excluded "Women" / "Male participants" that make it the subject of another
+#: rule ("Women that have had a metastatic malignancy", "Women under the age of 18",
+#: "Female participants must not donate ova"): the rule excludes those women, not all women
+_QUALIFIED_AFTER = re.compile(
+    r"\s*(?:(?:patients?|subjects?|participants?)\s+)?(?:who|that|with|under|over|aged?|younger|older|on|undergoing|being|treated|taking|receiving|participating|currently|previously|meeting|unable|must|should|will not|cannot|can not|not|having|had|have|<|>|≤|≥|=|\d)"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
+    out = _extract(item)
+    if out and out[0].polarity == "exclude" and "sex" in out[0].params:
+        end = out[0].span[1] - item.start
+        if _QUALIFIED_AFTER.match(item.norm[end:]):
+            return []
+    return out
+
+
+def _extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if _REPRODUCTIVE.search(norm) and not _STRONG.search(norm):
         return []  # "female patients of childbearing potential must ...": a pregnancy rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import make
+from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -24,10 +24,18 @@ _SPECIMEN = re.compile(
 #: "at relapse after curative intent surgery", "is planned prior to surgery": a time
 #: anchor for something else (no interval, no recovery, no plan for the surgery itself)
 _ANCHOR = re.compile(
-    r"(?:after|following|prior to|before|until|post)\s+(?:the\s+|their\s+|her\s+|definitive\s+|primary\s+|curative(?:[- ]intent)?\s+|breast\s+|initial\s+)*$"
+    r"(?:after|following|prior to|before|until|up to|post)\s+(?:the\s+|their\s+|her\s+|definitive\s+|primary\s+|curative(?:[- ]intent)?\s+|breast\s+|initial\s+)*$"
 )
 _OWN_RULE = re.compile(
     r"\b(?:recover\w*|heal\w*|weeks?|days?|months?|major|minor|undergo\w*|underwent|scheduled|candidates?|wound|complications?|since|within)\b"
+)
+
+#: an other-malignancy rule and the start of its exceptions
+_OTHER_CANCER = re.compile(
+    r"\b(?:other|another|second|prior|previous|concurrent|history of)\s+(?:\w+\s+){0,2}(?:malignan\w*|cancers?|carcinomas?|neoplasms?)"
+)
+_EXCEPTION_BEFORE = re.compile(
+    r"\b(?:exceptions?|except|other than|excluding|unless)\b[^.;]{0,160}$"
 )
 
 
@@ -38,6 +46,12 @@ def _context(item: ItemText, m: re.Match[str]) -> bool:
         return True
     if _SPECIMEN.match(norm[m.end() : m.end() + 20]):
         return True
+    if _OTHER_CANCER.search(norm) and _EXCEPTION_BEFORE.search(
+        norm[max(0, m.start() - 180) : m.start()]
+    ):
+        return True  # "Exceptions include ... skin cancer that has undergone curative surgery"
+    if not_amenable_to(norm, m.start(), m.end()):
+        return True  # "metastatic disease not amenable to curative surgery or radiotherapy"
     left, right = item.clause_bounds(m.start())
     return (
         m.group(0).endswith(("surgery", "surgeries"))

@@ -27,13 +27,17 @@ _ANTICANCER_LIST = re.compile(
 )
 
 _STUDY_TREATMENT = re.compile(
-    r"(?:consent to|contraindicat\w* (?:the )?use of|(?:tolerate|understand\w*|nature of)|(?:prior to|before|after|following) (?:the\s+)?(?:first\s+|last\s+)?(?:dose|administration|infusion) of)\s+(?:the\s+|an?\s+|this\s+|study\s+)?$"
+    r"(?:consent to|contraindicat\w* (?:the )?use of|(?:tolerate|understand\w*|nature of)|(?:prior to|before|after|following|at the time of|since|within \d+ (?:days|weeks) of) (?:the\s+)?(?:first\s+|last\s+)?(?:dose|administration|infusion) of)\s+(?:the\s+|an?\s+|this\s+|study\s+)?$"
 )
 
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    if m := _STRONG.search(norm):
+    if (m := _STRONG.search(norm)) and re.search(
+        r"\b(?:potential|possible)\s+$", norm[max(0, m.start() - 12) : m.start()]
+    ):
+        m = None  # "considerations relevant to a patient's potential participation in a trial"
+    if m:
         return [make(item, FAMILY, m.start(), m.end(), {"aspect": "other_trial"}, confidence=0.85)]
     if m := _AGENT.search(norm):
         if _STUDY_TREATMENT.search(norm[max(0, m.start() - 40) : m.start()]):
