@@ -97,3 +97,16 @@ def test_precision_third_heldout_set() -> None:
     assert rep.annotated >= 300 and rep.trials >= 40 and rep.found == rep.annotated
     # 98.6% with parser 0.9.0, tuned on its errors: optimistic, not the unbiased figure
     assert rep.precision >= 0.97
+
+
+def test_precision_fourth_heldout_set() -> None:
+    """The unbiased figure for parser 0.9.0: annotated blind, scored once (totals only).
+
+    Only the totals are printed, never the errors, so that the set stays blind for later
+    rule work (fixtures/README.md, "Fourth held-out set").
+    """
+    rep = _real_set("annotations_heldout4.jsonl")
+    _print("fourth held-out set (blind: 87.4% with 0.8.0, 88.2% with 0.9.0)", rep)
+    assert rep.annotated >= 300 and rep.trials >= 40 and rep.found == rep.annotated
+    # The issue's bar is 95%; this blind figure is well below it (docs/criteria.md).
+    assert rep.precision >= 0.87
