@@ -191,11 +191,12 @@ def rank(svc: TrialService, patient: Patient, session: Session) -> Ranked:
 def snapshot(ranked: Ranked) -> dict[str, tuple[str, int]]:
     """nct_id -> (verdict, number of unknown facts), for every ranked trial."""
     out: dict[str, tuple[str, int]] = {}
+    # missing_keys reads the fast path's arrays; building every profile's outcome just to
+    # count its unknown facts cost most of a web match
     for verdict, tids in ranked.order.items():
         for tid in tids:
             entry = ranked.index.entries[tid]
-            missing = len(ranked.profiles[entry.profile_id].missing_keys)
-            out[entry.nct_id] = (verdict, missing)
+            out[entry.nct_id] = (verdict, len(ranked.missing_keys(entry.profile_id)))
     return out
 
 
