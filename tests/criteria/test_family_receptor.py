@@ -146,3 +146,29 @@ def test_regardless_of_a_list_of_receptors_is_any_status() -> None:
     text = "Participant has a known breast cancer diagnosis of AJCC Stage 0-III breast cancer, regardless of hormone-receptor status or HER2-overexpression, before the start of planned adjuvant or neoadjuvant chemotherapy and/or hormonal therapy."
     statuses = {c.params["receptor"]: c.params["status"] for c in fam(text, "receptor")}
     assert statuses.get("her2") == "any"
+
+
+# --- parser 0.10.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Primary tumor must be ER negative and PR negative",
+        "Estrogen receptor-negative and progesterone receptor-negative tumor",
+        "All tumors must be ER-, PGR- and HER2-negative",
+    ],
+)
+def test_er_negative_and_pr_negative_is_hormone_receptor_negative(text: str) -> None:
+    assert _status(text) == {"hr": "negative"} | ({"her2": "negative"} if "HER2" in text else {})
+
+
+def test_er_and_pr_negative_give_one_rule_not_three() -> None:
+    # "hormone-receptor poor, ER- and PR-negative": the merged rule is stated once
+    text = "hormone-receptor poor, ER- and PR-negative, or staining present in <1% by immunohistochemistry (IHC)"
+    assert [c.params for c in fam(text, "receptor")] == [{"receptor": "hr", "status": "negative"}]
+
+
+def test_hormone_positive_is_hormone_receptor_positive() -> None:
+    text = "Participants must have histologically or cytologically confirmed diagnosis of hormone positive HER2 negative metastatic breast cancer per ASCO/CAP criteria, with diagnosis established through either a breast/axillary biopsy or biopsy of a metastatic lesion."
+    assert _status(text) == {"hr": "positive", "her2": "negative"}
