@@ -154,3 +154,12 @@ def test_bone_only_disease_not_accepted_as_measurable_is_no_bone_site_requiremen
 def test_extraskeletal_disease_is_no_bone_site() -> None:
     text = "Extraskeletal disease that can be accurately measured >= 10 mm by standard imaging techniques that can include but not limited to computed tomography (CT), positron emission tomography (PET), PET/CT, magnetic resonance imaging (MRI);"
     assert fam(text, "disease_sites") == []
+
+
+# --- parser 0.10.0
+
+
+def test_settings_listed_for_a_prior_therapy_are_no_diagnosis() -> None:
+    text = "Prior treatment with a taxane in the neoadjuvant, adjuvant, locally advanced, and/or metastatic disease treatment setting."
+    assert fam(text, "diagnosis") == []
+    assert fam(text, "prior_therapy") != []

@@ -172,3 +172,25 @@ def test_er_and_pr_negative_give_one_rule_not_three() -> None:
 def test_hormone_positive_is_hormone_receptor_positive() -> None:
     text = "Participants must have histologically or cytologically confirmed diagnosis of hormone positive HER2 negative metastatic breast cancer per ASCO/CAP criteria, with diagnosis established through either a breast/axillary biopsy or biopsy of a metastatic lesion."
     assert _status(text) == {"hr": "positive", "her2": "negative"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "No prior chemotherapy or targeted systemic therapy for inoperable stage IV or metastatic TNBC；",
+            "inclusion",
+        ),
+        (
+            "Prior therapy for metastatic TNBC (chemotherapy, hormone therapy or biological therapy), Patients may receive bisphosphonates and other therapies to treat bone metastases, however if used, bone lesions will not be considered as measurable disease.",
+            "exclusion",
+        ),
+    ],
+)
+def test_disease_an_excluded_therapy_was_for_is_no_receptor_rule(text: str, kind: str) -> None:
+    assert fam(text, "receptor", kind) == []
+
+
+def test_disease_a_required_therapy_was_for_stays_the_patients() -> None:
+    text = "At least one prior line of targeted therapy for HER2-positive disease"
+    assert _status(text) == {"her2": "positive"}

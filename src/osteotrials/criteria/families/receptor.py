@@ -21,6 +21,9 @@ _HR = r"(?:hr|hormone[- ]receptors?|hormone(?=[- ](?:positiv|negativ))|hormone[-
 _TNBC = re.compile(
     r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
 )
+_THERAPY_OBJECT = re.compile(
+    r"\b(?:prior|previous|no)\s+(?:\w+\s+){0,6}?(?:therap\w*|treatments?|chemotherap\w*|regimens?)\s+(?:\w+\s+){0,2}?for\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+[\s-]+){0,6}$"
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):
     _PATTERNS.append(
@@ -104,6 +107,13 @@ def extract(item: ItemText) -> list[Constraint]:
 
     def add(a: int, b: int, params: dict[str, object], conf: float) -> None:
         if any(a < e and s < b for s, e in taken):
+            return
+        # "No prior chemotherapy ... for inoperable stage IV or metastatic TNBC": the
+        # disease an excluded therapy was for is not excluded itself (a required therapy
+        # "for HER2-positive disease" does say the patient's disease, so it stays)
+        if (obj := _THERAPY_OBJECT.search(re.split(r"[.;:]\s", norm[max(0, a - 90) : a])[-1])) and (
+            item.kind == "exclusion" or obj.group(0).startswith("no ")
+        ):
             return
         taken.append((a, b))
         out.append(make(item, FAMILY, a, b, params, confidence=conf))
