@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.criteria.conftest import fam, one
 
 
@@ -163,3 +164,16 @@ def test_settings_listed_for_a_prior_therapy_are_no_diagnosis() -> None:
     text = "Prior treatment with a taxane in the neoadjuvant, adjuvant, locally advanced, and/or metastatic disease treatment setting."
     assert fam(text, "diagnosis") == []
     assert fam(text, "prior_therapy") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("or  3 x ULN (no liver metastasis)", "inclusion"),
+        ("5 × ULN with documented liver metastases", "inclusion"),
+        ("normal (ULN) for patients without liver metastasis; <5.0 × ULN", "inclusion"),
+        ("Denosumab or bisphosphonates to treat metastatic bone disease", "exclusion"),
+    ],
+)
+def test_site_as_a_lab_condition_or_drug_indication_is_no_site_rule(text: str, kind: str) -> None:
+    assert fam(text, "disease_sites", kind) == []
