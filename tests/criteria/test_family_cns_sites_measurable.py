@@ -177,3 +177,9 @@ def test_settings_listed_for_a_prior_therapy_are_no_diagnosis() -> None:
 )
 def test_site_as_a_lab_condition_or_drug_indication_is_no_site_rule(text: str, kind: str) -> None:
     assert fam(text, "disease_sites", kind) == []
+
+
+def test_brain_metastases_requiring_immediate_local_therapy_are_active() -> None:
+    text = "Patients requiring immediate local therapy for brain metastases"
+    (c,) = fam(text, "cns", "exclusion")
+    assert c.params["status"] == "active"

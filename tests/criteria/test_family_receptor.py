@@ -194,3 +194,9 @@ def test_disease_an_excluded_therapy_was_for_is_no_receptor_rule(text: str, kind
 def test_disease_a_required_therapy_was_for_stays_the_patients() -> None:
     text = "At least one prior line of targeted therapy for HER2-positive disease"
     assert _status(text) == {"her2": "positive"}
+
+
+def test_her2_low_or_zero_is_her2_negative() -> None:
+    text = "Has confirmed HER2 IHC 1+ or IHC 2+/ISH- (HER2-low) status or HER2 IHC 0 status as determined according to ASCO CAP 2018 guidelines1 based on sample collected during Tissue Screening as described above."
+    assert _status(text) == {"her2": "negative"}
+    assert _status("HER2-low metastatic breast cancer;") == {"her2": "low"}

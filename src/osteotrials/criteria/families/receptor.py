@@ -241,7 +241,26 @@ def extract(item: ItemText) -> list[Constraint]:
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
         add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
-    return _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
+    return _low_or_zero(
+        item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
+    )
+
+
+#: "HER2-low ... or HER2 IHC 0 status": every HER2-negative tumour qualifies
+_OR_ZERO = re.compile(
+    r"\bor\s+(?:\w+\s+){0,2}?(?:her[- ]?2[\s-]*(?:ihc\s*)?(?:0|zero)|ihc\s*0)(?![\d+])"
+)
+
+
+def _low_or_zero(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    if not _OR_ZERO.search(item.norm):
+        return out
+    return [
+        c.model_copy(update={"params": {**c.params, "status": "negative"}})
+        if c.params.get("receptor") == "her2" and c.params.get("status") == "low"
+        else c
+        for c in out
+    ]
 
 
 def _both_negative(item: ItemText, out: list[Constraint]) -> list[Constraint]:
