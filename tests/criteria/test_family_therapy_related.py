@@ -255,3 +255,20 @@ def test_toxicity_grade_after_slash_and_reversed_symbols(text: str, kind: str, g
     # ">/=" and "=<" are how many records write >= and <=
     (c,) = fam(text, "toxicity", kind)
     assert c.params["max_grade"] == grade
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inadequately controlled hypertension (defined as systolic blood pressure > 150 and/or diastolic blood pressure > 100 mmHg on antihypertensive medications).",
+        "No inadequately controlled hypertension, defined as systolic blood pressure (BP) > 150 mm Hg and/or diastolic BP > 100 mm Hg despite antihypertensive medications",
+    ],
+)
+def test_antihypertensives_defining_uncontrolled_hypertension_are_no_drug_rule(text: str) -> None:
+    # excluding the drug class would exclude every patient whose blood pressure is treated
+    assert fam(text, "medication", "exclusion") == []
+
+
+def test_drugs_in_parentheses_after_randomized_therapy_are_the_trial_drugs() -> None:
+    text = "Used an investigational drug within 30 days or 5 half-lives, whichever is longer, preceding the first dose of randomized therapy (lapatinib or placebo);"
+    assert all("lapatinib" not in c.params.get("drugs", []) for c in one(text, "exclusion"))
