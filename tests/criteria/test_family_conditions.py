@@ -617,3 +617,8 @@ def test_potential_participation_in_a_trial_is_no_trial_participation_rule() -> 
 def test_menstrual_bleeding_is_menopause_not_a_bleeding_disorder(text: str) -> None:
     assert "comorbidity" not in _families(text)
     assert "menopause" in _families(text)
+
+
+def test_pregnancy_as_the_cause_of_another_condition_is_no_pregnancy_rule() -> None:
+    text = "No history of deep venous thrombosis not related to trauma or pregnancy"
+    assert _families(text) == {"comorbidity"}
