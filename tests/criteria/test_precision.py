@@ -53,7 +53,8 @@ def test_precision_second_heldout_set() -> None:
     rep = _report(_read_jsonl("annotations_heldout2.jsonl"))
     _print("second held-out set (blind for parser 0.6.0; errors seen by 0.7.0)", rep)
     assert rep.annotated >= 100
-    # 87.8% when it was first scored (parser 0.6.0); 95.9% with parsers 0.7.0-0.10.0, whose fixes looked at its errors, so no longer an unbiased figure
+    # 87.8% when it was first scored (parser 0.6.0); 95.9% with parsers 0.7.0-0.10.0, whose
+    # fixes looked at its errors, so no longer an unbiased figure
     assert rep.precision >= 0.95
 
 
