@@ -179,3 +179,33 @@ def test_rationale_age_after_the_rule_is_no_second_bound() -> None:
 
 def test_possessive_women_is_no_sex_rule() -> None:
     assert fam("Women's Ccr = Body weight x (140-Age)/(72 x Serum creatinine) x 0.85", "sex") == []
+
+
+# --- parser 0.10.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oncotype ≤ 25 if age ≥ 50 years",
+        "Attainment of maximal predicted heart rate (HRmax) (i.e., within 10 bpm of age-predicted HRmax \\[HRmax = 220-Age\\[years\\]);",
+    ],
+)
+def test_a_bound_without_years_or_an_age_word_beside_it_is_no_age(text: str) -> None:
+    # the score or rate bound sits in an item that names an age: it is not the age
+    assert fam(text, "age") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "bounds"),
+    [
+        ("aged \\<18 or ≥75", "exclusion", {"min": 18.0, "max": 75.0}),
+        ("Subject is <18 or  75 years of age.", "exclusion", {"min": 18.0}),
+        ("Under the age of 50 at diagnosis", "inclusion", {"max": 50.0}),
+    ],
+)
+def test_bounds_with_the_age_word_beside_them_stay_ages(
+    text: str, kind: str, bounds: dict[str, float]
+) -> None:
+    (c,) = fam(text, "age", kind)
+    assert {k: c.params[k] for k in ("min", "max") if k in c.params} == bounds

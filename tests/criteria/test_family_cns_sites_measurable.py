@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from tests.criteria.conftest import fam, one
 
 
@@ -154,3 +155,31 @@ def test_bone_only_disease_not_accepted_as_measurable_is_no_bone_site_requiremen
 def test_extraskeletal_disease_is_no_bone_site() -> None:
     text = "Extraskeletal disease that can be accurately measured >= 10 mm by standard imaging techniques that can include but not limited to computed tomography (CT), positron emission tomography (PET), PET/CT, magnetic resonance imaging (MRI);"
     assert fam(text, "disease_sites") == []
+
+
+# --- parser 0.10.0
+
+
+def test_settings_listed_for_a_prior_therapy_are_no_diagnosis() -> None:
+    text = "Prior treatment with a taxane in the neoadjuvant, adjuvant, locally advanced, and/or metastatic disease treatment setting."
+    assert fam(text, "diagnosis") == []
+    assert fam(text, "prior_therapy") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("or  3 x ULN (no liver metastasis)", "inclusion"),
+        ("5 × ULN with documented liver metastases", "inclusion"),
+        ("normal (ULN) for patients without liver metastasis; <5.0 × ULN", "inclusion"),
+        ("Denosumab or bisphosphonates to treat metastatic bone disease", "exclusion"),
+    ],
+)
+def test_site_as_a_lab_condition_or_drug_indication_is_no_site_rule(text: str, kind: str) -> None:
+    assert fam(text, "disease_sites", kind) == []
+
+
+def test_brain_metastases_requiring_immediate_local_therapy_are_active() -> None:
+    text = "Patients requiring immediate local therapy for brain metastases"
+    (c,) = fam(text, "cns", "exclusion")
+    assert c.params["status"] == "active"

@@ -602,3 +602,23 @@ def test_negative_infection_status_excludes_the_infection(text: str) -> None:
 def test_potential_participation_in_a_trial_is_no_trial_participation_rule() -> None:
     text = "The above information is not intended to contain all considerations relevant to a patient's potential participation in a clinical trial."
     assert fam(text, "trial_participation", "exclusion") == []
+
+
+# --- parser 0.10.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Postmenopausal status defined as history of at least 12 months without spontaneous menstrual bleeding or a documented hysterectomy and bilateral salpingo oophorectomy",
+        "Women are eligible to participate if they are 40 years or older and have been menopausal (had no menstrual bleeding during the past 12 months)",
+    ],
+)
+def test_menstrual_bleeding_is_menopause_not_a_bleeding_disorder(text: str) -> None:
+    assert "comorbidity" not in _families(text)
+    assert "menopause" in _families(text)
+
+
+def test_pregnancy_as_the_cause_of_another_condition_is_no_pregnancy_rule() -> None:
+    text = "No history of deep venous thrombosis not related to trauma or pregnancy"
+    assert _families(text) == {"comorbidity"}

@@ -302,3 +302,62 @@ def test_lhrha_is_ovarian_suppression() -> None:
 def test_biologic_relatives_are_no_biologic_therapy() -> None:
     text = 'Biologic relatives of an individual meeting this protocol\'s definition of "Familial Cancer," who are either affected or unaffected by cancer.'
     assert fam(text, "prior_therapy") == []
+
+
+# --- parser 0.10.0
+
+
+def _line_params(text: str, kind: str = "inclusion") -> dict[str, object]:
+    (c,) = [
+        c
+        for c in fam(text, "prior_therapy", kind)
+        if "min_lines" in c.params or "max_lines" in c.params
+    ]
+    return {k: v for k, v in c.params.items() if k in ("min_lines", "max_lines")}
+
+
+def test_comparison_words_with_a_lost_symbol_bound_the_lines() -> None:
+    # NLI4CT lost the symbol, not the words: "Less than or equal to (  ) 3"
+    text = "Less than or equal to (  ) 3 chemotherapy regimens prior to study entry"
+    assert _line_params(text) == {"max_lines": 3.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "bounds"),
+    [
+        (
+            "At least one prior regimen of chemotherapy in the setting of metastatic breast cancer; no upper limit on the number of prior endocrine regimens for metastatic breast cancer, however no more than 6 chemotherapeutic regimens may have been given in the metastatic setting",
+            "inclusion",
+            {"min_lines": 1.0, "max_lines": 6.0},
+        ),
+        (
+            "Has received at least one line, but not more than three lines, of systemic therapy for metastatic disease",
+            "exclusion",
+            {"min_lines": 1.0, "max_lines": 3.0},
+        ),
+        # an upper bound in another sentence counts another therapy: no range
+        (
+            "For Arm I: at least two lines of prior endocrine therapy (in adjuvant and/or metastatic settings) are required. Up to two prior cytotoxic chemotherapies are allowed in the metastatic setting (prior adjuvant and neoadjuvant chemotherapy is allowed).",
+            "inclusion",
+            {"min_lines": 2.0},
+        ),
+    ],
+)
+def test_a_later_upper_bound_after_but_completes_the_lower(
+    text: str, kind: str, bounds: dict[str, float]
+) -> None:
+    assert _line_params(text, kind) == bounds
+
+
+def test_anti_her_and_targeted_systemic_therapies_are_classes() -> None:
+    (c,) = fam(
+        "Previous treatment with Herceptin or other anti-HER therapies, or any previous chemotherapy for advanced or metastatic disease",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert "her2_directed" in c.params["classes"] and c.params["drugs"] == ["trastuzumab"]
+    (c,) = fam(
+        "No prior chemotherapy or targeted systemic therapy for inoperable locally advanced or metastatic TNBC",
+        "prior_therapy",
+    )
+    assert set(c.params["classes"]) == {"chemotherapy", "targeted"}

@@ -146,3 +146,57 @@ def test_regardless_of_a_list_of_receptors_is_any_status() -> None:
     text = "Participant has a known breast cancer diagnosis of AJCC Stage 0-III breast cancer, regardless of hormone-receptor status or HER2-overexpression, before the start of planned adjuvant or neoadjuvant chemotherapy and/or hormonal therapy."
     statuses = {c.params["receptor"]: c.params["status"] for c in fam(text, "receptor")}
     assert statuses.get("her2") == "any"
+
+
+# --- parser 0.10.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Primary tumor must be ER negative and PR negative",
+        "Estrogen receptor-negative and progesterone receptor-negative tumor",
+        "All tumors must be ER-, PGR- and HER2-negative",
+    ],
+)
+def test_er_negative_and_pr_negative_is_hormone_receptor_negative(text: str) -> None:
+    assert _status(text) == {"hr": "negative"} | ({"her2": "negative"} if "HER2" in text else {})
+
+
+def test_er_and_pr_negative_give_one_rule_not_three() -> None:
+    # "hormone-receptor poor, ER- and PR-negative": the merged rule is stated once
+    text = "hormone-receptor poor, ER- and PR-negative, or staining present in <1% by immunohistochemistry (IHC)"
+    assert [c.params for c in fam(text, "receptor")] == [{"receptor": "hr", "status": "negative"}]
+
+
+def test_hormone_positive_is_hormone_receptor_positive() -> None:
+    text = "Participants must have histologically or cytologically confirmed diagnosis of hormone positive HER2 negative metastatic breast cancer per ASCO/CAP criteria, with diagnosis established through either a breast/axillary biopsy or biopsy of a metastatic lesion."
+    assert _status(text) == {"hr": "positive", "her2": "negative"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "No prior chemotherapy or targeted systemic therapy for inoperable stage IV or metastatic TNBC；",
+            "inclusion",
+        ),
+        (
+            "Prior therapy for metastatic TNBC (chemotherapy, hormone therapy or biological therapy), Patients may receive bisphosphonates and other therapies to treat bone metastases, however if used, bone lesions will not be considered as measurable disease.",
+            "exclusion",
+        ),
+    ],
+)
+def test_disease_an_excluded_therapy_was_for_is_no_receptor_rule(text: str, kind: str) -> None:
+    assert fam(text, "receptor", kind) == []
+
+
+def test_disease_a_required_therapy_was_for_stays_the_patients() -> None:
+    text = "At least one prior line of targeted therapy for HER2-positive disease"
+    assert _status(text) == {"her2": "positive"}
+
+
+def test_her2_low_or_zero_is_her2_negative() -> None:
+    text = "Has confirmed HER2 IHC 1+ or IHC 2+/ISH- (HER2-low) status or HER2 IHC 0 status as determined according to ASCO CAP 2018 guidelines1 based on sample collected during Tissue Screening as described above."
+    assert _status(text) == {"her2": "negative"}
+    assert _status("HER2-low metastatic breast cancer;") == {"her2": "low"}

@@ -231,3 +231,44 @@ def test_first_dose_of_investigational_drug_is_a_time_anchor() -> None:
     text = "Patients may not be receiving the following medications at the time of first dose of investigational drug:"
     (item,) = [i for i in compile_criteria(criteria_texts()[nct]) if i.text == text]
     assert "trial_participation" not in {c.family for c in item.constraints}
+
+
+# --- parser 0.10.0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "grade"),
+    [
+        (
+            "Peripheral neuropathy of Grade >/= 3 per National Cancer Institute (NCI) common terminology criteria for adverse events (CTCAE) v 4.0",
+            "exclusion",
+            3,
+        ),
+        (
+            "Patients must demonstrate resolution of all toxicities related to prior chemotherapy, endocrine therapy, targeted therapy, or biologic therapy to grade =< 1, including peripheral neuropathy, with the exception of alopecia (any grade permissible)",
+            "inclusion",
+            1,
+        ),
+    ],
+)
+def test_toxicity_grade_after_slash_and_reversed_symbols(text: str, kind: str, grade: int) -> None:
+    # ">/=" and "=<" are how many records write >= and <=
+    (c,) = fam(text, "toxicity", kind)
+    assert c.params["max_grade"] == grade
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Inadequately controlled hypertension (defined as systolic blood pressure > 150 and/or diastolic blood pressure > 100 mmHg on antihypertensive medications).",
+        "No inadequately controlled hypertension, defined as systolic blood pressure (BP) > 150 mm Hg and/or diastolic BP > 100 mm Hg despite antihypertensive medications",
+    ],
+)
+def test_antihypertensives_defining_uncontrolled_hypertension_are_no_drug_rule(text: str) -> None:
+    # excluding the drug class would exclude every patient whose blood pressure is treated
+    assert fam(text, "medication", "exclusion") == []
+
+
+def test_drugs_in_parentheses_after_randomized_therapy_are_the_trial_drugs() -> None:
+    text = "Used an investigational drug within 30 days or 5 half-lives, whichever is longer, preceding the first dose of randomized therapy (lapatinib or placebo);"
+    assert all("lapatinib" not in c.params.get("drugs", []) for c in one(text, "exclusion"))

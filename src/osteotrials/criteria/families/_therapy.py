@@ -22,7 +22,7 @@ _UNKNOWN_DRUG = re.compile(
     r"\b(?:prior|previous(?:ly)?|received|receiving|treatment with|therapy with|exposure to|treated with)\s+(?:an?\s+|any\s+|the\s+)?(?:treatment with\s+)?(?P<name>[a-z]{3,}-?\d{2,}[a-z0-9-]*|[a-z]{4,}(?:mab|tinib|ciclib|lisib|sertib|parib|limus|tecan|platin|estrant|apopt|ostat|rafenib|metinib))\b"
 )
 _BEFORE_DOSE = re.compile(
-    r"(?:prior to|before|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$"
+    r"(?:prior to|before|preceding|after|following)\s+(?:the\s+)?(?:first|1st|start of|initiation of|last)\s+(?:dose|cycle|administration|infusion)?\s*(?:of\s+)?(?:study\s+)?$"
 )
 #: "must be corrected prior to dasatinib administration": the drug names a time anchor
 _ANCHOR_BEFORE = re.compile(
@@ -33,7 +33,7 @@ _START_OF = re.compile(
     r"\b(?:of|before|prior to|after|until|following)\s+(?:beginning|starting|initiating|(?:the\s+)?(?:initiation|start) of)\s+(?:the\s+)?(?:study\s+|protocol\s+)?(?:\w+\s+)?$"
 )
 _STUDY_TREATMENT_PARENS = re.compile(
-    r"\bstudy (?:treatments?|drugs?|medications?|therap(?:y|ies)|interventions?)\s*\((?:[^()]*?(?:and|or|/|,)\s*)?$"
+    r"\b(?:study|randomi[sz]ed|protocol) (?:treatments?|drugs?|medications?|therap(?:y|ies)|interventions?)\s*\((?:[^()]*?(?:and|or|/|,)\s*)?$"
 )
 _ET = re.compile(r"\b(?:ET|HT)\b")
 

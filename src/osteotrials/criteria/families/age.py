@@ -49,6 +49,11 @@ _CONDITIONAL = re.compile(
 )
 
 
+_AGE_BEFORE = re.compile(r"\bage[ds]?\b[^.;]{0,20}$")
+#: "Subject is <18 or  75 years of age": the age word after the second bound
+_AGE_AFTER = re.compile(rf"(?:\s*or\s*\D{{0,3}}\d{{1,3}})?\s*(?:{_YEARS}\s*)?(?:of age|old)\b")
+
+
 def _is_age_item(item: ItemText) -> bool:
     return (
         bool(re.search(_AGE_WORD, item.norm))
@@ -144,6 +149,16 @@ def extract(item: ItemText) -> list[Constraint]:
             re.search(_YEARS, norm[m.end("n") : m.end("n") + 8])
             or re.search(r"\bage", window)
             or label_age
+        ):
+            continue
+        # "Oncotype <= 25 if age >= 50 years": without "years", the number is an age only
+        # when "age" comes just before it or just after it
+        if not (
+            re.search(_YEARS, norm[m.end("n") : m.end("n") + 8])
+            or label_age
+            or "age" in m.group(0)
+            or _AGE_BEFORE.search(norm[max(0, m.start() - 30) : m.start()])
+            or _AGE_AFTER.match(norm[m.end("n") :])
         ):
             continue
         if _CONDITIONAL.search(norm[max(0, m.start() - 25) : m.start()]) or _limit_condition(

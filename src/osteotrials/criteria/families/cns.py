@@ -18,7 +18,7 @@ _MENTION = re.compile(
     r"|(?<!non-)(?<!non )\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
 )
 _ACTIVE = re.compile(
-    r"\b(?:active|untreated|progressive|progressing|symptomatic|uncontrolled|unstable|new|growing|requiring (?:immediate )?(?:treatment|therapy|steroids)|not (?:yet )?(?:been )?treated)\b"
+    r"\b(?:active|untreated|progressive|progressing|symptomatic|uncontrolled|unstable|new|growing|requiring (?:immediate |urgent )?(?:local |further |additional )?(?:treatment|therapy|steroids)|not (?:yet )?(?:been )?treated)\b"
 )
 _TREATED = re.compile(
     r"\b(?:treated|stable|previously[- ]treated|asymptomatic|controlled|inactive|irradiated|resected|radiologically stable|clinically stable)\b"

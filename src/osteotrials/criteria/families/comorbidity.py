@@ -48,7 +48,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "bleeding_thrombosis",
-        r"bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)(?<!radio)(?<!tumor )(?<!tumour )embol\w*|deep vein|dvt\b|clotting disorder",
+        r"(?<!menstrual )(?<!menstruation )bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)(?<!radio)(?<!tumor )(?<!tumour )embol\w*|deep vein|dvt\b|clotting disorder",
     ),
     (
         "bone",

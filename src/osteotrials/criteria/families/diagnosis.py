@@ -41,7 +41,7 @@ _THERAPY_OBJECT = re.compile(
     r"\b(?:therap\w*|treatments?|treated|chemotherap\w*|regimens?|lines?|agents?|drugs?|prevention|radiotherapy|radiation|surgery|hormonal|endocrine)\s+(?:\w+\s+){0,3}?(?:for|in|of)\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+[\s-]+){0,6}$"
 )
 _SETTING_AFTER = re.compile(
-    r"^(?:\s*(?:,|or|and|and/or)\s*(?:[\w-]+\s+){0,3}?[\w-]+)?\s+settings?\b"
+    r"^(?:\s*(?:,\s*(?:and/or|and|or)?|or|and|and/or)\s*(?:[\w-]+\s+){0,3}?[\w-]+)?\s+settings?\b"
 )
 #: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain"
 _MODIFIER_AFTER = re.compile(

@@ -52,7 +52,13 @@ _RT_BEFORE = re.compile(
 
 #: the site as what an allowed drug is for, not a rule on the patient's sites
 _INDICATION_BEFORE = re.compile(
-    r"\bfor\s+(?:the\s+)?(?:treatment|palliation|management|prevention|control|relief)\s+of\s+(?:[\w-]+,?\s+){0,4}$"
+    r"\bfor\s+(?:the\s+)?(?:treatment|palliation|management|prevention|control|relief)\s+of\s+(?:[\w-]+,?\s+){0,4}$|\b(?:to treat|treating)\s+(?:[\w-]+\s+){0,2}$"
+)
+#: "AST/ALT <= 5 x ULN (liver metastases present)", "or 3 x ULN (no liver metastasis)": the
+#: condition of a lab limit, not a rule on the patient's sites
+_LAB_LIMIT = re.compile(r"\buln\b|upper limit of (?:the )?normal")
+_LAB_CONDITION_BEFORE = re.compile(
+    r"(?:\(|\bwith(?:out)?|\bno|\bif|\bin the (?:presence|absence) of)\s*(?:(?:documented|known|the|presence of)\s+)*$"
 )
 _NON_MEASURABLE_EXAMPLE = re.compile(
     r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
@@ -73,6 +79,10 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         if _INDICATION_BEFORE.search(norm[max(0, m.start() - 80) : m.start()]):
             continue  # "bisphosphonates are allowed for the treatment of ... skeletal metastases"
+        if _LAB_LIMIT.search(norm) and _LAB_CONDITION_BEFORE.search(
+            norm[max(0, m.start() - 40) : m.start()]
+        ):
+            continue
         if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
             continue  # "non-measurable lesions such as pleural effusion": a measurability rule
         if named_as_not_measurable(norm, m.start()):

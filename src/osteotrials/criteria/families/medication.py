@@ -83,6 +83,11 @@ _EXCEPTION_BEFORE = re.compile(
 )
 
 
+_ON_DRUG_BEFORE = re.compile(
+    r"\b(?:on|despite|while on|with|regardless of|in spite of)\s+(?:(?:the|optimal|maximal|standard|adequate|appropriate)\s+)*$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     found = [(name, m.start(), m.end()) for name, m in _COMPILED.first_matches(norm)]
@@ -105,6 +110,19 @@ def extract(item: ItemText) -> list[Constraint]:
     if _TOXICITY_RULE.search(norm):
         # "... toxicity ... except alopecia or anemia controlled by growth factors"
         found = [f for f in found if not _EXCEPTION_BEFORE.search(norm[max(0, f[1] - 100) : f[1]])]
+        if not found:
+            return []
+    # "uncontrolled hypertension (... > 150 mmHg ... on antihypertensive medications)": the
+    # drugs are part of the definition of uncontrolled blood pressure, not a drug rule
+    if re.search(r"hypertension|blood pressure", norm):
+        found = [
+            f
+            for f in found
+            if not (
+                f[0] == "antihypertensive"
+                and _ON_DRUG_BEFORE.search(norm[max(0, f[1] - 40) : f[1]])
+            )
+        ]
         if not found:
             return []
     found.sort(key=lambda f: f[1])

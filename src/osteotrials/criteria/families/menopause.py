@@ -13,7 +13,7 @@ FAMILY = "menopause"
 _STATUS: list[tuple[str, str]] = [
     (
         "post",
-        r"post-?\s?menopaus\w*|\bmenopausal women|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range",
+        r"post-?\s?menopaus\w*|\bmenopausal women|\b(?:have been|has been|are|is) menopausal\b|\b(?:without|no) (?:spontaneous )?menstrual bleeding|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range",
     ),
     ("pre", r"pre-?\s?menopaus\w*|regular menstrua\w*|regular menses|menstruating"),
     ("peri", r"peri-?\s?menopaus\w*"),

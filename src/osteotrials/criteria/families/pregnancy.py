@@ -21,6 +21,11 @@ _ASPECTS: list[tuple[str, str]] = [
 _COMPILED = MultiPattern(_ASPECTS)
 
 
+_CAUSE_BEFORE = re.compile(
+    r"\b(?:related to|due to|caused by|induced by|secondary to|attributable to)\s+(?:\w+\s+(?:or|and|and/or)\s+)?$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     found = _COMPILED.first_matches(norm)
@@ -47,6 +52,13 @@ def extract(item: ItemText) -> list[Constraint]:
                 norm[max(0, m.start() - 25) : m.start()],
             )
         )
+    ]
+    # "deep venous thrombosis not related to trauma or pregnancy": pregnancy as the cause
+    # of another condition, not a pregnancy rule
+    found = [
+        (n, m)
+        for n, m in found
+        if not _CAUSE_BEFORE.search(norm[max(0, m.start() - 40) : m.start()])
     ]
     if not found:
         return []

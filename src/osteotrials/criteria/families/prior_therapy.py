@@ -25,7 +25,7 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?P<pre>no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
+    rf"(?:(?P<pre>less than or equal to|greater than or equal to|more than or equal to|no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)\s*(?:\(\s*\)\s*)?)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
 )
 _MIN_MAX = re.compile(
     rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
@@ -84,12 +84,40 @@ def _setting(norm: str) -> list[str]:
     return [name for name, pat in _SETTING if re.search(pat, norm)]
 
 
+_CONTRAST = re.compile(r"\b(?:but|however)\b")
+_SENTENCE_END = re.compile(r"\.\s")
+
+
 def _lines(item: ItemText) -> dict[str, object]:
     if not _LINE_WORD.search(item.norm):
         return {}
-    m = _LINES.search(item.norm)
-    if not m:
+    matches = list(_LINES.finditer(item.norm))
+    if not matches:
         return {}
+    out = _line_bounds(item, matches[0])
+    # "At least one prior regimen ...; however no more than 6 chemotherapeutic regimens",
+    # "at least one line, but not more than three lines": a later upper bound in the same
+    # sentence, after "but"/"however", completes a lower one (a bound in another sentence
+    # often counts another therapy: "Up to two prior cytotoxic chemotherapies are allowed")
+    if set(out) - {"line_scope"} == {"min_lines"}:
+        for later in matches[1:]:
+            between = item.norm[matches[0].end() : later.start()]
+            if not _CONTRAST.search(between) or _SENTENCE_END.search(between):
+                continue
+            upper = _line_bounds(item, later)
+            low, high = out["min_lines"], upper.get("max_lines")
+            if (
+                set(upper) - {"line_scope"} == {"max_lines"}
+                and isinstance(low, (int, float))
+                and isinstance(high, (int, float))
+                and high >= low
+            ):
+                out["max_lines"] = high
+                break
+    return out
+
+
+def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
     # "a minimum of 2 and a maximum of 5 prior regimens", "between 1 and 3 prior lines"
     if both := _MIN_MAX.search(item.norm):
         lo, hi = to_number(both.group("lo")), to_number(both.group("hi"))
@@ -121,6 +149,7 @@ def _lines(item: ItemText) -> dict[str, object]:
             "≤",
             "<=",
             "=<",
+            "less than or equal to",
         )
         or "or fewer" in tail
         or "or less" in tail
@@ -128,7 +157,19 @@ def _lines(item: ItemText) -> dict[str, object]:
         out = {"max_lines": n}
     elif pre in ("<", "less than", "fewer than"):
         out = {"max_lines": n - 1}
-    elif pre in ("at least", "a minimum of", "minimum of", "≥", ">=") or "or more" in tail:
+    elif (
+        pre
+        in (
+            "at least",
+            "a minimum of",
+            "minimum of",
+            "≥",
+            ">=",
+            "greater than or equal to",
+            "more than or equal to",
+        )
+        or "or more" in tail
+    ):
         out = {"min_lines": n}
     elif pre in ("more than", "greater than", ">"):
         out = {"min_lines": n + 1}

@@ -17,9 +17,12 @@ _NEG = r"(?:\s*-\s*|\s+|\s*/\s*)?(?:negativ\w*|-(?![\w])|−|non-?amplified|not 
 _HER2 = r"(?:her[- ]?2(?:\s*/\s*neu)?(?:\s*\(her2\))?|human epidermal growth factor receptor[- ]2(?:\s*\(her2\))?|erbb[- ]?2|her-2/neu|neu)"
 _ER = r"(?:er|estrogen[- ]receptors?|oestrogen[- ]receptors?|er\s*\(estrogen receptor\)|estrogen receptor\s*\(er\))"
 _PR = r"(?:pr|pgr|progesterone[- ]receptors?|progesterone receptor\s*\(pr\))"
-_HR = r"(?:hr|hormone[- ]receptors?|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\b|er\s*\+?\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?|er\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
+_HR = r"(?:hr|hormone[- ]receptors?|hormone(?=[- ](?:positiv|negativ))|hormone[- ]receptor\s*\(hr\)|hormone[- ]sensitive|endocrine[- ](?:sensitive|responsive)|er\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\b|er\s*\+?\s*(?:and|or|and/or|/)\s*(?:pr|pgr)\s*\+?|estrogen (?:and|or|and/or) (?:/or )?progesterone receptors?|estrogen[- ] and/or progesterone[- ]receptors?|o?estrogen[- ]receptors?(?:\s*\(er\))?\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?|er\s+(?:and|or|and/or)\s+progesterone[- ]receptors?(?:\s*\((?:pr|pgr)\))?)"
 _TNBC = re.compile(
     r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
+)
+_THERAPY_OBJECT = re.compile(
+    r"\b(?:prior|previous|no)\s+(?:\w+\s+){0,6}?(?:therap\w*|treatments?|chemotherap\w*|regimens?)\s+(?:\w+\s+){0,2}?for\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+[\s-]+){0,6}$"
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):
@@ -104,6 +107,13 @@ def extract(item: ItemText) -> list[Constraint]:
 
     def add(a: int, b: int, params: dict[str, object], conf: float) -> None:
         if any(a < e and s < b for s, e in taken):
+            return
+        # "No prior chemotherapy ... for inoperable stage IV or metastatic TNBC": the
+        # disease an excluded therapy was for is not excluded itself (a required therapy
+        # "for HER2-positive disease" does say the patient's disease, so it stays)
+        if (obj := _THERAPY_OBJECT.search(re.split(r"[.;:]\s", norm[max(0, a - 90) : a])[-1])) and (
+            item.kind == "exclusion" or obj.group(0).startswith("no ")
+        ):
             return
         taken.append((a, b))
         out.append(make(item, FAMILY, a, b, params, confidence=conf))
@@ -231,7 +241,58 @@ def extract(item: ItemText) -> list[Constraint]:
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
         add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
-    return _either_status(item, _either_hormone_receptor(item, out))
+    return _low_or_zero(
+        item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
+    )
+
+
+#: "HER2-low ... or HER2 IHC 0 status": every HER2-negative tumour qualifies
+_OR_ZERO = re.compile(
+    r"\bor\s+(?:\w+\s+){0,2}?(?:her[- ]?2[\s-]*(?:ihc\s*)?(?:0|zero)|ihc\s*0)(?![\d+])"
+)
+
+
+def _low_or_zero(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    if not _OR_ZERO.search(item.norm):
+        return out
+    return [
+        c.model_copy(update={"params": {**c.params, "status": "negative"}})
+        if c.params.get("receptor") == "her2" and c.params.get("status") == "low"
+        else c
+        for c in out
+    ]
+
+
+def _both_negative(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    """ "ER negative and PR negative": hormone-receptor negative, as "ER/PgR negativity".
+
+    Only negatives merge: "ER positive and PR positive" is stricter than HR positive."""
+    er = [c for c in out if c.params.get("receptor") == "er"]
+    pr = [c for c in out if c.params.get("receptor") == "pr"]
+    if len(er) != 1 or len(pr) != 1:
+        return out
+    x, y = sorted((er[0], pr[0]), key=lambda c: c.span[0])
+    if not (
+        x.params.get("status") == y.params.get("status") == "negative"
+        and x.polarity == y.polarity
+        and set(x.params) == set(y.params) == {"receptor", "status"}
+        and re.fullmatch(
+            r"\W*(?:and|,)\W*", item.norm[x.span[1] - item.start : y.span[0] - item.start]
+        )
+    ):
+        return out
+    if any(c.params == {"receptor": "hr", "status": "negative"} for c in out):
+        # "hormone-receptor poor, ER- and PR-negative": already stated once
+        return [c for c in out if c is not x and c is not y]
+    both = make(
+        item,
+        FAMILY,
+        x.span[0] - item.start,
+        y.span[1] - item.start,
+        {"receptor": "hr", "status": "negative"},
+        confidence=min(x.confidence, y.confidence),
+    )
+    return [c for c in out if c is not x and c is not y] + [both]
 
 
 def _either_status(item: ItemText, out: list[Constraint]) -> list[Constraint]:
