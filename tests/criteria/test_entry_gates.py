@@ -6,11 +6,12 @@ from functools import cache
 
 from tests.criteria.conftest import criteria_texts
 
-from osteotrials.criteria.entry_gates import ENTRY_PATTERNS, family_gate, open_mask
+from osteotrials.criteria.entry_gates import ENTRY_PATTERNS, _patterns, family_gate, open_mask
 from osteotrials.criteria.pipeline import COMPONENTS, compile_segments
 from osteotrials.criteria.segment import segment
 from osteotrials.criteria.text import ItemText, normalise
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
+from osteotrials.vocab._regex import gate_alternatives
 
 
 @cache
@@ -30,6 +31,27 @@ def test_every_entry_gate_is_derived() -> None:
         literals = family_gate(family)
         assert literals, family
         assert all(lit == lit.lower() and lit.isalnum() for lit in literals)
+
+
+def test_every_entry_pattern_match_satisfies_one_alternative() -> None:
+    patterns = {
+        p.pattern: p
+        for module, names in ENTRY_PATTERNS.values()
+        for name in names
+        for p in _patterns(getattr(module, name))
+    }
+    matched = 0
+    for item in _snapshot_items():
+        for source, pattern in patterns.items():
+            if pattern.search(item.norm):
+                matched += 1
+                alternatives = gate_alternatives(source, pattern.flags)
+                assert alternatives is not None
+                assert any(
+                    all(any(lit in item.norm for lit in sets) for sets in alt)
+                    for alt in alternatives
+                ), (source[:80], item.text)
+    assert matched > 10_000
 
 
 def test_no_family_fires_with_its_entry_gate_closed() -> None:

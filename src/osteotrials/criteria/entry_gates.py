@@ -25,14 +25,16 @@ from osteotrials.criteria.families import (
     hypersensitivity,
     measurable_disease,
     medication,
+    other_malignancy,
     pregnancy,
     receptor,
     surgery,
     toxicity,
+    trial_participation,
 )
 from osteotrials.criteria.families._base import MultiPattern
 from osteotrials.criteria.triggers import FAMILY_BITS
-from osteotrials.vocab._regex import AnchorIndex, gate
+from osteotrials.vocab._regex import AnchorIndex, gate_alternatives
 
 #: family -> (its module, the module-level patterns without a match of one of which on
 #: ``item.norm`` its ``extract`` returns nothing). A name may hold a pattern, a list of
@@ -52,6 +54,9 @@ ENTRY_PATTERNS: dict[str, tuple[ModuleType, tuple[str, ...]]] = {
     "comorbidity": (comorbidity, ("_COMPILED",)),
     "pregnancy": (pregnancy, ("_COMPILED",)),
     "medication": (medication, ("_COMPILED",)),
+    # the second: skin/cervix exceptions listed under a "malignancy except:" header
+    "other_malignancy": (other_malignancy, ("_MENTION", "_SKIN_CERVIX")),
+    "trial_participation": (trial_participation, ("_STRONG", "_AGENT")),
 }
 
 
@@ -68,45 +73,79 @@ def _patterns(value: object) -> list[re.Pattern[str]]:
     raise TypeError(f"not a pattern or a table of patterns: {value!r}")
 
 
-def family_gate(family: str) -> tuple[str, ...] | None:
-    """Literals one of which occurs in every item text the family can fire on (lower-cased),
-    or None when some entry pattern has no required literal."""
+def family_alternatives(family: str) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    """The ways the family's entry patterns can match: for each top-level alternative of
+    each entry pattern, the sets of literals of which the text must contain one string
+    each (``vocab._regex.gate_alternatives``); None when some alternative has none."""
     module, names = ENTRY_PATTERNS[family]
-    literals: set[str] = set()
+    out: list[tuple[frozenset[str], ...]] = []
     for name in names:
         for pattern in _patterns(getattr(module, name)):
-            found = gate(pattern.pattern, pattern.flags)
+            found = gate_alternatives(pattern.pattern, pattern.flags)
             if found is None:
                 return None
-            literals.update(found)
-    return tuple(sorted(literals))
+            out.extend(found)
+    return tuple(out)
+
+
+def family_gate(family: str) -> tuple[str, ...] | None:
+    """Every literal of the family's alternatives (lower-cased): one of them occurs in
+    every item text the family can fire on; None when the family is not gated."""
+    alternatives = family_alternatives(family)
+    if alternatives is None:
+        return None
+    return tuple(sorted({lit for alt in alternatives for sets in alt for lit in sets}))
+
+
+class _FamilyGates:
+    """One anchor index over the literal sets of every gated family's alternatives
+    (one bit a distinct set); a family is open when, for one of its alternatives,
+    every set's bit is on. Results are remembered per family and the bits it reads."""
+
+    def __init__(self) -> None:
+        sets: dict[frozenset[str], int] = {}
+        self.families: list[
+            tuple[int, int, tuple[int, ...]]
+        ] = []  # (family bit, its set bits, alternatives)
+        for family in ENTRY_PATTERNS:
+            alternatives = family_alternatives(family)
+            if alternatives is None:
+                continue
+            masks = []
+            for alternative in alternatives:
+                mask = 0
+                for literal_set in alternative:
+                    mask |= 1 << sets.setdefault(literal_set, len(sets))
+                masks.append(mask)
+            read = 0
+            for mask in masks:
+                read |= mask
+            self.families.append((FAMILY_BITS[family], read, tuple(dict.fromkeys(masks))))
+        self.index = AnchorIndex([tuple(sorted(s)) for s in sets])
+        self.always = sum(FAMILY_BITS.values())
+        for bit, _read, _alts in self.families:
+            self.always &= ~bit
+        self.memo: list[dict[int, bool]] = [{} for _ in self.families]
+
+    def open_mask(self, norm: str) -> int:
+        found = self.index.mask(norm)
+        mask = self.always
+        for (bit, read, alternatives), memo in zip(self.families, self.memo, strict=True):
+            key = found & read
+            is_open = memo.get(key)
+            if is_open is None:
+                is_open = memo[key] = any(key & alt == alt for alt in alternatives)
+            if is_open:
+                mask |= bit
+        return mask
 
 
 @cache
-def _index() -> tuple[AnchorIndex, tuple[int, ...], int]:
-    """One anchor index over the families' gates, each family's ``FAMILY_BITS`` bit, and
-    the bits of every family that is not gated here (always open)."""
-    families = [f for f in ENTRY_PATTERNS if family_gate(f) is not None]
-    index = AnchorIndex([family_gate(f) for f in families])
-    bits = tuple(FAMILY_BITS[f] for f in families)
-    always = sum(FAMILY_BITS.values()) & ~sum(bits)
-    return index, bits, always
-
-
-#: index mask -> ``FAMILY_BITS`` mask of the families whose entry gate is open
-_OPEN: dict[int, int] = {}
+def _gates() -> _FamilyGates:
+    return _FamilyGates()
 
 
 def open_mask(norm: str) -> int:
     """``FAMILY_BITS`` of the families that may fire on ``norm`` by their entry gates
     (every family without an entry gate is included)."""
-    index, bits, always = _index()
-    found = index.mask(norm)
-    mask = _OPEN.get(found)
-    if mask is None:
-        mask = always
-        for i, bit in enumerate(bits):
-            if found >> i & 1:
-                mask |= bit
-        _OPEN[found] = mask
-    return mask
+    return _gates().open_mask(norm)
