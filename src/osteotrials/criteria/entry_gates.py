@@ -34,7 +34,7 @@ from osteotrials.criteria.families import (
 )
 from osteotrials.criteria.families._base import MultiPattern
 from osteotrials.criteria.triggers import FAMILY_BITS
-from osteotrials.vocab._regex import AnchorIndex, gate_alternatives
+from osteotrials.vocab._regex import AlternativesIndex, gate_alternatives
 
 #: family -> (its module, the module-level patterns without a match of one of which on
 #: ``item.norm`` its ``extract`` returns nothing). A name may hold a pattern, a list of
@@ -97,55 +97,20 @@ def family_gate(family: str) -> tuple[str, ...] | None:
     return tuple(sorted({lit for alt in alternatives for sets in alt for lit in sets}))
 
 
-class _FamilyGates:
-    """One anchor index over the literal sets of every gated family's alternatives
-    (one bit a distinct set); a family is open when, for one of its alternatives,
-    every set's bit is on. Results are remembered per family and the bits it reads."""
-
-    def __init__(self) -> None:
-        sets: dict[frozenset[str], int] = {}
-        self.families: list[
-            tuple[int, int, tuple[int, ...]]
-        ] = []  # (family bit, its set bits, alternatives)
-        for family in ENTRY_PATTERNS:
-            alternatives = family_alternatives(family)
-            if alternatives is None:
-                continue
-            masks = []
-            for alternative in alternatives:
-                mask = 0
-                for literal_set in alternative:
-                    mask |= 1 << sets.setdefault(literal_set, len(sets))
-                masks.append(mask)
-            read = 0
-            for mask in masks:
-                read |= mask
-            self.families.append((FAMILY_BITS[family], read, tuple(dict.fromkeys(masks))))
-        self.index = AnchorIndex([tuple(sorted(s)) for s in sets])
-        self.always = sum(FAMILY_BITS.values())
-        for bit, _read, _alts in self.families:
-            self.always &= ~bit
-        self.memo: list[dict[int, bool]] = [{} for _ in self.families]
-
-    def open_mask(self, norm: str) -> int:
-        found = self.index.mask(norm)
-        mask = self.always
-        for (bit, read, alternatives), memo in zip(self.families, self.memo, strict=True):
-            key = found & read
-            is_open = memo.get(key)
-            if is_open is None:
-                is_open = memo[key] = any(key & alt == alt for alt in alternatives)
-            if is_open:
-                mask |= bit
-        return mask
-
-
 @cache
-def _gates() -> _FamilyGates:
-    return _FamilyGates()
+def _gates() -> tuple[AlternativesIndex, tuple[int, ...], int]:
+    """One index over the gated families' alternatives, each family's ``FAMILY_BITS``
+    bit, and the bits of every family that is not gated here (always open)."""
+    families = [f for f in ENTRY_PATTERNS if family_alternatives(f) is not None]
+    index = AlternativesIndex([family_alternatives(f) for f in families])
+    bits = tuple(FAMILY_BITS[f] for f in families)
+    return index, bits, sum(FAMILY_BITS.values()) & ~sum(bits)
 
 
 def open_mask(norm: str) -> int:
     """``FAMILY_BITS`` of the families that may fire on ``norm`` by their entry gates
     (every family without an entry gate is included)."""
-    return _gates().open_mask(norm)
+    index, bits, mask = _gates()
+    for i in index.active_indices(norm):
+        mask |= bits[i]
+    return mask

@@ -358,6 +358,47 @@ class AnchorIndex:
         return out
 
 
+class AlternativesIndex:
+    """Like ``AnchorIndex`` with the finer ``gate_alternatives``: pattern ``i`` can match
+    only when, for one of its alternatives, every literal set has a string in the text.
+    One anchor index holds each distinct set once; each pattern's verdict is
+    remembered per value of the set bits it reads."""
+
+    def __init__(self, alternatives: list[tuple[tuple[frozenset[str], ...], ...] | None]):
+        sets: dict[frozenset[str], int] = {}
+        #: per pattern: (set bits it reads, its alternatives as set-bit masks), or None
+        self.patterns: list[tuple[int, tuple[int, ...]] | None] = []
+        for pattern_alternatives in alternatives:
+            if pattern_alternatives is None:
+                self.patterns.append(None)  # no required literal: always a candidate
+                continue
+            masks = [
+                reduce(or_, (1 << sets.setdefault(s, len(sets)) for s in alternative), 0)
+                for alternative in pattern_alternatives
+            ]
+            self.patterns.append((reduce(or_, masks, 0), tuple(dict.fromkeys(masks))))
+        self.index = AnchorIndex([tuple(sorted(s)) for s in sets])
+        self._memo: list[dict[int, bool]] = [{} for _ in self.patterns]
+
+    def active_indices(self, lower_text: str) -> list[int]:
+        """Indices of the patterns that can match, in increasing order."""
+        found = self.index.mask(lower_text)
+        out: list[int] = []
+        for i, (entry, memo) in enumerate(zip(self.patterns, self._memo, strict=True)):
+            if entry is None:
+                out.append(i)
+                continue
+            key = found & entry[0]
+            if not key:
+                continue
+            is_open = memo.get(key)
+            if is_open is None:
+                is_open = memo[key] = any(key & alt == alt for alt in entry[1])
+            if is_open:
+                out.append(i)
+        return out
+
+
 class GatedRe:
     """A stand-in for the ``re`` module inside the engine's modules (``gate_module``
     with ``inline=True``): ``search``, ``match``, ``fullmatch``, ``finditer``,
