@@ -17,7 +17,7 @@ from osteotrials.criteria.families import (
 from osteotrials.criteria.segment import segment
 from osteotrials.criteria.text import normalise
 from osteotrials.vocab import drugs
-from osteotrials.vocab._regex import AnchorIndex, gate
+from osteotrials.vocab._regex import AlternativesIndex, AnchorIndex, gate
 
 
 def test_gate_keeps_only_required_literals() -> None:
@@ -36,9 +36,9 @@ def _gated_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...] | None, boo
         multi = module._COMPILED
         for (_name, pattern), g in zip(multi.patterns, multi.index.gates, strict=True):
             out.append((pattern, tuple(g) if g is not None else None, False))
-    compiled, index = drugs._class_gated()
-    for (pattern, _classes), g in zip(compiled, index.gates, strict=True):
-        out.append((pattern, tuple(g) if g is not None else None, True))
+    compiled, _index = drugs._class_gated()
+    for pattern, _classes in compiled:
+        out.append((pattern, gate(pattern.pattern, pattern.flags), True))
     return out
 
 
@@ -62,14 +62,42 @@ def test_every_match_on_the_snapshot_opens_its_gate() -> None:
 
 
 def test_anchor_index_agrees_with_its_gates() -> None:
-    compiled, index = drugs._class_gated()
-    text = "prior aromatase inhibitor or cdk4/6 inhibitor and taxane-based chemotherapy"
+    index = comorbidity._COMPILED.index
+    text = "uncontrolled diabetes, active hepatitis or interstitial lung disease"
     active = index.active(text)
     assert index.active_indices(text) == [i for i, a in enumerate(active) if a]
     tokens = set(re.findall(r"[a-z0-9]+", text))
     expected = [g is None or any(a in t for a in g for t in tokens) for g in index.gates]
     assert active == expected
-    assert isinstance(index, AnchorIndex) and len(active) == len(compiled)
+    assert isinstance(index, AnchorIndex) and len(active) == len(comorbidity._COMPILED.patterns)
+
+
+def test_alternatives_index_keeps_every_class_phrase_on_the_snapshot() -> None:
+    """The drug-class index (every required literal set of each alternative) never
+    drops a class pattern that matches a snapshot item, and it does drop some."""
+    compiled, index = drugs._class_gated()
+    assert isinstance(index, AlternativesIndex)
+    # "anti-HER2" alone does not open "anti-HER2 therapy|agent|antibody ..."
+    anti_her2 = next(
+        i for i, (p, _c) in enumerate(compiled) if p.pattern.startswith("(?:anti-?her2")
+    )
+    assert anti_her2 not in index.active_indices("prior anti-her2 (trastuzumab)")
+    assert anti_her2 in index.active_indices("prior anti-her2 therapy")
+    single_gates = [gate(p.pattern, p.flags) for p, _c in compiled]
+    token = re.compile(r"[a-z0-9]+")
+    matched = dropped = 0
+    for text in list(criteria_texts().values())[::2]:
+        for seg in segment(text):
+            lower = seg.text.lower()
+            active = set(index.active_indices(lower))
+            tokens = token.findall(lower)
+            for i, (pattern, _classes) in enumerate(compiled):
+                if pattern.search(seg.text):
+                    assert i in active, (pattern.pattern, seg.text)
+                    matched += 1
+                elif i not in active and any(a in t for a in single_gates[i] or () for t in tokens):
+                    dropped += 1  # the one-set gate would have run the pattern
+    assert matched > 1000 and dropped > 1000, (matched, dropped)
 
 
 def test_gated_re_stands_in_for_re_with_the_same_results() -> None:
@@ -114,3 +142,25 @@ def test_gated_re_stands_in_for_re_with_the_same_results() -> None:
     found, expected = GATED_RE.search(compiled, texts[0]), compiled.search(texts[0])
     assert found is not None and expected is not None and found.span() == expected.span()
     assert GATED_RE.IGNORECASE is re.IGNORECASE and GATED_RE.escape("a.b") == re.escape("a.b")
+
+
+def test_multi_pattern_alternatives_keep_every_match_on_the_snapshot() -> None:
+    """``first_matches`` (run by the finer ``alternatives`` index) equals running every
+    pattern the one-set ``index`` opens, on every snapshot item, and runs fewer."""
+    saved = 0
+    for module in (administrative, cardiac, comorbidity, medication, pregnancy):
+        multi = module._COMPILED
+        for text in list(criteria_texts().values())[::2]:
+            for seg in segment(text):
+                norm = normalise(seg.text)
+                coarse = multi.index.active_indices(norm)
+                fine = multi.alternatives.active_indices(norm)
+                assert set(fine) <= set(coarse)
+                saved += len(coarse) - len(fine)
+                expected = [
+                    (name, m.span())
+                    for name, pattern in (multi.patterns[i] for i in coarse)
+                    if (m := pattern.search(norm)) and m.end() > m.start()
+                ]
+                assert [(n, m.span()) for n, m in multi.first_matches(norm)] == expected
+    assert saved > 1000, saved

@@ -15,6 +15,7 @@ from types import ModuleType
 from osteotrials.criteria import _build
 from osteotrials.criteria import segment as _segment_module
 from osteotrials.criteria import text as _text_module
+from osteotrials.criteria.entry_gates import open_mask
 from osteotrials.criteria.families import (
     _base,
     _therapy,
@@ -400,7 +401,9 @@ def _item_constraints(
         return [_build.thaw(frozen, seg.start) for frozen in marshal.loads(hit)]
     found: list[Constraint] = []
     if use_triggers:
-        for component in _components_for(candidate_mask(item.norm, item.context)):
+        # stems of the item's tokens, narrowed by the families' entry-pattern gates
+        mask = candidate_mask(item.norm, item.context) & open_mask(item.norm)
+        for component in _components_for(mask):
             found.extend(component(item))
     else:
         for _family, component in COMPONENTS:

@@ -20,13 +20,24 @@ _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIV
 
 def _required(items: Any, fold: bool = True) -> frozenset[str] | None:
     """Strings of ``[a-z0-9]`` at least one of which lies inside every match of the
-    parsed sequence ``items`` (lower-cased), or None when no such set is known.
+    parsed sequence ``items`` (lower-cased), or None when no such set is known: the
+    best of ``_candidates``."""
+    candidates = _candidates(items, fold)
+    if not candidates:
+        return None
+    # the rarest-looking set: longest shortest string, then fewest strings
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+
+
+def _candidates(items: Any, fold: bool = True) -> list[frozenset[str]]:
+    """Sets of strings of ``[a-z0-9]`` such that every match of the parsed sequence
+    ``items`` contains one string of EACH set (lower-cased).
 
     Each maximal run of consecutive alphanumeric literals is contained in every
     match of the sequence, and so is one string of the set of any element that
     must occur (a group, an alternation whose every branch has a set, a repeat with
-    a minimum of one); the best of these candidates is kept. Anything else
-    (classes, optional parts, look-arounds, back-references) only ends a run.
+    a minimum of one). Anything else (classes, optional parts, look-arounds,
+    back-references) only ends a run.
     """
     candidates: list[frozenset[str]] = []
     run: list[str] = []
@@ -59,10 +70,7 @@ def _required(items: Any, fold: bool = True) -> frozenset[str] | None:
         if found:
             candidates.append(found)
     flush()
-    if not candidates:
-        return None
-    # the rarest-looking set: longest shortest string, then fewest strings
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return candidates
 
 
 def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -79,6 +87,27 @@ def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
         return None
     found = _required(parsed)
     return tuple(sorted(found)) if found else None
+
+
+def gate_alternatives(source: str, flags: int = 0) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    """A finer gate than ``gate``: one entry per top-level alternative of ``source``
+    (the whole pattern when it has none), each the sets of which every match of that
+    alternative contains one string EACH (``_candidates``). A text can match only if
+    for some alternative every set has a string in it. None when some alternative has
+    no required literal. Literals are lower-cased, as in ``gate``."""
+    try:
+        parsed = _sre.parse(source, flags)
+    except re.error:
+        return None
+    items = list(parsed)
+    alternatives = items[0][1][1] if len(items) == 1 and items[0][0] is _sre.BRANCH else [parsed]
+    out: list[tuple[frozenset[str], ...]] = []
+    for alternative in alternatives:
+        candidates = _candidates(alternative)
+        if not candidates:
+            return None
+        out.append(tuple(candidates))
+    return tuple(out)
 
 
 #: inline flags that make part of a pattern case-insensitive ("(?i)", "(?i:...)", "(?ai)")
@@ -326,6 +355,47 @@ class AnchorIndex:
             low = mask & -mask
             out.append(low.bit_length() - 1)
             mask ^= low
+        return out
+
+
+class AlternativesIndex:
+    """Like ``AnchorIndex`` with the finer ``gate_alternatives``: pattern ``i`` can match
+    only when, for one of its alternatives, every literal set has a string in the text.
+    One anchor index holds each distinct set once; each pattern's verdict is
+    remembered per value of the set bits it reads."""
+
+    def __init__(self, alternatives: list[tuple[tuple[frozenset[str], ...], ...] | None]):
+        sets: dict[frozenset[str], int] = {}
+        #: per pattern: (set bits it reads, its alternatives as set-bit masks), or None
+        self.patterns: list[tuple[int, tuple[int, ...]] | None] = []
+        for pattern_alternatives in alternatives:
+            if pattern_alternatives is None:
+                self.patterns.append(None)  # no required literal: always a candidate
+                continue
+            masks = [
+                reduce(or_, (1 << sets.setdefault(s, len(sets)) for s in alternative), 0)
+                for alternative in pattern_alternatives
+            ]
+            self.patterns.append((reduce(or_, masks, 0), tuple(dict.fromkeys(masks))))
+        self.index = AnchorIndex([tuple(sorted(s)) for s in sets])
+        self._memo: list[dict[int, bool]] = [{} for _ in self.patterns]
+
+    def active_indices(self, lower_text: str) -> list[int]:
+        """Indices of the patterns that can match, in increasing order."""
+        found = self.index.mask(lower_text)
+        out: list[int] = []
+        for i, (entry, memo) in enumerate(zip(self.patterns, self._memo, strict=True)):
+            if entry is None:
+                out.append(i)
+                continue
+            key = found & entry[0]
+            if not key:
+                continue
+            is_open = memo.get(key)
+            if is_open is None:
+                is_open = memo[key] = any(key & alt == alt for alt in entry[1])
+            if is_open:
+                out.append(i)
         return out
 
 

@@ -16,7 +16,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from osteotrials.vocab._data import load_yaml
-from osteotrials.vocab._regex import AnchorIndex, gate, token_list
+from osteotrials.vocab._regex import AlternativesIndex, gate_alternatives, token_list
 
 DATA_FILE = "drugs.yaml"
 #: Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy match; tested in tests/vocab.
@@ -145,10 +145,12 @@ def class_terms() -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 @cache
-def _class_gated() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], AnchorIndex]:
+def _class_gated() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], AlternativesIndex]:
     terms = class_terms()
     compiled = tuple((re.compile(p, re.IGNORECASE), c) for p, c in terms)
-    return compiled, AnchorIndex([gate(p, re.IGNORECASE) for p, _c in terms])
+    # every required literal set of each alternative, not one set a pattern: "anti-HER2"
+    # alone does not open "anti-HER2 therapy|agent|antibody"
+    return compiled, AlternativesIndex([gate_alternatives(p, re.IGNORECASE) for p, _c in terms])
 
 
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:

@@ -10,7 +10,7 @@ from typing import Any
 from osteotrials.criteria import _build
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint, Logic, Polarity, TimeWindow
-from osteotrials.vocab._regex import AnchorIndex, gate
+from osteotrials.vocab._regex import AlternativesIndex, AnchorIndex, gate, gate_alternatives
 
 _UNSET: Any = object()
 
@@ -101,12 +101,16 @@ class MultiPattern:
 
     def __init__(self, patterns: list[tuple[str, str]]):
         self.patterns = [(n, re.compile(p)) for n, p in patterns]
+        #: one literal set a pattern (``gate``)
         self.index = AnchorIndex([gate(p) for _n, p in patterns])
+        #: every required set of one alternative (``gate_alternatives``): what
+        #: ``first_matches`` runs, fewer patterns than ``index`` opens
+        self.alternatives = AlternativesIndex([gate_alternatives(p) for _n, p in patterns])
 
     def first_matches(self, text: str) -> list[tuple[str, re.Match[str]]]:
         """First match of each named pattern in (lower-case, normalised) ``text``."""
         out: list[tuple[str, re.Match[str]]] = []
-        for i in self.index.active_indices(text):
+        for i in self.alternatives.active_indices(text):
             name, pattern = self.patterns[i]
             if (m := pattern.search(text)) and m.end() > m.start():
                 out.append((name, m))
