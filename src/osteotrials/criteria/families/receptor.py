@@ -40,14 +40,20 @@ _IHC = re.compile(
 _ISH = re.compile(
     r"\b(?:fish|ish|sish|cish|in situ hybridi[sz]ation)\b[^.;]{0,40}?(?P<s>positiv\w*|negativ\w*|amplif\w*|non-?amplif\w*|ratio\s*(?:of\s*)?(?:≥|>=|>)\s*2)"
 )
+
+
 #: the in-situ hybridisation result that settles an IHC 2+ ("If IHC HER2 2+, a negative
 #: FISH test is required", "HER2 2+ and FISH positive")
-_ISH_NEGATIVE = re.compile(
-    r"(?:negativ\w*|non-?amplif\w*)\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:negativ|non-?amplif)"
-)
-_ISH_POSITIVE = re.compile(
-    r"(?:positiv\w*|amplif\w*)\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:positiv|amplif)"
-)
+def _ish_result(result: str) -> re.Pattern[str]:
+    """The result written before ("negative FISH") or after ("FISH test is negative")."""
+    return re.compile(
+        rf"(?:{result})\w*\s+(?:\w+\s+)?(?:fish|ish|sish|cish)\b"
+        rf"|\b(?:fish|ish|sish|cish)\b(?:\s+(?:test|result))?\s*(?:is\s+|must be\s+)?(?:{result})"
+    )
+
+
+_ISH_NEGATIVE = _ish_result(r"negativ|non-?amplif")
+_ISH_POSITIVE = _ish_result(r"positiv|amplif")
 _EITHER_STATUS = re.compile(r"\s*(?:or|and/or|/)\s*(?:negativ|positiv)\w*\b(?!\s+(?:for|by)\b)")
 _REGARDLESS_LIST = re.compile(
     r"\bregardless of\s+(?:[\w-]+\s+){1,4}(?:or|and|and/or|nor)\s+(?:the\s+|their\s+)?$"
