@@ -180,3 +180,167 @@ def evaluate(
         complete=sum(1 for s in typed if s.complete),
         scores=scores,
     )
+
+
+# --- agreement between two annotators -------------------------------------------------------
+#
+# A parser's precision against one annotator means little without knowing how often two
+# careful people, following the same written conventions, agree on the same items. The
+# second annotator is scored here exactly as the parser is (``score_item``'s rules), so the
+# two figures can be set side by side.
+
+
+def _annotated_values(constraints: list[Mapping[str, Any]], key: str) -> set[Any]:
+    out: set[Any] = set()
+    for c in constraints:
+        v = c.get(key)
+        if isinstance(v, list):
+            out |= {x.lower() if isinstance(x, str) else x for x in v}
+        elif isinstance(v, int | float):
+            out.add(float(v))
+        elif v is not None:
+            out.add(str(v).lower())
+    return out
+
+
+def _annotation_problems(
+    mine: list[Mapping[str, Any]], reference: list[Mapping[str, Any]]
+) -> list[str]:
+    """Why ``mine`` (one annotator's constraints for an item) would not count as correct
+    against ``reference`` under the parser's scoring rules (``score_item``)."""
+    ref_fams = {e["family"] for e in reference}
+    my_fams = {c["family"] for c in mine}
+    problems = [
+        f"{f}: not expected (expected {sorted(ref_fams) or 'nothing'})"
+        for f in sorted(my_fams - ref_fams)
+    ]
+    for e in reference:
+        fam = e["family"]
+        if fam not in my_fams:
+            continue
+        same = [c for c in mine if c["family"] == fam]
+        for key, want in e.items():
+            if key == "family":
+                continue
+            have = _annotated_values(same, key)
+            if key in _LIST_SUPERSET:
+                wanted = {w.lower() if isinstance(w, str) else w for w in want}
+                if wanted - have:
+                    problems.append(f"{fam}: {key} missing {sorted(map(str, wanted - have))}")
+            elif key in _LIST_SUBSET:
+                if not have or not have <= set(want):
+                    problems.append(f"{fam}: {key} {sorted(map(str, have))} not within {want}")
+            else:
+                w = float(want) if isinstance(want, int | float) else str(want).lower()
+                if w not in have:
+                    problems.append(f"{fam}: {key}={want!r} not found")
+    return problems
+
+
+def _canonical(constraints: list[Mapping[str, Any]]) -> list[str]:
+    """Order-free form of one item's constraints, for exact comparison."""
+
+    def norm(v: Any) -> Any:
+        if isinstance(v, list):
+            return sorted(str(x).lower() for x in v)
+        if isinstance(v, int | float):
+            return float(v)
+        return str(v).lower()
+
+    return sorted(repr(sorted((k, norm(v)) for k, v in c.items())) for c in constraints)
+
+
+@dataclass
+class ItemAgreement:
+    nct_id: str
+    text: str
+    first: list[dict[str, Any]]
+    second: list[dict[str, Any]]
+    identical: bool  # same constraints, same parameters
+    same_families: bool
+    second_correct: bool | None  # the second scored against the first; None if it typed nothing
+    first_correct: bool | None  # the first scored against the second
+
+
+@dataclass
+class AgreementReport:
+    items: list[ItemAgreement]
+
+    @property
+    def identical_share(self) -> float:
+        return sum(i.identical for i in self.items) / len(self.items) if self.items else 0.0
+
+    @property
+    def same_families_share(self) -> float:
+        return sum(i.same_families for i in self.items) / len(self.items) if self.items else 0.0
+
+    @staticmethod
+    def _precision(flags: list[bool | None]) -> tuple[int, int]:
+        typed = [f for f in flags if f is not None]
+        return sum(typed), len(typed)
+
+    def second_vs_first(self) -> tuple[int, int]:
+        """(correct, typed): the second annotator scored as a parser against the first."""
+        return self._precision([i.second_correct for i in self.items])
+
+    def first_vs_second(self) -> tuple[int, int]:
+        return self._precision([i.first_correct for i in self.items])
+
+    def family_kappa(self, min_items: int = 10) -> dict[str, float]:
+        """Cohen's kappa of "the item has this family", per family present in at least
+        ``min_items`` items of either annotator."""
+        n = len(self.items)
+        fams = Counter(
+            f
+            for i in self.items
+            for f in {c["family"] for c in i.first} | {c["family"] for c in i.second}
+        )
+        out: dict[str, float] = {}
+        for fam, count in sorted(fams.items()):
+            if count < min_items or not n:
+                continue
+            a = [any(c["family"] == fam for c in i.first) for i in self.items]
+            b = [any(c["family"] == fam for c in i.second) for i in self.items]
+            observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+            pa, pb = sum(a) / n, sum(b) / n
+            chance = pa * pb + (1 - pa) * (1 - pb)
+            out[fam] = 1.0 if chance == 1 else (observed - chance) / (1 - chance)
+        return out
+
+    def disagreements(self) -> list[ItemAgreement]:
+        return [i for i in self.items if not i.identical]
+
+
+def agreement(
+    first: Iterable[Mapping[str, Any]], second: Iterable[Mapping[str, Any]]
+) -> AgreementReport:
+    """Compare two annotations of the same items, line by line (both files list the
+    sampler's items in its order).
+
+    Raises ``ValueError`` naming the first line where the two differ in trial or text: an
+    agreement figure over different items would mean nothing.
+    """
+    a, b = list(first), list(second)
+    if len(a) != len(b):
+        raise ValueError(f"the annotations have {len(a)} and {len(b)} items")
+    items = []
+    for line, (ra, rb) in enumerate(zip(a, b, strict=True), start=1):
+        if (ra["nct_id"], ra["text"]) != (rb["nct_id"], rb["text"]):
+            raise ValueError(
+                f"line {line}: different items ({ra['nct_id']} {ra['text'][:40]!r} vs "
+                f"{rb['nct_id']} {rb['text'][:40]!r})"
+            )
+        ea, eb = list(ra["expected"]), list(rb["expected"])
+        items.append(
+            ItemAgreement(
+                nct_id=ra["nct_id"],
+                text=ra["text"],
+                first=ea,
+                second=eb,
+                identical=_canonical(ea) == _canonical(eb),
+                same_families={e["family"] for e in ea} == {e["family"] for e in eb},
+                second_correct=None if not eb else not _annotation_problems(eb, ea),
+                first_correct=None if not ea else not _annotation_problems(ea, eb),
+            )
+        )
+    return AgreementReport(items)
