@@ -46,6 +46,26 @@ def snapshot_index(snapshot_pairs: list[tuple[Trial, CompiledTrial]]) -> MatchIn
 
 
 @pytest.fixture(scope="session")
+def registry_complete_index(snapshot_pairs: list[tuple[Trial, CompiledTrial]]) -> MatchIndex:
+    """The snapshot with every record's missing sex field set to "ALL", as every
+    ClinicalTrials.gov record states it: the same criteria, but copies such as NLI4CT's no
+    longer carry the "registry limits not in this copy" unknown, so "eligible" verdicts
+    occur and the properties of that verdict are tested on real criteria."""
+    pairs = [
+        (
+            t
+            if t.eligibility.sex
+            else t.model_copy(
+                update={"eligibility": t.eligibility.model_copy(update={"sex": "ALL"})}
+            ),
+            c,
+        )
+        for t, c in snapshot_pairs
+    ]
+    return MatchIndex.from_pairs(pairs)
+
+
+@pytest.fixture(scope="session")
 def by_id(
     snapshot_pairs: list[tuple[Trial, CompiledTrial]],
 ) -> dict[str, tuple[Trial, CompiledTrial]]:

@@ -524,9 +524,20 @@ def test_example_patients_same_results_for_every_trial(
     snapshot_index: MatchIndex, name: str
 ) -> None:
     fast, _ = assert_same(snapshot_index, example(name), explain_every_trial=True)
-    # a real ranking, not an empty one: every trial placed, all three verdicts occur
+    # a real ranking, not an empty one: every trial placed
     assert sum(len(v) for v in fast.order.values()) == len(snapshot_index)
     assert all(fast.order[v] for v in ("possibly_eligible", "ineligible"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_patients_same_results_with_registry_fields(
+    registry_complete_index: MatchIndex, name: str
+) -> None:
+    # the bundled copies lack the registry's sex field, so no trial is "eligible" on them;
+    # with it restored all three verdicts occur, and both paths must still agree
+    fast, _ = assert_same(registry_complete_index, example(name), explain_every_trial=True)
+    assert all(fast.order[v] for v in ("eligible", "possibly_eligible", "ineligible"))
 
 
 def test_filters_and_distances_agree(snapshot_index: MatchIndex) -> None:

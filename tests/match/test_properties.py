@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from osteotrials.match import MatchIndex, materialize, rank_index
+from osteotrials.model.patient import Patient
 from osteotrials.patient import PatientError, parse_patient
 
 from .conftest import AS_OF
@@ -128,14 +129,19 @@ def patients(draw: st.DrawFn) -> dict[str, Any]:
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=patients())
 def test_no_eligible_with_unknowns_and_every_ineligible_names_a_failure(
-    snapshot_index: MatchIndex, data: dict[str, Any]
+    snapshot_index: MatchIndex, registry_complete_index: MatchIndex, data: dict[str, Any]
 ) -> None:
     try:
         loaded = parse_patient(data, as_of=AS_OF)
     except PatientError:
         return  # an invalid random patient is reported, not matched
-    ranked = rank_index(snapshot_index, loaded.patient, as_of=AS_OF)
-    assert sum(len(v) for v in ranked.order.values()) == len(snapshot_index)
+    for index in (snapshot_index, registry_complete_index):
+        _check_verdicts(index, loaded.patient)
+
+
+def _check_verdicts(index: MatchIndex, patient: Patient) -> None:
+    ranked = rank_index(index, patient, as_of=AS_OF)
+    assert sum(len(v) for v in ranked.order.values()) == len(index)
     for tid in ranked.order["eligible"]:
         t = materialize(ranked, tid)
         for c in t.criteria:

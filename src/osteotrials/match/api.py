@@ -17,7 +17,7 @@ from osteotrials.match.distance import EARTH_RADIUS_KM, zip_to_latlon
 from osteotrials.match.evaluate import ItemResult, Result, evaluate_item, result_from, truth_of
 from osteotrials.match.families import age as age_family
 from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site, takes_part
-from osteotrials.match.questions import build_questions, fact_label
+from osteotrials.match.questions import RECORD_INCOMPLETE, build_questions, fact_label
 from osteotrials.match.rank import ScoreCalc
 from osteotrials.match.rank import score as make_score
 from osteotrials.model.criteria import CompiledTrial, Polarity
@@ -191,6 +191,20 @@ def _structured(index: MatchIndex, pid: int, ctx: Context) -> list[Structured]:
             ok = age_family.check(age, p.min_age, p.max_age, True, True)
             truth = Truth(ok, f"age {age} ({ctx.facts.age_basis})", fields=("birth_date",))
         out.append(Structured(text, _req(truth), truth, "birth_date"))
+    if p.sex is None:
+        # Every ClinicalTrials.gov record states the sex it enrols ("ALL" at least); a copy
+        # without it (research datasets such as NLI4CT) lost the registry's structured
+        # eligibility fields, so limits that were never written into the criteria text
+        # cannot be checked: the trial can be "possibly eligible" at best.
+        has_age = p.min_age is not None or p.max_age is not None
+        what = "sex limit" if has_age else "sex and age limits"
+        truth = Truth(
+            None,
+            f"the registry's {what} are not in this copy of the record",
+            missing=(RECORD_INCOMPLETE,),
+        )
+        text = f"Registry {what}: not in this copy of the record (check ClinicalTrials.gov)"
+        out.append(Structured(text, "unknown", truth, "record"))
     return out
 
 

@@ -80,6 +80,7 @@ from osteotrials.match.evaluate import (
 from osteotrials.match.families import BULK, EVALUATORS, Evaluator
 from osteotrials.match.families.age import check as age_check
 from osteotrials.match.index import OPEN_SITE, ItemShape, MatchIndex, Site
+from osteotrials.match.questions import RECORD_INCOMPLETE
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import Status, Verdict
@@ -456,7 +457,7 @@ class FastPlan:
     #: a profile with each distinct structured sex / age limits, and those limits: the
     #: sex asked ("female" / "male" / None), minimum and maximum age (None: none)
     struct_reps: list[int]
-    struct_limits: list[tuple[str | None, float | None, float | None]]
+    struct_limits: list[tuple[str | None, float | None, float | None, bool]]
     tag_sets: list[tuple[str, ...]]
     #: which tags each tag set holds (tag set x tag), the tags' ids; the bone part's
     #: value per tag set when measurable disease is not False / is False (index only)
@@ -671,6 +672,7 @@ def _build_plan(index: MatchIndex) -> FastPlan:
                 p.sex.lower() if p.sex in ("FEMALE", "MALE") else None,
                 p.min_age,
                 p.max_age,
+                p.sex is None,  # the copy lacks the registry's sex / age fields
             )
             for p in (profiles[pid] for pid in struct_reps)
         ],
@@ -1024,6 +1026,8 @@ class MissingKeys:
             keys.append("sex")
         if (prof.min_age is not None or prof.max_age is not None) and facts.age_years is None:
             keys.append("age")
+        if prof.sex is None:
+            keys.append(RECORD_INCOMPLETE)
         return tuple(dict.fromkeys(keys))
 
 
@@ -1053,11 +1057,12 @@ def subtype_values(plan: FastPlan, ctx: Context) -> NDArray[np.float64]:
 
 def structured_counts(plan: FastPlan, ctx: Context) -> NDArray[np.int64]:
     """Status counts of the structured sex / age criteria per distinct limits (as
-    ``api._structured``: sex not known is unknown, age not known is unknown)."""
+    ``api._structured``: sex not known is unknown, age not known is unknown, a record copy
+    without the registry's sex field is unknown)."""
     sex = ctx.facts.sex
     age = ctx.facts.age_years
     out = np.zeros((len(plan.struct_limits), 4), dtype=np.int64)
-    for k, (wanted, lo, hi) in enumerate(plan.struct_limits):
+    for k, (wanted, lo, hi, incomplete) in enumerate(plan.struct_limits):
         if wanted is not None:
             if sex in ("female", "male"):
                 out[k, MET if sex == wanted else NOT_MET] += 1
@@ -1068,6 +1073,8 @@ def structured_counts(plan: FastPlan, ctx: Context) -> NDArray[np.int64]:
                 out[k, UNKNOWN] += 1
             else:
                 out[k, MET if age_check(age, lo, hi, True, True) else NOT_MET] += 1
+        if incomplete:
+            out[k, UNKNOWN] += 1
     return out
 
 

@@ -20,8 +20,10 @@ from osteotrials.model.verdict import AnswerOption, Question
 if TYPE_CHECKING:
     from osteotrials.match.api import Ranked
 
+#: the copy of the trial record lacks the registry's structured sex / age fields
+RECORD_INCOMPLETE = "record_incomplete"
 NOT_PATIENT_FACTS = frozenset(
-    {"criterion_unparsed", "criterion_unclear", "criterion_partial", "cohort"}
+    {"criterion_unparsed", "criterion_unclear", "criterion_partial", "cohort", RECORD_INCOMPLETE}
 )
 _PRETTY = {
     "anc": "neutrophil count (ANC)",
@@ -67,6 +69,8 @@ def fact_label(key: str) -> tuple[str, str | None]:
         return "criterion read only in part (check the rest by hand)", None
     if key == "cohort":
         return "cohort assignment (criterion applies to one cohort)", None
+    if key == RECORD_INCOMPLETE:
+        return "the registry's sex / age limits (not in this copy of the record)", None
     e = entry(key)
     if e is None:
         return key.replace("_", " "), None
