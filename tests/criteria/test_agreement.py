@@ -147,3 +147,43 @@ def test_the_agreement_script_writes_the_disagreements(tmp_path: Any) -> None:
         text=True,
     )
     assert bad.returncode != 0 and "b.jsonl:1: not JSON" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "adjudicated", "lead_changes"),
+    [
+        ("annotations_heldout5.jsonl", "annotations_heldout5_b.jsonl", "5", 0),
+        ("annotations_heldout6_a.jsonl", "annotations_heldout6_b.jsonl", "6", 3),
+    ],
+)
+def test_the_double_annotated_sets(
+    first: str, second: str, adjudicated: str, lead_changes: int
+) -> None:
+    """Prints the agreement between the two blind annotators; the adjudicated reference
+    keeps every agreed item as written (bar the lead's documented changes) and decides
+    exactly the disagreements its adjudication file lists."""
+    from tests.criteria.conftest import criteria_texts
+
+    a, b = _read_jsonl(first), _read_jsonl(second)
+    ref = _read_jsonl(f"annotations_heldout{adjudicated}_adjudicated.jsonl")
+    decisions = _read_jsonl(f"adjudication_heldout{adjudicated}.jsonl")
+    rep = agreement(a, b)
+    c21, t21 = rep.second_vs_first()
+    c12, t12 = rep.first_vs_second()
+    print(
+        f"\n{first} vs {second}: identical {rep.identical_share:.1%}, same families "
+        f"{rep.same_families_share:.1%}, second scored against first {c21 / t21:.1%}, "
+        f"first against second {c12 / t12:.1%}"
+    )
+    assert len(a) >= 300 and len({r["nct_id"] for r in a}) >= 40
+    for rec in a:
+        assert rec["text"] in criteria_texts()[rec["nct_id"]]
+    assert 0.8 < rep.identical_share < 1.0
+    agreed = [i for i, item in enumerate(rep.items) if item.identical]
+    changed = [i for i in agreed if ref[i]["expected"] != a[i]["expected"]]
+    assert len(changed) == lead_changes
+    assert [(r["nct_id"], r["text"]) for r in ref] == [(r["nct_id"], r["text"]) for r in a]
+    decided = {(d["nct_id"], d["text"]): d["expected"] for d in decisions}
+    for item in rep.disagreements():
+        assert decided[(item.nct_id, item.text)] == ref[rep.items.index(item)]["expected"]
+    assert len(decided) == len(rep.disagreements()) + lead_changes

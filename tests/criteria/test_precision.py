@@ -123,3 +123,20 @@ def test_precision_fifth_heldout_set() -> None:
     assert rep.annotated >= 300 and rep.trials >= 40 and rep.found >= rep.annotated - 1
     # The issue's bar is 95%; this blind figure is well below it (docs/criteria.md).
     assert rep.precision >= 0.85
+
+
+def test_precision_fifth_heldout_set_adjudicated() -> None:
+    """The fifth set's reference after a second blind annotation and a blind third reader
+    (fixtures/README.md): scored once per parser, totals only."""
+    rep = _real_set("annotations_heldout5_adjudicated.jsonl")
+    _print("fifth held-out set, adjudicated (blind: 87.9% with 0.10.0)", rep)
+    assert rep.annotated == 383 and rep.trials == 48 and rep.found >= rep.annotated - 1
+    assert rep.precision >= 0.87  # the issue's bar is 95%: not met
+
+
+def test_precision_sixth_heldout_set_adjudicated() -> None:
+    """The sixth set: two blind annotators and a blind third reader; never tuned on."""
+    rep = _real_set("annotations_heldout6_adjudicated.jsonl")
+    _print("sixth held-out set, adjudicated (blind: 90.5% with 0.10.0)", rep)
+    assert rep.annotated == 369 and rep.trials == 48 and rep.found == rep.annotated
+    assert rep.precision >= 0.90  # the issue's bar is 95%: not met
