@@ -154,6 +154,7 @@ def test_the_agreement_script_writes_the_disagreements(tmp_path: Any) -> None:
     [
         ("annotations_heldout5.jsonl", "annotations_heldout5_b.jsonl", "5", 0),
         ("annotations_heldout6_a.jsonl", "annotations_heldout6_b.jsonl", "6", 3),
+        ("annotations_heldout7_a.jsonl", "annotations_heldout7_b.jsonl", "7", 0),
     ],
 )
 def test_the_double_annotated_sets(
@@ -179,6 +180,7 @@ def test_the_double_annotated_sets(
     for rec in a:
         assert rec["text"] in criteria_texts()[rec["nct_id"]]
     assert 0.8 < rep.identical_share < 1.0
+    assert rep.second_vs_first()[1] and rep.first_vs_second()[1]
     agreed = [i for i, item in enumerate(rep.items) if item.identical]
     changed = [i for i in agreed if ref[i]["expected"] != a[i]["expected"]]
     assert len(changed) == lead_changes

@@ -140,3 +140,12 @@ def test_precision_sixth_heldout_set_adjudicated() -> None:
     _print("sixth held-out set, adjudicated (blind: 90.5% with 0.10.0)", rep)
     assert rep.annotated == 369 and rep.trials == 48 and rep.found == rep.annotated
     assert rep.precision >= 0.90  # the issue's bar is 95%: not met
+
+
+def test_precision_seventh_heldout_set_adjudicated() -> None:
+    """The seventh set (602 items, 80 trials): two blind annotators under the settled
+    conventions and a blind third reader; never tuned on."""
+    rep = _real_set("annotations_heldout7_adjudicated.jsonl")
+    _print("seventh held-out set, adjudicated (blind: 86.7% with 0.10.0)", rep)
+    assert rep.annotated == 602 and rep.trials == 80 and rep.found == rep.annotated
+    assert rep.precision >= 0.86  # the issue's bar is 95%: not met
