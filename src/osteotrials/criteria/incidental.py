@@ -1,0 +1,202 @@
+# ruff: noqa: E501  (regular expressions and real criteria text are long literals)
+"""Incidental mentions: words that name a family but are not the item's own condition.
+
+An item states one condition (its head) and often mentions other things on the way:
+the time anchor of an interval ("for 30 days after surgery", "before the first dose of
+study drug"), examples of the head condition ("any serious condition (e.g. excessive
+bleeding, acute sepsis)"), or the purpose of the rule ("... that would preclude the use of
+chemotherapy"). A family mentioned only inside such a scope is not a rule of the item.
+
+``scopes(item)`` finds those scopes in an item's normalised text; ``drop_incidental``
+removes a constraint that lies wholly inside one when its family is not also found
+outside every scope and the item keeps at least one constraint outside them (the head).
+Constraints of a family the head has are kept: an example list may add parameters to the
+head's family ("heart disease (e.g. congestive heart failure)"). Structural, not lexical:
+no family is named here, so the same rule covers every family.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from osteotrials.criteria.text import ItemText
+from osteotrials.model.criteria import Constraint
+
+ScopeKind = Literal["example", "anchor", "purpose"]
+
+#: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
+#: up to the closing parenthesis
+_EXAMPLE_PARENS = re.compile(
+    r"\(\s*(?:e\.?\s?g\.?|for example|for instance|such as|including(?: but not limited to)?)(?=[\s,:])"
+)
+#: "such as ...", "e.g. ...", "for example ..." outside parentheses: up to the clause end
+_EXAMPLE_BARE = re.compile(r"(?<!\()\b(?:e\.g\.|such as|for example|for instance)(?=[\s,:])")
+#: time anchors naming a later event of the study: "before the first dose of X", "at the
+#: start of study treatment", "after the last dose of study drug",
+#: and the duration of an obligation ("for at least 30 days after surgery")
+_ANCHOR = re.compile(
+    r"\b(?:prior to|before|preceding|after|following|until|up to|from|since|at|on|of)\s+(?:the\s+)?(?:first|1st|initial)\s+(?:dose|administration|infusion|cycle|day|treatment)s?\s+of\b"
+    r"|\b(?:prior to|before|preceding|after|following|until|at)\s+(?:the\s+)?(?:start|initiation|beginning|commencement)\s+of\s+(?:the\s+)?(?:study|protocol|trial|randomi[sz]ed)\b"
+    r"|\b(?:after|following|until|post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)s?\s+of\s+(?:the\s+)?(?:study|protocol|trial|investigational|randomi[sz]ed)\b"
+)
+#: the duration of an obligation ("contraception for at least 30 days after surgery"): the
+#: event after "after" is its anchor; an interval rule ("within 4 weeks after surgery",
+#: "at least 4 weeks after surgery") is not matched
+_AFTER_DURATION = re.compile(
+    r"\b(?:for|during|throughout)\s+(?:at least\s+|a minimum of\s+|a period of\s+|up to\s+|the\s+)?(?:\d+|\w+)\s+(?:\(\d+\)\s+)?(?:days?|weeks?|months?|years?)\s+(?P<a>after|following|post)\b"
+)
+#: what a condition would stop: "that would preclude the use of chemotherapy", "which will
+#: limit the ability of the patient to safely receive anticancer treatment": the therapy
+#: is the purpose of the rule, not a rule of its own
+_PURPOSE = re.compile(
+    r"\b(?:that|which)\s+(?:would|might|could|may|will|can)\s+(?:\w+\s+){0,2}?(?:preclude|prevent|interfere with|limit|compromise|contraindicate|jeopardi[sz]e)\s+(?:the\s+)?(?:\w+\s+){0,6}?(?:use of|receiving|receive|administration of|treatment with|tolerat\w*)\b"
+)
+#: an anchor ends before a new predicate ("... prior to first dose of everolimus or has
+#: not recovered from ...")
+_NEW_PREDICATE = re.compile(
+    r"\s(?:or|and)\s+(?:has|have|had|is|are|was|were|who|if|unless|must|not)\b"
+)
+#: families by domain: an example list adds no family of a domain its head does not have
+#: ("hormonal agents such as raloxifene ... for osteoporosis": no comorbidity; "any serious
+#: illness (e.g. HIV, heart failure)": infection and cardiac are kept, as the annotations
+#: do; "biopsy of accessible lesions (e.g. liver)": no site rule)
+_DOMAIN: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "prior_therapy",
+            "radiotherapy",
+            "surgery",
+            "medication",
+            "bone_agent",
+            "trial_participation",
+        ),
+        "therapy",
+    ),
+    "administrative": "administrative",
+    "age": "demographic",
+    "sex": "demographic",
+}
+
+
+#: the head's own words name the domain of its examples even when no family was read
+#: from them: "concurrent antithrombotic therapy (e.g. aspirin or anticoagulants)",
+#: "definite contraindication for denosumab (e.g. hypocalcaemia)"
+_HEAD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "therapy",
+        re.compile(
+            r"\b(?:therap\w*|treat\w*|agents?|drugs?|medications?|medicines?|inhibitors?|regimens?|compounds?|supplements?|steroids?|antibiotics?)\b"
+        ),
+    ),
+    (
+        "condition",
+        re.compile(
+            r"\b(?:diseases?|illness\w*|conditions?|disorders?|comorbidit\w*|events?|infections?|problems?|abnormalit\w*|dysfunctions?|syndromes?|contraindicat\w*|impairments?|factors?)\b"
+        ),
+    ),
+)
+
+
+def _head_domains(item: ItemText, start: int) -> set[str]:
+    """Domains the words just before an example list name (its head noun phrase)."""
+    left = max(item.clause_bounds(start)[0], start - 80)
+    words = item.norm[left:start]
+    return {domain for domain, pattern in _HEAD_WORDS if pattern.search(words)}
+
+
+def _domain(family: str) -> str:
+    return _DOMAIN.get(family, "condition")
+
+
+def _close_paren(norm: str, start: int) -> int:
+    """End of the parenthesis opened at or before ``start`` (its closing bracket)."""
+    depth = 0
+    for i in range(start, len(norm)):
+        ch = norm[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth <= 0:
+                return i + 1
+    return len(norm)
+
+
+def _clause_end(norm: str, start: int, *, comma: bool) -> int:
+    """End of the clause from ``start``: a semicolon or full stop, an unmatched closing
+    parenthesis, or (``comma``) a comma outside parentheses."""
+    depth = 0
+    for i in range(start, len(norm)):
+        ch = norm[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and (
+            ch == ";"
+            or (ch == "." and (i + 1 == len(norm) or norm[i + 1].isspace()))
+            or (comma and ch == ",")
+        ):
+            return i
+    return len(norm)
+
+
+def _anchor_end(norm: str, start: int) -> int:
+    end = _clause_end(norm, start, comma=True)
+    m = _NEW_PREDICATE.search(norm, start, end)
+    return m.start() if m else end
+
+
+def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
+    """Incidental scopes (local start, end, kind) of ``item``, in text order."""
+    cached = item.memo.get("incidental")
+    if cached is not None:
+        return list(cached)
+    norm = item.norm
+    found: list[tuple[int, int, ScopeKind]] = []
+    for m in _EXAMPLE_PARENS.finditer(norm):
+        found.append((m.start(), _close_paren(norm, m.start()), "example"))
+    for m in _EXAMPLE_BARE.finditer(norm):
+        found.append((m.start(), _clause_end(norm, m.end(), comma=False), "example"))
+    for m in _ANCHOR.finditer(norm):
+        found.append((m.start(), _anchor_end(norm, m.end()), "anchor"))
+    for m in _AFTER_DURATION.finditer(norm):
+        found.append((m.start("a"), _anchor_end(norm, m.end()), "anchor"))
+    for m in _PURPOSE.finditer(norm):
+        found.append((m.start(), _clause_end(norm, m.end(), comma=False), "purpose"))
+    found.sort()
+    item.memo["incidental"] = tuple(found)
+    return found
+
+
+def _inside(
+    c: Constraint, item: ItemText, spans: list[tuple[int, int, ScopeKind]]
+) -> tuple[int, ScopeKind] | None:
+    """(start, kind) of the first scope that holds all of ``c``, else None."""
+    a, b = c.span[0] - item.start, c.span[1] - item.start
+    for s, e, kind in spans:
+        if s <= a and b <= e:
+            return s, kind
+    return None
+
+
+def drop_incidental(found: list[Constraint], item: ItemText) -> list[Constraint]:
+    """``found`` without the constraints that only an incidental scope gives (see module)."""
+    spans = scopes(item)
+    if not spans:
+        return found
+    inside = [_inside(c, item, spans) for c in found]
+    head = {c.family for c, i in zip(found, inside, strict=True) if i is None}
+    if not head:
+        return found  # nothing outside the scopes: leave the item as it was
+    domains = {_domain(f) for f in head}
+    kept: list[Constraint] = []
+    for c, scope in zip(found, inside, strict=True):
+        if scope is None or c.family in head:
+            kept.append(c)
+        elif scope[1] == "example" and _domain(c.family) in domains | _head_domains(item, scope[0]):
+            kept.append(c)  # a member of the head's kind ("any serious illness (e.g. HIV)")
+    return kept

@@ -1,0 +1,134 @@
+# ruff: noqa: E501  (real criteria text is long)
+"""Incidental mentions (criteria/incidental.py): a family named only inside a time anchor,
+an example list of another kind or a purpose clause is not a rule of the item. Real
+snapshot text only."""
+
+from __future__ import annotations
+
+import pytest
+from tests.criteria.conftest import one
+
+
+def _families(text: str, kind: str = "inclusion") -> set[str]:
+    return {c.family for c in one(text, kind)}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # the duration of an obligation: "after surgery" anchors the contraception rule
+        (
+            "Male patients must continue to use contraception for 3 months after the completion of radiotherapy",
+            "inclusion",
+            {"administrative"},
+        ),
+        # "after the last dose of study drug for participants receiving cyclophosphamide"
+        (
+            "Females of childbearing potential must be willing to use adequate contraception for the course of the study through 12 months after the last dose of study drug for participants receiving cyclophosphamide and through 6 months after the last dose of study drug for participants who do not receive cyclophosphamide",
+            "inclusion",
+            {"administrative"},
+        ),
+        # "before the first dose of <the study drug>": the drug is the anchor
+        (
+            "Radiation therapy within 4 weeks prior to the first dose of \\[177Lu\\]Lu-NNS309",
+            "exclusion",
+            {"radiotherapy"},
+        ),
+        (
+            "Concurrent use of CYP3A4 inhibitors and inducers from 72 hours prior to initiation of study treatment until the end of treatment with everolimus.",
+            "exclusion",
+            {"medication"},
+        ),
+    ],
+)
+def test_time_anchor_creates_no_family(text: str, kind: str, expected: set[str]) -> None:
+    assert _families(text, kind) == expected
+
+
+def test_anchor_ends_before_a_new_predicate() -> None:
+    # "... prior to first dose of everolimus or has not recovered from side effects": the
+    # toxicity rule after the anchor is the item's own
+    text = "Wide field radiotherapy (including therapeutic radioisotopes such as strontium 89) administered 28 days or limited field radiation for palliation 7 days for metastatic disease prior to first dose of everolimus or has not recovered from side effects of such therapy."
+    assert {"radiotherapy", "toxicity"} <= _families(text, "exclusion")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # an indication inside the examples of a therapy rule is no comorbidity rule
+        (
+            "Current therapy with any endocrine therapy such as raloxifene (Evista®), tamoxifen, or other selective estrogen receptor modulators (SERMs), either for osteoporosis or breast cancer prevention.",
+            "exclusion",
+            {"prior_therapy"},
+        ),
+        # birth control pills as examples of hormonal therapy: no contraception rule
+        (
+            "Any sex hormonal therapy, e.g., birth control pills and ovarian hormone replacement therapy",
+            "exclusion",
+            {"prior_therapy", "sex"},
+        ),
+        # drug classes named by their targets: no biomarker rule
+        (
+            "Targeted agents such as CDK 4/6 inhibitors, PIK3CA inhibitors, MTOR inhibitors",
+            "exclusion",
+            {"prior_therapy"},
+        ),
+        # "poor compliance with an antihypertensive regimen" as an example of heart disease
+        (
+            "Other clinically significant heart disease (e.g. congestive heart failure, uncontrolled hypertension, history of labile hypertension, or history of poor compliance with an antihypertensive regimen)",
+            "exclusion",
+            {"cardiac"},
+        ),
+    ],
+)
+def test_examples_of_another_kind_add_no_family(text: str, kind: str, expected: set[str]) -> None:
+    assert _families(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # members of the head's kind stay: illnesses named as examples of an illness rule
+        (
+            "No concurrent serious medical illness (e.g., HIV positivity or active hepatitis B or C)",
+            "inclusion",
+            {"comorbidity", "infection"},
+        ),
+        (
+            "Have uncontrolled illness (including, but not limited to, ongoing or active infection, congestive heart failure, angina pectoris, or cardiac arrhythmia) that would limit compliance with study requirements",
+            "exclusion",
+            {"comorbidity", "infection", "cardiac"},
+        ),
+        # radiation named among anticancer therapies stays
+        (
+            "Patients currently receiving anticancer therapies or who have received anticancer therapies within 2 weeks of the start of study drug (including chemotherapy, radiation therapy, and biologics)",
+            "exclusion",
+            {"prior_therapy", "radiotherapy"},
+        ),
+        # the head's words name the kind when no family was read from them
+        (
+            "No concurrent antithrombotic therapy (e.g., daily aspirin or anticoagulants)",
+            "inclusion",
+            {"comorbidity", "medication"},
+        ),
+        (
+            "For CRPC patients - Definite contraindication for denosumab at baseline (e.g. hypocalcaemia [Albumin-corrected serum calcium < 2.0 mmol/l]).",
+            "exclusion",
+            {"bone_agent", "lab"},
+        ),
+    ],
+)
+def test_examples_of_the_heads_kind_are_kept(text: str, kind: str, expected: set[str]) -> None:
+    assert expected <= _families(text, kind)
+
+
+def test_purpose_clause_creates_no_therapy_rule() -> None:
+    # "which will limit the ability of the patient to safely receive anticancer treatment"
+    text = "Serious comorbid illness which will limit the ability of the patient to safely receive anticancer treatment"
+    assert _families(text, "exclusion") == {"comorbidity"}
+
+
+def test_lone_mention_is_left_as_it_was() -> None:
+    # nothing outside the scope: the rule does not empty an item
+    text = "Radiation therapy within 4 weeks prior to the first dose of \\[177Lu\\]Lu-NNS309"
+    assert _families(text, "exclusion")
