@@ -132,3 +132,63 @@ def test_lone_mention_is_left_as_it_was() -> None:
     # nothing outside the scope: the rule does not empty an item
     text = "Radiation therapy within 4 weeks prior to the first dose of \\[177Lu\\]Lu-NNS309"
     assert _families(text, "exclusion")
+
+
+def test_first_cycle_of_treatment_is_an_anchor() -> None:
+    text = (
+        "be able to complete first time point of data collection prior to first chemotherapy cycle"
+    )
+    assert _families(text) == {"administrative"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # the reason for a rule: the hazard named is not a rule of its own
+        (
+            "Patients must not be pregnant due to the potential harm to the fetus from radiation exposure from radiographic imaging",
+            "exclusion",
+            {"pregnancy"},
+        ),
+        (
+            "Planned surgery or procedure during time on study and ≤ 14 days after last dose, due to bleeding risks",
+            "exclusion",
+            {"surgery"},
+        ),
+        (
+            "Patient agrees that IV bisphosphonates will be withheld for the first 8 weeks of dasatinib therapy due to risk of hypocalcemia.",
+            "inclusion",
+            {"bone_agent", "prior_therapy"},
+        ),
+    ],
+)
+def test_reason_for_a_rule_creates_no_family(text: str, kind: str, expected: set[str]) -> None:
+    assert _families(text, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a condition of applicability after the rule: no residence (availability) rule
+        (
+            "Be female and at least 18 years of age. Note: must be 19 years of age if the patient is a resident of the state of Alabama",
+            {"age", "sex"},
+        ),
+        # the age inside a menopause definition's condition is no age rule
+        (
+            "Amenorrheic for at least 12 months if the subject is < 50 years old, with serum estradiol within the institutional postmenopausal range;",
+            {"menopause"},
+        ),
+    ],
+)
+def test_trailing_condition_creates_no_family(text: str, expected: set[str]) -> None:
+    assert _families(text) == expected
+
+
+def test_leading_or_eligibility_condition_is_kept() -> None:
+    # "If the patient has a history of a prior non-breast cancer, ...": the item's topic
+    text = "If the patient has a history of a prior non-breast cancer, all treatment for this cancer must have been completed prior to study registration and the patient must have no evidence of disease for this prior non-breast cancer."
+    assert "other_malignancy" in _families(text)
+    # "... are eligible if they have not received prior chemotherapy": the rule itself
+    text = "Patients with non-breast malignancies are eligible if they have not received prior chemotherapy, or extensive radiation therapy, and are free from disease for at least two years. Patients with squamous or basal carcinoma of the skin that has been effectively treated, carcinoma in situ of the cervix that has been treated by surgery only are eligible. Patients with prior or simultaneous lobular or ductal carcinoma in situ of the ipsilateral or contralateral breast are also eligible. Patients with bilateral breast cancer for which at least one of the breast cancers meet the eligibility requirements are also eligible."
+    assert "prior_therapy" in _families(text)

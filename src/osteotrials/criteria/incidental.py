@@ -3,9 +3,12 @@
 
 An item states one condition (its head) and often mentions other things on the way:
 the time anchor of an interval ("for 30 days after surgery", "before the first dose of
-study drug"), examples of the head condition ("any serious condition (e.g. excessive
-bleeding, acute sepsis)"), or the purpose of the rule ("... that would preclude the use of
-chemotherapy"). A family mentioned only inside such a scope is not a rule of the item.
+study drug"), examples of another kind than the head ("hormonal agents such as raloxifene
+... for osteoporosis"), the purpose of the rule ("... which will limit the ability of the
+patient to safely receive anticancer treatment"), the reason for it ("must not be pregnant
+due to the potential harm to the fetus from radiation exposure"), or a trailing condition
+of applicability ("must be 19 years of age if the patient is a resident of ..."). A family
+mentioned only inside such a scope is not a rule of the item.
 
 ``scopes(item)`` finds those scopes in an item's normalised text; ``drop_incidental``
 removes a constraint that lies wholly inside one when its family is not also found
@@ -23,7 +26,7 @@ from typing import Literal
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
-ScopeKind = Literal["example", "anchor", "purpose"]
+ScopeKind = Literal["example", "anchor", "purpose", "cause", "condition"]
 
 #: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
 #: up to the closing parenthesis
@@ -37,6 +40,7 @@ _EXAMPLE_BARE = re.compile(r"(?<!\()\b(?:e\.g\.|such as|for example|for instance
 #: and the duration of an obligation ("for at least 30 days after surgery")
 _ANCHOR = re.compile(
     r"\b(?:prior to|before|preceding|after|following|until|up to|from|since|at|on|of)\s+(?:the\s+)?(?:first|1st|initial)\s+(?:dose|administration|infusion|cycle|day|treatment)s?\s+of\b"
+    r"|\b(?:prior to|before|preceding|until|at|of)\s+(?:the\s+)?(?:first|1st|initial)\s+(?:\w+\s+){1,2}?(?:dose|cycle|infusion|administration)s?\b"
     r"|\b(?:prior to|before|preceding|after|following|until|at)\s+(?:the\s+)?(?:start|initiation|beginning|commencement)\s+of\s+(?:the\s+)?(?:study|protocol|trial|randomi[sz]ed)\b"
     r"|\b(?:after|following|until|post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)s?\s+of\s+(?:the\s+)?(?:study|protocol|trial|investigational|randomi[sz]ed)\b"
 )
@@ -51,6 +55,23 @@ _AFTER_DURATION = re.compile(
 #: is the purpose of the rule, not a rule of its own
 _PURPOSE = re.compile(
     r"\b(?:that|which)\s+(?:would|might|could|may|will|can)\s+(?:\w+\s+){0,2}?(?:preclude|prevent|interfere with|limit|compromise|contraindicate|jeopardi[sz]e)\s+(?:the\s+)?(?:\w+\s+){0,6}?(?:use of|receiving|receive|administration of|treatment with|tolerat\w*)\b"
+)
+#: the reason given for a rule: "must not be pregnant due to the potential harm to the
+#: fetus from radiation exposure", "due to bleeding risks", "because of the unknown effects
+#: of bevacizumab": the hazard named is not a rule of its own
+_CAUSE = re.compile(
+    r"\b(?:due to|because of)\s+(?:the\s+)?(?:potential|possible|unknown|increased|known|high|theoretical)?\s*(?:(?:risks?|harms?|harmful effects?|effects?|hazards?|concerns?)\b|(?:\w+\s+)?(?:bleeding|teratogenic|fetal)\s+(?:risks?|effects?|exposure)\b)"
+)
+#: a condition of applicability after the rule it qualifies ("must be 19 years of age if
+#: the patient is a resident of ...", "amenorrheic for 12 months if the subject is < 50
+#: years old"); not at the start of a sentence ("If the patient has a history of a prior
+#: non-breast cancer, ..." states the item's topic) nor after "eligible"/"allowed" ("are
+#: eligible if they have not received prior chemotherapy" is the rule itself)
+_CONDITIONAL = re.compile(
+    r"(?<=[\w)])\s*,?\s+\(?(?P<kw>if|when)\s+(?:the\s+)?(?:patient|subject|participant)\s+(?:is|was|has|had)\b"
+)
+_ELIGIBLE_BEFORE = re.compile(
+    r"\b(?:eligible|allowed|permitted|included|acceptable|accepted|enrolled)\b"
 )
 #: an anchor ends before a new predicate ("... prior to first dose of everolimus or has
 #: not recovered from ...")
@@ -165,6 +186,13 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "anchor"))
     for m in _AFTER_DURATION.finditer(norm):
         found.append((m.start("a"), _anchor_end(norm, m.end()), "anchor"))
+    for m in _CAUSE.finditer(norm):
+        found.append((m.start(), _anchor_end(norm, m.end()), "cause"))
+    for m in _CONDITIONAL.finditer(norm):
+        left = item.clause_bounds(m.start())[0]
+        if _ELIGIBLE_BEFORE.search(norm, left, m.start()) or item.text[m.start("kw")].isupper():
+            continue  # "... eligible if ..." is the rule; "If ..." starts a sentence
+        found.append((m.start(), _anchor_end(norm, m.end()), "condition"))
     for m in _PURPOSE.finditer(norm):
         found.append((m.start(), _clause_end(norm, m.end(), comma=False), "purpose"))
     found.sort()
