@@ -192,3 +192,16 @@ def test_leading_or_eligibility_condition_is_kept() -> None:
     # "... are eligible if they have not received prior chemotherapy": the rule itself
     text = "Patients with non-breast malignancies are eligible if they have not received prior chemotherapy, or extensive radiation therapy, and are free from disease for at least two years. Patients with squamous or basal carcinoma of the skin that has been effectively treated, carcinoma in situ of the cervix that has been treated by surgery only are eligible. Patients with prior or simultaneous lobular or ductal carcinoma in situ of the ipsilateral or contralateral breast are also eligible. Patients with bilateral breast cancer for which at least one of the breast cancers meet the eligibility requirements are also eligible."
     assert "prior_therapy" in _families(text)
+
+
+def test_abbreviation_of_something_else_adds_no_family_of_another_kind() -> None:
+    # "(TAH/BSO)" is not "pelvic exenteration" shortened: it names the operations, and the
+    # oophorectomy in it is no menopause rule
+    text = "Prior radical pelvic surgery, specifically vaginectomy or pelvic exenteration (TAH/BSO) is allowed)."
+    assert _families(text) == {"surgery"}
+
+
+def test_abbreviation_of_the_words_before_it_is_kept() -> None:
+    # "central nervous system (CNS)" restates the words: the CNS rule stays
+    text = "Have documented central nervous system (CNS) metastases, symptomatic pulmonary lymphangitis, or involvement of more than 1/3 of the liver"
+    assert "cns" in _families(text, "exclusion")

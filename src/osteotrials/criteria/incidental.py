@@ -26,7 +26,7 @@ from typing import Literal
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
-ScopeKind = Literal["example", "anchor", "purpose", "cause", "condition"]
+ScopeKind = Literal["example", "anchor", "purpose", "cause", "condition", "abbreviation"]
 
 #: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
 #: up to the closing parenthesis
@@ -72,6 +72,14 @@ _CONDITIONAL = re.compile(
 )
 _ELIGIBLE_BEFORE = re.compile(
     r"\b(?:eligible|allowed|permitted|included|acceptable|accepted|enrolled)\b"
+)
+#: an abbreviation in parentheses (read on the original text: upper-case letters, digits,
+#: slashes, hyphens). When its letters are not those of the words before it ("pelvic
+#: exenteration (TAH/BSO)") it names something more specific, like an example, and adds no
+#: family of another kind than the head's; when they are ("central nervous system (CNS)")
+#: it restates those words and is left alone
+_ABBREVIATION = re.compile(
+    r"(?<=[a-z]) \((?:[A-Z][A-Z0-9]*[a-z]?[A-Z0-9]*(?:[/-](?=[A-Z]))?){1,4}\)"
 )
 #: an anchor ends before a new predicate ("... prior to first dose of everolimus or has
 #: not recovered from ...")
@@ -171,6 +179,23 @@ def _anchor_end(norm: str, start: int) -> int:
     return m.start() if m else end
 
 
+def _restates(abbreviation: str, before: str) -> bool:
+    """Whether ``abbreviation``'s letters are those of the words just ``before`` it, in
+    order, the first at the start of a word (Schwartz and Hearst's test)."""
+    letters = [ch.lower() for ch in abbreviation if ch.isalnum()]
+    words = before.split()[-min(len(letters) + 5, 2 * len(letters)) :]
+    text = " ".join(words).lower()
+    pos = len(text) - 1
+    for i in range(len(letters) - 1, -1, -1):
+        ch = letters[i]
+        while pos >= 0 and (text[pos] != ch or (i == 0 and pos > 0 and text[pos - 1].isalnum())):
+            pos -= 1
+        if pos < 0:
+            return False
+        pos -= 1
+    return True
+
+
 def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
     """Incidental scopes (local start, end, kind) of ``item``, in text order."""
     cached = item.memo.get("incidental")
@@ -193,6 +218,11 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         if _ELIGIBLE_BEFORE.search(norm, left, m.start()) or item.text[m.start("kw")].isupper():
             continue  # "... eligible if ..." is the rule; "If ..." starts a sentence
         found.append((m.start(), _anchor_end(norm, m.end()), "condition"))
+    for m in _ABBREVIATION.finditer(item.text):
+        if sum(ch.isupper() for ch in m.group(0)) >= 2 and not _restates(
+            m.group(0), item.text[max(0, m.start() - 120) : m.start()]
+        ):  # "(T3)", "(N3)": a stage, not an abbreviation
+            found.append((m.start() + 1, m.end(), "abbreviation"))
     for m in _PURPOSE.finditer(norm):
         found.append((m.start(), _clause_end(norm, m.end(), comma=False), "purpose"))
     found.sort()
@@ -225,6 +255,8 @@ def drop_incidental(found: list[Constraint], item: ItemText) -> list[Constraint]
     for c, scope in zip(found, inside, strict=True):
         if scope is None or c.family in head:
             kept.append(c)
-        elif scope[1] == "example" and _domain(c.family) in domains | _head_domains(item, scope[0]):
+        elif scope[1] in ("example", "abbreviation") and _domain(
+            c.family
+        ) in domains | _head_domains(item, scope[0]):
             kept.append(c)  # a member of the head's kind ("any serious illness (e.g. HIV)")
     return kept
