@@ -205,3 +205,50 @@ def test_abbreviation_of_the_words_before_it_is_kept() -> None:
     # "central nervous system (CNS)" restates the words: the CNS rule stays
     text = "Have documented central nervous system (CNS) metastases, symptomatic pulmonary lymphangitis, or involvement of more than 1/3 of the liver"
     assert "cns" in _families(text, "exclusion")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # a subgroup after the rule it qualifies
+        (
+            "Discontinued prior therapy (with the exception of trastuzumab for patients with HER2+ breast cancer)",
+            "inclusion",
+            {"prior_therapy"},
+        ),
+        (
+            "Eastern Cooperative Oncology Group (ECOG) performance status 0-2 for participants who will receive paclitaxel or nab-paclitaxel chemotherapy and ECOG 0-1 for participants who will receive docetaxel chemotherapy",
+            "inclusion",
+            {"performance_status"},
+        ),
+        # the rationale of a rule
+        (
+            "Pregnancy excludes female patients from this study because radiation is potentially teratogenic and abortifacient; screening beta-hcg levels and clinically-indicated diagnostic tests will be used to determine eligibility",
+            "exclusion",
+            {"pregnancy"},
+        ),
+        # what another trial is about
+        (
+            "No concurrent participation in any other cancer prevention study or osteoporosis prevention study involving pharmacologic agents",
+            "inclusion",
+            {"trial_participation"},
+        ),
+        # a phase of the study as a time anchor
+        (
+            "Had minor surgical procedures within 7 days prior to day 1 of study treatment; or major surgical procedures within 28 days prior to day 1 of study treatment or had any anticipated a surgical procedure during the chemotherapy portion of this study",
+            "exclusion",
+            {"surgery"},
+        ),
+    ],
+)
+def test_subgroup_rationale_and_trial_topic_create_no_family(
+    text: str, kind: str, expected: set[str]
+) -> None:
+    assert _families(text, kind) == expected
+
+
+def test_rationale_before_the_rule_ends_at_its_comma() -> None:
+    # "Because radiation is known to be teratogenic, women ... must agree to use adequate
+    # contraception": the contraception rule after the comma is the item's own
+    text = "Because the standard of care chemotherapy agents are known to be teratogenic, women of child-bearing potential and men must agree to use adequate contraception (hormonal or barrier method of birth control; abstinence) prior to study entry and for the duration of study participation. Should a woman become pregnant or suspect she is pregnant while participating in this study, she should inform her treating physician immediately."
+    assert {"administrative", "pregnancy"} <= _families(text)

@@ -26,7 +26,9 @@ from typing import Literal
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
-ScopeKind = Literal["example", "anchor", "purpose", "cause", "condition", "abbreviation"]
+ScopeKind = Literal[
+    "example", "anchor", "purpose", "cause", "condition", "abbreviation", "subgroup", "trial"
+]
 
 #: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
 #: up to the closing parenthesis
@@ -42,6 +44,7 @@ _ANCHOR = re.compile(
     r"\b(?:prior to|before|preceding|after|following|until|up to|from|since|at|on|of)\s+(?:the\s+)?(?:first|1st|initial)\s+(?:dose|administration|infusion|cycle|day|treatment)s?\s+of\b"
     r"|\b(?:prior to|before|preceding|until|at|of)\s+(?:the\s+)?(?:first|1st|initial)\s+(?:\w+\s+){1,2}?(?:dose|cycle|infusion|administration)s?\b"
     r"|\b(?:prior to|before|preceding|after|following|until|at)\s+(?:the\s+)?(?:start|initiation|beginning|commencement)\s+of\s+(?:the\s+)?(?:study|protocol|trial|randomi[sz]ed)\b"
+    r"|\bduring\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:portion|phase|part)\s+of\s+(?:the\s+|this\s+)?(?:study|trial|protocol)\b"
     r"|\b(?:after|following|until|post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)s?\s+of\s+(?:the\s+)?(?:study|protocol|trial|investigational|randomi[sz]ed)\b"
 )
 #: the duration of an obligation ("contraception for at least 30 days after surgery"): the
@@ -80,6 +83,19 @@ _ELIGIBLE_BEFORE = re.compile(
 #: it restates those words and is left alone
 _ABBREVIATION = re.compile(
     r"(?<=[a-z]) \((?:[A-Z][A-Z0-9]*[a-z]?[A-Z0-9]*(?:[/-](?=[A-Z]))?){1,4}\)"
+)
+#: a subgroup the rule applies to, after the rule ("(with the exception of trastuzumab for
+#: patients with HER2+ breast cancer)", "ECOG 0-2 for participants who will receive
+#: paclitaxel"); not sentence-initial ("Patients with brain metastases must ...")
+_SUBGROUP = re.compile(
+    r"(?<=[\w)%])\s*,?\s+(?P<kw>for|in)\s+(?:those\s+|all\s+)?(?:patients|participants|subjects|women|men|those|cases)\s+(?:with|who|whose|receiving|treated|on|having)\b"
+)
+#: the rationale of a rule ("... are excluded because lapatinib is ...")
+_BECAUSE = re.compile(r"\bbecause\b(?!\s+of\b)")
+#: what another trial is about ("participation in any other cancer prevention study or
+#: osteoporosis prevention study", "trials of systemic therapy for ...")
+_TRIAL = re.compile(
+    r"\b(?:[\w-]+\s+){1,2}?(?:prevention|treatment|therapy|screening)\s+(?:trials?|stud(?:y|ies))\b|\b(?:trials?|stud(?:y|ies))\s+(?:of|involving|evaluating|testing|using)\b"
 )
 #: an anchor ends before a new predicate ("... prior to first dose of everolimus or has
 #: not recovered from ...")
@@ -138,6 +154,11 @@ def _domain(family: str) -> str:
     return _DOMAIN.get(family, "condition")
 
 
+#: a scope without punctuation ends after this many characters (flattened PDQ records run
+#: several rules together without a full stop)
+_MAX_SCOPE = 150
+
+
 def _close_paren(norm: str, start: int) -> int:
     """End of the parenthesis opened at or before ``start`` (its closing bracket)."""
     depth = 0
@@ -174,7 +195,7 @@ def _clause_end(norm: str, start: int, *, comma: bool) -> int:
 
 
 def _anchor_end(norm: str, start: int) -> int:
-    end = _clause_end(norm, start, comma=True)
+    end = min(_clause_end(norm, start, comma=True), start + _MAX_SCOPE)
     m = _NEW_PREDICATE.search(norm, start, end)
     return m.start() if m else end
 
@@ -206,7 +227,8 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
     for m in _EXAMPLE_PARENS.finditer(norm):
         found.append((m.start(), _close_paren(norm, m.start()), "example"))
     for m in _EXAMPLE_BARE.finditer(norm):
-        found.append((m.start(), _clause_end(norm, m.end(), comma=False), "example"))
+        end = min(_clause_end(norm, m.end(), comma=False), m.end() + _MAX_SCOPE)
+        found.append((m.start(), end, "example"))
     for m in _ANCHOR.finditer(norm):
         found.append((m.start(), _anchor_end(norm, m.end()), "anchor"))
     for m in _AFTER_DURATION.finditer(norm):
@@ -218,13 +240,20 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         if _ELIGIBLE_BEFORE.search(norm, left, m.start()) or item.text[m.start("kw")].isupper():
             continue  # "... eligible if ..." is the rule; "If ..." starts a sentence
         found.append((m.start(), _anchor_end(norm, m.end()), "condition"))
+    for m in _SUBGROUP.finditer(norm):
+        found.append((m.start("kw"), _anchor_end(norm, m.end()), "subgroup"))
+    for m in _BECAUSE.finditer(norm):
+        found.append((m.start(), _anchor_end(norm, m.end()), "cause"))
+    for m in _TRIAL.finditer(norm):
+        found.append((m.start(), _anchor_end(norm, m.end()), "trial"))
     for m in _ABBREVIATION.finditer(item.text):
         if sum(ch.isupper() for ch in m.group(0)) >= 2 and not _restates(
             m.group(0), item.text[max(0, m.start() - 120) : m.start()]
         ):  # "(T3)", "(N3)": a stage, not an abbreviation
             found.append((m.start() + 1, m.end(), "abbreviation"))
     for m in _PURPOSE.finditer(norm):
-        found.append((m.start(), _clause_end(norm, m.end(), comma=False), "purpose"))
+        end = min(_clause_end(norm, m.end(), comma=False), m.end() + _MAX_SCOPE)
+        found.append((m.start(), end, "purpose"))
     found.sort()
     item.memo["incidental"] = tuple(found)
     return found
