@@ -252,3 +252,37 @@ def test_rationale_before_the_rule_ends_at_its_comma() -> None:
     # contraception": the contraception rule after the comma is the item's own
     text = "Because the standard of care chemotherapy agents are known to be teratogenic, women of child-bearing potential and men must agree to use adequate contraception (hormonal or barrier method of birth control; abstinence) prior to study entry and for the duration of study participation. Should a woman become pregnant or suspect she is pregnant while participating in this study, she should inform her treating physician immediately."
     assert {"administrative", "pregnancy"} <= _families(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # what a therapy is given for is no comorbidity rule
+        (
+            "No other concurrent bisphosphonates as adjuvant therapy or for treatment of osteoporosis",
+            "inclusion",
+            {"bone_agent"},
+        ),
+        (
+            "Concurrent treatment with any hormonal treatment either for osteoporosis or as replacement therapy.",
+            "exclusion",
+            {"prior_therapy"},
+        ),
+        # nested: the indication inside an example list; its head is the example's drug
+        (
+            "No concurrent selective estrogen-receptor modulators (e.g., raloxifene for the treatment or prevention of osteoporosis)",
+            "inclusion",
+            {"prior_therapy"},
+        ),
+    ],
+)
+def test_indication_of_a_therapy_creates_no_family(
+    text: str, kind: str, expected: set[str]
+) -> None:
+    assert _families(text, kind) == expected
+
+
+def test_indication_keeps_the_patients_own_cancer() -> None:
+    # the brain metastases the steroids are given for are the patient's: the CNS rule stays
+    text = "Ongoing use of systemic corticosteroids for control of symptoms of brain metastases at a total daily dose of \\&gt;2 mg of dexamethasone (or equivalent)."
+    assert _families(text, "exclusion") == {"cns", "medication"}

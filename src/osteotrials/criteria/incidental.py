@@ -27,7 +27,15 @@ from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 ScopeKind = Literal[
-    "example", "anchor", "purpose", "cause", "condition", "abbreviation", "subgroup", "trial"
+    "example",
+    "anchor",
+    "purpose",
+    "cause",
+    "condition",
+    "abbreviation",
+    "subgroup",
+    "trial",
+    "indication",
 ]
 
 #: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
@@ -97,10 +105,28 @@ _BECAUSE = re.compile(r"\bbecause\b(?!\s+of\b)")
 _TRIAL = re.compile(
     r"\b(?:[\w-]+\s+){1,2}?(?:prevention|treatment|therapy|screening)\s+(?:trials?|stud(?:y|ies))\b|\b(?:trials?|stud(?:y|ies))\s+(?:of|involving|evaluating|testing|using)\b"
 )
+#: what a therapy is given for ("raloxifene for the treatment or prevention of
+#: osteoporosis", "hormonal treatment either for osteoporosis or as replacement therapy")
+_INDICATION = re.compile(
+    r"\b(?:(?:either\s+)?for|to treat|to prevent)\s+(?:the\s+)?(?:treatment|prevention|management|control|prophylaxis|relief)\s+(?:(?:or|and|and/or)\s+\w+\s+)?of\b|\beither for\b"
+)
+#: facts of the patient's own cancer: the cancer an anticancer or supportive therapy is
+#: given for is still the patient's ("for treatment of their brain metastases")
+_CANCER_FACTS = frozenset(
+    {
+        "diagnosis",
+        "receptor",
+        "disease_sites",
+        "cns",
+        "measurable_disease",
+        "other_malignancy",
+        "biomarker",
+    }
+)
 #: an anchor ends before a new predicate ("... prior to first dose of everolimus or has
 #: not recovered from ...")
 _NEW_PREDICATE = re.compile(
-    r"\s(?:or|and)\s+(?:has|have|had|is|are|was|were|who|if|unless|must|not)\b"
+    r"\s(?:or|and)\s+(?:has|have|had|is|are|was|were|who|if|unless|must|not)\b|\s(?:except|unless|other than|excluding|with the exception)\b"
 )
 #: families by domain: an example list adds no family of a domain its head does not have
 #: ("hormonal agents such as raloxifene ... for osteoporosis": no comorbidity; "any serious
@@ -246,6 +272,8 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "cause"))
     for m in _TRIAL.finditer(norm):
         found.append((m.start(), _anchor_end(norm, m.end()), "trial"))
+    for m in _INDICATION.finditer(norm):
+        found.append((m.start(), _anchor_end(norm, m.end()), "indication"))
     for m in _ABBREVIATION.finditer(item.text):
         if sum(ch.isupper() for ch in m.group(0)) >= 2 and not _restates(
             m.group(0), item.text[max(0, m.start() - 120) : m.start()]
@@ -259,33 +287,57 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
     return found
 
 
-def _inside(
-    c: Constraint, item: ItemText, spans: list[tuple[int, int, ScopeKind]]
-) -> tuple[int, ScopeKind] | None:
-    """(start, kind) of the first scope that holds all of ``c``, else None."""
+Scope = tuple[int, int, ScopeKind]
+
+
+def _holding(c: Constraint, item: ItemText, spans: list[Scope]) -> list[Scope]:
+    """The scopes that hold all of ``c``."""
     a, b = c.span[0] - item.start, c.span[1] - item.start
-    for s, e, kind in spans:
-        if s <= a and b <= e:
-            return s, kind
-    return None
+    return [sc for sc in spans if sc[0] <= a and b <= sc[1]]
+
+
+def _contains(outer: Scope, inner: Scope) -> bool:
+    return outer != inner and outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def drop_incidental(found: list[Constraint], item: ItemText) -> list[Constraint]:
-    """``found`` without the constraints that only an incidental scope gives (see module)."""
+    """``found`` without the constraints that only an incidental scope gives (see module).
+
+    A scope's head is what the item says outside it at the same level: the constraints
+    outside every scope, or, for a scope nested in another ("(e.g., raloxifene for the
+    prevention of osteoporosis)"), those inside the outer scope but outside this one."""
     spans = scopes(item)
     if not spans:
         return found
-    inside = [_inside(c, item, spans) for c in found]
-    head = {c.family for c, i in zip(found, inside, strict=True) if i is None}
-    if not head:
-        return found  # nothing outside the scopes: leave the item as it was
-    domains = {_domain(f) for f in head}
+    holding = [_holding(c, item, spans) for c in found]
     kept: list[Constraint] = []
-    for c, scope in zip(found, inside, strict=True):
-        if scope is None or c.family in head:
+    for c, held in zip(found, holding, strict=True):
+        if not any(_incidental_in(c, sc, spans, found, holding, item) for sc in held):
             kept.append(c)
-        elif scope[1] in ("example", "abbreviation") and _domain(
-            c.family
-        ) in domains | _head_domains(item, scope[0]):
-            kept.append(c)  # a member of the head's kind ("any serious illness (e.g. HIV)")
     return kept
+
+
+def _incidental_in(
+    c: Constraint,
+    scope: Scope,
+    spans: list[Scope],
+    found: list[Constraint],
+    holding: list[list[Scope]],
+    item: ItemText,
+) -> bool:
+    """Whether ``scope`` makes ``c`` incidental: a head outside it has other families."""
+    ancestors = [sc for sc in spans if _contains(sc, scope)]
+    head = {
+        d.family
+        for d, held in zip(found, holding, strict=True)
+        if scope not in held and all(sc in ancestors for sc in held)
+    }
+    if not head or c.family in head:
+        return False  # nothing said outside it: leave it as it was; or the head's family
+    if scope[2] == "indication" and c.family in _CANCER_FACTS:
+        return False  # "corticosteroids for control of symptoms of brain metastases"
+    if scope[2] in ("example", "abbreviation"):
+        domains = {_domain(f) for f in head} | _head_domains(item, scope[0])
+        if _domain(c.family) in domains:
+            return False  # a member of the head's kind ("any serious illness (e.g. HIV)")
+    return True
