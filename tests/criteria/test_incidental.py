@@ -286,3 +286,20 @@ def test_indication_keeps_the_patients_own_cancer() -> None:
     # the brain metastases the steroids are given for are the patient's: the CNS rule stays
     text = "Ongoing use of systemic corticosteroids for control of symptoms of brain metastases at a total daily dose of \\&gt;2 mg of dexamethasone (or equivalent)."
     assert _families(text, "exclusion") == {"cns", "medication"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "MBI is performed after biopsy and neo-adjuvant chemotherapy is planned prior to surgery. Reason: true tumor size will not be able to be ascertained from the final pathology findings",
+            {"prior_therapy"},
+        ),
+        (
+            "The effects of lapatinib on the developing human fetus at the recommended therapeutic dose are unknown; women of child-bearing potential must agree to use adequate contraception (hormonal or barrier method of birth control or abstinence) prior to study entry and for the duration of study participation. Should a woman become pregnant or suspect she is pregnant while participating in this study, she should inform her treating physician immediately, the patient should be apprised of the potential hazard to the fetus and potential risk for loss of the pregnancy",
+            {"administrative", "pregnancy"},
+        ),
+    ],
+)
+def test_rationale_sentence_creates_no_family(text: str, expected: set[str]) -> None:
+    assert _families(text, "exclusion") == expected

@@ -98,6 +98,12 @@ _ABBREVIATION = re.compile(
 _SUBGROUP = re.compile(
     r"(?<=[\w)%])\s*,?\s+(?P<kw>for|in)\s+(?:those\s+|all\s+)?(?:patients|participants|subjects|women|men|those|cases)\s+(?:with|who|whose|receiving|treated|on|having)\b"
 )
+#: a rationale sentence: "Reason: true tumor size will not be able to be ascertained from
+#: the final pathology findings", "The effects of ETBX-011 ... on the developing human fetus
+#: are unknown" (to the end of its sentence)
+_RATIONALE = re.compile(
+    r"\b(?:reason|rationale|justification)\s*:|\bthe effects? of\b(?=[^.;]{0,150}\b(?:fetus|foetus|unborn|embryo))"
+)
 #: the rationale of a rule ("... are excluded because lapatinib is ...")
 _BECAUSE = re.compile(r"\bbecause\b(?!\s+of\b)")
 #: what another trial is about ("participation in any other cancer prevention study or
@@ -268,6 +274,9 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "condition"))
     for m in _SUBGROUP.finditer(norm):
         found.append((m.start("kw"), _anchor_end(norm, m.end()), "subgroup"))
+    for m in _RATIONALE.finditer(norm):
+        end = min(_clause_end(norm, m.end(), comma=False), m.end() + _MAX_SCOPE)
+        found.append((m.start(), end, "cause"))
     for m in _BECAUSE.finditer(norm):
         found.append((m.start(), _anchor_end(norm, m.end()), "cause"))
     for m in _TRIAL.finditer(norm):
