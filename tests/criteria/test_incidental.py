@@ -303,3 +303,32 @@ def test_indication_keeps_the_patients_own_cancer() -> None:
 )
 def test_rationale_sentence_creates_no_family(text: str, expected: set[str]) -> None:
     assert _families(text, "exclusion") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        # an author's name in a reference is no condition ("Wolff" is not Wolff-Parkinson-White)
+        (
+            "Triple negative breast cancer defined according to American Society of Clinical Oncology (ASCO) recommendations (Hammond et al., 2010; Wolff et al., 2007);",
+            "inclusion",
+            {"receptor"},
+        ),
+        # the nursing mother's treatment is the trial's
+        (
+            "Pregnant women are excluded from this study; breastfeeding should be discontinued if the mother is treated with OSI-774",
+            "exclusion",
+            {"pregnancy"},
+        ),
+        # an age subgroup inside a menopause definition is no age rule; the rest is kept
+        (
+            "Serum estradiol level assay < 20 pg/mL *Required for patients < 55 years of age and one year or more of amenorrhea",
+            "inclusion",
+            {"lab", "menopause"},
+        ),
+    ],
+)
+def test_reference_mother_and_age_subgroup_create_no_family(
+    text: str, kind: str, expected: set[str]
+) -> None:
+    assert _families(text, kind) == expected

@@ -79,7 +79,7 @@ _CAUSE = re.compile(
 #: non-breast cancer, ..." states the item's topic) nor after "eligible"/"allowed" ("are
 #: eligible if they have not received prior chemotherapy" is the rule itself)
 _CONDITIONAL = re.compile(
-    r"(?<=[\w)])\s*,?\s+\(?(?P<kw>if|when)\s+(?:the\s+)?(?:patient|subject|participant)\s+(?:is|was|has|had)\b"
+    r"(?<=[\w)])\s*,?\s+\(?(?P<kw>if|when)\s+(?:the\s+)?(?:patient|subject|participant|mother)\s+(?:is|was|has|had)\b"
 )
 _ELIGIBLE_BEFORE = re.compile(
     r"\b(?:eligible|allowed|permitted|included|acceptable|accepted|enrolled)\b"
@@ -98,6 +98,14 @@ _ABBREVIATION = re.compile(
 _SUBGROUP = re.compile(
     r"(?<=[\w)%])\s*,?\s+(?P<kw>for|in)\s+(?:those\s+|all\s+)?(?:patients|participants|subjects|women|men|those|cases)\s+(?:with|who|whose|receiving|treated|on|having)\b"
 )
+#: an age subgroup, up to its age ("FSH in postmenopausal range in patients < 60 years of
+#: age who ...", "*Required for patients < 55 years of age and ...")
+_AGE_SUBGROUP = re.compile(
+    r"(?<=[\w)%*])\s*,?\s+\*?(?P<kw>for|in)\s+(?:patients|participants|subjects|women|men)\s+(?:aged\s+)?(?:younger than|older than|under|over|<|>|≤|≥|<=|>=)\s*\d+\s*(?:years?|yrs?)(?:\s+(?:of age|old))?"
+)
+#: a literature reference: "(Allison et al, 2020, Wolff et al, 2018)" names authors, not
+#: conditions (Wolff read as Wolff-Parkinson-White)
+_CITATION = re.compile(r"\([^()]*\bet al\b[^()]*\)")
 #: a rationale sentence: "Reason: true tumor size will not be able to be ascertained from
 #: the final pathology findings", "The effects of ETBX-011 ... on the developing human fetus
 #: are unknown" (to the end of its sentence)
@@ -274,6 +282,10 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "condition"))
     for m in _SUBGROUP.finditer(norm):
         found.append((m.start("kw"), _anchor_end(norm, m.end()), "subgroup"))
+    for m in _AGE_SUBGROUP.finditer(norm):
+        found.append((m.start("kw"), m.end(), "subgroup"))
+    for m in _CITATION.finditer(norm):
+        found.append((m.start(), m.end(), "cause"))
     for m in _RATIONALE.finditer(norm):
         end = min(_clause_end(norm, m.end(), comma=False), m.end() + _MAX_SCOPE)
         found.append((m.start(), end, "cause"))
