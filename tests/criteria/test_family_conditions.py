@@ -638,3 +638,18 @@ def test_condition_qualified_by_investigator_judgement_is_comorbidity(text: str)
     # the judgement qualifies a clinical condition: the item is a comorbidity rule, not
     # an administrative one (the judgement aspect is dropped beside a clinical family)
     assert _families(text, "exclusion") == {"comorbidity"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prisoners or subjects who are involuntarily incarcerated, or who are compulsorily detained for treatment of either a psychiatric or physical illness.",
+        "Patients who are compulsorily detained for treatment of either a psychiatric or physical (eg, infectious disease) illness.",
+        "Currently incarcerated",
+    ],
+)
+def test_legal_status_is_administrative(text: str) -> None:
+    # prisoners and compulsory detention: an administrative rule; the illness detained
+    # for is its indication (criteria/incidental.py), not a comorbidity rule
+    assert _families(text, "exclusion") == {"administrative"}
+    assert one(text, "exclusion")[0].params["aspect"] == ["legal_status"]
