@@ -21,10 +21,12 @@ no family is named here, so the same rule covers every family.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Literal
 
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
+from osteotrials.vocab._regex import gate_module
 
 ScopeKind = Literal[
     "example",
@@ -327,6 +329,8 @@ def drop_incidental(found: list[Constraint], item: ItemText) -> list[Constraint]
     A scope's head is what the item says outside it at the same level: the constraints
     outside every scope, or, for a scope nested in another ("(e.g., raloxifene for the
     prevention of osteoporosis)"), those inside the outer scope but outside this one."""
+    if len({c.family for c in found}) < 2:
+        return found  # one family: a scope can only drop a family the head lacks
     spans = scopes(item)
     if not spans:
         return found
@@ -362,3 +366,8 @@ def _incidental_in(
         if _domain(c.family) in domains:
             return False  # a member of the head's kind ("any serious illness (e.g. HIV)")
     return True
+
+
+# every module-level pattern above runs behind its literal gate (``vocab._regex``): plain
+# substring tests first, the regex only when a literal every match contains occurs
+gate_module(sys.modules[__name__], inline=True)
