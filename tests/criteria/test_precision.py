@@ -36,7 +36,8 @@ def test_precision_development_set(annotations: list[dict[str, Any]]) -> None:
     rep = _report(annotations)
     _print("development set (first blind score 75.5%; rules fixed after it)", rep)
     assert rep.found == rep.annotated
-    # 97.0% with parsers 0.7.0-0.11.0 (optimistic: the rules were fixed on its errors)
+    # 97.0% with parsers 0.7.0-0.10.0, 97.2% (351/361) with 0.11.0 (optimistic: the rules were
+    # fixed on its errors)
     assert rep.precision >= 0.96
 
 
@@ -72,8 +73,8 @@ def test_precision_second_development_set() -> None:
     rep = _real_set("annotations_dev2.jsonl")
     _print("second development set (first blind score 84.1% with parser 0.6.0)", rep)
     assert rep.annotated >= 90 and rep.found == rep.annotated
-    # 96.2% with parsers 0.7.0-0.11.0 (its errors were looked at)
-    assert rep.precision >= 0.95
+    # 96.2% with parsers 0.7.0-0.10.0, 97.5% (77/79) with 0.11.0 (its errors were looked at)
+    assert rep.precision >= 0.96
 
 
 def test_precision_third_development_set() -> None:
@@ -111,7 +112,7 @@ def test_precision_fourth_heldout_set() -> None:
         rep,
     )
     assert rep.annotated >= 300 and rep.trials >= 40 and rep.found == rep.annotated
-    # 92.6% (313/338) with parser 0.10.0, 93.8% (317/338) with 0.11.0, tuned on its errors:
+    # 92.6% (313/338) with parser 0.10.0, 94.1% (318/338) with 0.11.0, tuned on its errors:
     # optimistic, not unbiased
     assert rep.precision >= 0.93
 
