@@ -332,3 +332,16 @@ def test_reference_mother_and_age_subgroup_create_no_family(
     text: str, kind: str, expected: set[str]
 ) -> None:
     assert _families(text, kind) == expected
+
+
+def test_anchor_ends_before_a_new_obligation() -> None:
+    # "... prior to start of study treatment and all related toxicities must have resolved":
+    # the toxicity rule after "and ... must" is the item's own
+    text = "No prior cytotoxic chemotherapy for metastatic breast cancer. Prior immunotherapy and/or monoclonal antibody therapy are acceptable. Prior treatments must have been discontinued at least 30 days prior to start of study treatment and all related toxicities must have resolved to Grade 1 or less."
+    assert {"prior_therapy", "toxicity"} <= _families(text)
+
+
+def test_head_words_of_taking_a_drug_name_a_therapy() -> None:
+    # "Patients can take sleep aids (e.g., hypnotics and sedatives)": examples of a drug
+    text = "Patients can take sleep aids (e.g., hypnotics and sedatives) for insomnia if they use sleep aids as needed; patients taking sleep aids every night are excluded; use of melatonin every night is permitted and these patients are not excluded"
+    assert "medication" in _families(text)

@@ -142,7 +142,7 @@ _CANCER_FACTS = frozenset(
 #: an anchor ends before a new predicate ("... prior to first dose of everolimus or has
 #: not recovered from ...")
 _NEW_PREDICATE = re.compile(
-    r"\s(?:or|and)\s+(?:has|have|had|is|are|was|were|who|if|unless|must|not)\b|\s(?:except|unless|other than|excluding|with the exception)\b"
+    r"\s(?:or|and)\s+(?:has|have|had|is|are|was|were|who|if|unless|must|not)\b|\sand\s+(?:\w+\s+){1,3}?(?:must|should|shall)\s|\s(?:except|unless|other than|excluding|with the exception)\b"
 )
 #: families by domain: an example list adds no family of a domain its head does not have
 #: ("hormonal agents such as raloxifene ... for osteoporosis": no comorbidity; "any serious
@@ -173,7 +173,7 @@ _HEAD_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "therapy",
         re.compile(
-            r"\b(?:therap\w*|treat\w*|agents?|drugs?|medications?|medicines?|inhibitors?|regimens?|compounds?|supplements?|steroids?|antibiotics?)\b"
+            r"\b(?:therap\w*|treat\w*|agents?|drugs?|medications?|medicines?|inhibitors?|regimens?|compounds?|supplements?|steroids?|antibiotics?|take|takes|taking|use of|using|receiv\w*)\b"
         ),
     ),
     (
