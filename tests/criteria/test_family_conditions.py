@@ -622,3 +622,34 @@ def test_menstrual_bleeding_is_menopause_not_a_bleeding_disorder(text: str) -> N
 def test_pregnancy_as_the_cause_of_another_condition_is_no_pregnancy_rule() -> None:
     text = "No history of deep venous thrombosis not related to trauma or pregnancy"
     assert _families(text) == {"comorbidity"}
+
+
+# --- parser 0.11.0: investigator-judgement boilerplate around a clinical condition
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Any condition which, in the investigator's opinion, makes the subject unsuitable for trial participation",
+        "Patient has a history or current evidence of any condition, therapy, or lab abnormality that might confound the results of the study, interfere with the patient's participation for the full duration of the study or is not in the best interest of the patient to participate",
+        "Rapidly progressive disease which, in the opinion of the Investigator, may predispose to inability to tolerate treatment or trial procedures.",
+        "No uncontrolled medical problems",
+    ],
+)
+def test_condition_qualified_by_investigator_judgement_is_comorbidity(text: str) -> None:
+    # the judgement qualifies a clinical condition: the item is a comorbidity rule, not
+    # an administrative one (the judgement aspect is dropped beside a clinical family)
+    assert _families(text, "exclusion") == {"comorbidity"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prisoners or subjects who are involuntarily incarcerated, or who are compulsorily detained for treatment of either a psychiatric or physical illness.",
+        "Patients who are compulsorily detained for treatment of either a psychiatric or physical (eg, infectious disease) illness.",
+        "Currently incarcerated",
+    ],
+)
+def test_legal_status_is_administrative(text: str) -> None:
+    # prisoners and compulsory detention: an administrative rule; the illness detained
+    # for is its indication (criteria/incidental.py), not a comorbidity rule
+    assert _families(text, "exclusion") == {"administrative"}
+    assert one(text, "exclusion")[0].params["aspect"] == ["legal_status"]

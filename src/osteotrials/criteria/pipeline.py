@@ -46,6 +46,7 @@ from osteotrials.criteria.families import (
     toxicity,
     trial_participation,
 )
+from osteotrials.criteria.incidental import drop_incidental
 from osteotrials.criteria.segment import Segment, segment
 from osteotrials.criteria.text import ItemText
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
@@ -277,7 +278,9 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
                 c = c.model_copy(update={"params": {**c.params, "aspect": aspects}})
             kept.append(c)
         out = kept
-    return out
+    # mentions inside time anchors, example lists and purpose clauses add no family of
+    # their own beside the item's head condition (criteria/incidental.py)
+    return drop_incidental(out, item)
 
 
 def _in_parentheses(item: ItemText, c: Constraint) -> bool:

@@ -1,6 +1,7 @@
 # ruff: noqa: E501  (regular expressions and real criteria text are long literals)
 """Administrative criteria: consent, compliance, language, availability, contraception
-willingness, samples, study procedures and investigator judgement."""
+willingness, samples, study procedures, investigator judgement and legal status
+(prisoners, compulsory detention)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ _ASPECTS: list[tuple[str, str]] = [
         r"inclusion criteria|exclusion criteria|eligibility criteria|meet (?:all )?(?:the )?(?:requirements|criteria)",
     ),
     ("notification", r"general practitioner|notified|notification"),
+    (
+        "legal_status",
+        r"\bprisoners?\b|incarcerat\w*|compulsor\w* (?:detain\w*|hospitali[sz]\w*|admi\w*)|detained (?:by|under|in)|legally detained|institutionali[sz]ed (?:by|under|against)",
+    ),
 ]
 _COMPILED = MultiPattern(_ASPECTS)
 _SUBHEADER = re.compile(

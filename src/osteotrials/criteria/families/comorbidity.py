@@ -15,7 +15,7 @@ FAMILY = "comorbidity"
 _CONDITIONS: list[tuple[str, str]] = [
     (
         "uncontrolled_illness",
-        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|(?!infection)\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*",
+        r"life-threatening (?:illness|disease|condition)|(?:uncontrolled|serious|severe|significant|unstable|active|concurrent|intercurrent|concomitant|underlying)\s+(?:(?:and|or|,)\s*|(?!infection)\w+\s+){0,3}?(?:illness\w*|diseases?|medical conditions?|conditions?|disorders?|comorbidit\w*)|intercurrent illness|medical conditions?|medical (?:or|and|/) psychiatric|co-?morbid\w*|clinically (?:important|relevant|significant)\s+(?:\w+\s+){0,2}?(?:illness\w*|diseases?|conditions?|disorders?)|medical (?:or \w+ )?problems?",
     ),
     (
         "psychiatric",
@@ -77,7 +77,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "general_condition",
-        r"(?:condition|illness|disease|disorder)s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:condition|illness|disease|disorder)s?\b[^.;]{0,120}?\b(?:that|which)\s+contraindicates?\b|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
+        r"(?:condition|illness|disease|disorder|patholog(?:y|ie)|abnormalit(?:y|ie))s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:conditions?|illness\w*|diseases?|disorders?|patholog(?:y|ies)|abnormalit(?:y|ies))\s*,?\s+(?:that|which)\s*,?\s+(?:(?:in|based on|per|according to)\s+(?:the\s+)?(?:\w+\s+){0,2}?\w+'?s?'?\s+(?:clinical\s+)?(?:opinion|judge?ment|discretion|assessment)(?:\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:investigators?|physicians?|clinicians?|doctors?))?\s*,?\s+)(?:would|could|might|may|will|places?|makes?|poses?|indicates?)\b|(?:condition|illness|disease|disorder)s?\b[^.;]{0,120}?\b(?:that|which)\s+contraindicates?\b|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
     ),
     ("hematologic", r"anemia|anaemia|hematologic (?:disease|disorder|malignancy)"),
     ("hypertension_pulmonary", r"pulmonary hypertension"),
