@@ -7,6 +7,7 @@ import re
 
 from tests.criteria.conftest import criteria_texts
 
+from osteotrials.criteria.entry_gates import ENTRY_PATTERNS, _gates, family_alternatives
 from osteotrials.criteria.families import (
     administrative,
     cardiac,
@@ -17,7 +18,7 @@ from osteotrials.criteria.families import (
 from osteotrials.criteria.segment import segment
 from osteotrials.criteria.text import normalise
 from osteotrials.vocab import drugs
-from osteotrials.vocab._regex import AlternativesIndex, AnchorIndex, gate
+from osteotrials.vocab._regex import AlternativesIndex, AnchorIndex, gate, gate_alternatives
 
 
 def test_gate_keeps_only_required_literals() -> None:
@@ -164,3 +165,39 @@ def test_multi_pattern_alternatives_keep_every_match_on_the_snapshot() -> None:
                 ]
                 assert [(n, m.span()) for n, m in multi.first_matches(norm)] == expected
     assert saved > 1000, saved
+
+
+def test_alternatives_index_shortcuts_agree_with_every_alternative_on_the_snapshot() -> None:
+    """``AlternativesIndex.active_indices`` (sure and candidate indexes, then set checks
+    for the rest) opens exactly the patterns one of whose alternatives has a string of
+    each of its sets in the text, for every index of the engine on every snapshot item."""
+    Alternatives = tuple[tuple[frozenset[str], ...], ...] | None
+    indexes: list[tuple[AlternativesIndex, list[Alternatives]]] = [
+        (_gates()[0], [family_alternatives(f) for f in ENTRY_PATTERNS]),
+        (
+            drugs._class_gated()[1],
+            [gate_alternatives(p.pattern, p.flags) for p, _c in drugs._class_gated()[0]],
+        ),
+    ]
+    for module in (administrative, cardiac, comorbidity, medication, pregnancy):
+        multi = module._COMPILED
+        indexes.append(
+            (
+                multi.alternatives,
+                [gate_alternatives(p.pattern, p.flags) for _n, p in multi.patterns],
+            )
+        )
+    opened = 0
+    for text in criteria_texts().values():
+        for seg in segment(text):
+            for lower in {normalise(seg.text), seg.text.lower()}:
+                for index, alternatives in indexes:
+                    expected = [
+                        i
+                        for i, alts in enumerate(alternatives)
+                        if alts is None
+                        or any(all(any(lit in lower for lit in s) for s in alt) for alt in alts)
+                    ]
+                    assert index.active_indices(lower) == expected, lower
+                    opened += len(expected)
+    assert opened > 10_000, opened

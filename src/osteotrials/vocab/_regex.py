@@ -362,40 +362,79 @@ class AlternativesIndex:
     """Like ``AnchorIndex`` with the finer ``gate_alternatives``: pattern ``i`` can match
     only when, for one of its alternatives, every literal set has a string in the text.
     One anchor index holds each distinct set once; each pattern's verdict is
-    remembered per value of the set bits it reads."""
+    remembered per value of the set bits it reads.
+
+    Two more anchor indexes keep the per-pattern work to a few patterns a text (all
+    three masks come from the one token mask of the text): ``_sure`` opens a pattern
+    when one of its one-set alternatives is satisfied (then it is open, nothing to
+    check), ``_candidates`` when the rarest-looking set of one of its alternatives is
+    (a pattern outside it cannot be open). Only candidates not already sure are checked
+    set by set."""
 
     def __init__(self, alternatives: list[tuple[tuple[frozenset[str], ...], ...] | None]):
         sets: dict[frozenset[str], int] = {}
         #: per pattern: (set bits it reads, its alternatives as set-bit masks), or None
         self.patterns: list[tuple[int, tuple[int, ...]] | None] = []
+        sure: list[tuple[str, ...] | None] = []
+        candidates: list[tuple[str, ...] | None] = []
         for pattern_alternatives in alternatives:
             if pattern_alternatives is None:
                 self.patterns.append(None)  # no required literal: always a candidate
+                sure.append(None)
+                candidates.append(None)
                 continue
             masks = [
                 reduce(or_, (1 << sets.setdefault(s, len(sets)) for s in alternative), 0)
                 for alternative in pattern_alternatives
             ]
             self.patterns.append((reduce(or_, masks, 0), tuple(dict.fromkeys(masks))))
+            sure.append(
+                tuple(
+                    sorted({lit for alt in pattern_alternatives if len(alt) == 1 for lit in alt[0]})
+                )
+            )
+            candidates.append(
+                tuple(
+                    sorted(
+                        {
+                            lit
+                            for alt in pattern_alternatives
+                            for lit in max(alt, key=lambda s: (min(map(len, s)), -len(s)))
+                        }
+                    )
+                )
+            )
         self.index = AnchorIndex([tuple(sorted(s)) for s in sets])
+        self._sure = AnchorIndex(sure)
+        self._candidates = AnchorIndex(candidates)
         self._memo: list[dict[int, bool]] = [{} for _ in self.patterns]
+        #: ``patterns`` with None (never checked: always sure) as no alternative
+        self._checks = [entry or (0, ()) for entry in self.patterns]
 
     def active_indices(self, lower_text: str) -> list[int]:
         """Indices of the patterns that can match, in increasing order."""
-        found = self.index.mask(lower_text)
+        opened = self._sure.mask(lower_text)
+        check = self._candidates.mask(lower_text) & ~opened
+        if check:
+            found = self.index.mask(lower_text)
+            checks, memos = self._checks, self._memo
+            while check:
+                low = check & -check
+                check ^= low
+                i = low.bit_length() - 1
+                reads, alternatives = checks[i]
+                key = found & reads
+                memo = memos[i]
+                is_open = memo.get(key)
+                if is_open is None:
+                    is_open = memo[key] = any(key & alt == alt for alt in alternatives)
+                if is_open:
+                    opened |= low
         out: list[int] = []
-        for i, (entry, memo) in enumerate(zip(self.patterns, self._memo, strict=True)):
-            if entry is None:
-                out.append(i)
-                continue
-            key = found & entry[0]
-            if not key:
-                continue
-            is_open = memo.get(key)
-            if is_open is None:
-                is_open = memo[key] = any(key & alt == alt for alt in entry[1])
-            if is_open:
-                out.append(i)
+        while opened:
+            low = opened & -opened
+            out.append(low.bit_length() - 1)
+            opened ^= low
         return out
 
 
