@@ -11,7 +11,16 @@ import pytest
 from tests.criteria.conftest import criteria_texts
 
 from osteotrials.criteria.pipeline import GATED_MODULES, compile_segments
-from osteotrials.vocab._regex import GatedPattern, exact_gate, gate_module, gated
+from osteotrials.criteria.segment import segment
+from osteotrials.criteria.text import normalise
+from osteotrials.vocab._regex import (
+    _REGISTRY,
+    GATED_RE,
+    GatedPattern,
+    exact_gate,
+    gate_module,
+    gated,
+)
 
 
 def _gated_in(module: Any) -> list[GatedPattern]:
@@ -118,3 +127,43 @@ def test_gate_module_gates_names_and_tables_in_place() -> None:
     assert isinstance(module.BY_NAME["x"], GatedPattern)
     assert isinstance(module.PAIRS[0][0], GatedPattern) and module.PAIRS[0][1] == 1
     assert module.TEXT == "alpha" and len(_gated_in(module)) == 4
+
+
+def test_registry_bit_of_a_gate_agrees_with_its_literals_on_the_snapshot() -> None:
+    """The bit test a gate makes on a text the registry knows (``GatedPattern.bit``)
+    says open exactly when one of its literals occurs in the text, for every gated
+    pattern of the engine (module-level and inline) on snapshot item texts."""
+    for text in criteria_texts().values():
+        compile_segments(text)  # every inline pattern the snapshot reaches is gated
+    patterns = [p for m in dict.fromkeys(GATED_MODULES) for p in _gated_in(m)]
+    patterns += [p for p in (*GATED_RE._plain.values(), *GATED_RE._flagged.values())]
+    with_bit = [p for p in patterns if isinstance(p, GatedPattern) and p.bit]
+    assert len(with_bit) > 300, len(with_bit)
+    literals = sorted({lit for p in with_bit for lit in p.literals})
+    checked = opened = 0
+    for text in list(criteria_texts().values())[::10]:
+        for seg in segment(text):
+            for lower in {normalise(seg.text), seg.text.lower()}:
+                mask = _REGISTRY.text_mask(lower)
+                present = {lit for lit in literals if lit in lower}
+                for p in with_bit:
+                    expected = not present.isdisjoint(p.literals)
+                    assert bool(mask & p.bit) == expected, (p.pattern[:60], lower)
+                    checked += 1
+                    opened += expected
+    assert checked > 1_000_000 and opened > 10_000, (checked, opened)
+
+
+def test_gate_bit_is_used_on_known_texts_and_only_for_lower_case_literals() -> None:
+    lower = gated(re.compile(r"\bzoledron\w*"))
+    upper = gated(re.compile(r"\bZOL\b"))
+    assert isinstance(lower, GatedPattern) and isinstance(upper, GatedPattern)
+    assert lower.bit and not upper.bit  # an upper-case literal is never in a token
+    text = "prior zoledronic acid; zol"
+    _REGISTRY.text_mask(text)  # now a known text: the bit decides
+    assert text in _REGISTRY.recent
+    hit = lower.search(text)
+    assert hit is not None and hit.span() == (6, 16)
+    assert upper.search(text) is None and upper.search("ZOL") is not None
+    assert [m.span() for m in lower.finditer(text)] == [(6, 16)]
+    assert lower.match(text) is None and lower.sub("x", text) == "prior x acid; zol"
