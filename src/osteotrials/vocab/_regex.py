@@ -290,6 +290,7 @@ class _Registry:
     def __init__(self) -> None:
         self.width = 0
         self.by_anchor: dict[str, int] = {}
+        self.lengths: tuple[int, ...] = ()
         self.tokens: dict[str, int] = {}
         self.recent: dict[str, int] = {}
         self.generation = 0
@@ -301,16 +302,29 @@ class _Registry:
         for anchor, bits in by_anchor.items():
             merged[anchor] = merged.get(anchor, 0) | (bits << offset)
         self.by_anchor = merged
+        #: the distinct anchor lengths, ascending (``token_mask``)
+        self.lengths = tuple(sorted({len(a) for a in merged}))
         self.generation += 1  # masks computed from now on include the new bits
         self.tokens = {}
         self.recent = {}
         return offset
 
     def token_mask(self, token: str, tokens: dict[str, int]) -> int:
+        by_anchor, lengths = self.by_anchor, self.lengths
         mask = 0
-        for anchor, bits in self.by_anchor.items():
-            if anchor in token:
-                mask |= bits
+        n = len(token)
+        if n * n < 2 * len(by_anchor):
+            # fewer substrings of the token than anchors: look each substring up
+            get = by_anchor.get
+            for size in lengths:
+                if size > n:
+                    break
+                for i in range(n - size + 1):
+                    mask |= get(token[i : i + size], 0)
+        else:
+            for anchor, bits in by_anchor.items():
+                if anchor in token:
+                    mask |= bits
         tokens[token] = mask
         return mask
 
