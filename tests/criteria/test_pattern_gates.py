@@ -18,6 +18,7 @@ from osteotrials.vocab._regex import (
     GATED_RE,
     GatedPattern,
     exact_gate,
+    fast_start,
     gate_module,
     gated,
 )
@@ -167,3 +168,45 @@ def test_gate_bit_is_used_on_known_texts_and_only_for_lower_case_literals() -> N
     assert upper.search(text) is None and upper.search("ZOL") is not None
     assert [m.span() for m in lower.finditer(text)] == [(6, 16)]
     assert lower.match(text) is None and lower.sub("x", text) == "prior x acid; zol"
+
+
+def test_fast_start_gives_the_same_matches_on_the_snapshot() -> None:
+    """Every engine pattern run with a first-character look-ahead (``fast_start``) finds
+    exactly the matches of the pattern as written, on snapshot item texts."""
+    for text in criteria_texts().values():
+        compile_segments(text)  # every inline pattern the snapshot reaches is gated
+    patterns = [p for m in dict.fromkeys(GATED_MODULES) for p in _gated_in(m)]
+    patterns += [p for p in (*GATED_RE._plain.values(), *GATED_RE._flagged.values())]
+    sped = {
+        p.pattern: (re.compile(p.pattern, p.flags), p.raw)
+        for p in patterns
+        if isinstance(p, GatedPattern) and p.raw.pattern != p.pattern
+    }
+    assert len(sped) > 100, len(sped)
+    matched = 0
+    for text in list(criteria_texts().values())[::3]:
+        for seg in segment(text):
+            for string in {normalise(seg.text), seg.text.lower(), seg.text}:
+                for source, (written, fast) in sped.items():
+                    expected = [m.span() for m in written.finditer(string)]
+                    assert [m.span() for m in fast.finditer(string)] == expected, source[:60]
+                    matched += len(expected)
+    assert matched > 10_000, matched
+
+
+def test_fast_start_only_where_the_engine_does_not_skip_by_itself() -> None:
+    def source(pattern: str, flags: int = 0) -> str:
+        return fast_start(re.compile(pattern, flags)).pattern
+
+    assert source(r"\b(?:days?|weeks?)\b") == r"(?=[\x64\x77])(?:\b(?:days?|weeks?)\b)"
+    assert source(r"(?<!non-)\b(?:brain|cns)").startswith(r"(?=[\x62\x63])")
+    for unchanged in (r"^\W*no", r"abc|def", r"[ab]c", r"\b(?:x|y)?", r"\bfoo|.bar", r"(?i:\bfoo)"):
+        assert source(unchanged) == unchanged  # anchored, skipped by re, empty, any, scoped flags
+    assert source(r"(?i)\bfoo") == r"(?i)\bfoo"  # global inline flags must open a pattern
+    fast = fast_start(re.compile(r"\b(?:her2|erbb2)", re.IGNORECASE))
+    assert fast.pattern.startswith("(?=") and fast.flags & re.IGNORECASE
+    assert [m.span() for m in fast.finditer("HER2 and ErbB2")] == [(0, 4), (9, 14)]
+    always = gated(re.compile(r"\b(?:\d+|[xz])\s"))  # no literal gate, yet sped up
+    assert isinstance(always, GatedPattern) and always.literals == ("",)
+    hit = always.search("a 12 b")
+    assert hit is not None and hit.span() == (2, 5)

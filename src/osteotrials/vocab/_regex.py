@@ -143,7 +143,8 @@ class GatedPattern:
     __slots__ = ("bit", "flags", "groupindex", "groups", "literals", "pattern", "raw")
 
     def __init__(self, raw: re.Pattern[str], literals: tuple[str, ...]):
-        self.raw = raw
+        #: the pattern run once the gate is open (``fast_start``: same matches)
+        self.raw = fast_start(raw)
         self.literals = literals
         self.pattern = raw.pattern
         self.flags = raw.flags
@@ -210,11 +211,124 @@ class GatedPattern:
 
 
 def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` behind its literal gate when it has one (else ``pattern`` itself)."""
+    """``pattern`` behind its literal gate when it has one (else ``pattern`` itself, or
+    a ``GatedPattern`` always open when ``fast_start`` speeds it up)."""
     literals = exact_gate(pattern)
     if literals is None:
-        return pattern
+        if fast_start(pattern) is pattern:
+            return pattern
+        literals = ("",)  # the empty string is in every string: always open
     return GatedPattern(pattern, literals)  # type: ignore[return-value]
+
+
+_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _char(code: int) -> str:
+    """A character as an escape that is safe inside a class."""
+    return f"\\x{code:02x}" if code < 0x100 else f"\\U{code:08x}"
+
+
+def _first_of_sequence(items: Any) -> tuple[frozenset[str], bool] | None:
+    """Class items (escaped) of which the first character of every match of the parsed
+    sequence ``items`` is one, and whether the sequence can match the empty string;
+    None when unknown (an element this does not model)."""
+    found: set[str] = set()
+    for op, av in items:
+        got = _first_of_element(op, av)
+        if got is None:
+            return None
+        found |= got[0]
+        if not got[1]:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _first_of_element(op: Any, av: Any) -> tuple[frozenset[str], bool] | None:
+    if op in _ZERO_WIDTH:  # "\b", look-arounds: consume nothing
+        return frozenset(), True
+    if op is _sre.LITERAL:
+        return frozenset({_char(av)}), False
+    if op is _sre.IN:
+        out: set[str] = set()
+        for inner, value in av:
+            if inner is _sre.LITERAL:
+                out.add(_char(value))
+            elif inner is _sre.RANGE:
+                out.add(f"{_char(value[0])}-{_char(value[1])}")
+            elif inner is _sre.CATEGORY and value in _CATEGORIES:
+                out.add(_CATEGORIES[value])
+            else:  # negated classes and the like
+                return None
+        return frozenset(out), False
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _first_of_sequence(sub)
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _first_of_sequence(av)
+    if op is _sre.BRANCH:
+        found: set[str] = set()
+        empty = False
+        for alternative in av[1]:
+            got = _first_of_sequence(alternative)
+            if got is None:
+                return None
+            found |= got[0]
+            empty = empty or got[1]
+        return frozenset(found), empty
+    if op in _REPEATS:
+        got = _first_of_sequence(av[2])
+        return None if got is None else (got[0], got[1] or av[0] == 0)
+    return None
+
+
+def _engine_skips(items: Any) -> bool:
+    """Whether the ``re`` engine already skips to the possible starts of a match by
+    itself (a literal or class first, or alternatives that all start with a literal),
+    or the pattern is anchored ("^", "\\A"): nothing to gain from a first-character test."""
+    items = list(items)
+    while items:
+        op, av = items[0]
+        if op is _sre.SUBPATTERN and not (av[1] or av[2]):
+            items = list(av[3])
+            continue
+        if op in (_sre.LITERAL, _sre.IN):
+            return True
+        if op is _sre.AT:
+            return av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+        if op is _sre.BRANCH:
+            return all(alt and alt[0][0] is _sre.LITERAL for alt in av[1])
+        return False
+    return True
+
+
+def fast_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with a look-ahead for the possible first characters of a match in
+    front ("(?=[bcd...])(?:...)"), when the ``re`` engine cannot skip to them by
+    itself: patterns that open on "\\b" or a look-behind, or on alternatives not all
+    starting with a literal, otherwise try every alternative at every position of the
+    text. Same matches (the look-ahead is compiled with the same flags and only
+    rejects positions where no match can start); ``pattern`` itself when no first
+    character is known, a match can be empty, or the engine skips already."""
+    try:
+        parsed = _sre.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - the pattern compiled, so it parses
+        return pattern
+    first = _first_of_sequence(parsed)
+    if first is None or first[1] or not first[0] or _engine_skips(parsed):
+        return pattern
+    try:
+        return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # e.g. global inline flags, which must open the pattern
+        return pattern
 
 
 def _gate_value(value: Any) -> Any:
