@@ -7,6 +7,7 @@ import re
 
 from tests.criteria.conftest import criteria_texts
 
+from osteotrials.criteria import triggers
 from osteotrials.criteria.entry_gates import ENTRY_PATTERNS, _gates, family_alternatives
 from osteotrials.criteria.families import (
     administrative,
@@ -201,3 +202,19 @@ def test_alternatives_index_shortcuts_agree_with_every_alternative_on_the_snapsh
                     assert index.active_indices(lower) == expected, lower
                     opened += len(expected)
     assert opened > 10_000, opened
+
+
+def test_candidate_mask_from_the_registry_is_the_or_of_token_bits_on_the_snapshot() -> None:
+    """The trigger mask read from the shared registry (``TokenBitsIndex``) is the OR of
+    the tokens' family bits, on every snapshot item (and its context)."""
+    checked = 0
+    for text in criteria_texts().values():
+        segs = segment(text)
+        for seg in segs:
+            norm, context = normalise(seg.text), seg.context(segs)
+            expected = 0
+            for token in re.findall(r"[a-z0-9]+", norm + " " + context.lower()):
+                expected |= triggers._TOKEN_BITS[token]
+            assert triggers.candidate_mask(norm, context) == expected, seg.text
+            checked += bool(expected)
+    assert checked > 10_000, checked

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -408,6 +408,8 @@ class _Registry:
         self.tokens: dict[str, int] = {}
         self.recent: dict[str, int] = {}
         self.generation = 0
+        #: (offset, function): bits of a token's mask that a function gives (``TokenBitsIndex``)
+        self.functions: tuple[tuple[int, Callable[[str], int]], ...] = ()
 
     def register(self, by_anchor: dict[str, int], size: int) -> int:
         offset = self.width
@@ -423,9 +425,20 @@ class _Registry:
         self.recent = {}
         return offset
 
+    def register_function(self, function: Callable[[str], int], size: int) -> int:
+        offset = self.width
+        self.width += size
+        self.functions = (*self.functions, (offset, function))
+        self.generation += 1  # masks computed from now on include the new bits
+        self.tokens = {}
+        self.recent = {}
+        return offset
+
     def token_mask(self, token: str, tokens: dict[str, int]) -> int:
         by_anchor, lengths = self.by_anchor, self.lengths
         mask = 0
+        for offset, function in self.functions:
+            mask |= function(token) << offset
         n = len(token)
         if n * n < 2 * len(by_anchor):
             # fewer substrings of the token than anchors: look each substring up
@@ -506,6 +519,19 @@ class AnchorIndex:
             out.append(low.bit_length() - 1)
             mask ^= low
         return out
+
+
+class TokenBitsIndex:
+    """The OR over a text's ``[a-z0-9]+`` tokens of ``function(token)`` (at most
+    ``size`` bits), from the shared registry: computed once a token, and a text's mask
+    is the one the anchor indexes use (one tokenisation and OR for all of them)."""
+
+    def __init__(self, function: Callable[[str], int], size: int):
+        self._offset = _REGISTRY.register_function(function, size)
+        self._full = (1 << size) - 1
+
+    def mask(self, lower_text: str) -> int:
+        return (_REGISTRY.text_mask(lower_text) >> self._offset) & self._full
 
 
 class AlternativesIndex:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -51,6 +51,7 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=8192)  # pure; the same drug names are looked up again and again
 def _key(name: str) -> str:
     """Matching key: normalised name without dashes and spaces (PD-0332991 == PD0332991)."""
     return re.sub(r"[\s\-]", "", normalise_name(name))
@@ -235,6 +236,18 @@ def _fuzzy_token(token: str) -> Drug | None:
     return lookup(token)
 
 
+class _DrugWords(dict[str, bool]):
+    """token -> whether it starts a drug name or is a misspelt one (``_fuzzy_token``),
+    computed on first use: one C-level lookup a word, not one cached call."""
+
+    def __missing__(self, token: str) -> bool:
+        found = self[token] = token in first_tokens() or _fuzzy_token(token) is not None
+        return found
+
+
+_DRUG_WORDS = _DrugWords()
+
+
 def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     """Every drug name (exact or synonym) in free ``text``, with its character span.
 
@@ -244,8 +257,8 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     lower = text.lower()
     starts = first_tokens()
     words = token_list(lower)
-    if starts.isdisjoint(words) and not any(map(_fuzzy_token, words)):
-        return []  # most items name no drug: one tokenisation and set test
+    if not any(map(_DRUG_WORDS.__getitem__, words)):
+        return []  # most items name no drug: one tokenisation and a lookup a word
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
     index = _ngram_index()
     longest = _longest_from()
@@ -253,9 +266,10 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     i = 0
     while i < len(toks):
         if toks[i][0] not in starts:
-            fuzzy_hit = _fuzzy_token(toks[i][0])
-            if fuzzy_hit is not None:
-                found.append((fuzzy_hit, toks[i][1], toks[i][2]))
+            if _DRUG_WORDS[toks[i][0]]:  # not a name's start, so a misspelt name
+                fuzzy_hit = _fuzzy_token(toks[i][0])
+                if fuzzy_hit is not None:
+                    found.append((fuzzy_hit, toks[i][1], toks[i][2]))
             i += 1
             continue
         hit = None
