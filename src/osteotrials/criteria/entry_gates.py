@@ -81,7 +81,7 @@ def family_alternatives(family: str) -> tuple[tuple[frozenset[str], ...], ...] |
     out: list[tuple[frozenset[str], ...]] = []
     for name in names:
         for pattern in _patterns(getattr(module, name)):
-            found = gate_alternatives(pattern.pattern, pattern.flags)
+            found = gate_alternatives(pattern.pattern, pattern.flags, words=True)
             if found is None:
                 return None
             out.extend(found)
@@ -89,8 +89,9 @@ def family_alternatives(family: str) -> tuple[tuple[frozenset[str], ...], ...] |
 
 
 def family_gate(family: str) -> tuple[str, ...] | None:
-    """Every literal of the family's alternatives (lower-cased): one of them occurs in
-    every item text the family can fire on; None when the family is not gated."""
+    """Every literal of the family's alternatives (lower-cased; "^run" starts a token,
+    ``vocab._regex.literal_occurs``): one of them occurs in every item text the family
+    can fire on; None when the family is not gated."""
     alternatives = family_alternatives(family)
     if alternatives is None:
         return None

@@ -18,18 +18,22 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)})
 
 
-def _required(items: Any, fold: bool = True) -> frozenset[str] | None:
+def _required(
+    items: Any, fold: bool = True, words: bool = False, at_word_start: bool = False
+) -> frozenset[str] | None:
     """Strings of ``[a-z0-9]`` at least one of which lies inside every match of the
     parsed sequence ``items`` (lower-cased), or None when no such set is known: the
     best of ``_candidates``."""
-    candidates = _candidates(items, fold)
+    candidates = _candidates(items, fold, words, at_word_start)
     if not candidates:
         return None
     # the rarest-looking set: longest shortest string, then fewest strings
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(candidates, key=lambda c: (min(len(s.lstrip("^")) for s in c), -len(c)))
 
 
-def _candidates(items: Any, fold: bool = True) -> list[frozenset[str]]:
+def _candidates(
+    items: Any, fold: bool = True, words: bool = False, at_word_start: bool = False
+) -> list[frozenset[str]]:
     """Sets of strings of ``[a-z0-9]`` such that every match of the parsed sequence
     ``items`` contains one string of EACH set (lower-cased).
 
@@ -38,39 +42,63 @@ def _candidates(items: Any, fold: bool = True) -> list[frozenset[str]]:
     must occur (a group, an alternation whose every branch has a set, a repeat with
     a minimum of one). Anything else (classes, optional parts, look-arounds,
     back-references) only ends a run.
+
+    With ``words``, a run right after "\\b" (``at_word_start``: the sequence itself
+    starts there) is written "^run": the character before it is not a word character,
+    so in the text's ``[a-z0-9]+`` tokens the run starts a token (``literal_occurs``).
     """
     candidates: list[frozenset[str]] = []
     run: list[str] = []
+    run_at_word_start = False
 
     def flush() -> None:
         if run:
-            candidates.append(frozenset({"".join(run)}))
+            prefix = "^" if run_at_word_start else ""
+            candidates.append(frozenset({prefix + "".join(run)}))
             run.clear()
 
     for op, av in items:
         if op is _sre.LITERAL:
             ch = chr(av).lower() if fold else chr(av)
             if len(ch) == 1 and ch.lower() in _ALNUM:
+                if not run:
+                    run_at_word_start = at_word_start
                 run.append(ch)
+                at_word_start = False
                 continue
             flush()
+            at_word_start = False
             continue
         flush()
+        if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            # zero width: the position (and whether it starts a word) stays
+            if words and op is _sre.AT and av is _sre.AT_BOUNDARY:
+                at_word_start = True
+            continue
+        nested_start, at_word_start = at_word_start, False
         found: frozenset[str] | None = None
         if op is _sre.SUBPATTERN:
-            found = _required(av[-1], fold)
+            found = _required(av[-1], fold, words, nested_start)
         elif op is getattr(_sre, "ATOMIC_GROUP", None):
-            found = _required(av, fold)
+            found = _required(av, fold, words, nested_start)
         elif op is _sre.BRANCH:
-            branches = [_required(b, fold) for b in av[1]]
+            branches = [_required(b, fold, words, nested_start) for b in av[1]]
             if all(b is not None for b in branches):
                 found = frozenset().union(*(b for b in branches if b is not None))
         elif op in _REPEATS and av[0] >= 1:
-            found = _required(av[2], fold)
+            found = _required(av[2], fold, words, nested_start)
         if found:
             candidates.append(found)
     flush()
     return candidates
+
+
+def literal_occurs(literal: str, lower_text: str) -> bool:
+    """Whether a gate literal occurs in ``lower_text``: "^run" (``_candidates`` with
+    ``words``) at the start of one of its ``[a-z0-9]+`` tokens, else anywhere."""
+    if literal.startswith("^"):
+        return any(token.startswith(literal[1:]) for token in _TOKEN.findall(lower_text))
+    return literal in lower_text
 
 
 def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -89,12 +117,15 @@ def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
-def gate_alternatives(source: str, flags: int = 0) -> tuple[tuple[frozenset[str], ...], ...] | None:
+def gate_alternatives(
+    source: str, flags: int = 0, *, words: bool = False
+) -> tuple[tuple[frozenset[str], ...], ...] | None:
     """A finer gate than ``gate``: one entry per top-level alternative of ``source``
     (the whole pattern when it has none), each the sets of which every match of that
     alternative contains one string EACH (``_candidates``). A text can match only if
     for some alternative every set has a string in it. None when some alternative has
-    no required literal. Literals are lower-cased, as in ``gate``."""
+    no required literal. Literals are lower-cased, as in ``gate``; with ``words``,
+    literals after "\\b" must start a token ("^run", see ``literal_occurs``)."""
     try:
         parsed = _sre.parse(source, flags)
     except re.error:
@@ -103,7 +134,7 @@ def gate_alternatives(source: str, flags: int = 0) -> tuple[tuple[frozenset[str]
     alternatives = items[0][1][1] if len(items) == 1 and items[0][0] is _sre.BRANCH else [parsed]
     out: list[tuple[frozenset[str], ...]] = []
     for alternative in alternatives:
-        candidates = _candidates(alternative)
+        candidates = _candidates(alternative, True, words)
         if not candidates:
             return None
         out.append(tuple(candidates))
@@ -405,6 +436,9 @@ class _Registry:
         self.width = 0
         self.by_anchor: dict[str, int] = {}
         self.lengths: tuple[int, ...] = ()
+        #: "^run" anchors (``literal_occurs``) by run, and their lengths ascending
+        self.prefixes: dict[str, int] = {}
+        self.prefix_lengths: tuple[int, ...] = ()
         self.tokens: dict[str, int] = {}
         self.recent: dict[str, int] = {}
         self.generation = 0
@@ -415,9 +449,15 @@ class _Registry:
         offset = self.width
         self.width += size
         merged = dict(self.by_anchor)
+        prefixes = dict(self.prefixes)
         for anchor, bits in by_anchor.items():
-            merged[anchor] = merged.get(anchor, 0) | (bits << offset)
+            if anchor.startswith("^"):  # "^run": a token starting with run
+                prefixes[anchor[1:]] = prefixes.get(anchor[1:], 0) | (bits << offset)
+            else:
+                merged[anchor] = merged.get(anchor, 0) | (bits << offset)
         self.by_anchor = merged
+        self.prefixes = prefixes
+        self.prefix_lengths = tuple(sorted({len(a) for a in prefixes}))
         #: the distinct anchor lengths, ascending (``token_mask``)
         self.lengths = tuple(sorted({len(a) for a in merged}))
         self.generation += 1  # masks computed from now on include the new bits
@@ -439,6 +479,12 @@ class _Registry:
         mask = 0
         for offset, function in self.functions:
             mask |= function(token) << offset
+        if self.prefixes:
+            prefixes = self.prefixes
+            for size in self.prefix_lengths:
+                if size > len(token):
+                    break
+                mask |= prefixes.get(token[:size], 0)
         n = len(token)
         if n * n < 2 * len(by_anchor):
             # fewer substrings of the token than anchors: look each substring up
