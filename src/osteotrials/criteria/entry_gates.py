@@ -19,6 +19,7 @@ from functools import cache
 from types import ModuleType
 
 from osteotrials.criteria.families import (
+    administrative,
     cns,
     comorbidity,
     diagnosis,
@@ -57,6 +58,7 @@ ENTRY_PATTERNS: dict[str, tuple[ModuleType, tuple[str, ...]]] = {
     # the second: skin/cervix exceptions listed under a "malignancy except:" header
     "other_malignancy": (other_malignancy, ("_MENTION", "_SKIN_CERVIX")),
     "trial_participation": (trial_participation, ("_STRONG", "_AGENT")),
+    "administrative": (administrative, ("_COMPILED",)),
 }
 
 
