@@ -227,3 +227,16 @@ def test_candidate_mask_from_the_registry_is_the_or_of_token_bits_on_the_snapsho
             assert triggers.candidate_mask(norm, context) == expected, seg.text
             checked += bool(expected)
     assert checked > 10_000, checked
+
+
+def test_time_window_skips_texts_without_a_time_literal() -> None:
+    from osteotrials.criteria.text import ItemText
+
+    plain = ItemText("Pregnant or breastfeeding women", 0, "exclusion")
+    assert plain.time_window() is None and plain._timed is False
+    timed = ItemText("Chemotherapy within 4 weeks of registration", 0, "exclusion")
+    window = timed.time_window()
+    assert timed._timed is True and window is not None and window.days == 28.0
+    glued = ItemText("Surgery 10days before", 0, "exclusion")
+    glued.time_window()
+    assert glued._timed is True  # "day" inside a token counts: a slice may start there

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from osteotrials.criteria import _build
 from osteotrials.model.criteria import ItemKind, Polarity, TimeWindow
-from osteotrials.vocab._regex import gate
+from osteotrials.vocab._regex import AnchorIndex, gate
 
 # ---------------------------------------------------------------- normalisation
 _SAME_LENGTH = str.maketrans(
@@ -155,8 +155,9 @@ _ANCHOR = re.compile(
 
 _HAS_TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b")
 #: strings one of which every match of ``_HAS_TIME`` contains: an item text without any
-#: has no time window in any of its slices (``ItemText.time_window`` skips the search)
-_TIME_LITERALS: tuple[str, ...] = gate(_HAS_TIME.pattern) or ("",)
+#: has no time window in any of its slices (``ItemText.time_window`` skips the search);
+#: an anchor index, so the test reads the token mask the item's gates computed already
+_TIME_LITERALS = AnchorIndex([gate(_HAS_TIME.pattern)])
 
 
 def find_time_window(norm: str, original: str) -> TimeWindow | None:
@@ -312,7 +313,7 @@ class ItemText:
     def time_window(self, a: int = 0, b: int | None = None) -> TimeWindow | None:
         timed = self._timed
         if timed is None:
-            timed = self._timed = any(lit in self.norm for lit in _TIME_LITERALS)
+            timed = self._timed = bool(_TIME_LITERALS.mask(self.norm))
         if not timed:
             return None  # no slice of the text holds a time word
         b = len(self.norm) if b is None else b
