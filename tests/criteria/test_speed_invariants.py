@@ -240,3 +240,44 @@ def test_time_window_skips_texts_without_a_time_literal() -> None:
     glued = ItemText("Surgery 10days before", 0, "exclusion")
     glued.time_window()
     assert glued._timed is True  # "day" inside a token counts: a slice may start there
+
+
+def _find_drugs_token_by_token(text: str) -> list[tuple[str, int, int]]:
+    """``drugs.find_drugs`` as first written: every token tried in turn."""
+    lower = text.lower()
+    toks = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+", lower)]
+    starts, index, longest = drugs.first_tokens(), drugs._ngram_index(), drugs._longest_from()
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(toks):
+        if toks[i][0] not in starts:
+            fuzzy_hit = drugs._fuzzy_token(toks[i][0])
+            if fuzzy_hit is not None:
+                found.append((fuzzy_hit.name, toks[i][1], toks[i][2]))
+            i += 1
+            continue
+        hit = None
+        for n in range(min(longest[toks[i][0]], len(toks) - i), 0, -1):
+            window = toks[i : i + n]
+            if any(window[k + 1][1] - window[k][2] > 2 for k in range(n - 1)):
+                continue
+            drug = index.get(tuple(t[0] for t in window))
+            if drug is not None:
+                hit = (drug.name, window[0][1], window[-1][2], n)
+                break
+        if hit is None:
+            i += 1
+            continue
+        found.append((hit[0], hit[1], hit[2]))
+        i += hit[3]
+    return found
+
+
+def test_find_drugs_steps_only_over_possible_names_with_the_same_result() -> None:
+    named = 0
+    for text in criteria_texts().values():
+        for seg in segment(text):
+            got = [(d.name, a, b) for d, a, b in drugs.find_drugs(seg.text)]
+            assert got == _find_drugs_token_by_token(seg.text), seg.text
+            named += bool(got)
+    assert named > 1500, named

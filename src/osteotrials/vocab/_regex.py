@@ -509,10 +509,13 @@ class _Registry:
             # replaces them, and a mask computed from the old ones is not kept
             generation, tokens = self.generation, self.tokens
             words = token_list(lower_text)
-            for word in words:
-                if word not in tokens:
-                    self.token_mask(word, tokens)
-            mask = reduce(or_, map(tokens.__getitem__, words), 0)
+            try:  # every token seen before (the usual case): one C-level pass
+                mask = reduce(or_, map(tokens.__getitem__, words), 0)
+            except KeyError:
+                for word in words:
+                    if word not in tokens:
+                        self.token_mask(word, tokens)
+                mask = reduce(or_, map(tokens.__getitem__, words), 0)
             if generation == self.generation:
                 if len(recent) >= self.recent_size:
                     recent.clear()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import compress
 
 from rapidfuzz import fuzz, process
 
@@ -263,14 +264,16 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     index = _ngram_index()
     longest = _longest_from()
     found: list[tuple[Drug, int, int]] = []
-    i = 0
-    while i < len(toks):
-        if toks[i][0] not in starts:
-            if _DRUG_WORDS[toks[i][0]]:  # not a name's start, so a misspelt name
-                fuzzy_hit = _fuzzy_token(toks[i][0])
-                if fuzzy_hit is not None:
-                    found.append((fuzzy_hit, toks[i][1], toks[i][2]))
-            i += 1
+    # only tokens that start a name or are a misspelt one can begin a hit (the others
+    # were stepped over one at a time); tokens inside a name already found are skipped
+    after_hit = 0
+    for i in compress(range(len(words)), map(_DRUG_WORDS.__getitem__, words)):
+        if i < after_hit:
+            continue
+        if toks[i][0] not in starts:  # so a misspelt name
+            fuzzy_hit = _fuzzy_token(toks[i][0])
+            if fuzzy_hit is not None:
+                found.append((fuzzy_hit, toks[i][1], toks[i][2]))
             continue
         hit = None
         for n in range(min(longest[toks[i][0]], len(toks) - i), 0, -1):
@@ -284,10 +287,9 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
                 hit = (drug, window[0][1], window[-1][2], n)
                 break
         if hit is None:
-            i += 1
             continue
         # a hyphen-joined suffix ("trastuzumab-based") is not part of the name,
         # but the name itself still counts
         found.append((hit[0], hit[1], hit[2]))
-        i += hit[3]
+        after_hit = i + hit[3]
     return found
