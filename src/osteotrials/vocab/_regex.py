@@ -696,22 +696,28 @@ class GatedRe:
         return found
 
     def search(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
-        return self._compiled(pattern, flags).search(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).search(string)
 
     def match(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
-        return self._compiled(pattern, flags).match(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).match(string)
 
     def fullmatch(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
-        return self._compiled(pattern, flags).fullmatch(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).fullmatch(string)
 
     def finditer(self, pattern: Any, string: str, flags: int = 0) -> Iterator[re.Match[str]]:
-        return self._compiled(pattern, flags).finditer(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).finditer(string)
 
     def findall(self, pattern: Any, string: str, flags: int = 0) -> list[Any]:
-        return self._compiled(pattern, flags).findall(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).findall(string)
 
     def sub(self, pattern: Any, repl: Any, string: str, count: int = 0, flags: int = 0) -> str:
-        return self._compiled(pattern, flags).sub(repl, string, count)
+        found = None if flags else self._plain.get(pattern)
+        return (found or self._compiled(pattern, flags)).sub(repl, string, count)
 
     def split(
         self, pattern: Any, string: str, maxsplit: int = 0, flags: int = 0
