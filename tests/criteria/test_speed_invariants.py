@@ -31,7 +31,9 @@ from osteotrials.vocab._regex import (
 def test_gate_keeps_only_required_literals() -> None:
     # an alternation inside a branch: "b" may replace "foo", so "foo" is not required
     assert gate(r"(?:foo|b)x+") == ("x",)
-    assert gate(r"taxanes?|taxoids?") == ("tax",)
+    # parsed as "tax" then (anes?|oids?): the run joined to each alternative's start
+    assert gate(r"taxanes?|taxoids?") == ("taxane", "taxoid")
+    assert gate(r"\b(?:pr|pgr)\+") == ("pgr", "pr")
     # optional parts and look-behinds never supply a literal
     assert gate(r"(?<!time of )informed consent|assent") == ("assent", "informed")
     assert gate(r"a*|\d+") is None

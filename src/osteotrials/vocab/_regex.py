@@ -69,6 +69,11 @@ def _candidates(
             flush()
             at_word_start = False
             continue
+        if op is _sre.BRANCH and run:
+            # "pr|pgr|progesterone" is parsed as "p" then (r|gr|rogesterone): the run
+            # joined to each alternative's leading literals is required too, and rarer
+            prefix = ("^" if run_at_word_start else "") + "".join(run)
+            candidates.append(frozenset(prefix + _leading_run(b, fold) for b in av[1]))
         flush()
         if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
             # zero width: the position (and whether it starts a word) stays
@@ -91,6 +96,19 @@ def _candidates(
             candidates.append(found)
     flush()
     return candidates
+
+
+def _leading_run(items: Any, fold: bool) -> str:
+    """The alphanumeric literals that open every match of the parsed sequence."""
+    out: list[str] = []
+    for op, av in items:
+        if op is not _sre.LITERAL:
+            break
+        ch = chr(av).lower() if fold else chr(av)
+        if len(ch) != 1 or ch.lower() not in _ALNUM:
+            break
+        out.append(ch)
+    return "".join(out)
 
 
 def literal_occurs(literal: str, lower_text: str) -> bool:
@@ -333,6 +351,8 @@ def _engine_skips(items: Any) -> bool:
             continue
         if op in (_sre.LITERAL, _sre.IN):
             return True
+        if op in _REPEATS and len(av[2]) == 1 and av[2][0][0] in (_sre.LITERAL, _sre.IN):
+            return True  # "\\W+", "\\d{1,3}": one cheap class test a position already
         if op is _sre.AT:
             return av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
         if op is _sre.BRANCH:
