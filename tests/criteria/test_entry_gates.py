@@ -11,7 +11,7 @@ from osteotrials.criteria.pipeline import COMPONENTS, compile_segments
 from osteotrials.criteria.segment import segment
 from osteotrials.criteria.text import ItemText, normalise
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
-from osteotrials.vocab._regex import gate_alternatives
+from osteotrials.vocab._regex import gate_alternatives, literal_occurs
 
 
 @cache
@@ -30,7 +30,8 @@ def test_every_entry_gate_is_derived() -> None:
     for family in ENTRY_PATTERNS:
         literals = family_gate(family)
         assert literals, family
-        assert all(lit == lit.lower() and lit.isalnum() for lit in literals)
+        # "^run": a run that starts a token (after "\b" in the pattern)
+        assert all(lit == lit.lower() and lit.removeprefix("^").isalnum() for lit in literals)
 
 
 def test_every_entry_pattern_match_satisfies_one_alternative() -> None:
@@ -45,10 +46,10 @@ def test_every_entry_pattern_match_satisfies_one_alternative() -> None:
         for source, pattern in patterns.items():
             if pattern.search(item.norm):
                 matched += 1
-                alternatives = gate_alternatives(source, pattern.flags)
+                alternatives = gate_alternatives(source, pattern.flags, words=True)
                 assert alternatives is not None
                 assert any(
-                    all(any(lit in item.norm for lit in sets) for sets in alt)
+                    all(any(literal_occurs(lit, item.norm) for lit in sets) for sets in alt)
                     for alt in alternatives
                 ), (source[:80], item.text)
     assert matched > 10_000
@@ -84,3 +85,13 @@ def test_whole_snapshot_compiles_as_with_every_component_on_every_item() -> None
         fast = [i.model_dump(mode="json") for i in compile_segments(text)]
         slow = [i.model_dump(mode="json") for i in compile_segments(text, use_triggers=False)]
         assert fast == slow
+
+
+def test_word_start_literals_narrow_the_gates() -> None:
+    # "\ber" opens receptor's ER pattern on a token starting "er", not inside "other"
+    assert gate_alternatives(r"\b(?:er|pr)\s*\+", words=True) == ((frozenset({"^er", "^pr"}),),)
+    assert gate_alternatives(r"\b(?:er|pr)\s*\+") == ((frozenset({"er", "pr"}),),)
+    assert gate_alternatives(r"x\b-?er", words=True) == ((frozenset({"x"}), frozenset({"er"})),)
+    assert literal_occurs("^er", "er+ and pr+") and not literal_occurs("^er", "other therapy")
+    assert open_mask(normalise("ER positive")) & FAMILY_BITS["receptor"]
+    assert not open_mask(normalise("other therapy for liver disease")) & FAMILY_BITS["receptor"]

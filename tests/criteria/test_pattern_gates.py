@@ -10,8 +10,27 @@ from typing import Any
 import pytest
 from tests.criteria.conftest import criteria_texts
 
+from osteotrials.criteria.families import (
+    administrative,
+    cardiac,
+    comorbidity,
+    lab,
+    medication,
+    pregnancy,
+)
 from osteotrials.criteria.pipeline import GATED_MODULES, compile_segments
-from osteotrials.vocab._regex import GatedPattern, exact_gate, gate_module, gated
+from osteotrials.criteria.segment import segment
+from osteotrials.criteria.text import normalise
+from osteotrials.vocab import drugs
+from osteotrials.vocab._regex import (
+    _REGISTRY,
+    GATED_RE,
+    GatedPattern,
+    exact_gate,
+    fast_start,
+    gate_module,
+    gated,
+)
 
 
 def _gated_in(module: Any) -> list[GatedPattern]:
@@ -86,7 +105,8 @@ def test_gates_are_sound_and_change_nothing_on_the_snapshot(
 
 def test_exact_gate_keeps_case_and_refuses_case_insensitive_patterns() -> None:
     assert exact_gate(re.compile(r"\b(?:ET|HT)\b")) == ("ET", "HT")
-    assert exact_gate(re.compile(r"taxanes?|taxoids?")) == ("tax",)
+    # "tax" then (anes?|oids?) as parsed: the run joined to each alternative is kept
+    assert exact_gate(re.compile(r"taxanes?|taxoids?")) == ("taxane", "taxoid")
     assert exact_gate(re.compile(r"taxane", re.IGNORECASE)) is None
     assert exact_gate(re.compile(r"(?i:taxane)s")) is None
     assert exact_gate(re.compile(r"[.;]\s")) is None  # no literal: always run
@@ -118,3 +138,97 @@ def test_gate_module_gates_names_and_tables_in_place() -> None:
     assert isinstance(module.BY_NAME["x"], GatedPattern)
     assert isinstance(module.PAIRS[0][0], GatedPattern) and module.PAIRS[0][1] == 1
     assert module.TEXT == "alpha" and len(_gated_in(module)) == 4
+
+
+def test_registry_bit_of_a_gate_agrees_with_its_literals_on_the_snapshot() -> None:
+    """The bit test a gate makes on a text the registry knows (``GatedPattern.bit``)
+    says open exactly when one of its literals occurs in the text, for every gated
+    pattern of the engine (module-level and inline) on snapshot item texts."""
+    for text in criteria_texts().values():
+        compile_segments(text)  # every inline pattern the snapshot reaches is gated
+    patterns = [p for m in dict.fromkeys(GATED_MODULES) for p in _gated_in(m)]
+    patterns += [p for p in (*GATED_RE._plain.values(), *GATED_RE._flagged.values())]
+    with_bit = [p for p in patterns if isinstance(p, GatedPattern) and p.bit]
+    assert len(with_bit) > 300, len(with_bit)
+    literals = sorted({lit for p in with_bit for lit in p.literals})
+    checked = opened = 0
+    for text in list(criteria_texts().values())[::10]:
+        for seg in segment(text):
+            for lower in {normalise(seg.text), seg.text.lower()}:
+                mask = _REGISTRY.text_mask(lower)
+                present = {lit for lit in literals if lit in lower}
+                for p in with_bit:
+                    expected = not present.isdisjoint(p.literals)
+                    assert bool(mask & p.bit) == expected, (p.pattern[:60], lower)
+                    checked += 1
+                    opened += expected
+    assert checked > 1_000_000 and opened > 10_000, (checked, opened)
+
+
+def test_gate_bit_is_used_on_known_texts_and_only_for_lower_case_literals() -> None:
+    lower = gated(re.compile(r"\bzoledron\w*"))
+    upper = gated(re.compile(r"\bZOL\b"))
+    assert isinstance(lower, GatedPattern) and isinstance(upper, GatedPattern)
+    assert lower.bit and not upper.bit  # an upper-case literal is never in a token
+    text = "prior zoledronic acid; zol"
+    _REGISTRY.text_mask(text)  # now a known text: the bit decides
+    assert text in _REGISTRY.recent
+    hit = lower.search(text)
+    assert hit is not None and hit.span() == (6, 16)
+    assert upper.search(text) is None and upper.search("ZOL") is not None
+    assert [m.span() for m in lower.finditer(text)] == [(6, 16)]
+    assert lower.match(text) is None and lower.sub("x", text) == "prior x acid; zol"
+
+
+def test_fast_start_gives_the_same_matches_on_the_snapshot() -> None:
+    """Every engine pattern run with a first-character look-ahead (``fast_start``) finds
+    exactly the matches of the pattern as written, on snapshot item texts."""
+    for text in criteria_texts().values():
+        compile_segments(text)  # every inline pattern the snapshot reaches is gated
+    patterns = [p for m in dict.fromkeys(GATED_MODULES) for p in _gated_in(m)]
+    patterns += [p for p in (*GATED_RE._plain.values(), *GATED_RE._flagged.values())]
+    sped = {
+        p.pattern: (re.compile(p.pattern, p.flags), p.raw)
+        for p in patterns
+        if isinstance(p, GatedPattern) and p.raw.pattern != p.pattern
+    }
+    # patterns kept outside modules: multi-pattern tables, drug classes, lab names
+    for multi in (
+        m._COMPILED for m in (administrative, cardiac, comorbidity, medication, pregnancy)
+    ):
+        for (_n, written), (_m, fast) in zip(multi.patterns, multi._fast, strict=True):
+            sped[written.pattern] = (written, fast)
+    for fast, (written, _c) in zip(drugs._class_fast(), drugs._class_gated()[0], strict=True):
+        sped[written.pattern] = (written, fast)
+    fast_lab = lab._mention_pattern()
+    assert fast_lab.pattern.startswith("(?=[")
+    body = fast_lab.pattern[fast_lab.pattern.index("])(?:") + 5 : -1]
+    sped[body] = (re.compile(body), fast_lab)
+    assert sum(w is not f for w, f in sped.values()) > 150, len(sped)
+    matched = 0
+    for text in list(criteria_texts().values())[::5]:
+        for seg in segment(text):
+            for string in {normalise(seg.text), seg.text.lower(), seg.text}:
+                for source, (written, fast) in sped.items():
+                    expected = [m.span() for m in written.finditer(string)]
+                    assert [m.span() for m in fast.finditer(string)] == expected, source[:60]
+                    matched += len(expected)
+    assert matched > 10_000, matched
+
+
+def test_fast_start_only_where_the_engine_does_not_skip_by_itself() -> None:
+    def source(pattern: str, flags: int = 0) -> str:
+        return fast_start(re.compile(pattern, flags)).pattern
+
+    assert source(r"\b(?:days?|weeks?)\b") == r"(?=[\x64\x77])(?:\b(?:days?|weeks?)\b)"
+    assert source(r"(?<!non-)\b(?:brain|cns)").startswith(r"(?=[\x62\x63])")
+    for unchanged in (r"^\W*no", r"abc|def", r"[ab]c", r"\b(?:x|y)?", r"\bfoo|.bar", r"(?i:\bfoo)"):
+        assert source(unchanged) == unchanged  # anchored, skipped by re, empty, any, scoped flags
+    assert source(r"(?i)\bfoo") == r"(?i)\bfoo"  # global inline flags must open a pattern
+    fast = fast_start(re.compile(r"\b(?:her2|erbb2)", re.IGNORECASE))
+    assert fast.pattern.startswith("(?=") and fast.flags & re.IGNORECASE
+    assert [m.span() for m in fast.finditer("HER2 and ErbB2")] == [(0, 4), (9, 14)]
+    always = gated(re.compile(r"\b(?:\d+|[xz])\s"))  # no literal gate, yet sped up
+    assert isinstance(always, GatedPattern) and always.literals == ("",)
+    hit = always.search("a 12 b")
+    assert hit is not None and hit.span() == (2, 5)

@@ -7,6 +7,8 @@ import re
 
 from tests.criteria.conftest import criteria_texts
 
+from osteotrials.criteria import triggers
+from osteotrials.criteria.entry_gates import ENTRY_PATTERNS, _gates, family_alternatives
 from osteotrials.criteria.families import (
     administrative,
     cardiac,
@@ -17,13 +19,21 @@ from osteotrials.criteria.families import (
 from osteotrials.criteria.segment import segment
 from osteotrials.criteria.text import normalise
 from osteotrials.vocab import drugs
-from osteotrials.vocab._regex import AlternativesIndex, AnchorIndex, gate
+from osteotrials.vocab._regex import (
+    AlternativesIndex,
+    AnchorIndex,
+    gate,
+    gate_alternatives,
+    literal_occurs,
+)
 
 
 def test_gate_keeps_only_required_literals() -> None:
     # an alternation inside a branch: "b" may replace "foo", so "foo" is not required
     assert gate(r"(?:foo|b)x+") == ("x",)
-    assert gate(r"taxanes?|taxoids?") == ("tax",)
+    # parsed as "tax" then (anes?|oids?): the run joined to each alternative's start
+    assert gate(r"taxanes?|taxoids?") == ("taxane", "taxoid")
+    assert gate(r"\b(?:pr|pgr)\+") == ("pgr", "pr")
     # optional parts and look-behinds never supply a literal
     assert gate(r"(?<!time of )informed consent|assent") == ("assent", "informed")
     assert gate(r"a*|\d+") is None
@@ -164,3 +174,112 @@ def test_multi_pattern_alternatives_keep_every_match_on_the_snapshot() -> None:
                 ]
                 assert [(n, m.span()) for n, m in multi.first_matches(norm)] == expected
     assert saved > 1000, saved
+
+
+def test_alternatives_index_shortcuts_agree_with_every_alternative_on_the_snapshot() -> None:
+    """``AlternativesIndex.active_indices`` (sure and candidate indexes, then set checks
+    for the rest) opens exactly the patterns one of whose alternatives has a string of
+    each of its sets in the text, for every index of the engine on every snapshot item."""
+    Alternatives = tuple[tuple[frozenset[str], ...], ...] | None
+    indexes: list[tuple[AlternativesIndex, list[Alternatives]]] = [
+        (_gates()[0], [family_alternatives(f) for f in ENTRY_PATTERNS]),
+        (
+            drugs._class_gated()[1],
+            [gate_alternatives(p.pattern, p.flags) for p, _c in drugs._class_gated()[0]],
+        ),
+    ]
+    for module in (administrative, cardiac, comorbidity, medication, pregnancy):
+        multi = module._COMPILED
+        indexes.append(
+            (
+                multi.alternatives,
+                [gate_alternatives(p.pattern, p.flags) for _n, p in multi.patterns],
+            )
+        )
+    opened = 0
+    for text in criteria_texts().values():
+        for seg in segment(text):
+            for lower in {normalise(seg.text), seg.text.lower()}:
+                for index, alternatives in indexes:
+                    expected = [
+                        i
+                        for i, alts in enumerate(alternatives)
+                        if alts is None
+                        or any(
+                            all(any(literal_occurs(lit, lower) for lit in s) for s in alt)
+                            for alt in alts
+                        )
+                    ]
+                    assert index.active_indices(lower) == expected, lower
+                    opened += len(expected)
+    assert opened > 10_000, opened
+
+
+def test_candidate_mask_from_the_registry_is_the_or_of_token_bits_on_the_snapshot() -> None:
+    """The trigger mask read from the shared registry (``TokenBitsIndex``) is the OR of
+    the tokens' family bits, on every snapshot item (and its context)."""
+    checked = 0
+    for text in criteria_texts().values():
+        segs = segment(text)
+        for seg in segs:
+            norm, context = normalise(seg.text), seg.context(segs)
+            expected = 0
+            for token in re.findall(r"[a-z0-9]+", norm + " " + context.lower()):
+                expected |= triggers._TOKEN_BITS[token]
+            assert triggers.candidate_mask(norm, context) == expected, seg.text
+            checked += bool(expected)
+    assert checked > 10_000, checked
+
+
+def test_time_window_skips_texts_without_a_time_literal() -> None:
+    from osteotrials.criteria.text import ItemText
+
+    plain = ItemText("Pregnant or breastfeeding women", 0, "exclusion")
+    assert plain.time_window() is None and plain._timed is False
+    timed = ItemText("Chemotherapy within 4 weeks of registration", 0, "exclusion")
+    window = timed.time_window()
+    assert timed._timed is True and window is not None and window.days == 28.0
+    glued = ItemText("Surgery 10days before", 0, "exclusion")
+    glued.time_window()
+    assert glued._timed is True  # "day" inside a token counts: a slice may start there
+
+
+def _find_drugs_token_by_token(text: str) -> list[tuple[str, int, int]]:
+    """``drugs.find_drugs`` as first written: every token tried in turn."""
+    lower = text.lower()
+    toks = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[a-z0-9]+", lower)]
+    starts, index, longest = drugs.first_tokens(), drugs._ngram_index(), drugs._longest_from()
+    found: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(toks):
+        if toks[i][0] not in starts:
+            fuzzy_hit = drugs._fuzzy_token(toks[i][0])
+            if fuzzy_hit is not None:
+                found.append((fuzzy_hit.name, toks[i][1], toks[i][2]))
+            i += 1
+            continue
+        hit = None
+        for n in range(min(longest[toks[i][0]], len(toks) - i), 0, -1):
+            window = toks[i : i + n]
+            if any(window[k + 1][1] - window[k][2] > 2 for k in range(n - 1)):
+                continue
+            drug = index.get(tuple(t[0] for t in window))
+            if drug is not None:
+                hit = (drug.name, window[0][1], window[-1][2], n)
+                break
+        if hit is None:
+            i += 1
+            continue
+        found.append((hit[0], hit[1], hit[2]))
+        i += hit[3]
+    return found
+
+
+def test_find_drugs_steps_only_over_possible_names_with_the_same_result() -> None:
+    named = 0
+    for text in criteria_texts().values():
+        for seg in segment(text):
+            got = [(d.name, a, b) for d, a, b in drugs.find_drugs(seg.text)]
+            assert got == _find_drugs_token_by_token(seg.text), seg.text
+            named += bool(got)
+    assert named > 1500, named

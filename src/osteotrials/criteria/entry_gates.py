@@ -19,6 +19,7 @@ from functools import cache
 from types import ModuleType
 
 from osteotrials.criteria.families import (
+    administrative,
     cns,
     comorbidity,
     diagnosis,
@@ -57,6 +58,7 @@ ENTRY_PATTERNS: dict[str, tuple[ModuleType, tuple[str, ...]]] = {
     # the second: skin/cervix exceptions listed under a "malignancy except:" header
     "other_malignancy": (other_malignancy, ("_MENTION", "_SKIN_CERVIX")),
     "trial_participation": (trial_participation, ("_STRONG", "_AGENT")),
+    "administrative": (administrative, ("_COMPILED",)),
 }
 
 
@@ -81,7 +83,7 @@ def family_alternatives(family: str) -> tuple[tuple[frozenset[str], ...], ...] |
     out: list[tuple[frozenset[str], ...]] = []
     for name in names:
         for pattern in _patterns(getattr(module, name)):
-            found = gate_alternatives(pattern.pattern, pattern.flags)
+            found = gate_alternatives(pattern.pattern, pattern.flags, words=True)
             if found is None:
                 return None
             out.extend(found)
@@ -89,8 +91,9 @@ def family_alternatives(family: str) -> tuple[tuple[frozenset[str], ...], ...] |
 
 
 def family_gate(family: str) -> tuple[str, ...] | None:
-    """Every literal of the family's alternatives (lower-cased): one of them occurs in
-    every item text the family can fire on; None when the family is not gated."""
+    """Every literal of the family's alternatives (lower-cased; "^run" starts a token,
+    ``vocab._regex.literal_occurs``): one of them occurs in every item text the family
+    can fire on; None when the family is not gated."""
     alternatives = family_alternatives(family)
     if alternatives is None:
         return None

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from osteotrials.criteria import _build
 from osteotrials.model.criteria import ItemKind, Polarity, TimeWindow
+from osteotrials.vocab._regex import AnchorIndex, gate
 
 # ---------------------------------------------------------------- normalisation
 _SAME_LENGTH = str.maketrans(
@@ -153,6 +154,10 @@ _ANCHOR = re.compile(
 
 
 _HAS_TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\b")
+#: strings one of which every match of ``_HAS_TIME`` contains: an item text without any
+#: has no time window in any of its slices (``ItemText.time_window`` skips the search);
+#: an anchor index, so the test reads the token mask the item's gates computed already
+_TIME_LITERALS = AnchorIndex([gate(_HAS_TIME.pattern)])
 
 
 def find_time_window(norm: str, original: str) -> TimeWindow | None:
@@ -238,6 +243,8 @@ class ItemText:
     _windows: dict[tuple[int, int], TimeWindow | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: whether ``norm`` holds one of ``_TIME_LITERALS`` (None until first asked)
+    _timed: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.text)
@@ -304,6 +311,11 @@ class ItemText:
         return "exclude" if negated else "require"
 
     def time_window(self, a: int = 0, b: int | None = None) -> TimeWindow | None:
+        timed = self._timed
+        if timed is None:
+            timed = self._timed = bool(_TIME_LITERALS.mask(self.norm))
+        if not timed:
+            return None  # no slice of the text holds a time word
         b = len(self.norm) if b is None else b
         key = (a, b)
         if key in self._windows:

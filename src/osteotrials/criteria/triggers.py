@@ -14,7 +14,7 @@ from functools import cache, lru_cache, reduce
 from operator import or_
 
 from osteotrials.vocab import drugs, labs
-from osteotrials.vocab._regex import token_list
+from osteotrials.vocab._regex import TokenBitsIndex
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -995,10 +995,14 @@ def _context_mask(context: str) -> int:
     return reduce(or_, map(_TOKEN_BITS.__getitem__, _TOKEN.findall(context.lower())), 0)
 
 
+#: the same OR of per-token masks over an item text, shared with the anchor indexes
+_TEXT_BITS = TokenBitsIndex(_TOKEN_BITS.__getitem__, len(FAMILY_BITS))
+
+
 def candidate_mask(norm_text: str, context: str) -> int:
-    """``FAMILY_BITS`` of the families that may fire: one ``findall`` and an OR of
-    cached per-token masks."""
-    mask = reduce(or_, map(_TOKEN_BITS.__getitem__, token_list(norm_text)), 0)
+    """``FAMILY_BITS`` of the families that may fire: an OR of cached per-token masks
+    (one tokenisation of the text, shared with the entry gates)."""
+    mask = _TEXT_BITS.mask(norm_text)
     return mask | _context_mask(context) if context else mask
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -18,18 +18,22 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)})
 
 
-def _required(items: Any, fold: bool = True) -> frozenset[str] | None:
+def _required(
+    items: Any, fold: bool = True, words: bool = False, at_word_start: bool = False
+) -> frozenset[str] | None:
     """Strings of ``[a-z0-9]`` at least one of which lies inside every match of the
     parsed sequence ``items`` (lower-cased), or None when no such set is known: the
     best of ``_candidates``."""
-    candidates = _candidates(items, fold)
+    candidates = _candidates(items, fold, words, at_word_start)
     if not candidates:
         return None
     # the rarest-looking set: longest shortest string, then fewest strings
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(candidates, key=lambda c: (min(len(s.lstrip("^")) for s in c), -len(c)))
 
 
-def _candidates(items: Any, fold: bool = True) -> list[frozenset[str]]:
+def _candidates(
+    items: Any, fold: bool = True, words: bool = False, at_word_start: bool = False
+) -> list[frozenset[str]]:
     """Sets of strings of ``[a-z0-9]`` such that every match of the parsed sequence
     ``items`` contains one string of EACH set (lower-cased).
 
@@ -38,39 +42,81 @@ def _candidates(items: Any, fold: bool = True) -> list[frozenset[str]]:
     must occur (a group, an alternation whose every branch has a set, a repeat with
     a minimum of one). Anything else (classes, optional parts, look-arounds,
     back-references) only ends a run.
+
+    With ``words``, a run right after "\\b" (``at_word_start``: the sequence itself
+    starts there) is written "^run": the character before it is not a word character,
+    so in the text's ``[a-z0-9]+`` tokens the run starts a token (``literal_occurs``).
     """
     candidates: list[frozenset[str]] = []
     run: list[str] = []
+    run_at_word_start = False
 
     def flush() -> None:
         if run:
-            candidates.append(frozenset({"".join(run)}))
+            prefix = "^" if run_at_word_start else ""
+            candidates.append(frozenset({prefix + "".join(run)}))
             run.clear()
 
     for op, av in items:
         if op is _sre.LITERAL:
             ch = chr(av).lower() if fold else chr(av)
             if len(ch) == 1 and ch.lower() in _ALNUM:
+                if not run:
+                    run_at_word_start = at_word_start
                 run.append(ch)
+                at_word_start = False
                 continue
             flush()
+            at_word_start = False
             continue
+        if op is _sre.BRANCH and run:
+            # "pr|pgr|progesterone" is parsed as "p" then (r|gr|rogesterone): the run
+            # joined to each alternative's leading literals is required too, and rarer
+            prefix = ("^" if run_at_word_start else "") + "".join(run)
+            candidates.append(frozenset(prefix + _leading_run(b, fold) for b in av[1]))
         flush()
+        if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
+            # zero width: the position (and whether it starts a word) stays
+            if words and op is _sre.AT and av is _sre.AT_BOUNDARY:
+                at_word_start = True
+            continue
+        nested_start, at_word_start = at_word_start, False
         found: frozenset[str] | None = None
         if op is _sre.SUBPATTERN:
-            found = _required(av[-1], fold)
+            found = _required(av[-1], fold, words, nested_start)
         elif op is getattr(_sre, "ATOMIC_GROUP", None):
-            found = _required(av, fold)
+            found = _required(av, fold, words, nested_start)
         elif op is _sre.BRANCH:
-            branches = [_required(b, fold) for b in av[1]]
+            branches = [_required(b, fold, words, nested_start) for b in av[1]]
             if all(b is not None for b in branches):
                 found = frozenset().union(*(b for b in branches if b is not None))
         elif op in _REPEATS and av[0] >= 1:
-            found = _required(av[2], fold)
+            found = _required(av[2], fold, words, nested_start)
         if found:
             candidates.append(found)
     flush()
     return candidates
+
+
+def _leading_run(items: Any, fold: bool) -> str:
+    """The alphanumeric literals that open every match of the parsed sequence."""
+    out: list[str] = []
+    for op, av in items:
+        if op is not _sre.LITERAL:
+            break
+        ch = chr(av).lower() if fold else chr(av)
+        if len(ch) != 1 or ch.lower() not in _ALNUM:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+def literal_occurs(literal: str, lower_text: str) -> bool:
+    """Whether a gate literal occurs in ``lower_text``: "^run" (``_candidates`` with
+    ``words``) at the start of one of its ``[a-z0-9]+`` tokens, else anywhere."""
+    if literal.startswith("^"):
+        return any(token.startswith(literal[1:]) for token in _TOKEN.findall(lower_text))
+    return literal in lower_text
 
 
 def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
@@ -89,12 +135,15 @@ def gate(source: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
-def gate_alternatives(source: str, flags: int = 0) -> tuple[tuple[frozenset[str], ...], ...] | None:
+def gate_alternatives(
+    source: str, flags: int = 0, *, words: bool = False
+) -> tuple[tuple[frozenset[str], ...], ...] | None:
     """A finer gate than ``gate``: one entry per top-level alternative of ``source``
     (the whole pattern when it has none), each the sets of which every match of that
     alternative contains one string EACH (``_candidates``). A text can match only if
     for some alternative every set has a string in it. None when some alternative has
-    no required literal. Literals are lower-cased, as in ``gate``."""
+    no required literal. Literals are lower-cased, as in ``gate``; with ``words``,
+    literals after "\\b" must start a token ("^run", see ``literal_occurs``)."""
     try:
         parsed = _sre.parse(source, flags)
     except re.error:
@@ -103,7 +152,7 @@ def gate_alternatives(source: str, flags: int = 0) -> tuple[tuple[frozenset[str]
     alternatives = items[0][1][1] if len(items) == 1 and items[0][0] is _sre.BRANCH else [parsed]
     out: list[tuple[frozenset[str], ...]] = []
     for alternative in alternatives:
-        candidates = _candidates(alternative)
+        candidates = _candidates(alternative, True, words)
         if not candidates:
             return None
         out.append(tuple(candidates))
@@ -132,67 +181,205 @@ def exact_gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 class GatedPattern:
     """A compiled pattern that first tests its ``exact_gate`` literals (plain substring
     tests, far cheaper than the regex engine) and reports "no match" when none of them
-    occurs, without running the pattern. Same methods and results as ``re.Pattern``."""
+    occurs, without running the pattern. Same methods and results as ``re.Pattern``.
 
-    __slots__ = ("flags", "groupindex", "groups", "literals", "pattern", "raw")
+    A gate of lower-case ``[a-z0-9]`` literals also owns a bit of the anchor registry:
+    such a literal occurs in a string exactly when it occurs in one of the string's
+    ``[a-z0-9]+`` tokens, so on a text whose token mask the registry already holds
+    (an item's normalised or lower-cased text, asked about by the anchor indexes) the
+    gate is one bit test instead of one substring scan a literal."""
+
+    __slots__ = ("bit", "flags", "groupindex", "groups", "literals", "pattern", "raw")
 
     def __init__(self, raw: re.Pattern[str], literals: tuple[str, ...]):
-        self.raw = raw
+        #: the pattern run once the gate is open (``fast_start``: same matches)
+        self.raw = fast_start(raw)
         self.literals = literals
         self.pattern = raw.pattern
         self.flags = raw.flags
         self.groups = raw.groups
         self.groupindex = raw.groupindex
+        #: this gate's bit in ``_REGISTRY`` text masks, 0 when its literals are not all
+        #: lower-case ``[a-z0-9]`` (then the literals are always scanned)
+        self.bit = (
+            1 << _REGISTRY.register(dict.fromkeys(literals, 1), 1)
+            if literals and all(_ALNUM.issuperset(lit) for lit in literals)
+            else 0
+        )
 
+    def _open(self, string: str) -> bool:
+        """Whether one of the gate literals occurs in ``string``."""
+        if self.bit:
+            mask = _REGISTRY.recent.get(string)
+            if mask is not None:
+                return bool(mask & self.bit)
+        return any(literal in string for literal in self.literals)
+
+    # search, match and finditer (most calls) test the gate inline: no extra call
     def search(self, string: str, *args: int) -> re.Match[str] | None:
+        if self.bit:
+            mask = _REGISTRY.recent.get(string)
+            if mask is not None:
+                return self.raw.search(string, *args) if mask & self.bit else None
         for literal in self.literals:
             if literal in string:
                 return self.raw.search(string, *args)
         return None
 
     def match(self, string: str, *args: int) -> re.Match[str] | None:
+        if self.bit:
+            mask = _REGISTRY.recent.get(string)
+            if mask is not None:
+                return self.raw.match(string, *args) if mask & self.bit else None
         for literal in self.literals:
             if literal in string:
                 return self.raw.match(string, *args)
         return None
 
-    def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
-        for literal in self.literals:
-            if literal in string:
-                return self.raw.fullmatch(string, *args)
-        return None
-
     def finditer(self, string: str, *args: int) -> Iterator[re.Match[str]]:
+        if self.bit:
+            mask = _REGISTRY.recent.get(string)
+            if mask is not None:
+                return self.raw.finditer(string, *args) if mask & self.bit else iter(())
         for literal in self.literals:
             if literal in string:
                 return self.raw.finditer(string, *args)
         return iter(())
 
+    def fullmatch(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.raw.fullmatch(string, *args) if self._open(string) else None
+
     def findall(self, string: str, *args: int) -> list[Any]:
-        for literal in self.literals:
-            if literal in string:
-                return self.raw.findall(string, *args)
-        return []
+        return self.raw.findall(string, *args) if self._open(string) else []
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
-        for literal in self.literals:
-            if literal in string:
-                return self.raw.sub(repl, string, count)
-        return string
+        return self.raw.sub(repl, string, count) if self._open(string) else string
 
     def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
-        for literal in self.literals:
-            if literal in string:
-                return self.raw.split(string, maxsplit)
-        return [string]
+        return self.raw.split(string, maxsplit) if self._open(string) else [string]
 
 
 def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` behind its literal gate when it has one (else ``pattern`` itself)."""
+    """``pattern`` behind its literal gate when it has one (else ``pattern`` itself, or
+    a ``GatedPattern`` always open when ``fast_start`` speeds it up)."""
     literals = exact_gate(pattern)
     if literals is None:
-        return pattern
+        if fast_start(pattern) is pattern:
+            return pattern
+        literals = ("",)  # the empty string is in every string: always open
     return GatedPattern(pattern, literals)  # type: ignore[return-value]
+
+
+_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _char(code: int) -> str:
+    """A character as an escape that is safe inside a class."""
+    return f"\\x{code:02x}" if code < 0x100 else f"\\U{code:08x}"
+
+
+def _first_of_sequence(items: Any) -> tuple[frozenset[str], bool] | None:
+    """Class items (escaped) of which the first character of every match of the parsed
+    sequence ``items`` is one, and whether the sequence can match the empty string;
+    None when unknown (an element this does not model)."""
+    found: set[str] = set()
+    for op, av in items:
+        got = _first_of_element(op, av)
+        if got is None:
+            return None
+        found |= got[0]
+        if not got[1]:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _first_of_element(op: Any, av: Any) -> tuple[frozenset[str], bool] | None:
+    if op in _ZERO_WIDTH:  # "\b", look-arounds: consume nothing
+        return frozenset(), True
+    if op is _sre.LITERAL:
+        return frozenset({_char(av)}), False
+    if op is _sre.IN:
+        out: set[str] = set()
+        for inner, value in av:
+            if inner is _sre.LITERAL:
+                out.add(_char(value))
+            elif inner is _sre.RANGE:
+                out.add(f"{_char(value[0])}-{_char(value[1])}")
+            elif inner is _sre.CATEGORY and value in _CATEGORIES:
+                out.add(_CATEGORIES[value])
+            else:  # negated classes and the like
+                return None
+        return frozenset(out), False
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        return None if add_flags or del_flags else _first_of_sequence(sub)
+    if op is getattr(_sre, "ATOMIC_GROUP", None):
+        return _first_of_sequence(av)
+    if op is _sre.BRANCH:
+        found: set[str] = set()
+        empty = False
+        for alternative in av[1]:
+            got = _first_of_sequence(alternative)
+            if got is None:
+                return None
+            found |= got[0]
+            empty = empty or got[1]
+        return frozenset(found), empty
+    if op in _REPEATS:
+        got = _first_of_sequence(av[2])
+        return None if got is None else (got[0], got[1] or av[0] == 0)
+    return None
+
+
+def _engine_skips(items: Any) -> bool:
+    """Whether the ``re`` engine already skips to the possible starts of a match by
+    itself (a literal or class first, or alternatives that all start with a literal),
+    or the pattern is anchored ("^", "\\A"): nothing to gain from a first-character test."""
+    items = list(items)
+    while items:
+        op, av = items[0]
+        if op is _sre.SUBPATTERN and not (av[1] or av[2]):
+            items = list(av[3])
+            continue
+        if op in (_sre.LITERAL, _sre.IN):
+            return True
+        if op in _REPEATS and len(av[2]) == 1 and av[2][0][0] in (_sre.LITERAL, _sre.IN):
+            return True  # "\\W+", "\\d{1,3}": one cheap class test a position already
+        if op is _sre.AT:
+            return av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+        if op is _sre.BRANCH:
+            return all(alt and alt[0][0] is _sre.LITERAL for alt in av[1])
+        return False
+    return True
+
+
+def fast_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with a look-ahead for the possible first characters of a match in
+    front ("(?=[bcd...])(?:...)"), when the ``re`` engine cannot skip to them by
+    itself: patterns that open on "\\b" or a look-behind, or on alternatives not all
+    starting with a literal, otherwise try every alternative at every position of the
+    text. Same matches (the look-ahead is compiled with the same flags and only
+    rejects positions where no match can start); ``pattern`` itself when no first
+    character is known, a match can be empty, or the engine skips already."""
+    try:
+        parsed = _sre.parse(pattern.pattern, pattern.flags)
+    except re.error:  # pragma: no cover - the pattern compiled, so it parses
+        return pattern
+    first = _first_of_sequence(parsed)
+    if first is None or first[1] or not first[0] or _engine_skips(parsed):
+        return pattern
+    try:
+        return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # e.g. global inline flags, which must open the pattern
+        return pattern
 
 
 def _gate_value(value: Any) -> Any:
@@ -268,27 +455,69 @@ class _Registry:
     def __init__(self) -> None:
         self.width = 0
         self.by_anchor: dict[str, int] = {}
+        self.lengths: tuple[int, ...] = ()
+        #: "^run" anchors (``literal_occurs``) by run, and their lengths ascending
+        self.prefixes: dict[str, int] = {}
+        self.prefix_lengths: tuple[int, ...] = ()
         self.tokens: dict[str, int] = {}
         self.recent: dict[str, int] = {}
         self.generation = 0
+        #: (offset, function): bits of a token's mask that a function gives (``TokenBitsIndex``)
+        self.functions: tuple[tuple[int, Callable[[str], int]], ...] = ()
 
     def register(self, by_anchor: dict[str, int], size: int) -> int:
         offset = self.width
         self.width += size
         merged = dict(self.by_anchor)
+        prefixes = dict(self.prefixes)
         for anchor, bits in by_anchor.items():
-            merged[anchor] = merged.get(anchor, 0) | (bits << offset)
+            if anchor.startswith("^"):  # "^run": a token starting with run
+                prefixes[anchor[1:]] = prefixes.get(anchor[1:], 0) | (bits << offset)
+            else:
+                merged[anchor] = merged.get(anchor, 0) | (bits << offset)
         self.by_anchor = merged
+        self.prefixes = prefixes
+        self.prefix_lengths = tuple(sorted({len(a) for a in prefixes}))
+        #: the distinct anchor lengths, ascending (``token_mask``)
+        self.lengths = tuple(sorted({len(a) for a in merged}))
+        self.generation += 1  # masks computed from now on include the new bits
+        self.tokens = {}
+        self.recent = {}
+        return offset
+
+    def register_function(self, function: Callable[[str], int], size: int) -> int:
+        offset = self.width
+        self.width += size
+        self.functions = (*self.functions, (offset, function))
         self.generation += 1  # masks computed from now on include the new bits
         self.tokens = {}
         self.recent = {}
         return offset
 
     def token_mask(self, token: str, tokens: dict[str, int]) -> int:
+        by_anchor, lengths = self.by_anchor, self.lengths
         mask = 0
-        for anchor, bits in self.by_anchor.items():
-            if anchor in token:
-                mask |= bits
+        for offset, function in self.functions:
+            mask |= function(token) << offset
+        if self.prefixes:
+            prefixes = self.prefixes
+            for size in self.prefix_lengths:
+                if size > len(token):
+                    break
+                mask |= prefixes.get(token[:size], 0)
+        n = len(token)
+        if n * n < 2 * len(by_anchor):
+            # fewer substrings of the token than anchors: look each substring up
+            get = by_anchor.get
+            for size in lengths:
+                if size > n:
+                    break
+                for i in range(n - size + 1):
+                    mask |= get(token[i : i + size], 0)
+        else:
+            for anchor, bits in by_anchor.items():
+                if anchor in token:
+                    mask |= bits
         tokens[token] = mask
         return mask
 
@@ -300,10 +529,13 @@ class _Registry:
             # replaces them, and a mask computed from the old ones is not kept
             generation, tokens = self.generation, self.tokens
             words = token_list(lower_text)
-            for word in words:
-                if word not in tokens:
-                    self.token_mask(word, tokens)
-            mask = reduce(or_, map(tokens.__getitem__, words), 0)
+            try:  # every token seen before (the usual case): one C-level pass
+                mask = reduce(or_, map(tokens.__getitem__, words), 0)
+            except KeyError:
+                for word in words:
+                    if word not in tokens:
+                        self.token_mask(word, tokens)
+                mask = reduce(or_, map(tokens.__getitem__, words), 0)
             if generation == self.generation:
                 if len(recent) >= self.recent_size:
                     recent.clear()
@@ -358,44 +590,96 @@ class AnchorIndex:
         return out
 
 
+class TokenBitsIndex:
+    """The OR over a text's ``[a-z0-9]+`` tokens of ``function(token)`` (at most
+    ``size`` bits), from the shared registry: computed once a token, and a text's mask
+    is the one the anchor indexes use (one tokenisation and OR for all of them)."""
+
+    def __init__(self, function: Callable[[str], int], size: int):
+        self._offset = _REGISTRY.register_function(function, size)
+        self._full = (1 << size) - 1
+
+    def mask(self, lower_text: str) -> int:
+        return (_REGISTRY.text_mask(lower_text) >> self._offset) & self._full
+
+
 class AlternativesIndex:
     """Like ``AnchorIndex`` with the finer ``gate_alternatives``: pattern ``i`` can match
     only when, for one of its alternatives, every literal set has a string in the text.
     One anchor index holds each distinct set once; each pattern's verdict is
-    remembered per value of the set bits it reads."""
+    remembered per value of the set bits it reads.
+
+    Two more anchor indexes keep the per-pattern work to a few patterns a text (all
+    three masks come from the one token mask of the text): ``_sure`` opens a pattern
+    when one of its one-set alternatives is satisfied (then it is open, nothing to
+    check), ``_candidates`` when the rarest-looking set of one of its alternatives is
+    (a pattern outside it cannot be open). Only candidates not already sure are checked
+    set by set."""
 
     def __init__(self, alternatives: list[tuple[tuple[frozenset[str], ...], ...] | None]):
         sets: dict[frozenset[str], int] = {}
         #: per pattern: (set bits it reads, its alternatives as set-bit masks), or None
         self.patterns: list[tuple[int, tuple[int, ...]] | None] = []
+        sure: list[tuple[str, ...] | None] = []
+        candidates: list[tuple[str, ...] | None] = []
         for pattern_alternatives in alternatives:
             if pattern_alternatives is None:
                 self.patterns.append(None)  # no required literal: always a candidate
+                sure.append(None)
+                candidates.append(None)
                 continue
             masks = [
                 reduce(or_, (1 << sets.setdefault(s, len(sets)) for s in alternative), 0)
                 for alternative in pattern_alternatives
             ]
             self.patterns.append((reduce(or_, masks, 0), tuple(dict.fromkeys(masks))))
+            sure.append(
+                tuple(
+                    sorted({lit for alt in pattern_alternatives if len(alt) == 1 for lit in alt[0]})
+                )
+            )
+            candidates.append(
+                tuple(
+                    sorted(
+                        {
+                            lit
+                            for alt in pattern_alternatives
+                            for lit in max(alt, key=lambda s: (min(map(len, s)), -len(s)))
+                        }
+                    )
+                )
+            )
         self.index = AnchorIndex([tuple(sorted(s)) for s in sets])
+        self._sure = AnchorIndex(sure)
+        self._candidates = AnchorIndex(candidates)
         self._memo: list[dict[int, bool]] = [{} for _ in self.patterns]
+        #: ``patterns`` with None (never checked: always sure) as no alternative
+        self._checks = [entry or (0, ()) for entry in self.patterns]
 
     def active_indices(self, lower_text: str) -> list[int]:
         """Indices of the patterns that can match, in increasing order."""
-        found = self.index.mask(lower_text)
+        opened = self._sure.mask(lower_text)
+        check = self._candidates.mask(lower_text) & ~opened
+        if check:
+            found = self.index.mask(lower_text)
+            checks, memos = self._checks, self._memo
+            while check:
+                low = check & -check
+                check ^= low
+                i = low.bit_length() - 1
+                reads, alternatives = checks[i]
+                key = found & reads
+                memo = memos[i]
+                is_open = memo.get(key)
+                if is_open is None:
+                    is_open = memo[key] = any(key & alt == alt for alt in alternatives)
+                if is_open:
+                    opened |= low
         out: list[int] = []
-        for i, (entry, memo) in enumerate(zip(self.patterns, self._memo, strict=True)):
-            if entry is None:
-                out.append(i)
-                continue
-            key = found & entry[0]
-            if not key:
-                continue
-            is_open = memo.get(key)
-            if is_open is None:
-                is_open = memo[key] = any(key & alt == alt for alt in entry[1])
-            if is_open:
-                out.append(i)
+        while opened:
+            low = opened & -opened
+            out.append(low.bit_length() - 1)
+            opened ^= low
         return out
 
 
@@ -432,22 +716,28 @@ class GatedRe:
         return found
 
     def search(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
-        return self._compiled(pattern, flags).search(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).search(string)
 
     def match(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
-        return self._compiled(pattern, flags).match(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).match(string)
 
     def fullmatch(self, pattern: Any, string: str, flags: int = 0) -> re.Match[str] | None:
-        return self._compiled(pattern, flags).fullmatch(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).fullmatch(string)
 
     def finditer(self, pattern: Any, string: str, flags: int = 0) -> Iterator[re.Match[str]]:
-        return self._compiled(pattern, flags).finditer(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).finditer(string)
 
     def findall(self, pattern: Any, string: str, flags: int = 0) -> list[Any]:
-        return self._compiled(pattern, flags).findall(string)
+        found = None if flags else self._plain.get(pattern)  # the usual case: one lookup
+        return (found or self._compiled(pattern, flags)).findall(string)
 
     def sub(self, pattern: Any, repl: Any, string: str, count: int = 0, flags: int = 0) -> str:
-        return self._compiled(pattern, flags).sub(repl, string, count)
+        found = None if flags else self._plain.get(pattern)
+        return (found or self._compiled(pattern, flags)).sub(repl, string, count)
 
     def split(
         self, pattern: Any, string: str, maxsplit: int = 0, flags: int = 0

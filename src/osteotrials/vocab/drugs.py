@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import compress
 
 from rapidfuzz import fuzz, process
 
 from osteotrials.vocab._data import load_yaml
-from osteotrials.vocab._regex import AlternativesIndex, gate_alternatives, token_list
+from osteotrials.vocab._regex import AlternativesIndex, fast_start, gate_alternatives, token_list
 
 DATA_FILE = "drugs.yaml"
 #: Minimum rapidfuzz ``ratio`` (0-100) for a fuzzy match; tested in tests/vocab.
@@ -51,6 +52,7 @@ def normalise_name(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=8192)  # pure; the same drug names are looked up again and again
 def _key(name: str) -> str:
     """Matching key: normalised name without dashes and spaces (PD-0332991 == PD0332991)."""
     return re.sub(r"[\s\-]", "", normalise_name(name))
@@ -153,6 +155,12 @@ def _class_gated() -> tuple[tuple[tuple[re.Pattern[str], frozenset[str]], ...], 
     return compiled, AlternativesIndex([gate_alternatives(p, re.IGNORECASE) for p, _c in terms])
 
 
+@cache
+def _class_fast() -> tuple[re.Pattern[str], ...]:
+    """The class patterns as ``find_classes`` runs them: same matches (``fast_start``)."""
+    return tuple(fast_start(p) for p, _c in _class_gated()[0])
+
+
 def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
     """Every drug-class phrase in ``text`` (e.g. "CDK4/6 inhibitor", "taxane") with its span.
 
@@ -162,9 +170,10 @@ def find_classes(text: str) -> list[tuple[frozenset[str], int, int]]:
     found: list[tuple[frozenset[str], int, int]] = []
     taken: list[tuple[int, int]] = []
     compiled, index = _class_gated()
+    fast = _class_fast()
     for i in index.active_indices(lower):
-        pattern, classes = compiled[i]
-        for m in pattern.finditer(text):
+        classes = compiled[i][1]
+        for m in fast[i].finditer(text):
             if m.end() == m.start() or any(m.start() < e and s_ < m.end() for s_, e in taken):
                 continue
             taken.append((m.start(), m.end()))
@@ -228,6 +237,18 @@ def _fuzzy_token(token: str) -> Drug | None:
     return lookup(token)
 
 
+class _DrugWords(dict[str, bool]):
+    """token -> whether it starts a drug name or is a misspelt one (``_fuzzy_token``),
+    computed on first use: one C-level lookup a word, not one cached call."""
+
+    def __missing__(self, token: str) -> bool:
+        found = self[token] = token in first_tokens() or _fuzzy_token(token) is not None
+        return found
+
+
+_DRUG_WORDS = _DrugWords()
+
+
 def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     """Every drug name (exact or synonym) in free ``text``, with its character span.
 
@@ -237,19 +258,22 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
     lower = text.lower()
     starts = first_tokens()
     words = token_list(lower)
-    if starts.isdisjoint(words) and not any(map(_fuzzy_token, words)):
-        return []  # most items name no drug: one tokenisation and set test
+    if not any(map(_DRUG_WORDS.__getitem__, words)):
+        return []  # most items name no drug: one tokenisation and a lookup a word
     toks = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
     index = _ngram_index()
     longest = _longest_from()
     found: list[tuple[Drug, int, int]] = []
-    i = 0
-    while i < len(toks):
-        if toks[i][0] not in starts:
+    # only tokens that start a name or are a misspelt one can begin a hit (the others
+    # were stepped over one at a time); tokens inside a name already found are skipped
+    after_hit = 0
+    for i in compress(range(len(words)), map(_DRUG_WORDS.__getitem__, words)):
+        if i < after_hit:
+            continue
+        if toks[i][0] not in starts:  # so a misspelt name
             fuzzy_hit = _fuzzy_token(toks[i][0])
             if fuzzy_hit is not None:
                 found.append((fuzzy_hit, toks[i][1], toks[i][2]))
-            i += 1
             continue
         hit = None
         for n in range(min(longest[toks[i][0]], len(toks) - i), 0, -1):
@@ -263,10 +287,9 @@ def find_drugs(text: str) -> list[tuple[Drug, int, int]]:
                 hit = (drug, window[0][1], window[-1][2], n)
                 break
         if hit is None:
-            i += 1
             continue
         # a hyphen-joined suffix ("trastuzumab-based") is not part of the name,
         # but the name itself still counts
         found.append((hit[0], hit[1], hit[2]))
-        i += hit[3]
+        after_hit = i + hit[3]
     return found

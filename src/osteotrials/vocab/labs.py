@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from osteotrials.vocab._data import load_yaml
 
@@ -47,6 +47,7 @@ def version() -> str:
     return str(load_yaml(DATA_FILE)["version"])
 
 
+@lru_cache(maxsize=8192)  # pure; the same names and units recur in every item
 def _norm_name(name: str) -> str:
     text = name.lower().replace("-", " ")
     text = re.sub(r"[^\w%/() ]+", " ", text)
@@ -116,6 +117,7 @@ def reference_range(analyte: str) -> ReferenceRange:
         raise UnitError(f"unknown analyte {analyte!r}") from None
 
 
+@lru_cache(maxsize=8192)  # pure; the same names and units recur in every item
 def normalise_unit(unit: str) -> str:
     """Spell a unit one way: lower case, no spaces, µ->u, mm^3/mm³/ul/μl unified, x10^9."""
     text = unit.strip().lower()

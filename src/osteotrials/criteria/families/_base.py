@@ -10,7 +10,13 @@ from typing import Any
 from osteotrials.criteria import _build
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint, Logic, Polarity, TimeWindow
-from osteotrials.vocab._regex import AlternativesIndex, AnchorIndex, gate, gate_alternatives
+from osteotrials.vocab._regex import (
+    AlternativesIndex,
+    AnchorIndex,
+    fast_start,
+    gate,
+    gate_alternatives,
+)
 
 _UNSET: Any = object()
 
@@ -106,12 +112,14 @@ class MultiPattern:
         #: every required set of one alternative (``gate_alternatives``): what
         #: ``first_matches`` runs, fewer patterns than ``index`` opens
         self.alternatives = AlternativesIndex([gate_alternatives(p) for _n, p in patterns])
+        #: what ``first_matches`` runs: the same matches, found faster (``fast_start``)
+        self._fast = [(n, fast_start(p)) for n, p in self.patterns]
 
     def first_matches(self, text: str) -> list[tuple[str, re.Match[str]]]:
         """First match of each named pattern in (lower-case, normalised) ``text``."""
         out: list[tuple[str, re.Match[str]]] = []
         for i in self.alternatives.active_indices(text):
-            name, pattern = self.patterns[i]
+            name, pattern = self._fast[i]
             if (m := pattern.search(text)) and m.end() > m.start():
                 out.append((name, m))
         return out

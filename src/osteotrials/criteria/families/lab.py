@@ -18,6 +18,7 @@ from osteotrials.criteria.families._base import make
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint, Logic
 from osteotrials.vocab import labs
+from osteotrials.vocab._regex import fast_start
 
 FAMILY = "lab"
 #: measured by the cardiac component instead
@@ -130,7 +131,7 @@ def _mention_pattern() -> re.Pattern[str]:
     alternatives = sorted(names, key=len, reverse=True)
     body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in alternatives)
     # a footnote digit glued to the name ("Creatinine Clearance1 40 mL/min") is allowed
-    return re.compile(rf"(?<![\w/-])(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))")
+    return fast_start(re.compile(rf"(?<![\w/-])(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))"))
 
 
 def _analytes_of(name: str) -> list[str]:
