@@ -653,3 +653,17 @@ def test_legal_status_is_administrative(text: str) -> None:
     # for is its indication (criteria/incidental.py), not a comorbidity rule
     assert _families(text, "exclusion") == {"administrative"}
     assert one(text, "exclusion")[0].params["aspect"] == ["legal_status"]
+
+
+def test_pericardial_effusion_among_serous_effusions_is_a_site() -> None:
+    # parser 0.12.0: several effusion sites -> disease_sites, not a heart condition
+    for text in (
+        "No pleural or pericardial effusion",
+        "Pleural/pericardial effusion",
+        "Uncontrolled pleural effusion, pericardial effusion, or ascites requiring recurrent drainage procedures (once monthly or more frequently).",
+        "with symptomatic serous cavity effusion, which needs to be surgically managed (including pleural effusion, ascites, pericardial effusion);",
+    ):
+        got = one(text, "exclusion")
+        assert {c.family for c in got} == {"disease_sites"}, text
+    # a pericardial effusion alone stays a cardiac condition
+    assert fam("Clinically significant pericardial effusion", "cardiac", "exclusion")

@@ -51,6 +51,10 @@ _CONDITIONS: list[tuple[str, str]] = [
     ("heart_rate", r"heart rate"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
+#: "pleural or pericardial effusions", "effusions (peritoneal, pleural, pericardial)": a
+#: pericardial effusion named with other serous effusions is a site of the cancer
+#: (disease_sites), not a heart condition
+_SEROUS_EFFUSIONS = re.compile(r"pleural|ascites|peritoneal|serous cavity|third[- ]space")
 _DRUG_EFFECT = re.compile(
     r"(?:drugs?|medications?|agents?|medicines?)\s+(?:\w+\s+){0,5}?(?:known to|that|which|with)\s+(?:\w+\s+){0,4}?(?:cause|induce|prolong|risk (?:of|to induce|to cause))\w*\s+(?:\w+\s+){0,3}$"
 )
@@ -118,6 +122,11 @@ def extract(item: ItemText) -> list[Constraint]:
         if not _DRUG_EFFECT.search(norm[max(0, m.start() - 60) : m.start()])
         # "pericardial effusions" in a list of lesions that are not measurable
         and not (n == "pericardial" and named_as_not_measurable(norm, m.start()))
+        and not (
+            n == "pericardial"
+            and "effusion" in norm[max(0, m.start() - 40) : m.end() + 20]
+            and _SEROUS_EFFUSIONS.search(norm[max(0, m.start() - 80) : m.end() + 60])
+        )
     ]
     if conditions and not re.search(
         r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]

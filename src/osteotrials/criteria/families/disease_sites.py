@@ -38,7 +38,11 @@ _PATTERNS: list[tuple[str, str, str | None]] = [
         r"spinal cord compression|cord compression|epidural (?:disease|compression)",
         "compression",
     ),
-    ("pleural", r"pleural effusions?|ascites", None),
+    (
+        "pleural",
+        r"pleural\s*(?:(?:or|and|and/or)\s+|/\s*)?(?:pericardial\s+)?effusions?|ascites|serous cavity effusions?",
+        None,
+    ),
     (
         "skin_soft_tissue",
         r"(?:skin|soft[- ]tissue|chest wall)\s+(?:metasta\w*|disease|lesions?|involvement)|soft[- ]tissue component",
