@@ -667,3 +667,27 @@ def test_pericardial_effusion_among_serous_effusions_is_a_site() -> None:
         assert {c.family for c in got} == {"disease_sites"}, text
     # a pericardial effusion alone stays a cardiac condition
     assert fam("Clinically significant pericardial effusion", "cardiac", "exclusion")
+
+
+def test_pacemaker_is_a_heart_rule_unless_named_as_an_implant_for_imaging() -> None:
+    # parser 0.12.0: dev4 annotates a pacemaker or ICD as `cardiac`
+    for text in (
+        "Presence of a pacemaker and/or ICD generator with any of the following limitations/conditions:",
+        "Have an implantable pacemaker or automatic implantable cardioverter defibrillator",
+    ):
+        got = one(text, "exclusion")
+        assert {c.family for c in got} == {"cardiac"}, text
+        assert got[0].params["condition"] == ["cardiac_device"]
+    # named inside another heart rule, the device qualifies that rule
+    got = one(
+        "Ventricular tachycardia  20 consecutive beats without an ICD within 3 months of consent, or symptomatic Mobitz II or higher degree atrioventricular block without a functioning pacemaker within 3 months of consent",
+        "exclusion",
+    )
+    assert {c.family for c in got} == {"cardiac"}
+    assert got[0].params["condition"] == ["arrhythmia"]
+    # an implant the study's imaging cannot be used with stays a comorbidity
+    got = one(
+        "Absolute contraindication to MRI, including presence of implanted electrical device (pacemaker or neurostimulator), aneurysm clip, or metallic foreign body",
+        "exclusion",
+    )
+    assert "cardiac" not in {c.family for c in got}
