@@ -272,3 +272,18 @@ def test_antihypertensives_defining_uncontrolled_hypertension_are_no_drug_rule(t
 def test_drugs_in_parentheses_after_randomized_therapy_are_the_trial_drugs() -> None:
     text = "Used an investigational drug within 30 days or 5 half-lives, whichever is longer, preceding the first dose of randomized therapy (lapatinib or placebo);"
     assert all("lapatinib" not in c.params.get("drugs", []) for c in one(text, "exclusion"))
+
+
+def test_toxicity_grade_after_worded_or_equals_operator() -> None:
+    # parser 0.12.0: "Grade less than or equal to (</=) 1", "grade = 1"
+    (t,) = fam(
+        "All acute treatment-related toxicity must have resolved to Grade less than or equal to (</=) 1 or be deemed stable by the Investigator",
+        "toxicity",
+    )
+    assert t.params["max_grade"] == 1
+    (t,) = fam(
+        "Pre-existing motor or sensory neuropathy of Grade greater than (>) 1",
+        "toxicity",
+        "exclusion",
+    )
+    assert t.params["max_grade"] == 1
