@@ -183,3 +183,10 @@ def test_brain_metastases_requiring_immediate_local_therapy_are_active() -> None
     text = "Patients requiring immediate local therapy for brain metastases"
     (c,) = fam(text, "cns", "exclusion")
     assert c.params["status"] == "active"
+
+
+def test_cancer_spread_to_the_brain_is_a_cns_rule() -> None:
+    # parser 0.12.0: lay wording of brain metastases (PDQ patient summaries)
+    assert {c.family for c in one("Cancer that has spread to the brain.", "exclusion")} == {"cns"}
+    (c,) = one("Symptomatic metastatic brain cancer", "exclusion")
+    assert c.family == "cns" and c.params["status"] == "active"

@@ -364,4 +364,3 @@ def test_treatment_of_another_cancer_is_part_of_the_other_malignancy_rule() -> N
         )
     }
     assert {"prior_therapy", "surgery"} <= got
-    # other heads are left to their families ("infection requiring ... antibiotics")
