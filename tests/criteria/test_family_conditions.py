@@ -691,3 +691,12 @@ def test_pacemaker_is_a_heart_rule_unless_named_as_an_implant_for_imaging() -> N
         "exclusion",
     )
     assert "cardiac" not in {c.family for c in got}
+
+
+def test_lymphedema_stage_is_not_a_cancer_stage() -> None:
+    # parser 0.12.0: a stage of lymphoedema (ISL staging) sets no diagnosis
+    for text in (
+        "stage II or III unilateral secondary upper extremity lymphedema (as defined by the International Society of Lymphology)",
+        "Stage II or greater lymphedema at screening, based on the International Society of Lymphology (ISL) staging system",
+    ):
+        assert {c.family for c in one(text)} == {"comorbidity"}, text
