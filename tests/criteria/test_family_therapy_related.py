@@ -287,3 +287,23 @@ def test_toxicity_grade_after_worded_or_equals_operator() -> None:
         "exclusion",
     )
     assert t.params["max_grade"] == 1
+
+
+def test_sex_hormonal_therapy_is_a_medication_not_anticancer_therapy() -> None:
+    # parser 0.12.0: contraceptives and hormone replacement are concurrent medication
+    got = one(
+        "No concurrent sex hormonal therapy (e.g., birth control pills, ovarian hormonal replacement therapy)",
+        "exclusion",
+    )
+    assert {c.family for c in got} == {"medication"}
+    assert got[0].params["classes"] == ["hormone_replacement"]
+    got = one(
+        "Patients must be willing to discontinue sex hormonal therapy e.g., birth control pills, ovarian hormonal replacement therapy, etc., prior to enrollment.",
+    )
+    assert "prior_therapy" not in {c.family for c in got}
+    assert "medication" in {c.family for c in got}
+    # the contraceptive of a contraception rule is not a drug rule
+    got = one(
+        "Sexually active pre-menopausal women must use adequate contraceptive measures, excluding estrogen containing contraceptives, while on study;"
+    )
+    assert "medication" not in {c.family for c in got}

@@ -61,6 +61,10 @@ _DAYS_BEFORE = re.compile(
 _ILLNESS_REQUIRING = re.compile(
     r"\b(?:disease|illness|condition|disorder|infection|syndrome)s?\s+(?:that\s+|which\s+)?(?:has\s+|have\s+)?(?:required|requiring|requires|require)\s+(?:\w+\s+){0,2}$"
 )
+_SEX_HORMONE_BEFORE = re.compile(r"\bsex\s+$")
+_CONTRACEPTIVE_EXAMPLES = re.compile(
+    r"\s*,?\s*\(?\s*(?:e\.?\s?g\.?|such as|including|for example)\s*,?\s*(?:\w+\s+){0,2}?(?:birth control|contracepti\w*|hormon\w* replacement|\bhrt\b)"
+)
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
 
@@ -214,6 +218,19 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "sex hormonal therapy (e.g., birth control pills, ovarian hormonal replacement
+    # therapy)": contraception or hormone replacement, a concurrent medication
+    ms = [
+        m
+        for m in ms
+        if not (
+            not m.drugs
+            and (
+                _SEX_HORMONE_BEFORE.search(norm[max(0, m.start - 12) : m.start])
+                or _CONTRACEPTIVE_EXAMPLES.match(norm[m.end : m.end + 60])
+            )
+        )
+    ]
     # "immunosuppressive doses of systemic medications": medication, not anticancer therapy
     ms = [
         m
