@@ -361,3 +361,41 @@ def test_anti_her_and_targeted_systemic_therapies_are_classes() -> None:
         "prior_therapy",
     )
     assert set(c.params["classes"]) == {"chemotherapy", "targeted"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "bounds"),
+    [
+        # parser 0.12.0: a setting word between the count and "regimen"
+        ("No more than 1 prior adjuvant chemotherapy regimen", "inclusion", {"max_lines": 1}),
+        # a symbol restated in parentheses after a worded operator
+        (
+            "Prior treatment with greater than (>) 1 cytotoxic chemotherapy regimen for metastatic breast cancer",
+            "exclusion",
+            {"min_lines": 2},
+        ),
+        (
+            "Participants must have received less than or equal to (≤)5 prior lines of treatment for advanced or metastatic disease",
+            "inclusion",
+            {"max_lines": 5},
+        ),
+        # "at least one but no more than 3": both bounds
+        (
+            "Participants must have progressed following at least one but no more than 3 prior lines of treatment for metastatic or relapsed disease",
+            "inclusion",
+            {"min_lines": 1, "max_lines": 3},
+        ),
+        # a count that is permitted is an upper bound
+        (
+            "May have received one prior adjuvant chemotherapy regimen",
+            "inclusion",
+            {"max_lines": 1},
+        ),
+    ],
+)
+def test_line_counts_round2(text: str, kind: str, bounds: dict[str, int]) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    for key, value in bounds.items():
+        assert c.params[key] == value, (text, c.params)
+    for key in {"min_lines", "max_lines"} - set(bounds):
+        assert key not in c.params, (text, c.params)
