@@ -162,7 +162,7 @@ def extract(item: ItemText) -> list[Constraint]:
                 name == "er"
                 and m.group(0).startswith("er")
                 and not re.search(
-                    r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm
+                    r"\b(?:pr|pgr|progesterone|her2|receptor|hormone|estrogen|breast)", norm
                 )
                 and not re.match(r"\s+(?:positiv|negativ)|\s*\+(?!\d)", word)
             ):
@@ -329,12 +329,23 @@ def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Cons
     """ "ER positive and/or PgR positive": one hormone-receptor-positive constraint."""
     er = [c for c in out if c.params == {"receptor": "er", "status": "positive"}]
     pr = [c for c in out if c.params == {"receptor": "pr", "status": "positive"}]
-    if len(er) != 1 or len(pr) != 1 or er[0].polarity != pr[0].polarity:
+    # "oestrogen receptor positive (ER+) and/or progesterone receptor positive (PgR+)": a
+    # name and its abbreviation give the same constraint twice
+    if not er or not pr or len({c.polarity for c in er + pr}) != 1:
         return out
-    x, y = sorted((er[0], pr[0]), key=lambda c: c.span[0])
-    between = item.norm[x.span[1] - item.start : y.span[0] - item.start]
+    ordered = sorted(er + pr, key=lambda c: c.span[0])
+    # one switch from ER to PR (or back): "ER+ (oestrogen receptor) and/or PgR+"
+    switches = [
+        (a, b)
+        for a, b in itertools.pairwise(ordered)
+        if a.params["receptor"] != b.params["receptor"]
+    ]
+    if len(switches) != 1:
+        return out
+    between = item.norm[switches[0][0].span[1] - item.start : switches[0][1].span[0] - item.start]
     if not re.fullmatch(r"\W*(?:and/or|or)\W*", between):
         return out
+    x, y = ordered[0], ordered[-1]
     hr = make(
         item,
         FAMILY,
@@ -343,4 +354,4 @@ def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Cons
         {"receptor": "hr", "status": "positive"},
         confidence=min(x.confidence, y.confidence),
     )
-    return [c for c in out if c is not x and c is not y] + [hr]
+    return [c for c in out if c not in er and c not in pr] + [hr]
