@@ -399,3 +399,46 @@ def test_line_counts_round2(text: str, kind: str, bounds: dict[str, int]) -> Non
         assert c.params[key] == value, (text, c.params)
     for key in {"min_lines", "max_lines"} - set(bounds):
         assert key not in c.params, (text, c.params)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "classes"),
+    [
+        # parser 0.12.0: class names the drug vocabulary missed
+        (
+            "No prior anti-ErbB1/ErbB2 inhibitor for breast cancer other than trastuzumab.",
+            "exclusion",
+            {"her2_directed"},
+        ),
+        (
+            "Adjuvant trastuzumab (Herceptin®) therapy or other HER-2 directed therapies are allowed for patients with HER-2 positive tumors and must be declared prior to randomization",
+            "inclusion",
+            {"her2_directed"},
+        ),
+        (
+            "Previous treatment with any therapy that contains a TOP1i (eg. irinotecan, topotecan, trastuzumab deruxtecan, etc.)",
+            "exclusion",
+            {"topoisomerase_i"},
+        ),
+        (
+            "Biological products including immuno-oncology agents: 28 days",
+            "exclusion",
+            {"biologic_therapy", "immunotherapy"},
+        ),
+        (
+            "Anti-cancer therapy within 14 days (28 days for anticancer antibody based treatment) or 5 half-lives, whichever is shorter.",
+            "exclusion",
+            {"biologic_therapy"},
+        ),
+    ],
+)
+def test_class_names_round2(text: str, kind: str, classes: set[str]) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    assert classes <= set(c.params["classes"]), (text, c.params)
+
+
+def test_non_antibody_based_therapy_is_not_biologic() -> None:
+    (c,) = fam(
+        "Immunotherapy (non-antibody-based therapy): ≥ 2 weeks", "prior_therapy", "exclusion"
+    )
+    assert c.params["classes"] == ["immunotherapy"]
