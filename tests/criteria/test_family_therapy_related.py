@@ -307,3 +307,20 @@ def test_sex_hormonal_therapy_is_a_medication_not_anticancer_therapy() -> None:
         "Sexually active pre-menopausal women must use adequate contraceptive measures, excluding estrogen containing contraceptives, while on study;"
     )
     assert "medication" not in {c.family for c in got}
+
+
+def test_condition_caused_by_radiation_is_not_a_radiotherapy_rule() -> None:
+    # parser 0.12.0: "radiation pneumonitis", "adverse events from radiation"
+    for text, family in (
+        ("History of radiation pneumonitis", "comorbidity"),
+        (
+            "7.3 Acute adverse events from radiation must have resolved to Grade 1 (according to current version of NCI CTCAE).",
+            "toxicity",
+        ),
+        (
+            "Any infection or unhealed wound of the radiotherapy portal areas, or generalized dermatitis",
+            "comorbidity",
+        ),
+    ):
+        got = {c.family for c in one(text, "exclusion")}
+        assert "radiotherapy" not in got and family in got, text
