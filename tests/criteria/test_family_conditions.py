@@ -695,3 +695,17 @@ def test_lymphedema_stage_is_not_a_cancer_stage() -> None:
         "Stage II or greater lymphedema at screening, based on the International Society of Lymphology (ISL) staging system",
     ):
         assert {c.family for c in one(text)} == {"comorbidity"}, text
+
+
+def test_current_and_haematological_other_malignancy() -> None:
+    # parser 0.12.0: "current" and "hematologic" between the lead word and "malignancy"
+    for text in (
+        "Current hematologic malignancies, acute or chronic leukemia.",
+        "Any other current malignancy or malignancy diagnosed within the past five (5) years (other than bilateral primary breast cancer, metastases to the contralateral breast, non-melanomatous skin cancer and in situ cervical cancer).",
+    ):
+        assert {c.family for c in one(text, "exclusion")} == {"other_malignancy"}, text
+    # the patient's own cancer ("the current malignancy") is no other malignancy
+    got = {
+        c.family for c in one("Prior anti-cancer therapies for current malignancy.", "exclusion")
+    }
+    assert "other_malignancy" not in got
