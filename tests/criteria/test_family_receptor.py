@@ -211,3 +211,10 @@ def test_er_and_or_pgr_positive_is_hormone_receptor_positive() -> None:
     ):
         got = [c.params for c in fam(text, "receptor")]
         assert got == [{"receptor": "hr", "status": "positive"}], text
+
+
+def test_each_receptor_named_before_have_been_determined_must_be_known() -> None:
+    # parser 0.12.0: one "known" constraint per receptor named, not one hr
+    got = fam("Estrogen receptor (ER), PgR and HER2 expression have been determined", "receptor")
+    assert sorted(c.params["receptor"] for c in got) == ["er", "her2", "pr"]
+    assert {c.params["status"] for c in got} == {"known"}

@@ -65,6 +65,13 @@ _PRE_STATUS = re.compile(
     rf"(?P<s>positive|negative)\s+(?:for\s+)?(?P<r>{_HER2}|{_ER}|{_PR}|{_HR})(?:\s+receptor)?\s+(?:status|expression)"
 )
 _OVER = re.compile(rf"(?:overexpress\w*|over-express\w*|amplification) (?:of )?(?:the )?{_HER2}")
+#: receptors named one by one before "have been determined"
+_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("er", re.compile(r"\bo?estrogen receptors?\b|\ber\b")),
+    ("pr", re.compile(r"\bprogesterone receptors?\b|\bpg?r\b")),
+    ("her2", re.compile(r"\bher-?2\b")),
+    ("hr", re.compile(r"\bhormone[- ]receptors?\b")),
+)
 _ANY = re.compile(
     r"(?:hormone receptor|her2|er|pr|pgr|receptor) status:? not specified|(?:expression|status) (?:has|have) been determined|regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)"
 )
@@ -246,7 +253,18 @@ def extract(item: ItemText) -> list[Constraint]:
         if "not specified" in m.group(0):
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
-        add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
+        named = [r for r, rx in _NAMED if rx.search(norm[: m.end()])]
+        if status == "known" and "determined" in m.group(0) and named:
+            # "Estrogen receptor (ER), PgR and HER2 expression have been determined": each
+            # receptor named must be known
+            for r in named:
+                out.append(
+                    make(
+                        item, FAMILY, 0, m.end(), {"receptor": r, "status": status}, confidence=0.75
+                    )
+                )
+        else:
+            add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
     return _low_or_zero(
         item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
     )
