@@ -61,11 +61,12 @@ def test_anchor_ends_before_a_new_predicate() -> None:
             "exclusion",
             {"prior_therapy"},
         ),
-        # birth control pills as examples of hormonal therapy: no contraception rule
+        # birth control pills as examples of hormonal therapy: no contraception rule (since
+        # 0.12.0 sex hormonal therapy is a medication, as the adjudicated sets annotate it)
         (
             "Any sex hormonal therapy, e.g., birth control pills and ovarian hormone replacement therapy",
             "exclusion",
-            {"prior_therapy", "sex"},
+            {"medication", "sex"},
         ),
         # drug classes named by their targets: no biomarker rule
         (
