@@ -61,12 +61,13 @@ def test_anchor_ends_before_a_new_predicate() -> None:
             "exclusion",
             {"prior_therapy"},
         ),
-        # birth control pills as examples of hormonal therapy: no contraception rule (since
-        # 0.12.0 sex hormonal therapy is a medication, as the adjudicated sets annotate it)
+        # birth control pills as examples of hormonal therapy: no contraception rule; since
+        # 0.12.0 sex hormonal therapy is no anticancer therapy either (the adjudicated sets
+        # annotate it `medication`, which needs a use cue such as "concurrent" here)
         (
             "Any sex hormonal therapy, e.g., birth control pills and ovarian hormone replacement therapy",
             "exclusion",
-            {"medication", "sex"},
+            {"sex"},
         ),
         # drug classes named by their targets: no biomarker rule
         (
