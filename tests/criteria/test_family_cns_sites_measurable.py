@@ -183,3 +183,19 @@ def test_brain_metastases_requiring_immediate_local_therapy_are_active() -> None
     text = "Patients requiring immediate local therapy for brain metastases"
     (c,) = fam(text, "cns", "exclusion")
     assert c.params["status"] == "active"
+
+
+def test_cancer_spread_to_the_brain_is_a_cns_rule() -> None:
+    # parser 0.12.0: lay wording of brain metastases (PDQ patient summaries)
+    assert {c.family for c in one("Cancer that has spread to the brain.", "exclusion")} == {"cns"}
+    (c,) = one("Symptomatic metastatic brain cancer", "exclusion")
+    assert c.family == "cns" and c.params["status"] == "active"
+
+
+def test_nodal_involvement_inside_tnm_staging_is_no_site_rule() -> None:
+    # parser 0.12.0: regional nodes named as part of the staging set no disease_sites
+    for text in (
+        "Metastatic (Stage IV) breast cancer or clinical node stage 3 (cN3) nodal involvement",
+        "node-positive: T1-3, N1-2, M0 (level of T [tumor involvement], N [lymph node involvement], & M [matastases]) OR",
+    ):
+        assert "disease_sites" not in {c.family for c in one(text, "exclusion")}, text

@@ -55,3 +55,12 @@ def test_ecog_and_life_expectancy_in_one_item() -> None:
     text = "ECOG score 0-1 and a life expectancy of at least 12 weeks."
     assert fam(text, "performance_status")[0].params["ecog_max"] == 1
     assert fam(text, "life_expectancy")[0].params["value"] == 12
+
+
+def test_reversed_operator_is_not_read_as_strict() -> None:
+    # parser 0.12.0: "=<" / "=>" was read as "=" then a strict "<" / ">"
+    (kps, ecog) = fam("ECOG performance status =< 1 (Karnofsky >= 70%)", "performance_status")
+    assert ecog.params["ecog_max"] == 1 and ecog.params["allowed"] == [0, 1]
+    assert kps.params["karnofsky_min"] == 70
+    (k,) = fam("Karnofsky Performance Status index => 60%.", "performance_status")
+    assert k.params["karnofsky_min"] == 60 and k.params["op"] == ">="

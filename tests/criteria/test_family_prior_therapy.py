@@ -361,3 +361,84 @@ def test_anti_her_and_targeted_systemic_therapies_are_classes() -> None:
         "prior_therapy",
     )
     assert set(c.params["classes"]) == {"chemotherapy", "targeted"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "bounds"),
+    [
+        # parser 0.12.0: a setting word between the count and "regimen"
+        ("No more than 1 prior adjuvant chemotherapy regimen", "inclusion", {"max_lines": 1}),
+        # a symbol restated in parentheses after a worded operator
+        (
+            "Prior treatment with greater than (>) 1 cytotoxic chemotherapy regimen for metastatic breast cancer",
+            "exclusion",
+            {"min_lines": 2},
+        ),
+        (
+            "Participants must have received less than or equal to (≤)5 prior lines of treatment for advanced or metastatic disease",
+            "inclusion",
+            {"max_lines": 5},
+        ),
+        # "at least one but no more than 3": both bounds
+        (
+            "Participants must have progressed following at least one but no more than 3 prior lines of treatment for metastatic or relapsed disease",
+            "inclusion",
+            {"min_lines": 1, "max_lines": 3},
+        ),
+        # a count that is permitted is an upper bound
+        (
+            "May have received one prior adjuvant chemotherapy regimen",
+            "inclusion",
+            {"max_lines": 1},
+        ),
+    ],
+)
+def test_line_counts_round2(text: str, kind: str, bounds: dict[str, int]) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    for key, value in bounds.items():
+        assert c.params[key] == value, (text, c.params)
+    for key in {"min_lines", "max_lines"} - set(bounds):
+        assert key not in c.params, (text, c.params)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "classes"),
+    [
+        # parser 0.12.0: class names the drug vocabulary missed
+        (
+            "No prior anti-ErbB1/ErbB2 inhibitor for breast cancer other than trastuzumab.",
+            "exclusion",
+            {"her2_directed"},
+        ),
+        (
+            "Adjuvant trastuzumab (Herceptin®) therapy or other HER-2 directed therapies are allowed for patients with HER-2 positive tumors and must be declared prior to randomization",
+            "inclusion",
+            {"her2_directed"},
+        ),
+        (
+            "Previous treatment with any therapy that contains a TOP1i (eg. irinotecan, topotecan, trastuzumab deruxtecan, etc.)",
+            "exclusion",
+            {"topoisomerase_i"},
+        ),
+        (
+            "Biological products including immuno-oncology agents: 28 days",
+            "exclusion",
+            {"biologic_therapy", "immunotherapy"},
+        ),
+        (
+            "Anti-cancer therapy within 14 days (28 days for anticancer antibody based treatment) or 5 half-lives, whichever is shorter.",
+            "exclusion",
+            {"biologic_therapy"},
+        ),
+    ],
+)
+def test_class_names_round2(text: str, kind: str, classes: set[str]) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    assert classes <= set(c.params["classes"]), (text, c.params)
+
+
+def test_non_antibody_based_therapy_is_not_biologic() -> None:
+    (c,) = fam(
+        "Immunotherapy (non-antibody-based therapy): ≥ 2 weeks", "prior_therapy", "exclusion"
+    )
+    assert c.params["classes"] == ["immunotherapy"]

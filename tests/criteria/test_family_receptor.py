@@ -200,3 +200,21 @@ def test_her2_low_or_zero_is_her2_negative() -> None:
     text = "Has confirmed HER2 IHC 1+ or IHC 2+/ISH- (HER2-low) status or HER2 IHC 0 status as determined according to ASCO CAP 2018 guidelines1 based on sample collected during Tissue Screening as described above."
     assert _status(text) == {"her2": "negative"}
     assert _status("HER2-low metastatic breast cancer;") == {"her2": "low"}
+
+
+def test_er_and_or_pgr_positive_is_hormone_receptor_positive() -> None:
+    # parser 0.12.0: "PgR" (not "PR") alone vouches for "ER"; a name and its abbreviation
+    # ("oestrogen receptor positive (ER+)") no longer block the hr merge
+    for text in (
+        "ER-positive and/or PgR-positive tumor based on local laboratory results",
+        "Estrogen-receptor positive (ER+) and/or progesterone-receptor positive (PR+)",
+    ):
+        got = [c.params for c in fam(text, "receptor")]
+        assert got == [{"receptor": "hr", "status": "positive"}], text
+
+
+def test_each_receptor_named_before_have_been_determined_must_be_known() -> None:
+    # parser 0.12.0: one "known" constraint per receptor named, not one hr
+    got = fam("Estrogen receptor (ER), PgR and HER2 expression have been determined", "receptor")
+    assert sorted(c.params["receptor"] for c in got) == ["er", "her2", "pr"]
+    assert {c.params["status"] for c in got} == {"known"}

@@ -272,3 +272,55 @@ def test_antihypertensives_defining_uncontrolled_hypertension_are_no_drug_rule(t
 def test_drugs_in_parentheses_after_randomized_therapy_are_the_trial_drugs() -> None:
     text = "Used an investigational drug within 30 days or 5 half-lives, whichever is longer, preceding the first dose of randomized therapy (lapatinib or placebo);"
     assert all("lapatinib" not in c.params.get("drugs", []) for c in one(text, "exclusion"))
+
+
+def test_toxicity_grade_after_worded_or_equals_operator() -> None:
+    # parser 0.12.0: "Grade less than or equal to (</=) 1", "grade = 1"
+    (t,) = fam(
+        "All acute treatment-related toxicity must have resolved to Grade less than or equal to (</=) 1 or be deemed stable by the Investigator",
+        "toxicity",
+    )
+    assert t.params["max_grade"] == 1
+    (t,) = fam(
+        "Pre-existing motor or sensory neuropathy of Grade greater than (>) 1",
+        "toxicity",
+        "exclusion",
+    )
+    assert t.params["max_grade"] == 1
+
+
+def test_sex_hormonal_therapy_is_a_medication_not_anticancer_therapy() -> None:
+    # parser 0.12.0: contraceptives and hormone replacement are concurrent medication
+    got = one(
+        "No concurrent sex hormonal therapy (e.g., birth control pills, ovarian hormonal replacement therapy)",
+        "exclusion",
+    )
+    assert {c.family for c in got} == {"medication"}
+    assert got[0].params["classes"] == ["hormone_replacement"]
+    got = one(
+        "Patients must be willing to discontinue sex hormonal therapy e.g., birth control pills, ovarian hormonal replacement therapy, etc., prior to enrollment.",
+    )
+    assert "prior_therapy" not in {c.family for c in got}
+    assert "medication" in {c.family for c in got}
+    # the contraceptive of a contraception rule is not a drug rule
+    got = one(
+        "Sexually active pre-menopausal women must use adequate contraceptive measures, excluding estrogen containing contraceptives, while on study;"
+    )
+    assert "medication" not in {c.family for c in got}
+
+
+def test_condition_caused_by_radiation_is_not_a_radiotherapy_rule() -> None:
+    # parser 0.12.0: "radiation pneumonitis", "adverse events from radiation"
+    for text, family in (
+        ("History of radiation pneumonitis", "comorbidity"),
+        (
+            "7.3 Acute adverse events from radiation must have resolved to Grade 1 (according to current version of NCI CTCAE).",
+            "toxicity",
+        ),
+        (
+            "Any infection or unhealed wound of the radiotherapy portal areas, or generalized dermatitis",
+            "comorbidity",
+        ),
+    ):
+        got = {c.family for c in one(text, "exclusion")}
+        assert "radiotherapy" not in got and family in got, text

@@ -61,11 +61,13 @@ def test_anchor_ends_before_a_new_predicate() -> None:
             "exclusion",
             {"prior_therapy"},
         ),
-        # birth control pills as examples of hormonal therapy: no contraception rule
+        # birth control pills as examples of hormonal therapy: no contraception rule; since
+        # 0.12.0 sex hormonal therapy is no anticancer therapy either (the adjudicated sets
+        # annotate it `medication`, which needs a use cue such as "concurrent" here)
         (
             "Any sex hormonal therapy, e.g., birth control pills and ovarian hormone replacement therapy",
             "exclusion",
-            {"prior_therapy", "sex"},
+            {"sex"},
         ),
         # drug classes named by their targets: no biomarker rule
         (
@@ -345,3 +347,22 @@ def test_head_words_of_taking_a_drug_name_a_therapy() -> None:
     # "Patients can take sleep aids (e.g., hypnotics and sedatives)": examples of a drug
     text = "Patients can take sleep aids (e.g., hypnotics and sedatives) for insomnia if they use sleep aids as needed; patients taking sleep aids every night are excluded; use of melatonin every night is permitted and these patients are not excluded"
     assert "medication" in _families(text)
+
+
+def test_treatment_of_another_cancer_is_part_of_the_other_malignancy_rule() -> None:
+    # parser 0.12.0: the treatment another cancer required or received is not a therapy rule
+    for text in (
+        "Diagnosis of another malignancy requiring systemic treatment within the last two years (except non-melanoma skin cancer or in-situ carcinoma of the cervix)",
+        "Diagnosis of additional malignancy that required active treatment (including surgery, systemic therapy, and radiation) within the last 2 years, expect for adequately treated basal cell or squamous cell skin cancer or carcinoma in situ of the breast or the cervix.",
+        "No other malignancies within the past 5 years, except for successfully treated cervical carcinoma in situ; lobular carcinoma in situ of the breast; contralateral ductal carcinoma in situ that was treated with mastectomy or lumpectomy with radiotherapy (without tamoxifen); or non-melanoma skin cancer",
+    ):
+        assert {c.family for c in one(text, "exclusion")} == {"other_malignancy"}, text
+    # a treatment history stated as the rule itself keeps its therapies
+    got = {
+        c.family
+        for c in one(
+            "No prior or concurrent carcinoma in situ of the contralateral breast treated with partial mastectomy and/or hormonal therapy",
+            "exclusion",
+        )
+    }
+    assert {"prior_therapy", "surgery"} <= got

@@ -118,12 +118,11 @@ def test_precision_fourth_heldout_set() -> None:
 
 
 def test_precision_fifth_heldout_set() -> None:
-    """The unbiased figure for parser 0.10.0: annotated blind, scored once per parser
-    (totals only, never the errors, so the set stays blind; fixtures/README.md)."""
+    """The fifth set, first annotator: scored blind once per parser with 0.9.0-0.11.0
+    (totals only); released with the adjudicated reference as a development set, whose
+    errors were used for parser 0.12.0 (88.8%, 308/347), so no longer unbiased."""
     rep = _real_set("annotations_heldout5.jsonl")
-    _print(
-        "fifth held-out set (blind: 85.3% with 0.9.0, 85.6% with 0.10.0, 86.2% with 0.11.0)", rep
-    )
+    _print("fifth set, annotator A (blind 86.2% with 0.11.0; a development set since 0.12.0)", rep)
     # one annotated item is split differently by the segmenter, so it is not scored
     assert rep.annotated >= 300 and rep.trials >= 40 and rep.found >= rep.annotated - 1
     # The issue's bar is 95%; this blind figure is well below it (docs/criteria.md).
@@ -132,11 +131,24 @@ def test_precision_fifth_heldout_set() -> None:
 
 def test_precision_fifth_heldout_set_adjudicated() -> None:
     """The fifth set's reference after a second blind annotation and a blind third reader
-    (fixtures/README.md): scored once per parser, totals only."""
+    (fixtures/README.md). Scored blind, totals only, with parsers 0.9.0-0.11.0 (87.9% with
+    0.10.0, 88.5% with 0.11.0); then released as a DEVELOPMENT set: its errors were printed
+    and used for parser 0.12.0 (91.4%, 317/347), so this figure is optimistic now."""
     rep = _real_set("annotations_heldout5_adjudicated.jsonl")
-    _print("fifth held-out set, adjudicated (blind: 87.9% with 0.10.0, 88.5% with 0.11.0)", rep)
+    _print("fifth set, adjudicated (blind 88.5% with 0.11.0; a development set since 0.12.0)", rep)
     assert rep.annotated == 383 and rep.trials == 48 and rep.found >= rep.annotated - 1
-    assert rep.precision >= 0.87  # the issue's bar is 95%: not met
+    assert rep.precision >= 0.90  # tuned on since 0.12.0: not an unbiased figure
+
+
+def test_precision_fourth_development_set_adjudicated() -> None:
+    """The fourth development set (927 items, 120 trials; two blind annotators and a blind
+    third reader, fixtures/README.md). Its first, blind score was 86.1% (686/797) with
+    parser 0.11.0; its errors were then printed and parser 0.12.0 was tuned on them (90.1%,
+    719/798), so this figure is optimistic."""
+    rep = _real_set("annotations_dev4_adjudicated.jsonl")
+    _print("fourth development set, adjudicated (blind 86.1% with 0.11.0; tuned on since)", rep)
+    assert rep.annotated == 927 and rep.trials == 120 and rep.found == rep.annotated
+    assert rep.precision >= 0.89  # the issue's bar is 95%: not met
 
 
 def test_precision_sixth_heldout_set_adjudicated() -> None:

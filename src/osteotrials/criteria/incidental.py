@@ -38,6 +38,7 @@ ScopeKind = Literal[
     "subgroup",
     "trial",
     "indication",
+    "treatment",
 ]
 
 #: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
@@ -126,6 +127,24 @@ _TRIAL = re.compile(
 _INDICATION = re.compile(
     r"\b(?:(?:either\s+)?for|to treat|to prevent)\s+(?:the\s+)?(?:treatment|prevention|management|control|prophylaxis|relief)\s+(?:(?:or|and|and/or)\s+\w+\s+)?of\b|\beither for\b"
 )
+#: how another condition was treated ("another malignancy requiring systemic treatment
+#: within the last two years", "additional malignancy that required active treatment
+#: (including surgery, systemic therapy, and radiation)", "ductal carcinoma in situ that was
+#: treated with mastectomy or lumpectomy with radiotherapy"), up to the clause end
+_TREATMENT = re.compile(
+    r"\b(?:required|requiring|requires|whose treatment)\b|\b(?:successfully|curatively|adequately|effectively|completely|definitively)\s+treated\b"
+)
+#: "treated with ..." without such an adverb describes another cancer only inside an
+#: exception ("except for ... ductal carcinoma in situ that was treated with mastectomy");
+#: as the rule itself it states a treatment history ("Past history of ductal carcinoma in
+#: situ treated with any systemic therapy" is annotated with its therapies)
+_EXCEPTION_WORD = re.compile(r"\b(?:except|exception|other than|excluding|unless)\b")
+_TREATED = re.compile(r"\btreated\b")
+#: heads whose treatment history the annotations read as part of the condition: a rule on
+#: another cancer names its treatment to date or bound it, not a therapy rule of its own
+#: (77 of 80 annotated other-malignancy items have no therapy family; the 3 that do state
+#: the therapy as the head: "previous therapy for any invasive malignancy")
+_TREATED_HEADS = frozenset({"other_malignancy"})
 #: facts of the patient's own cancer: the cancer an anticancer or supportive therapy is
 #: given for is still the patient's ("for treatment of their brain metastases")
 _CANCER_FACTS = frozenset(
@@ -297,6 +316,16 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "trial"))
     for m in _INDICATION.finditer(norm):
         found.append((m.start(), _anchor_end(norm, m.end()), "indication"))
+    for m in _TREATMENT.finditer(norm):
+        end = min(_clause_end(norm, m.end(), comma=True), m.end() + _MAX_SCOPE)
+        found.append((m.start(), end, "treatment"))
+    for m in _EXCEPTION_WORD.finditer(norm):
+        stop = norm.find(". ", m.end())
+        for t in _TREATED.finditer(
+            norm, m.end(), min(m.end() + 200, len(norm) if stop < 0 else stop)
+        ):
+            end = min(_clause_end(norm, t.end(), comma=True), t.end() + _MAX_SCOPE)
+            found.append((t.start(), end, "treatment"))
     for m in _ABBREVIATION.finditer(item.text):
         if sum(ch.isupper() for ch in m.group(0)) >= 2 and not _restates(
             m.group(0), item.text[max(0, m.start() - 120) : m.start()]
@@ -359,6 +388,8 @@ def _incidental_in(
     }
     if not head or c.family in head:
         return False  # nothing said outside it: leave it as it was; or the head's family
+    if scope[2] == "treatment" and (not head & _TREATED_HEADS or _domain(c.family) != "therapy"):
+        return False  # "infection requiring IV antibiotics": left to the families
     if scope[2] == "indication" and c.family in _CANCER_FACTS:
         return False  # "corticosteroids for control of symptoms of brain metastases"
     if scope[2] in ("example", "abbreviation"):

@@ -220,6 +220,9 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
             if not (
                 c.family == "medication"
                 and set(c.params.get("classes", [])) <= {"hormone_replacement"}
+                # the contraceptive of a contraception rule; "sex hormonal therapy (e.g.,
+                # birth control pills, ...)" is a drug rule
+                and "contracep" in item.norm[c.span[0] - item.start : c.span[1] - item.start + 20]
             )
         ]
     if "cardiac" in fams:

@@ -49,8 +49,22 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"cardiac (?:disease|dysfunction|illness|condition|function|event|history|risk)|heart disease|cardiovascular (?:disease|event|condition)|cardiomegaly|cardiac toxicity|cardiotoxicity",
     ),
     ("heart_rate", r"heart rate"),
+    (
+        "cardiac_device",
+        r"pacemakers?|(?:implant\w* (?:cardioverter[- ])?)?defibrillators?|\bicds?\b(?=\s+(?:generator|devices?|firing)|\s*[.,;]?\s*$)|(?:pacemakers?|defibrillators?)\b[^.;]{0,40}\bicds?\b",
+    ),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
+#: "pleural or pericardial effusions", "effusions (peritoneal, pleural, pericardial)": a
+#: pericardial effusion named with other serous effusions is a site of the cancer
+#: (disease_sites), not a heart condition
+_SEROUS_EFFUSIONS = re.compile(r"pleural|ascites|peritoneal|serous cavity|third[- ]space")
+#: a pacemaker or defibrillator named as an implant that the study's imaging or device
+#: cannot be used with ("contraindication to MRI ... pacemaker", "pacemakers ... not
+#: compatible with CPX3") is a comorbidity of the procedure, not a heart condition
+IMPLANT_CONTEXT = re.compile(
+    r"\bmri\b|magnetic resonance|compatib\w*|metal\w*|implanted (?:electrical |electronic )?devices?|neurostimulat\w*|aneurysm clip|scanner|\bscan\b|electrode"
+)
 _DRUG_EFFECT = re.compile(
     r"(?:drugs?|medications?|agents?|medicines?)\s+(?:\w+\s+){0,5}?(?:known to|that|which|with)\s+(?:\w+\s+){0,4}?(?:cause|induce|prolong|risk (?:of|to induce|to cause))\w*\s+(?:\w+\s+){0,3}$"
 )
@@ -118,11 +132,23 @@ def extract(item: ItemText) -> list[Constraint]:
         if not _DRUG_EFFECT.search(norm[max(0, m.start() - 60) : m.start()])
         # "pericardial effusions" in a list of lesions that are not measurable
         and not (n == "pericardial" and named_as_not_measurable(norm, m.start()))
+        and not (n == "cardiac_device" and IMPLANT_CONTEXT.search(norm))
+        and not (
+            n == "pericardial"
+            and "effusion" in norm[max(0, m.start() - 40) : m.end() + 20]
+            and _SEROUS_EFFUSIONS.search(norm[max(0, m.start() - 80) : m.end() + 60])
+        )
     ]
     if conditions and not re.search(
         r"hepatic|renal and hepatic", norm[: conditions[0][1].start()][-5:]
     ):
         names = sorted({n for n, _ in conditions})
+        # "Conduction abnormality requiring a pacemaker", "bradycardia (unless permanent
+        # pacemaker in place)", "QTc > 470 msec in patients without pacemaker": a device
+        # named inside another heart rule qualifies that rule; only a rule on the device
+        # itself ("No pacemaker", "Presence of a pacemaker and/or ICD generator") keeps it
+        if "cardiac_device" in names and (len(names) > 1 or out):
+            names.remove("cardiac_device")
         if names == ["hypertension"] and re.search(
             r"pulmonary hypertension|portal hypertension", norm
         ):

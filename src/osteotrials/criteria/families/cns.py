@@ -14,6 +14,8 @@ FAMILY = "cns"
 _MENTION = re.compile(
     r"(?<!non-)(?<!non )\b(?:brain|cns|central nervous system|intracranial|cerebral|parenchymal brain)\s+(?:or\s+(?:cns|brain|leptomeningeal)\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|tumou?rs?|deposits?)"
     r"|\bmetasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:brain|cns|central nervous system)"
+    r"|\b(?:spread|spreading|metastasi[sz]ed)\s+to\s+(?:the\s+)?(?:brain|cns|central nervous system)\b"
+    r"|\bmetastatic\s+(?:brain|cns)\s+(?:cancer|carcinoma)"
     r"|\bleptomening\w*(?:\s+(?:disease|metasta\w*|carcinomatosis|involvement))?|\bcarcinomatous meningitis|\bmeningeal (?:carcinomatosis|metasta\w*|disease)"
     r"|(?<!non-)(?<!non )\bcns\b(?! (?:toxicity|penetra))|\bbrain metasta\w*"
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from osteotrials.criteria.families._base import MultiPattern, make, runs_between
+from osteotrials.criteria.families.cardiac import IMPLANT_CONTEXT
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
@@ -127,9 +128,10 @@ def extract(item: ItemText) -> list[Constraint]:
             for n, m in found
             if not _EXCEPTION_BEFORE.search(norm[max(0, m.start() - 100) : m.start()])
         ]
-    # "Bradycardia ... Patients with a pacemaker and heart rate > 50 are eligible": the
-    # pacemaker belongs to the cardiac rule
-    if _HEART_RHYTHM.search(norm):
+    # "Bradycardia ... Patients with a pacemaker and heart rate > 50 are eligible", "Presence
+    # of a pacemaker and/or ICD generator": the pacemaker belongs to the cardiac rule unless
+    # it is named as an implant the study's imaging or device cannot be used with
+    if _HEART_RHYTHM.search(norm) or not IMPLANT_CONTEXT.search(norm):
         found = [
             (n, m)
             for n, m in found

@@ -38,7 +38,11 @@ _PATTERNS: list[tuple[str, str, str | None]] = [
         r"spinal cord compression|cord compression|epidural (?:disease|compression)",
         "compression",
     ),
-    ("pleural", r"pleural effusions?|ascites", None),
+    (
+        "pleural",
+        r"pleural\s*(?:(?:or|and|and/or)\s+|/\s*)?(?:pericardial\s+)?effusions?|ascites|serous cavity effusions?",
+        None,
+    ),
     (
         "skin_soft_tissue",
         r"(?:skin|soft[- ]tissue|chest wall)\s+(?:metasta\w*|disease|lesions?|involvement)|soft[- ]tissue component",
@@ -64,6 +68,7 @@ _NON_MEASURABLE_EXAMPLE = re.compile(
     r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
 )
 
+_TNM = re.compile(r"\b[cpy]?n[0-3](?:[abc]|\s*-\s*[0-3])?\b|\bstage\s*(?:[0-4]|i{1,3}[abc]?|iv)\b")
 _MEASURABLE_SIZE = re.compile(r"measurab")
 _SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
 
@@ -95,6 +100,10 @@ def extract(item: ItemText) -> list[Constraint]:
             and re.search(r"lesions?$", m.group(0))
             and _SIZE_AFTER.match(norm[m.end() : m.end() + 80])
         ):
+            continue
+        # "T1-3, N1-2, M0 (... N [lymph node involvement] ...)", "clinical node stage 3 (cN3)
+        # nodal involvement": regional nodes as part of the staging are no site rule
+        if site == "lymph_node" and _TNM.search(norm):
             continue
         text = m.group(0)
         params: dict[str, object] = {"site": site}

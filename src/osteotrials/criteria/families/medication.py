@@ -37,7 +37,7 @@ _CLASSES: list[tuple[str, str]] = [
     ),
     (
         "hormone_replacement",
-        r"(?:topical|systemic|vaginal|oral|transdermal) (?:or \w+ )?(?:estrogens?|oestrogens?)|hormone replacement|\bhrt\b|estrogen replacement|hormonal contracepti\w*|oral contracepti\w*|estrogen[- ]containing|vaginal estrogen",
+        r"(?:topical|systemic|vaginal|oral|transdermal) (?:or \w+ )?(?:estrogens?|oestrogens?)|hormon(?:e|al) replacement|\bhrt\b|\bsex hormon\w*|estrogen replacement|hormonal contracepti\w*|oral contracepti\w*|estrogen[- ]containing|vaginal estrogen",
     ),
     ("diuretic", r"diuretics?|furosemide|hydrochlorothiazide"),
     (

@@ -11,16 +11,16 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "performance_status"
 _ECOG = re.compile(
-    r"\b(?:ecog|zubrod|who|eastern cooperative oncology group|gog)\b(?:\s*\((?:ecog|ecog,[^)]{0,20})\))?(?:[\s-]+(?:performance|ps|score|scale|status|grade|of|is|in|:|=|pst?))*|\bperformance status\b|\bps\b"
+    r"\b(?:ecog|zubrod|who|eastern cooperative oncology group|gog)\b(?:\s*\((?:ecog|ecog,[^)]{0,20})\))?(?:[\s-]+(?:performance|ps|score|scale|status|grade|of|is|in|:|=(?![<>])|pst?))*|\bperformance status\b|\bps\b"
 )
 _KPS = re.compile(
-    r"\b(?:karnofsky|kps|lansky)\b(?:[\s-]+(?:performance|ps|score|scale|status|index|of|is|:|=|\(kps\)))*"
+    r"\b(?:karnofsky|kps|lansky)\b(?:[\s-]+(?:performance|ps|score|scale|status|index|of|is|:|=(?![<>])|\(kps\)))*"
 )
 _VALUES = re.compile(
-    rf"^[\s:(),=]*(?:of\s+|score\s+|is\s+|in\s+)?(?P<op>{OP_RE})?\s*(?P<v>[0-5](?:\s*(?:,|-|to|or|and|/)\s*(?:or\s+|and\s+)?[0-5])*)(?![\d%]|\.\d)"
+    rf"^(?:[\s:(),]|=(?![<>]))*(?:of\s+|score\s+|is\s+|in\s+)?(?P<op>{OP_RE})?\s*(?P<v>[0-5](?:\s*(?:,|-|to|or|and|/)\s*(?:or\s+|and\s+)?[0-5])*)(?![\d%]|\.\d)"
 )
 _KVALUE = re.compile(
-    rf"^[\s:(),=]*(?:of\s+|score\s+|is\s+)?(?P<op>{OP_RE})?\s*(?P<v>\d{{2,3}})\s*%?(?P<post>\s*(?:or (?:more|greater|higher|above)|and (?:above|more)|or less))?"
+    rf"^(?:[\s:(),]|=(?![<>]))*(?:of\s+|score\s+|is\s+)?(?P<op>{OP_RE})?\s*(?P<v>\d{{2,3}})\s*%?(?P<post>\s*(?:or (?:more|greater|higher|above)|and (?:above|more)|or less))?"
 )
 
 

@@ -25,10 +25,10 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?:(?P<pre>less than or equal to|greater than or equal to|more than or equal to|no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)\s*(?:\(\s*\)\s*)?)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|[\w-]+[\s-](?:containing|based)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
+    rf"(?:(?P<pre>less than or equal to|greater than or equal to|more than or equal to|no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)\s*(?:\(\s*[<>=≤≥/]{{0,3}}\s*\)\s*)?)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|lines? of\s+|different\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|(?:neo-?)?adjuvant\s+|metastatic\s+|palliative\s+|[\w-]+[\s-](?:containing|based|directed|targeted)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
 )
 _MIN_MAX = re.compile(
-    rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to)\s+(?:(?:a\s+)?maximum of|at most|no more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
+    rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to|but)\s+(?:(?:a\s+)?maximum of|at most|no more than|not more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
 )
 _LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course|chemotherap")
 _PROGRESSION = re.compile(
@@ -60,6 +60,10 @@ _DAYS_BEFORE = re.compile(
 )
 _ILLNESS_REQUIRING = re.compile(
     r"\b(?:disease|illness|condition|disorder|infection|syndrome)s?\s+(?:that\s+|which\s+)?(?:has\s+|have\s+)?(?:required|requiring|requires|require)\s+(?:\w+\s+){0,2}$"
+)
+_SEX_HORMONE_BEFORE = re.compile(r"\bsex\s+$")
+_CONTRACEPTIVE_EXAMPLES = re.compile(
+    r"\s*,?\s*\(?\s*(?:e\.?\s?g\.?|such as|including|for example)\s*,?\s*(?:\w+\s+){0,2}?(?:birth control|contracepti\w*|hormon\w* replacement|\bhrt\b)"
 )
 _NOT_PRIOR = re.compile(r"hypersensitiv|allerg|intoleran|anaphyla|preclude")
 
@@ -122,7 +126,12 @@ def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
     if both := _MIN_MAX.search(item.norm):
         lo, hi = to_number(both.group("lo")), to_number(both.group("hi"))
         if lo is not None and hi is not None and lo <= hi <= 15:
-            return {"min_lines": lo, "max_lines": hi}
+            bounds: dict[str, object] = {"min_lines": lo, "max_lines": hi}
+            if re.search(
+                r"metastatic|advanced|recurrent", item.norm[both.start() : both.end() + 60]
+            ):
+                bounds["line_scope"] = "metastatic"
+            return bounds
     n = to_number(m.group("n"))
     n2 = to_number(m.group("n2")) if m.group("n2") else None
     if n is None or n > 15:
@@ -175,6 +184,8 @@ def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
         out = {"min_lines": n + 1}
     elif pre in ("exactly", "only"):
         out = {"min_lines": n, "max_lines": n}
+    elif re.search(r"\bmay (?:have )?(?:received|had)\s*$", item.norm[: m.start()]):
+        out = {"max_lines": n}  # "May have received one prior adjuvant chemotherapy regimen"
     else:
         out = (
             {"min_lines": n, "max_lines": n}
@@ -214,6 +225,19 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ]
     ms = [m for m in ms if not (m.generic and _WITH_MEDICATION.match(norm[m.end :]))]
+    # "sex hormonal therapy (e.g., birth control pills, ovarian hormonal replacement
+    # therapy)": contraception or hormone replacement, a concurrent medication
+    ms = [
+        m
+        for m in ms
+        if not (
+            not m.drugs
+            and (
+                _SEX_HORMONE_BEFORE.search(norm[max(0, m.start - 12) : m.start])
+                or _CONTRACEPTIVE_EXAMPLES.match(norm[m.end : m.end + 60])
+            )
+        )
+    ]
     # "immunosuppressive doses of systemic medications": medication, not anticancer therapy
     ms = [
         m

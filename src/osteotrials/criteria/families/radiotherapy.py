@@ -19,6 +19,14 @@ _NON_IRRADIATED = re.compile(
 )
 
 
+_CAUSED_CONDITION_AFTER = re.compile(
+    r"[\s-]*(?:induced\s+|related\s+)?(?:pneumonitis|dermatitis|fibrosis|recall|proctitis|enteritis|esophagitis|oesophagitis|cystitis|necrosis|mucositis)\b|\s+portal areas?\b"
+)
+_EFFECT_BEFORE = re.compile(
+    r"\b(?:adverse (?:events?|effects?|reactions?)|toxicit(?:y|ies)|side effects?)\s+(?:from|of|due to|related to|caused by)\s+(?:the\s+|prior\s+|previous\s+)?$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     # "radiation castration", "ovarian irradiation": a way to menopause, not a radiotherapy rule
@@ -32,6 +40,10 @@ def extract(item: ItemText) -> list[Constraint]:
         and not re.search(r"ovar(?:y|ies|ian)\s+$", norm[max(0, x.start() - 10) : x.start()])
         # "not amenable to curative surgery or radiotherapy": how advanced the disease is
         and not not_amenable_to(norm, x.start(), x.end())
+        # "radiation pneumonitis", "adverse events from radiation", "wound of the
+        # radiotherapy portal areas": a condition radiation caused or where it was given
+        and not _CAUSED_CONDITION_AFTER.match(norm[x.end() :])
+        and not _EFFECT_BEFORE.search(norm[max(0, x.start() - 40) : x.start()])
     ]
     if not mentions:
         return []

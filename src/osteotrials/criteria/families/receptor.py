@@ -65,6 +65,13 @@ _PRE_STATUS = re.compile(
     rf"(?P<s>positive|negative)\s+(?:for\s+)?(?P<r>{_HER2}|{_ER}|{_PR}|{_HR})(?:\s+receptor)?\s+(?:status|expression)"
 )
 _OVER = re.compile(rf"(?:overexpress\w*|over-express\w*|amplification) (?:of )?(?:the )?{_HER2}")
+#: receptors named one by one before "have been determined"
+_NAMED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("er", re.compile(r"\bo?estrogen receptors?\b|\ber\b")),
+    ("pr", re.compile(r"\bprogesterone receptors?\b|\bpg?r\b")),
+    ("her2", re.compile(r"\bher-?2\b")),
+    ("hr", re.compile(r"\bhormone[- ]receptors?\b")),
+)
 _ANY = re.compile(
     r"(?:hormone receptor|her2|er|pr|pgr|receptor) status:? not specified|(?:expression|status) (?:has|have) been determined|regardless of (?:hormone[- ]receptor|her2|er|receptor)|any (?:hormone[- ]receptor|her2|er) status|positive or negative|known (?:her2|hormone[- ]receptor|er) status|(?:her2|er|hormone receptor) status (?:known|determined)"
 )
@@ -162,7 +169,7 @@ def extract(item: ItemText) -> list[Constraint]:
                 name == "er"
                 and m.group(0).startswith("er")
                 and not re.search(
-                    r"\b(?:pr|progesterone|her2|receptor|hormone|estrogen|breast)", norm
+                    r"\b(?:pr|pgr|progesterone|her2|receptor|hormone|estrogen|breast)", norm
                 )
                 and not re.match(r"\s+(?:positiv|negativ)|\s*\+(?!\d)", word)
             ):
@@ -246,7 +253,18 @@ def extract(item: ItemText) -> list[Constraint]:
         if "not specified" in m.group(0):
             add(m.start(), m.end(), {"receptor": receptor, "no_restriction": True}, 0.75)
             return out
-        add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
+        named = [r for r, rx in _NAMED if rx.search(norm[: m.end()])]
+        if status == "known" and "determined" in m.group(0) and named:
+            # "Estrogen receptor (ER), PgR and HER2 expression have been determined": each
+            # receptor named must be known
+            for r in named:
+                out.append(
+                    make(
+                        item, FAMILY, 0, m.end(), {"receptor": r, "status": status}, confidence=0.75
+                    )
+                )
+        else:
+            add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
     return _low_or_zero(
         item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
     )
@@ -329,12 +347,23 @@ def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Cons
     """ "ER positive and/or PgR positive": one hormone-receptor-positive constraint."""
     er = [c for c in out if c.params == {"receptor": "er", "status": "positive"}]
     pr = [c for c in out if c.params == {"receptor": "pr", "status": "positive"}]
-    if len(er) != 1 or len(pr) != 1 or er[0].polarity != pr[0].polarity:
+    # "oestrogen receptor positive (ER+) and/or progesterone receptor positive (PgR+)": a
+    # name and its abbreviation give the same constraint twice
+    if not er or not pr or len({c.polarity for c in er + pr}) != 1:
         return out
-    x, y = sorted((er[0], pr[0]), key=lambda c: c.span[0])
-    between = item.norm[x.span[1] - item.start : y.span[0] - item.start]
+    ordered = sorted(er + pr, key=lambda c: c.span[0])
+    # one switch from ER to PR (or back): "ER+ (oestrogen receptor) and/or PgR+"
+    switches = [
+        (a, b)
+        for a, b in itertools.pairwise(ordered)
+        if a.params["receptor"] != b.params["receptor"]
+    ]
+    if len(switches) != 1:
+        return out
+    between = item.norm[switches[0][0].span[1] - item.start : switches[0][1].span[0] - item.start]
     if not re.fullmatch(r"\W*(?:and/or|or)\W*", between):
         return out
+    x, y = ordered[0], ordered[-1]
     hr = make(
         item,
         FAMILY,
@@ -343,4 +372,4 @@ def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Cons
         {"receptor": "hr", "status": "positive"},
         confidence=min(x.confidence, y.confidence),
     )
-    return [c for c in out if c is not x and c is not y] + [hr]
+    return [c for c in out if c not in er and c not in pr] + [hr]

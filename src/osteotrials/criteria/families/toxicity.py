@@ -14,7 +14,7 @@ _MENTION = re.compile(
     r"(?:unresolved|persistent|residual|ongoing|recover\w*|resolution|resolved)\b[^.;]{0,80}?(?:toxicit\w*|toxic effects?|adverse (?:events?|effects?|reactions?)|\baes?\b|side effects?)|(?:toxicit\w*|adverse (?:events?|effects?)|\baes?\b)\s+(?:\w+\s+){0,6}?(?:resolved|recovered|grade|≤|<=|>|≥|ctcae)|\bneuropath\w*\s+(?:\w+\s+){0,4}?grade|grade\s*(?:≥|>=|>|≤|<=|<)?\s*[1-4]\s+(?:or (?:higher|greater|worse)\s+)?(?:\w+\s+){0,3}neuropath\w*|(?:sensory|motor|peripheral)(?:/motor)? neuropath\w*\s+(?:\w+\s+){0,6}?(?:grade|ctcae)|\bneuropath\w*\s+(?:\w+\s+){0,3}?(?:ctcae|common terminology criteria)"
 )
 _GRADE = re.compile(
-    r"grade\s*(?P<op>≥|>/=|>=|=>|>|≤|</=|<=|=<|<|of)?\s*(?P<g>[0-4])|(?P<op2>≥|>/=|>=|=>|>|≤|</=|<=|=<|<)\s*grade\s*(?P<g2>[0-4])"
+    r"grade\s*(?P<op>≥|>/=|>=|=>|>|≤|</=|<=|=<|<|=|of|(?:less|greater|lower|higher) than(?: or equal to)?(?:\s*\([<>/=≤≥]{1,3}\))?)?\s*(?P<g>[0-4])|(?P<op2>≥|>/=|>=|=>|>|≤|</=|<=|=<|<)\s*grade\s*(?P<g2>[0-4])"
 )
 
 _UPPER_OF_ZERO = re.compile(r"\s*(?:or|-|–|to)\s*([1-4])\b")
