@@ -442,3 +442,64 @@ def test_non_antibody_based_therapy_is_not_biologic() -> None:
         "Immunotherapy (non-antibody-based therapy): ≥ 2 weeks", "prior_therapy", "exclusion"
     )
     assert c.params["classes"] == ["immunotherapy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "except_classes"),
+    [
+        (
+            "Prior systemic anti-cancer therapy other than endocrine therapy for locally "
+            "recurrent or metastatic disease",
+            ["endocrine"],
+        ),
+        (
+            "Prior systemic therapy for metastatic disease (except endocrine therapy).",
+            ["endocrine"],
+        ),
+        (
+            "Other anticancer therapy for locally advanced or metastatic breast cancer except "
+            "for prior hormonal therapy.",
+            ["endocrine"],
+        ),
+    ],
+)
+def test_agents_named_as_exceptions(text: str, except_classes: list[str]) -> None:
+    # the exception is not the rule's agent: the rule is any anticancer therapy but those
+    [c] = fam(text, "prior_therapy", "exclusion")
+    assert c.params.get("except_classes") == except_classes
+    assert c.params.get("any_anticancer") is True
+    assert not c.params.get("classes")
+
+
+def test_a_list_after_the_exception_cue_is_excepted_whole() -> None:
+    text = (
+        "Prior cancer therapy (except for endocrine therapy, denosumab, or bisphosphonates) "
+        "must be discontinued for 2 weeks prior to initiation of study drugs. Recovery from "
+        "adverse events of previous cancer therapies to baseline or Grade 1 except for alopecia "
+        "or stable Grade 2 neuropathy."
+    )
+    [c] = fam(text, "prior_therapy")
+    assert c.params.get("except_classes") == ["endocrine"] and c.params.get("any_anticancer")
+
+
+def test_agents_in_parentheses_qualify_a_generic_head() -> None:
+    # the 14-day washout covers every anticancer therapy; antibodies get 28 days
+    [c] = fam(
+        "Anti-cancer therapy within 14 days (28 days for anticancer antibody based treatment) "
+        "or 5 half-lives, whichever is shorter.",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert c.params.get("any_anticancer") is True
+    [c] = fam(
+        "Concurrent cancer therapy (chemotherapy, radiation therapy, immunotherapy, biologic "
+        "therapy).",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert c.params.get("any_anticancer") is True
+    # a class outside parentheses still names the rule's own agent
+    [c] = fam(
+        "Prior anthracyclines as part of prior anticancer therapy.", "prior_therapy", "exclusion"
+    )
+    assert c.params.get("classes") and not c.params.get("any_anticancer")

@@ -219,6 +219,56 @@ def test_prior_endocrine_exclusion(finder: ItemFinder) -> None:
     assert run(item, **base()).status == "unknown"
 
 
+def test_anticancer_therapy_other_than_endocrine(finder: ItemFinder) -> None:
+    # NCT00915018 (exclusion): "Prior systemic anti-cancer therapy other than endocrine
+    # therapy for locally recurrent or metastatic disease". Endocrine therapy is the
+    # exception: read as the rule's agent (parser 0.12.0 before this fix) it excluded the
+    # patients the trial allows and let chemotherapy through.
+    item = finder.item("NCT00915018", r"other than endocrine therapy for locally recurrent")
+    [c] = [c for c in item.constraints if c.family == "prior_therapy"]
+    assert c.params["except_classes"] == ["endocrine"] and c.params["any_anticancer"]
+    letrozole = [
+        {
+            "drugs": ["letrozole"],
+            "setting": "metastatic",
+            "start_date": "2024-03-01",
+            "ongoing": True,
+        }
+    ]
+    paclitaxel = [
+        {
+            "drugs": ["paclitaxel"],
+            "setting": "metastatic",
+            "start_date": "2024-02-10",
+            "stop_date": "2024-08-01",
+            "stop_reason": "progression",
+        }
+    ]
+    assert run(item, **base(regimens=letrozole)).status == "met"
+    assert run(item, **base(regimens=paclitaxel)).status == "not_met"
+    assert run(item, **base(regimens=letrozole + paclitaxel)).status == "not_met"
+    assert run(item, **base(regimens=[])).status == "met"
+
+
+def test_a_generic_washout_is_not_narrowed_by_its_parenthesis(finder: ItemFinder) -> None:
+    # NCT05563220 (exclusion): "Anti-cancer therapy within 14 days (28 days for anticancer
+    # antibody based treatment) ...": chemotherapy 10 days ago is excluded too, not only
+    # antibodies (the 14-day washout went unchecked when the class in parentheses narrowed it)
+    item = finder.item("NCT05563220", r"^Anti-cancer therapy within 14 days")
+    [c] = [c for c in item.constraints if c.family == "prior_therapy"]
+    assert c.params["any_anticancer"] and c.params["classes"] == ["biologic_therapy"]
+    recent = [
+        {
+            "drugs": ["capecitabine"],
+            "setting": "metastatic",
+            "start_date": "2025-10-01",
+            "stop_date": "2025-12-28",
+            "stop_reason": "progression",
+        }
+    ]
+    assert run(item, **base(regimens=recent)).status == "not_met"
+
+
 # --------------------------------------------------------------------------- disease
 
 

@@ -58,7 +58,9 @@ def _values(constraints: list[Constraint], key: str) -> set[Any]:
     for c in constraints:
         p = c.params
         if key == "agents":
-            out |= set(p.get("drugs", [])) | set(p.get("classes", []))
+            # every agent the text names, exceptions included (the annotation convention)
+            for name in ("drugs", "classes", "except_drugs", "except_classes"):
+                out |= set(p.get(name, []))
         elif key in ("agent", "analyte", "status", "aspect", "site", "condition"):
             v = p.get(key)
             if isinstance(v, list):

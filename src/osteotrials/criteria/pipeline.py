@@ -159,6 +159,10 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         and not c.params.get("drugs")
         and not c.params.get("classes")
         and not c.params.get("terms")
+        # a rule with exceptions ("prior cancer therapy (except for endocrine therapy)")
+        # is the item's own rule, not context of a toxicity or bone-agent rule
+        and not c.params.get("except_drugs")
+        and not c.params.get("except_classes")
     ]
     if fams & {"toxicity", "cns", "bone_agent"} and generic_prior:
         out = [

@@ -76,6 +76,8 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
             "progression",
             "resistance",
             "any_anticancer",
+            "except_drugs",
+            "except_classes",
         }
     ),
     "radiotherapy": frozenset({"aspect", "site", "palliative"}),

@@ -37,6 +37,37 @@ _PROGRESSION = re.compile(
 _ANY_ANTICANCER = re.compile(
     r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b"
 )
+
+
+#: an exception cue: "except (for)", "excluding", "other than", "with the exception of",
+#: "apart from", "besides"
+_EXCEPT_CUE = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|other than|with the exception of|apart from|besides)\b"
+)
+
+
+def _is_exception(text: str, pos: int) -> bool:
+    """Whether the mention at ``pos`` is named as an exception: an exception cue between it
+    and the start of its parenthesis, or of its clause (";", ".") when it is not in one, so
+    that a list after the cue ("except for endocrine therapy, denosumab, or bisphosphonates")
+    is excepted whole."""
+    depth = _paren_depth(text, pos)
+    if depth:
+        start = text.rfind("(", 0, pos)
+        # the open parenthesis of this depth: skip closed groups inside
+        while start > 0 and _paren_depth(text, start) >= depth:
+            start = text.rfind("(", 0, start)
+    else:
+        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos), text.rfind(")", 0, pos))
+    return bool(_EXCEPT_CUE.search(text, max(0, start), pos))
+
+
+def _paren_depth(text: str, pos: int) -> int:
+    """How many parentheses are open at ``pos``."""
+    head = text[:pos]
+    return max(0, head.count("(") - head.count(")"))
+
+
 #: "concomitant treatment with other investigational products": trial participation
 _WITH_INVESTIGATIONAL = re.compile(
     r"\s+with\s+(?:an?\s+|any\s+)?(?:other\s+)?(?:investigational|experimental)"
@@ -329,28 +360,45 @@ def extract(item: ItemText) -> list[Constraint]:
     out: list[Constraint] = []
     a = ms[0].start
     b = ms[-1].end
-    drug_names = sorted({d for m in ms for d in m.drugs})
-    classes = sorted({c for m in ms for c in m.classes})
-    payloads = sorted({p for m in ms for p in m.payloads})
+    # "anti-cancer therapy other than endocrine therapy", "(except for endocrine therapy,
+    # denosumab, or bisphosphonates)": agents named as exceptions are not what the rule is
+    # about; read as the rule's agents they would turn it upside down
+    excepted = [m for m in ms if (m.drugs or m.classes) and _is_exception(norm, m.start)]
+    kept = [m for m in ms if m not in excepted]
+    drug_names = sorted({d for m in kept for d in m.drugs})
+    classes = sorted({c for m in kept for c in m.classes})
+    payloads = sorted({p for m in kept for p in m.payloads})
     params: dict[str, object] = {
         "drugs": drug_names,
         "classes": classes,
         "payload_classes": payloads,
         "setting": _setting(norm),
     }
+    if excepted:
+        params["except_drugs"] = sorted({d for m in excepted for d in m.drugs} - set(drug_names))
+        params["except_classes"] = sorted({c for m in excepted for c in m.classes} - set(classes))
     terms = sorted({t for m in ms for t in m.terms})
     if terms:
         params["terms"] = terms
-    if (
-        not drug_names
-        and not classes
-        and any(m.generic and _ANY_ANTICANCER.search(norm[m.start : m.end]) for m in ms)
+    generic = [m for m in kept if m.generic and _ANY_ANTICANCER.search(norm[m.start : m.end])]
+    if generic and (
+        not (drug_names or classes)
+        # "Anti-cancer therapy within 14 days (28 days for antibody based treatment)": the
+        # agents named only in parentheses after a generic head qualify it; they must not
+        # narrow the rule to themselves (the 14-day washout would go unchecked)
+        or (
+            _paren_depth(norm, generic[0].start) == 0
+            and all(_paren_depth(norm, m.start) > 0 for m in kept if m.drugs or m.classes)
+        )
     ):
         params["any_anticancer"] = True
     params.update(_lines(item))
     if p := _PROGRESSION.search(norm):
         params["progression"] = norm[p.start() : p.end()]
-    conf = 0.85 if drug_names or classes else 0.7
+    # exceptions read against a generic head ("anticancer therapy other than endocrine
+    # therapy") are a clear rule; exceptions with no head of their own ("participation in a
+    # drug study other than a bevacizumab study") are not, so a "not met" stays doubtful
+    conf = 0.85 if drug_names or classes or (excepted and generic) else 0.7
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
     constraint = make(

@@ -151,6 +151,14 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             ],
         )
         what = ", ".join(sorted(wanted_drugs | classes | payloads))
+    except_drugs = frozenset(str(d).lower() for d in p.get("except_drugs", []))
+    except_classes = frozenset(p.get("except_classes", []))
+    if except_drugs or except_classes:
+        # "anticancer therapy other than endocrine therapy": the excepted agents do not count
+        matched = [
+            e for e in matched if not exposure_matches(e, except_drugs, except_classes, frozenset())
+        ]
+        what += " other than " + ", ".join(sorted(except_drugs | except_classes))
     settings = [str(s) for s in p.get("setting", [])]
     setting_unknown = False
     kept: list[DrugExposure] = []
@@ -251,6 +259,8 @@ class Prepared:
 def prepare(c: Constraint) -> Prepared | None:
     """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
     p = c.params
+    if p.get("except_drugs") or p.get("except_classes"):
+        return None  # exceptions are rare: the evaluator applies them
     try:
         wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
         classes = specific_classes(p.get("classes", []))
