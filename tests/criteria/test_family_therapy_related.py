@@ -324,3 +324,29 @@ def test_condition_caused_by_radiation_is_not_a_radiotherapy_rule() -> None:
     ):
         got = {c.family for c in one(text, "exclusion")}
         assert "radiotherapy" not in got and family in got, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "No other concurrent therapy for the treatment of breast cancer except for "
+            "bisphosphonates",
+            "inclusion",
+        ),
+        (
+            "Other chemotherapy, hormonal therapy, immunotherapy, other investigational agents, "
+            "or biologic agents for the treatment of cancer except for bisphosphonates or "
+            "denosumab",
+            "exclusion",
+        ),
+        (
+            "Currently receiving any unapproved investigational product other than denosumab",
+            "exclusion",
+        ),
+    ],
+)
+def test_bone_agents_named_as_exceptions_are_allowed(text: str, kind: str) -> None:
+    # read as the rule's agents these excluded most patients with bone metastases
+    bone = fam(text, "bone_agent", kind)
+    assert bone and {c.polarity for c in bone} == {"allow"}

@@ -106,3 +106,32 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
             continue
         out.append(TherapyMention(m.start(), m.end(), generic=True))
     return sorted(out, key=lambda t: t.start)
+
+
+#: an exception cue: "except (for)", "excluding", "other than", "with the exception of",
+#: "apart from", "besides"
+_EXCEPT_CUE = re.compile(
+    r"\b(?:except(?:\s+for)?|excluding|other than|with the exception of|apart from|besides)\b"
+)
+
+
+def is_exception(text: str, pos: int) -> bool:
+    """Whether the mention at ``pos`` is named as an exception: an exception cue between it
+    and the start of its parenthesis, or of its clause (";", ".", a closed parenthesis) when
+    it is not in one, so that a list after the cue ("except for endocrine therapy,
+    denosumab, or bisphosphonates") is excepted whole."""
+    depth = paren_depth(text, pos)
+    if depth:
+        start = text.rfind("(", 0, pos)
+        # the open parenthesis of this depth: skip closed groups inside
+        while start > 0 and paren_depth(text, start) >= depth:
+            start = text.rfind("(", 0, start)
+    else:
+        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos), text.rfind(")", 0, pos))
+    return bool(_EXCEPT_CUE.search(text, max(0, start), pos))
+
+
+def paren_depth(text: str, pos: int) -> int:
+    """How many parentheses are open at ``pos``."""
+    head = text[:pos]
+    return max(0, head.count("(") - head.count(")"))

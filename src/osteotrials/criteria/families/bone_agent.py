@@ -27,5 +27,10 @@ def extract(item: ItemText) -> list[Constraint]:
         elif re.search(r"\boral\b", window):
             route = "oral"
         params = {"drugs": sorted(m.drugs), "classes": sorted(m.classes), "route": route}
-        out.append(make(item, FAMILY, m.start, m.end, params, confidence=0.85))
+        constraint = make(item, FAMILY, m.start, m.end, params, confidence=0.85)
+        if _therapy.is_exception(item.norm, m.start):
+            # "No other concurrent therapy ... except for bisphosphonates": the agent is the
+            # exception the trial allows, not one it excludes or requires
+            constraint.polarity = "allow"
+        out.append(constraint)
     return out

@@ -39,35 +39,6 @@ _ANY_ANTICANCER = re.compile(
 )
 
 
-#: an exception cue: "except (for)", "excluding", "other than", "with the exception of",
-#: "apart from", "besides"
-_EXCEPT_CUE = re.compile(
-    r"\b(?:except(?:\s+for)?|excluding|other than|with the exception of|apart from|besides)\b"
-)
-
-
-def _is_exception(text: str, pos: int) -> bool:
-    """Whether the mention at ``pos`` is named as an exception: an exception cue between it
-    and the start of its parenthesis, or of its clause (";", ".") when it is not in one, so
-    that a list after the cue ("except for endocrine therapy, denosumab, or bisphosphonates")
-    is excepted whole."""
-    depth = _paren_depth(text, pos)
-    if depth:
-        start = text.rfind("(", 0, pos)
-        # the open parenthesis of this depth: skip closed groups inside
-        while start > 0 and _paren_depth(text, start) >= depth:
-            start = text.rfind("(", 0, start)
-    else:
-        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos), text.rfind(")", 0, pos))
-    return bool(_EXCEPT_CUE.search(text, max(0, start), pos))
-
-
-def _paren_depth(text: str, pos: int) -> int:
-    """How many parentheses are open at ``pos``."""
-    head = text[:pos]
-    return max(0, head.count("(") - head.count(")"))
-
-
 #: "concomitant treatment with other investigational products": trial participation
 _WITH_INVESTIGATIONAL = re.compile(
     r"\s+with\s+(?:an?\s+|any\s+)?(?:other\s+)?(?:investigational|experimental)"
@@ -363,7 +334,7 @@ def extract(item: ItemText) -> list[Constraint]:
     # "anti-cancer therapy other than endocrine therapy", "(except for endocrine therapy,
     # denosumab, or bisphosphonates)": agents named as exceptions are not what the rule is
     # about; read as the rule's agents they would turn it upside down
-    excepted = [m for m in ms if (m.drugs or m.classes) and _is_exception(norm, m.start)]
+    excepted = [m for m in ms if (m.drugs or m.classes) and _therapy.is_exception(norm, m.start)]
     kept = [m for m in ms if m not in excepted]
     drug_names = sorted({d for m in kept for d in m.drugs})
     classes = sorted({c for m in kept for c in m.classes})
@@ -387,8 +358,8 @@ def extract(item: ItemText) -> list[Constraint]:
         # agents named only in parentheses after a generic head qualify it; they must not
         # narrow the rule to themselves (the 14-day washout would go unchecked)
         or (
-            _paren_depth(norm, generic[0].start) == 0
-            and all(_paren_depth(norm, m.start) > 0 for m in kept if m.drugs or m.classes)
+            _therapy.paren_depth(norm, generic[0].start) == 0
+            and all(_therapy.paren_depth(norm, m.start) > 0 for m in kept if m.drugs or m.classes)
         )
     ):
         params["any_anticancer"] = True
