@@ -6,7 +6,7 @@ No I/O: callers pass the annotation records and the compiled items.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,36 +91,28 @@ def _values(constraints: list[Constraint], key: str) -> set[Any]:
     return out
 
 
-def score_item(item: CriterionItem | None, record: Mapping[str, Any]) -> ItemScore:
-    expected: list[dict[str, Any]] = list(record["expected"])
-    constraints = item.constraints if item is not None else []
-    families = sorted({c.family for c in constraints})
-    score = ItemScore(
-        nct_id=record["nct_id"],
-        text=record["text"],
-        expected=expected,
-        families=families,
-        typed=bool(constraints),
-        correct=None,
-        complete=False,
-    )
-    if not constraints:
-        return score
+def _problems(
+    expected: Sequence[Mapping[str, Any]],
+    families: set[str],
+    values_of: Callable[[str, str], set[Any]],
+) -> list[str]:
+    """Why an output with ``families`` (and ``values_of(family, key)``) is not correct
+    against the ``expected`` constraints: the scoring rules, shared by the parser's score
+    and the agreement between two annotators."""
     exp_fams = {e["family"] for e in expected}
     problems = [
         f"{f}: not expected (expected {sorted(exp_fams) or 'nothing'})"
-        for f in families
+        for f in sorted(families)
         if f not in exp_fams
     ]
     for e in expected:
         fam = e["family"]
         if fam not in families:
             continue
-        mine = [c for c in constraints if c.family == fam]
         for key, want in e.items():
             if key == "family":
                 continue
-            have = _values(mine, key)
+            have = values_of(fam, key)
             if key in _LIST_SUPERSET:
                 missing = set(want) - have
                 if missing:
@@ -137,6 +129,30 @@ def score_item(item: CriterionItem | None, record: Mapping[str, Any]) -> ItemSco
                     problems.append(
                         f"{fam}: {key}={want!r} not found (have {sorted(map(str, have))})"
                     )
+    return problems
+
+
+def score_item(item: CriterionItem | None, record: Mapping[str, Any]) -> ItemScore:
+    expected: list[dict[str, Any]] = list(record["expected"])
+    constraints = item.constraints if item is not None else []
+    families = sorted({c.family for c in constraints})
+    score = ItemScore(
+        nct_id=record["nct_id"],
+        text=record["text"],
+        expected=expected,
+        families=families,
+        typed=bool(constraints),
+        correct=None,
+        complete=False,
+    )
+    if not constraints:
+        return score
+    exp_fams = {e["family"] for e in expected}
+    problems = _problems(
+        expected,
+        set(families),
+        lambda fam, key: _values([c for c in constraints if c.family == fam], key),
+    )
     score.problems = problems
     score.correct = not problems
     score.complete = score.correct and exp_fams <= set(families)
@@ -210,33 +226,11 @@ def _annotation_problems(
 ) -> list[str]:
     """Why ``mine`` (one annotator's constraints for an item) would not count as correct
     against ``reference`` under the parser's scoring rules (``score_item``)."""
-    ref_fams = {e["family"] for e in reference}
-    my_fams = {c["family"] for c in mine}
-    problems = [
-        f"{f}: not expected (expected {sorted(ref_fams) or 'nothing'})"
-        for f in sorted(my_fams - ref_fams)
-    ]
-    for e in reference:
-        fam = e["family"]
-        if fam not in my_fams:
-            continue
-        same = [c for c in mine if c["family"] == fam]
-        for key, want in e.items():
-            if key == "family":
-                continue
-            have = _annotated_values(same, key)
-            if key in _LIST_SUPERSET:
-                wanted = {w.lower() if isinstance(w, str) else w for w in want}
-                if wanted - have:
-                    problems.append(f"{fam}: {key} missing {sorted(map(str, wanted - have))}")
-            elif key in _LIST_SUBSET:
-                if not have or not have <= set(want):
-                    problems.append(f"{fam}: {key} {sorted(map(str, have))} not within {want}")
-            else:
-                w = float(want) if isinstance(want, int | float) else str(want).lower()
-                if w not in have:
-                    problems.append(f"{fam}: {key}={want!r} not found")
-    return problems
+    return _problems(
+        reference,
+        {c["family"] for c in mine},
+        lambda fam, key: _annotated_values([c for c in mine if c["family"] == fam], key),
+    )
 
 
 def _canonical(constraints: list[Mapping[str, Any]]) -> list[str]:

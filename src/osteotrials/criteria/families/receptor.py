@@ -287,6 +287,19 @@ def _low_or_zero(item: ItemText, out: list[Constraint]) -> list[Constraint]:
     ]
 
 
+def _spanning(item: ItemText, x: Constraint, y: Constraint, params: dict[str, str]) -> Constraint:
+    """One constraint with ``params`` over the text from ``x`` to ``y`` (two receptor
+    constraints read as one), as sure as the less sure of them."""
+    return make(
+        item,
+        FAMILY,
+        x.span[0] - item.start,
+        y.span[1] - item.start,
+        params,
+        confidence=min(x.confidence, y.confidence),
+    )
+
+
 def _both_negative(item: ItemText, out: list[Constraint]) -> list[Constraint]:
     """ "ER negative and PR negative": hormone-receptor negative, as "ER/PgR negativity".
 
@@ -308,14 +321,7 @@ def _both_negative(item: ItemText, out: list[Constraint]) -> list[Constraint]:
     if any(c.params == {"receptor": "hr", "status": "negative"} for c in out):
         # "hormone-receptor poor, ER- and PR-negative": already stated once
         return [c for c in out if c is not x and c is not y]
-    both = make(
-        item,
-        FAMILY,
-        x.span[0] - item.start,
-        y.span[1] - item.start,
-        {"receptor": "hr", "status": "negative"},
-        confidence=min(x.confidence, y.confidence),
-    )
+    both = _spanning(item, x, y, {"receptor": "hr", "status": "negative"})
     return [c for c in out if c is not x and c is not y] + [both]
 
 
@@ -331,14 +337,7 @@ def _either_status(item: ItemText, out: list[Constraint]) -> list[Constraint]:
                 item.norm[x.span[1] - item.start : y.span[0] - item.start],
             )
         ):
-            either = make(
-                item,
-                FAMILY,
-                x.span[0] - item.start,
-                y.span[1] - item.start,
-                {"receptor": x.params["receptor"], "status": "any"},
-                confidence=min(x.confidence, y.confidence),
-            )
+            either = _spanning(item, x, y, {"receptor": x.params["receptor"], "status": "any"})
             return [c for c in out if c is not x and c is not y] + [either]
     return out
 
@@ -364,12 +363,5 @@ def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Cons
     if not re.fullmatch(r"\W*(?:and/or|or)\W*", between):
         return out
     x, y = ordered[0], ordered[-1]
-    hr = make(
-        item,
-        FAMILY,
-        x.span[0] - item.start,
-        y.span[1] - item.start,
-        {"receptor": "hr", "status": "positive"},
-        confidence=min(x.confidence, y.confidence),
-    )
+    hr = _spanning(item, x, y, {"receptor": "hr", "status": "positive"})
     return [c for c in out if c not in er and c not in pr] + [hr]

@@ -187,13 +187,7 @@ def codes_one_by_one(prepared: list[Prepared], ctx: Context) -> list[int | None]
         key = (kind, arg)
         if key not in memo:
             try:
-                if kind == "setting":
-                    t = _setting(list(arg), ctx)  # type: ignore[call-overload]
-                elif kind == "stage":
-                    t = _stage(str(arg), ctx)
-                else:
-                    t = _histology(list(arg), ctx)  # type: ignore[call-overload]
-                memo[key] = t.holds
+                memo[key] = _part_truth(kind, arg, ctx).holds
             except (ValueError, TypeError, KeyError) as exc:
                 memo[key] = exc
         return memo[key]
@@ -263,14 +257,18 @@ def batch(prepared: list[Prepared]) -> Batch:
     )
 
 
+def _part_truth(kind: str, arg: object, ctx: Context) -> Truth:
+    """The truth of one part of a diagnosis constraint (its setting, stage or histology)."""
+    if kind == "setting":
+        return _setting(list(arg), ctx)  # type: ignore[call-overload]
+    if kind == "stage":
+        return _stage(str(arg), ctx)
+    return _histology(list(arg), ctx)  # type: ignore[call-overload]
+
+
 def _part_state(kind: str, arg: object, ctx: Context) -> int:
     try:
-        if kind == "setting":
-            t = _setting(list(arg), ctx)  # type: ignore[call-overload]
-        elif kind == "stage":
-            t = _stage(str(arg), ctx)
-        else:
-            t = _histology(list(arg), ctx)  # type: ignore[call-overload]
+        t = _part_truth(kind, arg, ctx)
     except (ValueError, TypeError, KeyError):
         return _PART_ERROR
     return _PART_UNKNOWN if t.holds is None else _PART_HOLDS if t.holds else _PART_FAILS
