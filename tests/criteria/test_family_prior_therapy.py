@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import fam, one
 
 
 def test_named_drugs_and_classes() -> None:
@@ -479,7 +479,100 @@ def test_a_list_after_the_exception_cue_is_excepted_whole() -> None:
         "or stable Grade 2 neuropathy."
     )
     [c] = fam(text, "prior_therapy")
-    assert c.params.get("except_classes") == ["endocrine"] and c.params.get("any_anticancer")
+    # the bone agents of the list are exceptions of this rule too (and allowed by bone_agent)
+    assert c.params.get("except_classes") == [
+        "bisphosphonate",
+        "bone_modifying_agent",
+        "endocrine",
+        "rank_ligand_inhibitor",
+    ]
+    assert c.params.get("except_drugs") == ["denosumab"] and c.params.get("any_anticancer")
+
+
+def test_an_exception_stated_after_the_agents() -> None:
+    # NCT03106077: read before as "require hormonal therapy", the rule turned upside down
+    [c] = fam(
+        "(For cohort A only): Time from prior therapy: a. Systemic anti-neoplastic therapy: "
+        "five half-lives or four weeks, whichever is shorter. Hormonal therapy is not "
+        "considered anti-neoplastic therapy.",
+        "prior_therapy",
+    )
+    assert c.params.get("any_anticancer") is True
+    assert c.params.get("except_classes") == ["endocrine"] and not c.params.get("classes")
+
+
+def test_agents_that_do_not_count_as_anticancer_therapy() -> None:
+    # NCT04553770: ovarian suppression and bone agents were read as excluded
+    cons = one(
+        "Other concurrent anti-cancer therapy. Note: ovarian function suppression drugs "
+        "(goserelin, leuprolide, or triptorelin) and/or bone modifying agents (bisphosphonates, "
+        "denosumab) do not count as anti-cancer therapy for this criteria.",
+        kind="exclusion",
+    )
+    [c] = [c for c in cons if c.family == "prior_therapy"]
+    assert c.polarity == "exclude" and c.params.get("any_anticancer") is True
+    assert {"goserelin", "leuprolide", "triptorelin", "denosumab"} <= set(c.params["except_drugs"])
+    assert not c.params.get("drugs") and not c.params.get("classes")
+    assert {c.polarity for c in cons if c.family == "bone_agent"} == {"allow"}
+
+
+def test_a_line_limit_whose_other_agents_do_not_count() -> None:
+    # NCT00924352: the limit is on chemotherapy lines; hormonal therapy is not one
+    [c] = fam(
+        "Patient has had more than 2 prior lines of chemotherapy for locally recurrent or "
+        "metastatic breast cancer. A line of chemotherapy will be defined as one or more agents "
+        "used continuously or discontinuously (i.e., allowing a break or chemo holiday) without "
+        "the addition of a new agent. Hormonal therapy will not be considered a line of therapy.",
+        "prior_therapy",
+    )
+    assert c.params["classes"] == ["chemotherapy"] and c.params["except_classes"] == ["endocrine"]
+    assert c.params["min_lines"] == 3
+
+
+def test_a_counting_note_without_a_rule_keeps_its_agents() -> None:
+    # NCT02447003: no head of its own, so the note is about the agents it names
+    [c] = fam(
+        "For the purposes of this study, neoadjuvant and/or adjuvant chemotherapy regimens do "
+        "not count as a prior line of therapy.",
+        "prior_therapy",
+    )
+    assert c.params.get("classes") == ["chemotherapy"] and not c.params.get("except_classes")
+
+
+def test_an_exception_list_runs_on_past_a_parenthesis() -> None:
+    # NCT05952557: the RANKL inhibitors and the example in parentheses are exceptions too
+    cons = one(
+        "Any concurrent anti-cancer treatment not specified in the protocol with the exception "
+        "of bisphosphonates (e.g. zoledronic acid) or RANKL inhibitors ( eg, denosumab)",
+        kind="exclusion",
+    )
+    bone = [c for c in cons if c.family == "bone_agent"]
+    assert len(bone) == 4 and {c.polarity for c in bone} == {"allow"}
+    [c] = [c for c in cons if c.family == "prior_therapy"]
+    assert c.polarity == "exclude" and c.params.get("any_anticancer") is True
+
+
+def test_words_of_a_closed_parenthesis_do_not_except_the_list_after_it() -> None:
+    # NCT01178411: "excluding" belongs to the parenthesis; immunotherapy stays excluded
+    [c] = fam(
+        "Requirement to receive other concurrent chemotherapy (excluding combination therapy "
+        "defined in original protocol), immunotherapy, radiotherapy, or any other "
+        "investigational drug while on study.",
+        "prior_therapy",
+    )
+    assert {"chemotherapy", "immunotherapy"} <= set(c.params["classes"])
+    assert not c.params.get("except_classes")
+
+
+def test_an_example_of_another_agent_is_not_an_exception() -> None:
+    # neratinib and T-DM1 exemplify the ErbB2 inhibitors excluded, not trastuzumab
+    [c] = fam(
+        "Prior therapy with lapatinib or an ErbB2 inhibitor other than trastuzumab (including "
+        "but not limited to trastuzumab-DM1 and neratinib) and capecitabine;",
+        "prior_therapy",
+    )
+    assert c.params["except_drugs"] == ["trastuzumab"]
+    assert {"neratinib", "trastuzumab emtansine", "capecitabine"} <= set(c.params["drugs"])
 
 
 def test_agents_in_parentheses_qualify_a_generic_head() -> None:

@@ -250,6 +250,54 @@ def test_anticancer_therapy_other_than_endocrine(finder: ItemFinder) -> None:
     assert run(item, **base(regimens=[])).status == "met"
 
 
+def _line(drug: str, start: str, stop: str) -> dict[str, Any]:
+    return {
+        "drugs": [drug],
+        "setting": "metastatic",
+        "start_date": start,
+        "stop_date": stop,
+        "stop_reason": "progression",
+    }
+
+
+def test_line_limit_other_than_endocrine_counts_non_endocrine_lines(finder: ItemFinder) -> None:
+    # "Treatment with more than one previous regimen of systemic anticancer therapy other
+    # than endocrine therapy for advanced breast cancer" (exclusion). Before, the total count
+    # was used: two endocrine lines and one chemotherapy line excluded the patient.
+    item = finder.find(
+        r"more than one previous regimen of systemic anticancer therapy other than endocrine",
+        "prior_therapy",
+    )
+    letrozole = _line("letrozole", "2023-01-10", "2023-12-01")
+    fulvestrant = _line("fulvestrant", "2023-12-10", "2024-08-01")
+    paclitaxel = _line("paclitaxel", "2024-08-10", "2025-02-01")
+    capecitabine = _line("capecitabine", "2025-02-10", "2025-09-01")
+    assert run(item, **base(regimens=[letrozole, fulvestrant, paclitaxel])).status == "met"
+    two_chemo = [letrozole, paclitaxel, capecitabine]
+    result = run(item, **base(regimens=two_chemo))
+    assert result.status == "not_met"
+    assert any("non-endocrine" in r.truth.fact for r in result.results)
+
+
+def test_line_limit_with_an_exception_it_cannot_count_is_conservative(
+    finder: ItemFinder,
+) -> None:
+    # "Patients may have received 0 - 1 prior therapies (except taxanes in the metastatic
+    # setting)" (an "allow" item, so its condition is read directly): taxane lines cannot
+    # be taken out of the derived counts, so a count over the limit is unknown, never
+    # "fails"; a count within it still holds
+    item = finder.find(r"may have received 0 - 1 prior therapies \(except taxanes", "prior_therapy")
+    [c] = [c for c in item.constraints if c.family == "prior_therapy"]
+    assert c.params["except_classes"] == ["taxane"]
+    paclitaxel = _line("paclitaxel", "2024-02-10", "2024-08-01")
+    capecitabine = _line("capecitabine", "2024-08-10", "2025-02-01")
+    from osteotrials.match.families.prior_therapy import evaluate as condition
+
+    assert condition(c, context(patient(**base(regimens=[paclitaxel])))).holds is True
+    both = condition(c, context(patient(**base(regimens=[paclitaxel, capecitabine]))))
+    assert both.holds is None and "excepted" in both.fact
+
+
 def test_a_generic_washout_is_not_narrowed_by_its_parenthesis(finder: ItemFinder) -> None:
     # NCT05563220 (exclusion): "Anti-cancer therapy within 14 days (28 days for anticancer
     # antibody based treatment) ...": chemotherapy 10 days ago is excluded too, not only

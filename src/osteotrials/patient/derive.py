@@ -183,6 +183,10 @@ class LinesOfTherapy(_Out):
     chemotherapy: LineCount
     targeted: LineCount
     total: LineCount
+    non_endocrine: LineCount = Field(
+        description="Lines with any agent that is not endocrine therapy: the count for "
+        '"no more than 2 prior regimens other than endocrine therapy".'
+    )
     lines: list[TherapyLine] = Field(default_factory=list)
     adjuvant_endocrine_early_relapse_counted: bool | None = None
     rules: LineRules
@@ -829,7 +833,10 @@ def _lines(
             types: set[str] = set()
             for reg, _ in group:
                 types |= reg.definite_types if definite else reg.possible_types
-            n += kind in types
+            if kind == "non_endocrine":  # any type but endocrine ("other than endocrine")
+                n += bool(types - {"endocrine"})
+            else:
+                n += kind in types
         return n
 
     extra_low = 1 if (early_et is True and rules.count_adjuvant_endocrine_early_relapse) else 0
@@ -877,6 +884,7 @@ def _lines(
         chemotherapy=make("chemotherapy"),
         targeted=make("targeted"),
         total=make(None),
+        non_endocrine=make("non_endocrine"),
         lines=detail,
         adjuvant_endocrine_early_relapse_counted=(None if early_et is None else bool(extra_low)),
         rules=rules,

@@ -113,22 +113,91 @@ def _mentions(item: ItemText) -> list[TherapyMention]:
 _EXCEPT_CUE = re.compile(
     r"\b(?:except(?:\s+for)?|excluding|other than|with the exception of|apart from|besides)\b"
 )
+#: an exception stated after the agents, in their own clause: "endocrine therapy does not
+#: count as a line", "Hormonal therapy is not considered anti-neoplastic therapy",
+#: "bone modifying agents (bisphosphonates, denosumab) do not count as anti-cancer therapy"
+_EXCEPT_AFTER = re.compile(
+    r"\b(?:do|does|did|will|shall|should|would|are|is|was|were)\s+not\s+(?:be\s+)?"
+    r"(?:count(?:ed)?\b|considered\s+(?:as\s+)?(?:an?\s+)?(?:form of\s+|prior\s+|separate\s+|new\s+|additional\s+)*"
+    r"(?:lines?|regimens?|therap(?:y|ies)|treatments?|anti-?cancer|anti-?neoplastic|antineoplastic|systemic|chemotherapy)\b)"
+)
+#: what may stand between a closed parenthesis and the next agent of the same exception
+#: list: "bisphosphonates (e.g. zoledronic acid) or RANKL inhibitors" (a bare "and" is
+#: left out: "other than trastuzumab (including ...) and capecitabine" joins the head)
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:or|and/or)?\s*$")
 
 
-def is_exception(text: str, pos: int) -> bool:
+def is_exception(text: str, pos: int, *, stated_after: bool = True) -> bool:
     """Whether the mention at ``pos`` is named as an exception: an exception cue between it
     and the start of its parenthesis, or of its clause (";", ".", a closed parenthesis) when
     it is not in one, so that a list after the cue ("except for endocrine therapy,
-    denosumab, or bisphosphonates") is excepted whole."""
+    denosumab, or bisphosphonates") is excepted whole; a list that runs on past a closed
+    parenthesis with "or" or a comma stays one list (the parenthesis's own words are not
+    read for the cue); or, with ``stated_after``, an exception stated after the agent in
+    its own clause ("... does not count as a line")."""
     depth = paren_depth(text, pos)
     if depth:
         start = text.rfind("(", 0, pos)
         # the open parenthesis of this depth: skip closed groups inside
         while start > 0 and paren_depth(text, start) >= depth:
             start = text.rfind("(", 0, start)
+        if _EXCEPT_CUE.search(text, max(0, start), pos):
+            return True
     else:
-        start = max(text.rfind(";", 0, pos), text.rfind(". ", 0, pos), text.rfind(")", 0, pos))
-    return bool(_EXCEPT_CUE.search(text, max(0, start), pos))
+        end = pos
+        while True:
+            start = max(text.rfind(";", 0, end), text.rfind(". ", 0, end), text.rfind(")", 0, end))
+            if _EXCEPT_CUE.search(text, max(0, start), end):
+                return True
+            if start < 0 or text[start] != ")" or not _LIST_GAP.fullmatch(text, start + 1, end):
+                break
+            # "bisphosphonates (e.g. zoledronic acid) or RANKL inhibitors": skip the closed
+            # group and read on before it
+            end = _open_of(text, start)
+            if end < 0:
+                break
+    if not stated_after:
+        return False
+    end = min(e for e in (text.find(";", pos), text.find(". ", pos), len(text)) if e >= 0)
+    return bool(_EXCEPT_AFTER.search(text, pos, end))
+
+
+def excepted(
+    text: str, ms: list[TherapyMention], *, stated_after: bool = True
+) -> list[TherapyMention]:
+    """The mentions of ``ms`` named as exceptions (:func:`is_exception`), and the examples
+    in parentheses right after an excepted agent that belong to it ("with the exception of
+    bisphosphonates (e.g. zoledronic acid)"; not "other than trastuzumab (including
+    neratinib)": neratinib is no trastuzumab)."""
+    out = [
+        m
+        for m in ms
+        if (m.drugs or m.classes) and is_exception(text, m.start, stated_after=stated_after)
+    ]
+    for m in ms:
+        if m in out or not m.classes or not paren_depth(text, m.start):
+            continue
+        open_at = text.rfind("(", 0, m.start)
+        if any(
+            e.end <= open_at and not text[e.end : open_at].strip() and m.classes <= e.classes
+            for e in out
+        ):
+            out.append(m)
+    return out
+
+
+def _open_of(text: str, close: int) -> int:
+    """The open parenthesis that the one closed at ``close`` matches (-1 if none)."""
+    depth = 0
+    for i in range(close, -1, -1):
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
 
 
 def paren_depth(text: str, pos: int) -> int:

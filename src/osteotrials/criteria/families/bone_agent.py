@@ -17,7 +17,9 @@ def extract(item: ItemText) -> list[Constraint]:
     if re.search(r"hypersensitiv|allerg", item.norm):
         return []
     out: list[Constraint] = []
-    for m in _therapy.mentions(item):
+    ms = _therapy.mentions(item)
+    excepted = _therapy.excepted(item.norm, ms)
+    for m in ms:
         if not m.bone:
             continue
         window = item.norm[max(0, m.start - 25) : m.end + 5]
@@ -28,7 +30,7 @@ def extract(item: ItemText) -> list[Constraint]:
             route = "oral"
         params = {"drugs": sorted(m.drugs), "classes": sorted(m.classes), "route": route}
         constraint = make(item, FAMILY, m.start, m.end, params, confidence=0.85)
-        if _therapy.is_exception(item.norm, m.start):
+        if m in excepted:
             # "No other concurrent therapy ... except for bisphosphonates": the agent is the
             # exception the trial allows, not one it excludes or requires
             constraint.polarity = "allow"

@@ -95,8 +95,41 @@ def line_bounds(count: LineCount, lo: float | None, hi: float | None) -> list[bo
     return results
 
 
+#: classes that never make a line: excepting them changes no count
+_NEVER_LINES = frozenset(
+    {"bone_modifying_agent", "bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"}
+    | {"radiopharmaceutical", "supportive", "growth_factor", "ovarian_suppression"}
+)
+_ENDOCRINE_CLASSES = frozenset(
+    {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
+)
+_CHEMO_CLASSES = frozenset(
+    {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
+    | {"vinca_eribulin"}
+)
+
+
+def _excepted_count(
+    c: Constraint, ctx: Context, count: LineCount, label: str
+) -> tuple[LineCount, str, bool]:
+    """The count a line limit with exceptions compares with ("no more than 2 prior regimens
+    other than endocrine therapy"), its label, and whether it is exact: when the excepted
+    agents cannot be taken out of the derived counts, the count is only an upper bound."""
+    exc = frozenset(c.params.get("except_classes", [])) - _NEVER_LINES
+    if not exc:
+        return count, label, True
+    if label == "systemic" and "endocrine" in exc and exc <= _ENDOCRINE_CLASSES:
+        return ctx.facts.lines.non_endocrine, "non-endocrine", True
+    if label == "chemotherapy" and not exc & _CHEMO_CLASSES:
+        return count, label, True  # "chemotherapy regimens; hormonal therapy does not count"
+    if label == "endocrine" and not exc & _ENDOCRINE_CLASSES:
+        return count, label, True
+    return count, f"{label} (counting {', '.join(sorted(exc))} too)", False
+
+
 def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
     count, label = _line_count(c, ctx, classes)
+    count, label, exact = _excepted_count(c, ctx, count, label)
     lo, hi = c.params.get("min_lines"), c.params.get("max_lines")
     rng = (
         f"{count.minimum}"
@@ -104,7 +137,11 @@ def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
         else f"{count.minimum}-{'?' if count.maximum is None else count.maximum}"
     )
     fact = f"{rng} prior {label} line(s) for metastatic disease"
-    results = line_bounds(count, lo, hi)
+    if exact:
+        results = line_bounds(count, lo, hi)
+    else:
+        # the excepted lines are inside the count: the true count is between 0 and it
+        results = line_bounds(LineCount(minimum=0, maximum=count.maximum), lo, hi)
     limits = " ".join(
         x
         for x in (f">= {lo:g}" if lo is not None else "", f"<= {hi:g}" if hi is not None else "")
@@ -114,8 +151,9 @@ def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
     if False in results:
         return Truth(False, fact, fields=_FIELDS)
     if None in results:
-        key = f"lines_{label}" if label != "systemic" else "lines_total"
-        return unknown(fact + "; the range straddles the limit", key, fields=_FIELDS)
+        key = f"lines_{label}" if label in ("chemotherapy", "endocrine") else "lines_total"
+        why = "the range straddles the limit" if exact else "the excepted lines are not known"
+        return unknown(f"{fact}; {why}", key, fields=_FIELDS)
     return Truth(True, fact, fields=_FIELDS)
 
 
