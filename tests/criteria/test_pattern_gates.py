@@ -30,6 +30,8 @@ from osteotrials.vocab._regex import (
     fast_start,
     gate_module,
     gated,
+    hoist_boundaries,
+    top_level_alternatives,
 )
 
 
@@ -222,8 +224,10 @@ def test_fast_start_only_where_the_engine_does_not_skip_by_itself() -> None:
 
     assert source(r"\b(?:days?|weeks?)\b") == r"(?=[\x64\x77])(?:\b(?:days?|weeks?)\b)"
     assert source(r"(?<!non-)\b(?:brain|cns)").startswith(r"(?=[\x62\x63])")
-    for unchanged in (r"^\W*no", r"abc|def", r"[ab]c", r"\b(?:x|y)?", r"\bfoo|.bar", r"(?i:\bfoo)"):
+    for unchanged in (r"^\W*no", r"abc|def", r"[ab]c", r"\b(?:x|y)?", r"\(foo|.bar", r"(?i:\bfoo)"):
         assert source(unchanged) == unchanged  # anchored, skipped by re, empty, any, scoped flags
+    # an alternative opening on "\b" and a letter opens on the letter (``hoist_boundaries``)
+    assert source(r"\bfoo|.bar") == r"f(?<=\bf)oo|.bar"
     assert source(r"(?i)\bfoo") == r"(?i)\bfoo"  # global inline flags must open a pattern
     fast = fast_start(re.compile(r"\b(?:her2|erbb2)", re.IGNORECASE))
     assert fast.pattern.startswith("(?=") and fast.flags & re.IGNORECASE
@@ -232,3 +236,26 @@ def test_fast_start_only_where_the_engine_does_not_skip_by_itself() -> None:
     assert isinstance(always, GatedPattern) and always.literals == ("",)
     hit = always.search("a 12 b")
     assert hit is not None and hit.span() == (2, 5)
+
+
+def test_hoist_boundaries_moves_the_letter_in_front_with_the_same_matches() -> None:
+    assert top_level_alternatives(r"a[|(\]]b|c(d|e)|\\|x") == ["a[|(\\]]b", "c(d|e)", "\\\\", "x"]
+    assert top_level_alternatives(r"a(?#|)|b") is None  # a comment: not split
+    assert top_level_alternatives(r"(?x)a | b") is None  # verbose: not split
+    source = r"histolog\w*|\bstage\s*(?:iv|[1-4])\b|\b[cyp]?t[0-4x]\b|\bt?x|\bm1\b|[(]\bmbc\b"
+    hoisted = hoist_boundaries(source)
+    assert hoisted == (
+        r"histolog\w*|s(?<=\bs)tage\s*(?:iv|[1-4])\b|\b[cyp]?t[0-4x]\b|\bt?x|m(?<=\bm)1\b|[(]\bmbc\b"
+    )  # a class, a repeated letter and a boundary not first stay as written
+    assert hoist_boundaries(source, re.VERBOSE) == source
+    texts = ["stage iv, pt2 and m1 (mbc); tx", "backstage iv", "xm1 ym1", "_stage 4", "éstage 4"]
+    for text in texts:
+        for flags in (0, re.IGNORECASE, re.ASCII):
+            written, fast = re.compile(source, flags), re.compile(hoisted, flags)
+            for pos in range(len(text)):
+                assert [m.span() for m in fast.finditer(text, pos)] == [
+                    m.span() for m in written.finditer(text, pos)
+                ]
+                assert [m.span() for m in fast.finditer(text, 0, pos)] == [
+                    m.span() for m in written.finditer(text, 0, pos)
+                ]

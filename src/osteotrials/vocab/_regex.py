@@ -361,23 +361,93 @@ def _engine_skips(items: Any) -> bool:
     return True
 
 
+def top_level_alternatives(source: str) -> list[str] | None:
+    """The top-level alternatives of the pattern ``source`` as written ("a|b(c|d)" ->
+    ["a", "b(c|d)"]), or None when the text cannot be split safely (comments, verbose
+    mode). Escapes, character classes and groups are skipped whole."""
+    if "(?#" in source or _VERBOSE_INLINE.search(source):
+        return None
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(source)
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i += 1
+            if i < n and source[i] == "^":
+                i += 1
+            if i < n and source[i] == "]":
+                i += 1  # "[]...]": a leading "]" is a member
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(source[start:i])
+            start = i + 1
+        i += 1
+    out.append(source[start:])
+    return out if depth == 0 and "|".join(out) == source else None
+
+
+_VERBOSE_INLINE = re.compile(r"\(\?[aiLmsux-]*x")
+#: an alternative that opens on "\b" and a plain letter or digit (not repeated)
+_BOUNDARY_LITERAL = re.compile(r"\\b([a-z0-9])(?![*+?{])")
+
+
+def hoist_boundaries(source: str, flags: int = 0) -> str:
+    """``source`` with each top-level alternative "\\bx..." (a word boundary, then a
+    plain letter or digit x) written "x(?<=\\bx)...": the same matches (x at the same
+    position, and the look-behind asserts the boundary before it, seeing exactly what
+    "\\b" saw), but the alternative now opens on a literal, which the ``re`` engine
+    rejects with one comparison where x is absent instead of entering the alternative
+    at every position; when every alternative opens on a literal the engine also skips
+    to their first characters by itself. ``source`` itself when nothing is hoisted or the
+    pattern cannot be split safely (``top_level_alternatives``, verbose flag)."""
+    if flags & re.VERBOSE:
+        return source
+    alternatives = top_level_alternatives(source)
+    if alternatives is None:
+        return source
+    out: list[str] = []
+    for alternative in alternatives:
+        m = _BOUNDARY_LITERAL.match(alternative)
+        if m:
+            x = m.group(1)
+            alternative = f"{x}(?<=\\b{x}){alternative[m.end() :]}"
+        out.append(alternative)
+    return "|".join(out)
+
+
 def fast_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a look-ahead for the possible first characters of a match in
     front ("(?=[bcd...])(?:...)"), when the ``re`` engine cannot skip to them by
     itself: patterns that open on "\\b" or a look-behind, or on alternatives not all
     starting with a literal, otherwise try every alternative at every position of the
-    text. Same matches (the look-ahead is compiled with the same flags and only
-    rejects positions where no match can start); ``pattern`` itself when no first
-    character is known, a match can be empty, or the engine skips already."""
+    text. Top-level alternatives that open on "\\b" and a letter are first written with
+    the letter in front (``hoist_boundaries``). Same matches (the look-ahead is compiled
+    with the same flags and only rejects positions where no match can start);
+    ``pattern`` itself when nothing is hoisted and no first character is known, a match
+    can be empty, or the engine skips already."""
+    source = hoist_boundaries(pattern.pattern, pattern.flags)
     try:
-        parsed = _sre.parse(pattern.pattern, pattern.flags)
+        parsed = _sre.parse(source, pattern.flags)
     except re.error:  # pragma: no cover - the pattern compiled, so it parses
         return pattern
     first = _first_of_sequence(parsed)
     if first is None or first[1] or not first[0] or _engine_skips(parsed):
-        return pattern
+        return pattern if source == pattern.pattern else re.compile(source, pattern.flags)
     try:
-        return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{pattern.pattern})", pattern.flags)
+        return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{source})", pattern.flags)
     except re.error:  # e.g. global inline flags, which must open the pattern
         return pattern
 
