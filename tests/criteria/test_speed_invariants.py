@@ -283,3 +283,27 @@ def test_find_drugs_steps_only_over_possible_names_with_the_same_result() -> Non
             assert got == _find_drugs_token_by_token(seg.text), seg.text
             named += bool(got)
     assert named > 1500, named
+
+
+def test_normalise_ascii_shortcut_gives_the_translated_text() -> None:
+    """``normalise`` lower-cases ASCII text without a backslash directly: sound only while
+    every character its replacements and translation table change is a backslash or not
+    ASCII; and on every snapshot item the result is that of the full translation."""
+    from osteotrials.criteria.text import _SAME_LENGTH
+
+    changed = [chr(code) for code, to in _SAME_LENGTH.items() if to != chr(code)]
+    assert changed and all(ch == "\\" or not ch.isascii() for ch in changed)
+
+    def translated(text: str) -> str:
+        text_ = text.replace("=\\<", "=< ").replace("=\\>", "=> ")
+        out = text_.translate(_SAME_LENGTH).lower()
+        return out if len(out) == len(text) else text.lower()
+
+    shortcut = 0
+    for text in criteria_texts().values():
+        for seg in segment(text):
+            assert normalise(seg.text) == translated(seg.text)
+            shortcut += seg.text.isascii() and "\\" not in seg.text
+    assert shortcut > 10_000  # the shortcut is taken on most items
+    for text in ("ANC \\>= 1500", "Hb ≥ 9 g/dL", "5×ULN", "Ａ"):
+        assert normalise(text) == translated(text)

@@ -44,6 +44,10 @@ _SAME_LENGTH = str.maketrans(
 
 def normalise(text: str) -> str:
     """Lower-cased text of exactly the same length (offsets stay valid)."""
+    if text.isascii() and "\\" not in text:
+        # every character the replacements and ``_SAME_LENGTH`` change is a backslash
+        # or not ASCII: the same result, without the per-character translation
+        return text.lower()
     text_ = text.replace("=\\<", "=< ").replace("=\\>", "=> ")
     out = text_.translate(_SAME_LENGTH).lower()
     if len(out) != len(text):  # pragma: no cover - a translation changed length
