@@ -185,13 +185,13 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
             relation = "less_than"
         unit = unit_name(m.group("u"))
         anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
-        tw = TimeWindow(
-            relation=relation,
-            value=n,
-            unit=unit,
-            days=round(n * _UNIT_DAYS[unit[:-1]], 2),
-            anchor=anchor_m.group("a") if anchor_m else None,
-            text=original[m.start() : m.end()],
+        tw = _build.time_window(
+            relation,
+            n,
+            unit,
+            round(n * _UNIT_DAYS[unit[:-1]], 2),
+            anchor_m.group("a") if anchor_m else None,
+            original[m.start() : m.end()],
         )
         if best is None or m.start() < best[0]:
             best = (m.start(), tw)
