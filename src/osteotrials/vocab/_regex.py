@@ -442,8 +442,30 @@ def hoist_boundaries(source: str, flags: int = 0) -> str:
         if m:
             x = m.group(1)
             alternative = f"{x}(?<=\\b{x}){alternative[m.end() :]}"
+        elif (m := _BOUNDARY_OPTIONAL_CLASS.match(alternative)) and _no_groups(
+            rest := alternative[m.end() :], flags
+        ):
+            # "\\b[cyp]?t..." is "\\b[cyp]t..." then "\\bt...", in that order (a greedy
+            # optional part is tried first): both written to open on a literal
+            members, x = m.group(1), m.group(2)
+            alternative = (
+                f"[{members}](?<=\\b[{members}]){x}{rest}|{x}(?<=\\b{x}){rest}"
+            )
         out.append(alternative)
     return "|".join(out)
+
+
+#: an alternative that opens on "\\b", an optional class of letters, then a letter
+_BOUNDARY_OPTIONAL_CLASS = re.compile(r"\\b\[([a-z0-9]+)\]\?([a-z0-9])(?![*+?{])")
+
+
+def _no_groups(fragment: str, flags: int) -> bool:
+    """Whether the pattern text ``fragment`` compiles on its own without capturing groups
+    (so it can be written twice)."""
+    try:
+        return re.compile(fragment, flags).groups == 0
+    except re.error:
+        return False
 
 
 def first_character_groups(alternatives: list[str]) -> str:
