@@ -307,3 +307,28 @@ def test_normalise_ascii_shortcut_gives_the_translated_text() -> None:
     assert shortcut > 10_000  # the shortcut is taken on most items
     for text in ("ANC \\>= 1500", "Hb ≥ 9 g/dL", "5×ULN", "Ａ"):
         assert normalise(text) == translated(text)
+
+
+def test_clause_bounds_resume_after_the_whole_text_matches_at_every_position() -> None:
+    """``ItemText._clause_bounds`` resumes the left-bound search after the last match of
+    the whole text that ends before the position: the same bounds as searching from the
+    start, at every position of every snapshot item (and of texts made to end inside a
+    separator)."""
+    from osteotrials.criteria.text import _CLAUSE_LEFT, _CLAUSE_RIGHT, ItemText
+
+    def scanned(norm: str, pos: int) -> tuple[int, int]:
+        left = 0
+        for m in _CLAUSE_LEFT.finditer(norm, 0, pos):
+            left = m.end()
+        m2 = _CLAUSE_RIGHT.search(norm, pos)
+        return left, (m2.start() if m2 else len(norm))
+
+    texts = [seg.text for t in criteria_texts().values() for seg in segment(t)]
+    texts += ["a.  b; c .  (d;", "x;  ", "no. ;; . a", "a.  \n  b.  c"]
+    checked = 0
+    for text in texts:
+        item = ItemText(text, 0, "inclusion")
+        for pos in range(len(item.norm) + 1):
+            assert item._clause_bounds(pos) == scanned(item.norm, pos), (text, pos)
+            checked += 1
+    assert checked > 1_000_000

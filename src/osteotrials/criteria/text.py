@@ -6,6 +6,7 @@ numbers, comparison operators, time windows, clause boundaries and polarity.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -247,6 +248,8 @@ class ItemText:
     _windows: dict[tuple[int, int], TimeWindow | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: ends of the ``_CLAUSE_LEFT`` matches of the whole ``norm`` (None until first asked)
+    _left_ends: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     #: whether ``norm`` holds one of ``_TIME_LITERALS`` (None until first asked)
     _timed: bool | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -271,9 +274,16 @@ class ItemText:
                 left = m.end()
             m2 = _CLAUSE_RIGHT.search(norm[pos:])
             return left, (pos + m2.start() if m2 else len(norm))
-        # ``endpos``/``pos`` arguments search exactly as the slices norm[:pos] / norm[pos:] would
-        left = 0
-        for m in _CLAUSE_LEFT.finditer(norm, 0, pos):
+        # ``endpos``/``pos`` arguments search exactly as the slices norm[:pos] / norm[pos:] would.
+        # The matches of the whole text that end before ``pos`` are matches of the search up
+        # to ``pos`` too (the engine read no character at or past ``pos`` for them, nor for
+        # the positions it failed at before them), so that search resumes after the last.
+        ends = self._left_ends
+        if ends is None:
+            ends = self._left_ends = [m.end() for m in _CLAUSE_LEFT.finditer(norm)]
+        k = bisect_left(ends, pos)
+        left = ends[k - 1] if k else 0
+        for m in _CLAUSE_LEFT.finditer(norm, left, pos):
             left = m.end()
         m2 = _CLAUSE_RIGHT.search(norm, pos)
         return left, (m2.start() if m2 else len(norm))
