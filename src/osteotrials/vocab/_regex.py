@@ -448,9 +448,7 @@ def hoist_boundaries(source: str, flags: int = 0) -> str:
             # "\\b[cyp]?t..." is "\\b[cyp]t..." then "\\bt...", in that order (a greedy
             # optional part is tried first): both written to open on a literal
             members, x = m.group(1), m.group(2)
-            alternative = (
-                f"[{members}](?<=\\b[{members}]){x}{rest}|{x}(?<=\\b{x}){rest}"
-            )
+            alternative = f"[{members}](?<=\\b[{members}]){x}{rest}|{x}(?<=\\b{x}){rest}"
         out.append(alternative)
     return "|".join(out)
 
