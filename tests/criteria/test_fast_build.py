@@ -4,6 +4,7 @@ every object must equal what the validating constructor gives for the same data.
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 from tests.criteria.conftest import criteria_texts
 
 from osteotrials.criteria import _build, compile_criteria
@@ -80,3 +81,22 @@ def test_freeze_and_thaw_round_trip_and_refuse_odd_values() -> None:
         confidence=0.5,
     )
     assert _build.freeze(odd, 0) is None  # such an item is compiled afresh each time
+
+
+def test_time_window_without_validation_equals_the_validated_one() -> None:
+    fast = _build.time_window("within", 4.0, "weeks", 28.0, "randomization", "within 4 weeks")
+    validated = TimeWindow(
+        relation="within",
+        value=4.0,
+        unit="weeks",
+        days=28.0,
+        anchor="randomization",
+        text="within 4 weeks",
+    )
+    _same(fast, validated)
+    assert fast.model_dump_json() == validated.model_dump_json()
+    # anything else goes through the validating constructor: coerced, or refused
+    coerced = _build.time_window("within", 4, "weeks", 28, None, "4 weeks")  # type: ignore[arg-type]
+    assert type(coerced.value) is float and type(coerced.days) is float
+    with pytest.raises(ValidationError):
+        _build.time_window("sometime", 4.0, "weeks", 28.0, None, "4 weeks")

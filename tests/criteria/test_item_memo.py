@@ -21,12 +21,24 @@ def test_memo_gives_the_uncached_output_on_the_whole_snapshot() -> None:
     clear_item_memo()  # other tests may have filled it
     first = [_dump(t, memo=True) for t in texts]  # repeats inside the pass hit the memo
     distinct = item_memo_size()
-    second = [_dump(t, memo=True) for t in texts]  # every item a hit, at its own offsets
+    second = [_dump(t, memo=True) for t in texts]  # items seen once are frozen now
+    third = [_dump(t, memo=True) for t in texts]  # every item a hit, at its own offsets
     assert first == fresh
     assert second == fresh
+    assert third == fresh
     items = sum(1 for t in fresh for i in t if i["role"] != "header")
     assert 0 < distinct < items  # the snapshot repeats items exactly, so some were hits
-    assert item_memo_size() == distinct  # the second pass added nothing
+    assert item_memo_size() == distinct  # the later passes added no key
+    assert all(pipeline._ITEM_MEMO.values())  # every key now holds frozen constraints
+
+
+def test_an_item_seen_once_is_only_remembered() -> None:
+    text = "Inclusion Criteria:\n\n* ECOG performance status 0-1\n"
+    clear_item_memo()
+    compile_criteria(text)
+    assert list(pipeline._ITEM_MEMO.values()) == [pipeline._SEEN_ONCE]
+    compile_criteria(text)
+    assert all(pipeline._ITEM_MEMO.values())
 
 
 def test_a_hit_moves_spans_to_its_own_offset() -> None:
@@ -34,6 +46,7 @@ def test_a_hit_moves_spans_to_its_own_offset() -> None:
     a = f"Exclusion Criteria:\n\n* {item}\n"
     b = f"Exclusion Criteria:\n\n* Known HIV infection\n* {item}\n"
     clear_item_memo()
+    compile_criteria(a)
     compile_criteria(a)
     hit = compile_criteria(b)
     assert [i.model_dump() for i in hit] == [
@@ -46,8 +59,9 @@ def test_a_hit_moves_spans_to_its_own_offset() -> None:
 def test_hits_share_no_objects_with_the_memo_or_each_other() -> None:
     text = "Inclusion Criteria:\n\n* ECOG performance status 0-1\n* Life expectancy >= 12 weeks\n"
     clear_item_memo()
-    first = compile_criteria(text)
-    second = compile_criteria(text)
+    compile_criteria(text)  # first sight: remembered
+    first = compile_criteria(text)  # second: compiled and frozen
+    second = compile_criteria(text)  # a hit
     for x, y in zip(first, second, strict=True):
         for c, d in zip(x.constraints, y.constraints, strict=True):
             assert c == d and c is not d and c.logic is not d.logic

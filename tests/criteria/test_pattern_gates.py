@@ -28,8 +28,12 @@ from osteotrials.vocab._regex import (
     GatedPattern,
     exact_gate,
     fast_start,
+    first_character_groups,
     gate_module,
     gated,
+    hoist_boundaries,
+    literal_occurs,
+    top_level_alternatives,
 )
 
 
@@ -55,6 +59,8 @@ def _checked(method: str, matched: Any, log: dict[str, int], misses: list[Any]) 
         if method == "finditer":
             result = list(result)
         gate_open = any(lit in string for lit in self.literals)
+        if self.bit:  # the registry bit reads the word literals ("^er": a token starts so)
+            gate_open = gate_open and any(literal_occurs(a, string) for a in self.anchors)
         if matched(result, string):
             log["matches"] += 1
             if not gate_open:
@@ -142,8 +148,10 @@ def test_gate_module_gates_names_and_tables_in_place() -> None:
 
 def test_registry_bit_of_a_gate_agrees_with_its_literals_on_the_snapshot() -> None:
     """The bit test a gate makes on a text the registry knows (``GatedPattern.bit``)
-    says open exactly when one of its literals occurs in the text, for every gated
-    pattern of the engine (module-level and inline) on snapshot item texts."""
+    says open exactly when one of its word literals occurs in the text ("^er": a token
+    starts so; ``literal_occurs``), for every gated pattern of the engine (module-level
+    and inline) on snapshot item texts; the bit never opens where the plain literals of
+    the substring fallback are absent."""
     for text in criteria_texts().values():
         compile_segments(text)  # every inline pattern the snapshot reaches is gated
     patterns = [p for m in dict.fromkeys(GATED_MODULES) for p in _gated_in(m)]
@@ -151,15 +159,19 @@ def test_registry_bit_of_a_gate_agrees_with_its_literals_on_the_snapshot() -> No
     with_bit = [p for p in patterns if isinstance(p, GatedPattern) and p.bit]
     assert len(with_bit) > 300, len(with_bit)
     literals = sorted({lit for p in with_bit for lit in p.literals})
+    anchors = sorted({a for p in with_bit for a in p.anchors})
+    assert any(a.startswith("^") for a in anchors)  # word literals in use
     checked = opened = 0
     for text in list(criteria_texts().values())[::10]:
         for seg in segment(text):
             for lower in {normalise(seg.text), seg.text.lower()}:
                 mask = _REGISTRY.text_mask(lower)
                 present = {lit for lit in literals if lit in lower}
+                occurring = {a for a in anchors if literal_occurs(a, lower)}
                 for p in with_bit:
-                    expected = not present.isdisjoint(p.literals)
+                    expected = not occurring.isdisjoint(p.anchors)
                     assert bool(mask & p.bit) == expected, (p.pattern[:60], lower)
+                    assert not expected or not present.isdisjoint(p.literals)
                     checked += 1
                     opened += expected
     assert checked > 1_000_000 and opened > 10_000, (checked, opened)
@@ -200,10 +212,10 @@ def test_fast_start_gives_the_same_matches_on_the_snapshot() -> None:
             sped[written.pattern] = (written, fast)
     for fast, (written, _c) in zip(drugs._class_fast(), drugs._class_gated()[0], strict=True):
         sped[written.pattern] = (written, fast)
-    fast_lab = lab._mention_pattern()
+    fast_lab = lab._mention_pattern()  # names grouped by first character, look-ahead
     assert fast_lab.pattern.startswith("(?=[")
-    body = fast_lab.pattern[fast_lab.pattern.index("])(?:") + 5 : -1]
-    sped[body] = (re.compile(body), fast_lab)
+    written_lab = lab._mention_source(grouped=False)
+    sped[written_lab] = (re.compile(written_lab), fast_lab)
     assert sum(w is not f for w, f in sped.values()) > 150, len(sped)
     matched = 0
     for text in list(criteria_texts().values())[::5]:
@@ -222,8 +234,10 @@ def test_fast_start_only_where_the_engine_does_not_skip_by_itself() -> None:
 
     assert source(r"\b(?:days?|weeks?)\b") == r"(?=[\x64\x77])(?:\b(?:days?|weeks?)\b)"
     assert source(r"(?<!non-)\b(?:brain|cns)").startswith(r"(?=[\x62\x63])")
-    for unchanged in (r"^\W*no", r"abc|def", r"[ab]c", r"\b(?:x|y)?", r"\bfoo|.bar", r"(?i:\bfoo)"):
+    for unchanged in (r"^\W*no", r"abc|def", r"[ab]c", r"\b(?:x|y)?", r"\(foo|.bar", r"(?i:\bfoo)"):
         assert source(unchanged) == unchanged  # anchored, skipped by re, empty, any, scoped flags
+    # an alternative opening on "\b" and a letter opens on the letter (``hoist_boundaries``)
+    assert source(r"\bfoo|.bar") == r"f(?<=\bf)oo|.bar"
     assert source(r"(?i)\bfoo") == r"(?i)\bfoo"  # global inline flags must open a pattern
     fast = fast_start(re.compile(r"\b(?:her2|erbb2)", re.IGNORECASE))
     assert fast.pattern.startswith("(?=") and fast.flags & re.IGNORECASE
@@ -232,3 +246,70 @@ def test_fast_start_only_where_the_engine_does_not_skip_by_itself() -> None:
     assert isinstance(always, GatedPattern) and always.literals == ("",)
     hit = always.search("a 12 b")
     assert hit is not None and hit.span() == (2, 5)
+
+
+def test_hoist_boundaries_moves_the_letter_in_front_with_the_same_matches() -> None:
+    assert top_level_alternatives(r"a[|(\]]b|c(d|e)|\\|x") == ["a[|(\\]]b", "c(d|e)", "\\\\", "x"]
+    assert top_level_alternatives(r"a(?#|)|b") is None  # a comment: not split
+    assert top_level_alternatives(r"(?x)a | b") is None  # verbose: not split
+    source = r"histolog\w*|\bstage\s*(?:iv|[1-4])\b|\b[cyp]?t[0-4x]\b|\bt?x|\bm1\b|[(]\bmbc\b"
+    hoisted = hoist_boundaries(source)
+    assert hoisted == (
+        r"histolog\w*|s(?<=\bs)tage\s*(?:iv|[1-4])\b"
+        r"|[cyp](?<=\b[cyp])t[0-4x]\b|t(?<=\bt)[0-4x]\b"  # the optional class first, then without
+        r"|\bt?x|m(?<=\bm)1\b|[(]\bmbc\b"
+    )  # a repeated letter and a boundary not first stay as written
+    # an optional class is not unrolled when the rest has a capturing group (written twice)
+    assert hoist_boundaries(r"\b[cyp]?t(\d)|x") == r"\b[cyp]?t(\d)|x"
+    assert hoist_boundaries(source, re.VERBOSE) == source
+    # "\b" opening every alternative is factored out by the parser: left as written
+    assert hoist_boundaries(r"\bfoo\b|\bbar|\b(?:x|y)") == r"\bfoo\b|\bbar|\b(?:x|y)"
+    texts = ["stage iv, pt2 and m1 (mbc); tx", "backstage iv", "xm1 ym1", "_stage 4", "éstage 4"]
+    for text in texts:
+        for flags in (0, re.IGNORECASE, re.ASCII):
+            written, fast = re.compile(source, flags), re.compile(hoisted, flags)
+            for pos in range(len(text)):
+                assert [m.span() for m in fast.finditer(text, pos)] == [
+                    m.span() for m in written.finditer(text, pos)
+                ]
+                assert [m.span() for m in fast.finditer(text, 0, pos)] == [
+                    m.span() for m in written.finditer(text, 0, pos)
+                ]
+
+
+def test_word_literals_open_the_bit_only_on_a_token_start() -> None:
+    pattern = gated(re.compile(r"\b(?:er|pr)\s*[+-]"))
+    assert isinstance(pattern, GatedPattern)
+    assert pattern.literals == ("er", "pr") and pattern.anchors == ("^er", "^pr")
+    text = "prior other therapy; pr -"
+    _REGISTRY.text_mask(text)  # a known text: the bit decides
+    hit = pattern.search(text)
+    assert hit is not None and hit.span() == (21, 25)
+    closed = "other cancer; spread; surgery"
+    _REGISTRY.text_mask(closed)
+    assert pattern.search(closed) is None and pattern.raw.search(closed) is None
+    assert _REGISTRY.recent[closed] & pattern.bit == 0  # "er", "pr" only inside tokens
+    always = gated(re.compile(r"(?<=[a-z])[.;]\s"))
+    assert isinstance(always, GatedPattern) and always.literals == ("",) and not always.bit
+
+
+def test_first_character_groups_keep_the_order_of_every_match() -> None:
+    alternatives = ["abc", "x", "ade", r"\(a\)", r"\(b", "a", r"\-x", "-y"]
+    assert first_character_groups(alternatives) == r"a(?:bc|de|)|x|\((?:a\)|b)|\-(?:x|y)"
+    # an alternative that does not open on a plain literal stays in place, and only the
+    # alternatives between two such are grouped (both may match where it matches)
+    assert first_character_groups(["ab", r"\bac", "ad", "ae"]) == r"ab|\bac|a(?:d|e)"
+    assert first_character_groups(["ab", "a*", "ac"]) == "ab|a*|ac"  # a repeated first
+    assert first_character_groups([r"\dx", "1y", r"\dz"]) == r"\dx|1y|\dz"
+    assert first_character_groups(["(?:a|b)c", "ad", "ae"]) == "(?:a|b)c|a(?:d|e)"
+    source = r"cancer|\bcrc\b|carcinoma|c(?=an)|ca|c|metasta\w*|\bm1\b|\bmbc\b|m"
+    grouped = re.compile(fast_start(re.compile(source)).pattern)
+    written = re.compile(source)
+    for text in ("cancer crc carcinoma m1 mbc metastatic cm1 ca c", "mcancer", "xcrc"):
+        for pos in range(len(text)):
+            assert [m.span() for m in grouped.finditer(text, pos)] == [
+                m.span() for m in written.finditer(text, pos)
+            ]
+    # capturing groups or case-insensitive matching: alternatives keep their places
+    assert fast_start(re.compile(r"(?P<a>ab)|x|ac")).pattern.endswith(r"(?:(?P<a>ab)|x|ac)")
+    assert "a(?:" not in fast_start(re.compile(r"ab|x|ac", re.IGNORECASE)).pattern

@@ -283,3 +283,52 @@ def test_find_drugs_steps_only_over_possible_names_with_the_same_result() -> Non
             assert got == _find_drugs_token_by_token(seg.text), seg.text
             named += bool(got)
     assert named > 1500, named
+
+
+def test_normalise_ascii_shortcut_gives_the_translated_text() -> None:
+    """``normalise`` lower-cases ASCII text without a backslash directly: sound only while
+    every character its replacements and translation table change is a backslash or not
+    ASCII; and on every snapshot item the result is that of the full translation."""
+    from osteotrials.criteria.text import _SAME_LENGTH
+
+    changed = [chr(code) for code, to in _SAME_LENGTH.items() if to != chr(code)]
+    assert changed and all(ch == "\\" or not ch.isascii() for ch in changed)
+
+    def translated(text: str) -> str:
+        text_ = text.replace("=\\<", "=< ").replace("=\\>", "=> ")
+        out = text_.translate(_SAME_LENGTH).lower()
+        return out if len(out) == len(text) else text.lower()
+
+    shortcut = 0
+    for text in criteria_texts().values():
+        for seg in segment(text):
+            assert normalise(seg.text) == translated(seg.text)
+            shortcut += seg.text.isascii() and "\\" not in seg.text
+    assert shortcut > 10_000  # the shortcut is taken on most items
+    for text in ("ANC \\>= 1500", "Hb ≥ 9 g/dL", "5×ULN", "Ａ"):
+        assert normalise(text) == translated(text)
+
+
+def test_clause_bounds_resume_after_the_whole_text_matches_at_every_position() -> None:
+    """``ItemText._clause_bounds`` resumes the left-bound search after the last match of
+    the whole text that ends before the position: the same bounds as searching from the
+    start, at every position of every snapshot item (and of texts made to end inside a
+    separator)."""
+    from osteotrials.criteria.text import _CLAUSE_LEFT, _CLAUSE_RIGHT, ItemText
+
+    def scanned(norm: str, pos: int) -> tuple[int, int]:
+        left = 0
+        for m in _CLAUSE_LEFT.finditer(norm, 0, pos):
+            left = m.end()
+        m2 = _CLAUSE_RIGHT.search(norm, pos)
+        return left, (m2.start() if m2 else len(norm))
+
+    texts = [seg.text for t in criteria_texts().values() for seg in segment(t)]
+    texts += ["a.  b; c .  (d;", "x;  ", "no. ;; . a", "a.  \n  b.  c"]
+    checked = 0
+    for text in texts:
+        item = ItemText(text, 0, "inclusion")
+        for pos in range(len(item.norm) + 1):
+            assert item._clause_bounds(pos) == scanned(item.norm, pos), (text, pos)
+            checked += 1
+    assert checked > 1_000_000

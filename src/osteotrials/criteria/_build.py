@@ -92,6 +92,43 @@ def constraint(
     return _instance(Constraint, values, _CONSTRAINT_FIELDS)  # type: ignore[no-any-return]
 
 
+_WINDOW_FIELDS = frozenset(TimeWindow.model_fields)
+_RELATIONS = frozenset({"within", "at_least", "more_than", "less_than"})
+_UNITS = frozenset({"days", "weeks", "months", "years"})
+
+
+def time_window(
+    relation: str, value: float, unit: str, days: float, anchor: str | None, text: str
+) -> TimeWindow:
+    """``TimeWindow(...)`` with every field given; values of another type or outside the
+    literals go through the validating constructor, which coerces or raises as before."""
+    if (
+        relation not in _RELATIONS
+        or unit not in _UNITS
+        or type(value) is not float
+        or type(days) is not float
+        or not (anchor is None or type(anchor) is str)
+        or type(text) is not str
+    ):
+        return TimeWindow(
+            relation=relation,
+            value=value,
+            unit=unit,
+            days=days,
+            anchor=anchor,
+            text=text,
+        )
+    values = {
+        "relation": relation,
+        "value": value,
+        "unit": unit,
+        "days": days,
+        "anchor": anchor,
+        "text": text,
+    }
+    return _instance(TimeWindow, values, _WINDOW_FIELDS)  # type: ignore[no-any-return]
+
+
 def copy_time_window(window: TimeWindow) -> TimeWindow:
     """``window.model_copy()``: a shallow copy."""
     return _instance(  # type: ignore[no-any-return]

@@ -389,7 +389,11 @@ def unparsed_reason(seg: Segment) -> str:
 #: objects at its own offsets, so nothing is shared between items. One string key and
 #: one bytes value an entry: the garbage collector does not track them (a memo of
 #: model objects was slower than none: its ~400,000 objects made full collections run).
+#: Keys are remembered on first sight (value ``_SEEN_ONCE``) and the constraints frozen
+#: on the second: an item seen once is not frozen at all.
 _ITEM_MEMO: dict[str, bytes] = {}
+#: the value of a key seen once (``marshal`` bytes are never empty)
+_SEEN_ONCE = b""
 #: entries kept before the memo starts afresh (bounds memory on a long ingest)
 ITEM_MEMO_SIZE = 50_000
 
@@ -407,7 +411,8 @@ def _item_constraints(
     seg: Segment, item: ItemText, use_triggers: bool, use_memo: bool
 ) -> list[Constraint]:
     key = f"{seg.kind}\x00{int(use_triggers)}\x00{item.context}\x00{seg.text}"
-    if use_memo and (hit := _ITEM_MEMO.get(key)) is not None:
+    hit = _ITEM_MEMO.get(key) if use_memo else None
+    if hit:
         return [_build.thaw(frozen, seg.start) for frozen in marshal.loads(hit)]
     found: list[Constraint] = []
     if use_triggers:
@@ -419,7 +424,13 @@ def _item_constraints(
         for _family, component in COMPONENTS:
             found.extend(component(item))
     constraints = resolve(found, item) if found else []
-    if use_memo:
+    if use_memo and hit is None:
+        # first sight: only the key is kept (most items occur once; freezing them all
+        # cost more than the hits saved)
+        if len(_ITEM_MEMO) >= ITEM_MEMO_SIZE:
+            _ITEM_MEMO.clear()
+        _ITEM_MEMO[key] = _SEEN_ONCE
+    elif use_memo:  # second sight: the constraints are kept for every later one
         frozen = [_build.freeze(c, seg.start) for c in constraints]
         if None not in frozen:  # else: not memoised, compiled each time
             if len(_ITEM_MEMO) >= ITEM_MEMO_SIZE:

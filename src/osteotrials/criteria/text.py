@@ -6,6 +6,7 @@ numbers, comparison operators, time windows, clause boundaries and polarity.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +45,10 @@ _SAME_LENGTH = str.maketrans(
 
 def normalise(text: str) -> str:
     """Lower-cased text of exactly the same length (offsets stay valid)."""
+    if text.isascii() and "\\" not in text:
+        # every character the replacements and ``_SAME_LENGTH`` change is a backslash
+        # or not ASCII: the same result, without the per-character translation
+        return text.lower()
     text_ = text.replace("=\\<", "=< ").replace("=\\>", "=> ")
     out = text_.translate(_SAME_LENGTH).lower()
     if len(out) != len(text):  # pragma: no cover - a translation changed length
@@ -181,13 +186,13 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
             relation = "less_than"
         unit = unit_name(m.group("u"))
         anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
-        tw = TimeWindow(
-            relation=relation,
-            value=n,
-            unit=unit,
-            days=round(n * _UNIT_DAYS[unit[:-1]], 2),
-            anchor=anchor_m.group("a") if anchor_m else None,
-            text=original[m.start() : m.end()],
+        tw = _build.time_window(
+            relation,
+            n,
+            unit,
+            round(n * _UNIT_DAYS[unit[:-1]], 2),
+            anchor_m.group("a") if anchor_m else None,
+            original[m.start() : m.end()],
         )
         if best is None or m.start() < best[0]:
             best = (m.start(), tw)
@@ -243,6 +248,8 @@ class ItemText:
     _windows: dict[tuple[int, int], TimeWindow | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: ends of the ``_CLAUSE_LEFT`` matches of the whole ``norm`` (None until first asked)
+    _left_ends: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     #: whether ``norm`` holds one of ``_TIME_LITERALS`` (None until first asked)
     _timed: bool | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -267,9 +274,16 @@ class ItemText:
                 left = m.end()
             m2 = _CLAUSE_RIGHT.search(norm[pos:])
             return left, (pos + m2.start() if m2 else len(norm))
-        # ``endpos``/``pos`` arguments search exactly as the slices norm[:pos] / norm[pos:] would
-        left = 0
-        for m in _CLAUSE_LEFT.finditer(norm, 0, pos):
+        # ``endpos``/``pos`` arguments search exactly as the slices norm[:pos] / norm[pos:] would.
+        # The matches of the whole text that end before ``pos`` are matches of the search up
+        # to ``pos`` too (the engine read no character at or past ``pos`` for them, nor for
+        # the positions it failed at before them), so that search resumes after the last.
+        ends = self._left_ends
+        if ends is None:
+            ends = self._left_ends = [m.end() for m in _CLAUSE_LEFT.finditer(norm)]
+        k = bisect_left(ends, pos)
+        left = ends[k - 1] if k else 0
+        for m in _CLAUSE_LEFT.finditer(norm, left, pos):
             left = m.end()
         m2 = _CLAUSE_RIGHT.search(norm, pos)
         return left, (m2.start() if m2 else len(norm))

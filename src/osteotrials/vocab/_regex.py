@@ -163,18 +163,19 @@ def gate_alternatives(
 _INLINE_IGNORECASE = re.compile(r"\(\?[aiLmsux]*i[aiLmsux-]*[:)]")
 
 
-def exact_gate(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+def exact_gate(pattern: re.Pattern[str], *, words: bool = False) -> tuple[str, ...] | None:
     """Substrings at least one of which every match of ``pattern`` contains, exactly as
     written (not lower-cased), so ``any(g in s for g in gate)`` must hold before the
     pattern can match ``s``. None for case-insensitive patterns and for patterns
-    without a required literal."""
+    without a required literal. With ``words``, a literal right after "\\b" is written
+    "^run": it starts one of the string's ``[a-z0-9]+`` tokens (``literal_occurs``)."""
     if pattern.flags & re.IGNORECASE or _INLINE_IGNORECASE.search(pattern.pattern):
         return None
     try:
         parsed = _sre.parse(pattern.pattern, pattern.flags)
     except re.error:  # pragma: no cover - the pattern compiled, so it parses
         return None
-    found = _required(parsed, fold=False)
+    found = _required(parsed, fold=False, words=words)
     return tuple(sorted(found)) if found else None
 
 
@@ -187,11 +188,18 @@ class GatedPattern:
     such a literal occurs in a string exactly when it occurs in one of the string's
     ``[a-z0-9]+`` tokens, so on a text whose token mask the registry already holds
     (an item's normalised or lower-cased text, asked about by the anchor indexes) the
-    gate is one bit test instead of one substring scan a literal."""
+    gate is one bit test instead of one substring scan a literal. The bit reads the
+    finer ``word_literals`` when given (``exact_gate`` with ``words``: "^er" opens on
+    "eribulin", not on "other"; the substring scan keeps ``literals``)."""
 
-    __slots__ = ("bit", "flags", "groupindex", "groups", "literals", "pattern", "raw")
+    __slots__ = ("anchors", "bit", "flags", "groupindex", "groups", "literals", "pattern", "raw")
 
-    def __init__(self, raw: re.Pattern[str], literals: tuple[str, ...]):
+    def __init__(
+        self,
+        raw: re.Pattern[str],
+        literals: tuple[str, ...],
+        word_literals: tuple[str, ...] | None = None,
+    ):
         #: the pattern run once the gate is open (``fast_start``: same matches)
         self.raw = fast_start(raw)
         self.literals = literals
@@ -200,10 +208,16 @@ class GatedPattern:
         self.groups = raw.groups
         self.groupindex = raw.groupindex
         #: this gate's bit in ``_REGISTRY`` text masks, 0 when its literals are not all
-        #: lower-case ``[a-z0-9]`` (then the literals are always scanned)
+        #: lower-case ``[a-z0-9]`` (then the literals are always scanned) and for the
+        #: always-open gate ("": a text without any token must not close it)
+        anchors = word_literals or literals
+        #: what the bit stands for: one of these occurs (``literal_occurs``)
+        self.anchors = anchors
         self.bit = (
-            1 << _REGISTRY.register(dict.fromkeys(literals, 1), 1)
-            if literals and all(_ALNUM.issuperset(lit) for lit in literals)
+            1 << _REGISTRY.register(dict.fromkeys(anchors, 1), 1)
+            if literals
+            and "" not in literals
+            and all(lit and _ALNUM.issuperset(lit.removeprefix("^")) for lit in anchors)
             else 0
         )
 
@@ -267,7 +281,8 @@ def gated(pattern: re.Pattern[str]) -> re.Pattern[str]:
         if fast_start(pattern) is pattern:
             return pattern
         literals = ("",)  # the empty string is in every string: always open
-    return GatedPattern(pattern, literals)  # type: ignore[return-value]
+        return GatedPattern(pattern, literals)  # type: ignore[return-value]
+    return GatedPattern(pattern, literals, exact_gate(pattern, words=True))  # type: ignore[return-value]
 
 
 _ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
@@ -361,23 +376,167 @@ def _engine_skips(items: Any) -> bool:
     return True
 
 
+def top_level_alternatives(source: str) -> list[str] | None:
+    """The top-level alternatives of the pattern ``source`` as written ("a|b(c|d)" ->
+    ["a", "b(c|d)"]), or None when the text cannot be split safely (comments, verbose
+    mode). Escapes, character classes and groups are skipped whole."""
+    if "(?#" in source or _VERBOSE_INLINE.search(source):
+        return None
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(source)
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i += 1
+            if i < n and source[i] == "^":
+                i += 1
+            if i < n and source[i] == "]":
+                i += 1  # "[]...]": a leading "]" is a member
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(source[start:i])
+            start = i + 1
+        i += 1
+    out.append(source[start:])
+    return out if depth == 0 and "|".join(out) == source else None
+
+
+_VERBOSE_INLINE = re.compile(r"\(\?[aiLmsux-]*x")
+#: an alternative that opens on "\b" and a plain letter or digit (not repeated)
+_BOUNDARY_LITERAL = re.compile(r"\\b([a-z0-9])(?![*+?{])")
+
+
+def hoist_boundaries(source: str, flags: int = 0) -> str:
+    """``source`` with each top-level alternative "\\bx..." (a word boundary, then a
+    plain letter or digit x) written "x(?<=\\bx)...": the same matches (x at the same
+    position, and the look-behind asserts the boundary before it, seeing exactly what
+    "\\b" saw), but the alternative now opens on a literal, which the ``re`` engine
+    rejects with one comparison where x is absent instead of entering the alternative
+    at every position; when every alternative opens on a literal the engine also skips
+    to their first characters by itself. ``source`` itself when nothing is hoisted, when
+    every alternative opens on "\\b" (the parser then tests it once for all), or the
+    pattern cannot be split safely (``top_level_alternatives``, verbose flag)."""
+    if flags & re.VERBOSE:
+        return source
+    alternatives = top_level_alternatives(source)
+    if alternatives is None or all(a.startswith("\\b") for a in alternatives):
+        # "\\b" opening every alternative is factored out by the parser: tested once a
+        # position already, and hoisting some alternatives would undo that
+        return source
+    out: list[str] = []
+    for alternative in alternatives:
+        m = _BOUNDARY_LITERAL.match(alternative)
+        if m:
+            x = m.group(1)
+            alternative = f"{x}(?<=\\b{x}){alternative[m.end() :]}"
+        elif (m := _BOUNDARY_OPTIONAL_CLASS.match(alternative)) and _no_groups(
+            rest := alternative[m.end() :], flags
+        ):
+            # "\\b[cyp]?t..." is "\\b[cyp]t..." then "\\bt...", in that order (a greedy
+            # optional part is tried first): both written to open on a literal
+            members, x = m.group(1), m.group(2)
+            alternative = f"[{members}](?<=\\b[{members}]){x}{rest}|{x}(?<=\\b{x}){rest}"
+        out.append(alternative)
+    return "|".join(out)
+
+
+#: an alternative that opens on "\\b", an optional class of letters, then a letter
+_BOUNDARY_OPTIONAL_CLASS = re.compile(r"\\b\[([a-z0-9]+)\]\?([a-z0-9])(?![*+?{])")
+
+
+def _no_groups(fragment: str, flags: int) -> bool:
+    """Whether the pattern text ``fragment`` compiles on its own without capturing groups
+    (so it can be written twice)."""
+    try:
+        return re.compile(fragment, flags).groups == 0
+    except re.error:
+        return False
+
+
+def first_character_groups(alternatives: list[str]) -> str:
+    """The alternation of ``alternatives`` (texts of a case-sensitive pattern) with
+    those that open on the same literal character grouped behind it: "abc|x|ade" ->
+    "a(?:bc|de)|x". Same matches: at any position only the alternatives opening on its
+    character can match, and they keep their order; but the engine compares each
+    group's character once instead of each alternative's. An alternative that does not
+    open on a plain character or an escaped punctuation character (not repeated) stays
+    where it is, and only the alternatives between two such are grouped, so that every
+    alternative keeps its order relative to it."""
+    out: list[str] = []
+    groups: dict[str, tuple[str, list[str]]] = {}
+
+    def flush() -> None:
+        out.extend(
+            head + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+            for head, rests in groups.values()
+        )
+        groups.clear()
+
+    for alternative in alternatives:
+        head = alternative[:2] if alternative.startswith("\\") else alternative[:1]
+        literal = head[-1:]
+        rest = alternative[len(head) :]
+        if (
+            not literal
+            or (len(head) == 1 and literal in _METACHARACTERS)
+            or (len(head) == 2 and (literal.isalnum() or literal == "_" or not literal.isascii()))
+            or rest[:1] in ("*", "+", "?", "{")
+        ):
+            flush()
+            out.append(alternative)
+            continue
+        groups.setdefault(literal, (head, []))[1].append(rest)
+    flush()
+    return "|".join(out)
+
+
+#: characters that are not literals when written plain in a pattern
+_METACHARACTERS = frozenset("\\|()[]{}.^$*+?")
+
+
 def fast_start(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` with a look-ahead for the possible first characters of a match in
     front ("(?=[bcd...])(?:...)"), when the ``re`` engine cannot skip to them by
     itself: patterns that open on "\\b" or a look-behind, or on alternatives not all
     starting with a literal, otherwise try every alternative at every position of the
-    text. Same matches (the look-ahead is compiled with the same flags and only
-    rejects positions where no match can start); ``pattern`` itself when no first
-    character is known, a match can be empty, or the engine skips already."""
+    text. Top-level alternatives that open on "\\b" and a letter are first written with
+    the letter in front (``hoist_boundaries``), and in a pattern without capturing
+    groups and case distinctions those that open on the same character are grouped
+    behind it (``first_character_groups``). Same matches (the look-ahead is compiled
+    with the same flags and only rejects positions where no match can start);
+    ``pattern`` itself when nothing is hoisted and no first character is known, a match
+    can be empty, or the engine skips already."""
+    source = hoist_boundaries(pattern.pattern, pattern.flags)
+    if (
+        not pattern.groups  # grouping moves alternatives: numbered groups would change
+        and not pattern.flags & (re.IGNORECASE | re.VERBOSE)
+        and not _INLINE_IGNORECASE.search(source)
+        and (alternatives := top_level_alternatives(source)) is not None
+        and len(alternatives) > 1
+    ):
+        source = first_character_groups(alternatives)
     try:
-        parsed = _sre.parse(pattern.pattern, pattern.flags)
+        parsed = _sre.parse(source, pattern.flags)
     except re.error:  # pragma: no cover - the pattern compiled, so it parses
         return pattern
     first = _first_of_sequence(parsed)
     if first is None or first[1] or not first[0] or _engine_skips(parsed):
-        return pattern
+        return pattern if source == pattern.pattern else re.compile(source, pattern.flags)
     try:
-        return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{pattern.pattern})", pattern.flags)
+        return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{source})", pattern.flags)
     except re.error:  # e.g. global inline flags, which must open the pattern
         return pattern
 

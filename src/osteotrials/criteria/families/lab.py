@@ -18,7 +18,7 @@ from osteotrials.criteria.families._base import make
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint, Logic
 from osteotrials.vocab import labs
-from osteotrials.vocab._regex import fast_start
+from osteotrials.vocab._regex import fast_start, first_character_groups
 
 FAMILY = "lab"
 #: measured by the cardiac component instead
@@ -90,6 +90,13 @@ _FORMULA = re.compile(r"cockcroft[- ]?(?:and[- ])?gault|mdrd|ckd[- ]?epi|24[- ]h
 
 @cache
 def _mention_pattern() -> re.Pattern[str]:
+    """The analyte-name pattern as ``_mentions`` runs it: the names grouped by their
+    first character (``first_character_groups``) behind a first-character look-ahead
+    (``fast_start``); the same matches as ``_mention_source(grouped=False)``."""
+    return fast_start(re.compile(_mention_source(grouped=True)))
+
+
+def _mention_source(*, grouped: bool) -> str:
     names: set[str] = set()
     for analyte in labs.analytes().values():
         if analyte.id in _CARDIAC:
@@ -128,10 +135,12 @@ def _mention_pattern() -> re.Pattern[str]:
         "hgb",
         "cr",
     }
-    alternatives = sorted(names, key=len, reverse=True)
-    body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in alternatives)
+    alternatives = [
+        re.escape(n).replace(r"\ ", r"[\s-]+") for n in sorted(names, key=len, reverse=True)
+    ]
+    body = first_character_groups(alternatives) if grouped else "|".join(alternatives)
     # a footnote digit glued to the name ("Creatinine Clearance1 40 mL/min") is allowed
-    return fast_start(re.compile(rf"(?<![\w/-])(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))"))
+    return rf"(?<![\w/-])(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))"
 
 
 def _analytes_of(name: str) -> list[str]:
