@@ -16,6 +16,8 @@ tests/criteria/fixtures (seven sets used for tuning by now; the blind figures co
 sixth and seventh held-out sets, each annotated twice blind and adjudicated, never tuned on).
 
 Usage: python benchmarks/bench_criteria.py [--repeats 3] [--no-write] [--ab REF [--rounds 3] [--no-memo]]
+       python benchmarks/bench_criteria.py --ab REF --interleave 20 [--rounds 3]   (prints only
+       the interleaved A/B: two live processes taking turns on slices; never scores the annotation sets)
 """
 
 from __future__ import annotations
@@ -138,20 +140,112 @@ print(json.dumps({"items": items, "rates": rates}))
 """
 
 
+def _export(ref: str, tmp: Path, corpus: list[str]) -> tuple[dict[str, Path], Path]:
+    """The sources of git revision ``ref`` extracted under ``tmp`` beside this tree's, and
+    the corpus written as JSON for the child processes."""
+    base = tmp / "base"
+    base.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
+    corpus_file = tmp / "corpus.json"
+    corpus_file.write_text(json.dumps(corpus), encoding="utf-8")
+    return {"base": base / "src", "new": ROOT / "src"}, corpus_file
+
+
+#: one side of ``--interleave``: a live process that compiles the slices it is sent
+_SLICE_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from osteotrials.criteria import compile_criteria, pipeline
+clear = getattr(pipeline, "clear_item_memo", lambda: None)
+with open(sys.argv[2], encoding="utf-8") as fh:
+    corpus = json.load(fh)
+sum(len(compile_criteria(t)) for t in corpus)
+print("ready", flush=True)
+for line in sys.stdin:
+    a, b, first = map(int, line.split())
+    if first:
+        clear()
+    start = time.process_time()
+    n = sum(len(compile_criteria(t)) for t in corpus[a:b])
+    print(json.dumps([n, time.process_time() - start]), flush=True)
+"""
+
+
+def ab_interleaved(ref: str, corpus: list[str], rounds: int, slices: int) -> str:
+    """Time the parser of ``ref`` and of this tree in two live processes that take turns on
+    ``slices`` slices of the corpus per pass (the first of each pair alternating), so both
+    sides see the same machine load within seconds of each other: sturdier than whole
+    passes on a shared machine. Reports the median pass rate of each side and the median
+    speed-up over the adjacent slice pairs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sides, corpus_file = _export(ref, Path(tmp), corpus)
+        procs = {
+            side: subprocess.Popen(
+                [sys.executable, "-c", _SLICE_CHILD, str(src), str(corpus_file)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for side, src in sides.items()
+        }
+        try:
+            for proc in procs.values():
+                assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+            step = -(-len(corpus) // slices)
+            passes: dict[str, list[float]] = {"base": [], "new": []}
+            pair_ratios: list[float] = []
+            for r in range(rounds):
+                done = {"base": [0, 0.0], "new": [0, 0.0]}
+                for k in range(slices):
+                    a, b = k * step, min(len(corpus), (k + 1) * step)
+                    got: dict[str, list[float]] = {}
+                    for side in ("base", "new") if (r + k) % 2 == 0 else ("new", "base"):
+                        proc = procs[side]
+                        assert proc.stdin is not None and proc.stdout is not None
+                        proc.stdin.write(f"{a} {b} {int(k == 0)}\n")
+                        proc.stdin.flush()
+                        got[side] = json.loads(proc.stdout.readline())
+                        done[side][0] += int(got[side][0])
+                        done[side][1] += got[side][1]
+                    if got["new"][1] > 0:
+                        pair_ratios.append(got["base"][1] / got["new"][1])
+                for side in passes:
+                    passes[side].append(done[side][0] / done[side][1])
+        finally:
+            for proc in procs.values():
+                if proc.stdin is not None:
+                    proc.stdin.close()
+                proc.wait()
+    base_rate, new_rate = statistics.median(passes["base"]), statistics.median(passes["new"])
+    return "\n".join(
+        [
+            f"Interleaved A/B ({rounds} passes a side in two live processes, {slices} slices a "
+            "pass taken in turns, CPU time; item memo emptied at the start of each pass):",
+            "",
+            "| parser | median items/s | passes (items/s) |",
+            "|---|---|---|",
+            *(
+                f"| {name} | {statistics.median(passes[side]):,.0f} | "
+                + ", ".join(f"{x:,.0f}" for x in passes[side])
+                + " |"
+                for side, name in (("base", f"`{ref}`"), ("new", "this tree"))
+            ),
+            "",
+            f"Speed-up: {new_rate / base_rate:.2f}x over whole passes; median over "
+            f"{len(pair_ratios)} adjacent slice pairs {statistics.median(pair_ratios):.2f}x.",
+        ]
+    )
+
+
 def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2, memo: bool = True) -> str:
     """Time the parser of git revision ``ref`` and of this tree alternately, each in
     fresh processes (``rounds`` processes a side, ``passes`` timed passes each);
     ``memo=False`` compiles every item afresh on both sides (no item memo)."""
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base"
-        base.mkdir()
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", ref, "src"], check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(base)], input=archive, check=True)
-        corpus_file = Path(tmp) / "corpus.json"
-        corpus_file.write_text(json.dumps(corpus), encoding="utf-8")
-        sides = {"base": base / "src", "new": ROOT / "src"}
+        sides, corpus_file = _export(ref, Path(tmp), corpus)
         rates: dict[str, list[float]] = {"base": [], "new": []}
         items: dict[str, int] = {}
         for r in range(rounds):
@@ -217,6 +311,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="processes a side for --ab")
     parser.add_argument("--ab-only", action="store_true", help="print only the --ab table")
     parser.add_argument(
+        "--interleave",
+        type=int,
+        metavar="SLICES",
+        help="--ab in two live processes taking turns on SLICES slices a pass (sturdier "
+        "under load); --rounds is then the number of passes",
+    )
+    parser.add_argument(
         "--no-memo", action="store_true", help="--ab with the item memo off on both sides"
     )
     args = parser.parse_args()
@@ -229,6 +330,9 @@ def main() -> int:
         for r in records
     }
     corpus = list(texts.values())
+    if args.interleave:
+        print(ab_interleaved(args.ab or "HEAD", corpus, args.rounds, args.interleave))
+        return 0
     if args.ab_only:
         print(ab(args.ab or "HEAD", corpus, args.rounds, memo=not args.no_memo))
         return 0
