@@ -140,6 +140,24 @@ print(json.dumps({"items": items, "rates": rates}))
 """
 
 
+def _rate_table(
+    ref: str, rates: dict[str, list[float]], what: str, items: dict[str, int] | None = None
+) -> list[str]:
+    """Markdown rows of an A/B: each side's median items/s and its ``what`` (runs, passes)."""
+    items_head, items_rule = ("items | ", "---|") if items else ("", "")
+    return [
+        f"| parser | {items_head}median items/s | {what} (items/s) |",
+        f"|---|{items_rule}---|---|",
+        *(
+            f"| {name} | {f'{items[side]} | ' if items else ''}"
+            f"{statistics.median(rates[side]):,.0f} | "
+            + ", ".join(f"{x:,.0f}" for x in rates[side])
+            + " |"
+            for side, name in (("base", f"`{ref}`"), ("new", "this tree"))
+        ),
+    ]
+
+
 def _export(ref: str, tmp: Path, corpus: list[str]) -> tuple[dict[str, Path], Path]:
     """The sources of git revision ``ref`` extracted under ``tmp`` beside this tree's, and
     the corpus written as JSON for the child processes."""
@@ -225,14 +243,7 @@ def ab_interleaved(ref: str, corpus: list[str], rounds: int, slices: int) -> str
             f"Interleaved A/B ({rounds} passes a side in two live processes, {slices} slices a "
             "pass taken in turns, CPU time; item memo emptied at the start of each pass):",
             "",
-            "| parser | median items/s | passes (items/s) |",
-            "|---|---|---|",
-            *(
-                f"| {name} | {statistics.median(passes[side]):,.0f} | "
-                + ", ".join(f"{x:,.0f}" for x in passes[side])
-                + " |"
-                for side, name in (("base", f"`{ref}`"), ("new", "this tree"))
-            ),
+            *_rate_table(ref, passes, "passes"),
             "",
             f"Speed-up: {new_rate / base_rate:.2f}x over whole passes; median over "
             f"{len(pair_ratios)} adjacent slice pairs {statistics.median(pair_ratios):.2f}x.",
@@ -277,14 +288,7 @@ def ab(ref: str, corpus: list[str], rounds: int, passes: int = 2, memo: bool = T
                 else "item memo off: every item compiled afresh):"
             ),
             "",
-            "| parser | items | median items/s | runs (items/s) |",
-            "|---|---|---|---|",
-            *(
-                f"| {name} | {items[side]} | {statistics.median(rates[side]):,.0f} | "
-                + ", ".join(f"{x:,.0f}" for x in rates[side])
-                + " |"
-                for side, name in (("base", f"`{ref}`"), ("new", "this tree"))
-            ),
+            *_rate_table(ref, rates, "runs", items),
             "",
             f"Speed-up: {new_rate / base_rate:.2f}x.",
         ]

@@ -277,6 +277,16 @@ def test_line_limit_other_than_endocrine_counts_non_endocrine_lines(finder: Item
     result = run(item, **base(regimens=two_chemo))
     assert result.status == "not_met"
     assert any("non-endocrine" in r.truth.fact for r in result.results)
+    # the same limit with a named drug excepted ("other than tamoxifen", which the parser
+    # writes with the drug's classes): only a class-wide exception leaves the other
+    # endocrine lines out, so the count stays an upper bound (never a wrong "met")
+    from osteotrials.match.families.prior_therapy import evaluate as condition
+
+    [c] = [c for c in item.constraints if c.family == "prior_therapy"]
+    by_drug = c.model_copy(update={"params": {**c.params, "except_drugs": ["tamoxifen"]}})
+    two_et_one_chemo = context(patient(**base(regimens=[letrozole, fulvestrant, paclitaxel])))
+    assert condition(c, two_et_one_chemo).holds is False  # one non-endocrine line: not "> 1"
+    assert condition(by_drug, two_et_one_chemo).holds is None
 
 
 def test_line_limit_with_an_exception_it_cannot_count_is_conservative(

@@ -162,13 +162,20 @@ def is_exception(text: str, pos: int, *, stated_after: bool = True) -> bool:
     return bool(_EXCEPT_AFTER.search(text, pos, end))
 
 
-def excepted(
-    text: str, ms: list[TherapyMention], *, stated_after: bool = True
-) -> list[TherapyMention]:
-    """The mentions of ``ms`` named as exceptions (:func:`is_exception`), and the examples
-    in parentheses right after an excepted agent that belong to it ("with the exception of
-    bisphosphonates (e.g. zoledronic acid)"; not "other than trastuzumab (including
-    neratinib)": neratinib is no trastuzumab)."""
+def excepted(item: ItemText, *, stated_after: bool = True) -> list[TherapyMention]:
+    """The therapy mentions of ``item`` named as exceptions (:func:`is_exception`), and the
+    examples in parentheses right after an excepted agent that belong to it ("with the
+    exception of bisphosphonates (e.g. zoledronic acid)"; not "other than trastuzumab
+    (including neratinib)": neratinib is no trastuzumab). Read once per item: prior
+    therapy and bone agents share it."""
+    key = f"therapy_excepted:{stated_after}"
+    cached = item.memo.get(key)
+    if cached is None:
+        cached = item.memo[key] = _excepted(item.norm, mentions(item), stated_after)
+    return list(cached)
+
+
+def _excepted(text: str, ms: list[TherapyMention], stated_after: bool) -> list[TherapyMention]:
     out = [
         m
         for m in ms

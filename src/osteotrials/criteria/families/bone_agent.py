@@ -17,9 +17,8 @@ def extract(item: ItemText) -> list[Constraint]:
     if re.search(r"hypersensitiv|allerg", item.norm):
         return []
     out: list[Constraint] = []
-    ms = _therapy.mentions(item)
-    excepted = _therapy.excepted(item.norm, ms)
-    for m in ms:
+    excepted = _therapy.excepted(item)
+    for m in _therapy.mentions(item):
         if not m.bone:
             continue
         window = item.norm[max(0, m.start - 25) : m.end + 5]

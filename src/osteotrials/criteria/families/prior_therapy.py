@@ -207,8 +207,11 @@ def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if _NOT_PRIOR.search(norm):
         return []
-    every = _therapy.mentions(item)
-    ms = [m for m in every if not m.bone and "radiopharmaceutical_only" not in m.classes]
+    ms = [
+        m
+        for m in _therapy.mentions(item)
+        if not m.bone and "radiopharmaceutical_only" not in m.classes
+    ]
     ms = [
         m
         for m in ms
@@ -331,16 +334,18 @@ def extract(item: ItemText) -> list[Constraint]:
     # "anti-cancer therapy other than endocrine therapy", "(except for endocrine therapy,
     # denosumab, or bisphosphonates)": agents named as exceptions are not what the rule is
     # about; read as the rule's agents they would turn it upside down
-    excepted = _therapy.excepted(norm, ms)
+    every_excepted = _therapy.excepted(item)
+    excepted = [m for m in ms if m in every_excepted]
     kept = [m for m in ms if m not in excepted]
     if not any(m.drugs or m.classes or _ANY_ANTICANCER.search(norm[m.start : m.end]) for m in kept):
         # "adjuvant chemotherapy regimens do not count as a prior line of therapy" with no
         # rule of its own in the item: a note on counting, whose agents are what it is about
-        excepted = _therapy.excepted(norm, ms, stated_after=False)
+        before_cue = _therapy.excepted(item, stated_after=False)
+        excepted = [m for m in ms if m in before_cue]
         kept = [m for m in ms if m not in excepted]
     # "any anticancer therapy except denosumab": the bone agent is an exception of this
     # rule too (it is read as allowed by the bone_agent family)
-    excepted += [m for m in _therapy.excepted(norm, every) if m.bone]
+    excepted += [m for m in every_excepted if m.bone]
     drug_names = sorted({d for m in kept for d in m.drugs})
     classes = sorted({c for m in kept for c in m.classes})
     payloads = sorted({p for m in kept for p in m.payloads})

@@ -50,28 +50,38 @@ def _setting_ok(e: DrugExposure, settings: list[str]) -> bool | None:
     return False
 
 
+_CHEMO = frozenset(
+    {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
+    | {"vinca_eribulin"}
+)
+_ENDOCRINE = frozenset(
+    {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
+)
+
+
+class _Labels(dict[frozenset[str], str]):
+    """Line type of a non-empty set of classes (``_line_count`` and ``prepare``)."""
+
+    def __missing__(self, classes: frozenset[str]) -> str:
+        label = (
+            "chemotherapy"
+            if classes <= _CHEMO
+            else "endocrine"
+            if classes <= _ENDOCRINE
+            else "systemic"
+        )
+        self[classes] = label
+        return label
+
+
+_LINE_LABELS = _Labels()
+
+
 def _line_count(c: Constraint, ctx: Context, classes: frozenset[str]) -> tuple[LineCount, str]:
     lines = ctx.facts.lines
-    if classes and classes <= {
-        "chemotherapy",
-        "taxane",
-        "anthracycline",
-        "platinum",
-        "antimetabolite",
-        "alkylating",
-        "vinca_eribulin",
-    }:
-        return lines.chemotherapy, "chemotherapy"
-    if classes and classes <= {
-        "endocrine",
-        "aromatase_inhibitor",
-        "serd",
-        "serm",
-        "ovarian_suppression",
-        "other_endocrine",
-    }:
-        return lines.endocrine, "endocrine"
-    return lines.total, "systemic"
+    label = _LINE_LABELS[classes] if classes else "systemic"
+    count = {"chemotherapy": lines.chemotherapy, "endocrine": lines.endocrine}.get(label)
+    return (lines.total if count is None else count), label
 
 
 def line_bounds(count: LineCount, lo: float | None, hi: float | None) -> list[bool | None]:
@@ -95,18 +105,8 @@ def line_bounds(count: LineCount, lo: float | None, hi: float | None) -> list[bo
     return results
 
 
-#: classes that never make a line: excepting them changes no count
-_NEVER_LINES = frozenset(
-    {"bone_modifying_agent", "bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"}
-    | {"radiopharmaceutical", "supportive", "growth_factor", "ovarian_suppression"}
-)
-_ENDOCRINE_CLASSES = frozenset(
-    {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
-)
-_CHEMO_CLASSES = frozenset(
-    {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
-    | {"vinca_eribulin"}
-)
+#: bone-agent classes below ``bone_modifying_agent`` (an exception may name them alone)
+_BONE_SUBCLASSES = frozenset({"bisphosphonate", "oral_bisphosphonate", "rank_ligand_inhibitor"})
 
 
 def _excepted_count(
@@ -115,21 +115,29 @@ def _excepted_count(
     """The count a line limit with exceptions compares with ("no more than 2 prior regimens
     other than endocrine therapy"), its label, and whether it is exact: when the excepted
     agents cannot be taken out of the derived counts, the count is only an upper bound."""
-    exc = frozenset(c.params.get("except_classes", [])) - _NEVER_LINES
+    rules = ctx.facts.lines.rules
+    # classes that never make a line under the patient's line rules change no count
+    never = _NOT_ANTICANCER | _BONE_SUBCLASSES | rules.never_line_classes
+    if not rules.ovarian_suppression_alone_is_line:
+        never = never | {"ovarian_suppression"}
+    exc = frozenset(c.params.get("except_classes", [])) - never
     if not exc:
         return count, label, True
-    if label == "systemic" and "endocrine" in exc and exc <= _ENDOCRINE_CLASSES:
+    # a named drug ("other than tamoxifen") brings its classes along: only a class-wide
+    # exception can be taken out of the class counts
+    by_class = not c.params.get("except_drugs")
+    if by_class and label == "systemic" and "endocrine" in exc and exc <= _ENDOCRINE:
         return ctx.facts.lines.non_endocrine, "non-endocrine", True
-    if label == "chemotherapy" and not exc & _CHEMO_CLASSES:
+    if label == "chemotherapy" and not exc & _CHEMO:
         return count, label, True  # "chemotherapy regimens; hormonal therapy does not count"
-    if label == "endocrine" and not exc & _ENDOCRINE_CLASSES:
+    if label == "endocrine" and not exc & _ENDOCRINE:
         return count, label, True
     return count, f"{label} (counting {', '.join(sorted(exc))} too)", False
 
 
 def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
-    count, label = _line_count(c, ctx, classes)
-    count, label, exact = _excepted_count(c, ctx, count, label)
+    count, base_label = _line_count(c, ctx, classes)
+    count, label, exact = _excepted_count(c, ctx, count, base_label)
     lo, hi = c.params.get("min_lines"), c.params.get("max_lines")
     rng = (
         f"{count.minimum}"
@@ -151,7 +159,7 @@ def _lines(c: Constraint, ctx: Context, classes: frozenset[str]) -> Truth:
     if False in results:
         return Truth(False, fact, fields=_FIELDS)
     if None in results:
-        key = f"lines_{label}" if label in ("chemotherapy", "endocrine") else "lines_total"
+        key = f"lines_{base_label}" if base_label != "systemic" else "lines_total"
         why = "the range straddles the limit" if exact else "the excepted lines are not known"
         return unknown(f"{fact}; {why}", key, fields=_FIELDS)
     return Truth(True, fact, fields=_FIELDS)
@@ -325,32 +333,6 @@ def prepare(c: Constraint) -> Prepared | None:
         bool(p.get("progression") or p.get("resistance")),
     )
 
-
-_CHEMO = frozenset(
-    {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
-    | {"vinca_eribulin"}
-)
-_ENDOCRINE = frozenset(
-    {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
-)
-
-
-class _Labels(dict[frozenset[str], str]):
-    """Line type of a set of classes, as ``_line_count``."""
-
-    def __missing__(self, classes: frozenset[str]) -> str:
-        label = (
-            "chemotherapy"
-            if classes <= _CHEMO
-            else "endocrine"
-            if classes <= _ENDOCRINE
-            else "systemic"
-        )
-        self[classes] = label
-        return label
-
-
-_LINE_LABELS = _Labels()
 
 HOLDS, FAILS, UNKNOWN = TRUTH_HOLDS, TRUTH_FAILS, TRUTH_UNKNOWN
 
