@@ -151,10 +151,24 @@ def test_precision_fourth_development_set_adjudicated() -> None:
     assert rep.precision >= 0.89  # the issue's bar is 95%: not met
 
 
+def test_precision_fifth_development_set() -> None:
+    """The fifth development set (323 items, 42 trials; two blind annotators, one half each,
+    fixtures/README.md). Its first, blind score was 85.1% (234/275) with parser 0.13.0; its
+    errors were then printed and parser 0.14.0 was tuned on them, so this figure is
+    optimistic."""
+    rep = _real_set("annotations_dev5.jsonl")
+    _print("fifth development set (blind 85.1% with 0.13.0; tuned on since)", rep)
+    assert rep.annotated == 323 and rep.trials == 42 and rep.found == rep.annotated
+    assert rep.precision >= 0.88  # 89.1% with 0.14.0; the issue's bar is 95%: not met
+
+
 def test_precision_sixth_heldout_set_adjudicated() -> None:
     """The sixth set: two blind annotators and a blind third reader; never tuned on."""
     rep = _real_set("annotations_heldout6_adjudicated.jsonl")
-    _print("sixth held-out set, adjudicated (blind: 90.5% with 0.10.0 to 0.13.0)", rep)
+    _print(
+        "sixth held-out set, adjudicated (blind: 90.5% with 0.10.0 to 0.13.0, 90.9% with 0.14.0)",
+        rep,
+    )
     assert rep.annotated == 369 and rep.trials == 48 and rep.found == rep.annotated
     assert rep.precision >= 0.90  # the issue's bar is 95%: not met
 
@@ -164,7 +178,8 @@ def test_precision_seventh_heldout_set_adjudicated() -> None:
     conventions and a blind third reader; never tuned on."""
     rep = _real_set("annotations_heldout7_adjudicated.jsonl")
     _print(
-        "seventh held-out set, adjudicated (blind: 86.7% with 0.10.0, 87.8% with 0.11.0 to 0.13.0)",
+        "seventh held-out set, adjudicated (blind: 86.7% with 0.10.0, 87.8% with 0.11.0 "
+        "to 0.13.0, 88.0% with 0.14.0)",
         rep,
     )
     assert rep.annotated == 602 and rep.trials == 80 and rep.found == rep.annotated

@@ -120,6 +120,40 @@ def _overlaps(a: Constraint, b: Constraint) -> bool:
     return a.span[0] < b.span[1] and b.span[0] < a.span[1]
 
 
+#: parameters that make a therapy mention a rule of its own (a count of lines, exceptions)
+_THERAPY_RULE_PARAMS = frozenset(
+    {"min_lines", "max_lines", "except_drugs", "except_classes", "progression"}
+)
+_RECOVERY = re.compile(r"resol\w*|recover\w*|unresolved|persist\w*|ongoing|residual")
+_CAUSE_AFTER = re.compile(
+    r"^[^.;]{0,60}\b(?:of|from|to|related to|due to|caused by|induced by|following|after|associated"
+    r" with|attributed to)\b[^.;]{0,50}$"
+)
+_CAUSE_BEFORE = re.compile(
+    r"^(?![^.;]*\band (?:any|all|the)\b)[^.;]{0,40}[- ](?:related|induced|associated)\b[^.;]{0,30}$"
+)
+
+
+def _causes(item: ItemText, toxicity: Constraint, c: Constraint) -> bool:
+    """Whether therapy mention ``c`` is named as the cause of ``toxicity`` in one sentence:
+    "toxicity of prior chemotherapy", "chemotherapy- or radiation-related toxicities"."""
+    if c.span[0] >= toxicity.span[0]:
+        between = item.norm[toxicity.span[0] - item.start : c.span[0] - item.start]
+        return bool(_CAUSE_AFTER.search(between))
+    between = item.norm[c.span[0] - item.start : toxicity.span[1] - item.start]
+    return bool(_CAUSE_BEFORE.search(between))
+
+
+_COAGULATION = frozenset({"inr", "pt", "ptt", "aptt"})
+#: words that make the drug an exemption from the limit or the subgroup it applies to
+_EXEMPTION_CUE = re.compile(
+    r"\bunless\b|\bexcept|\bif\b|\b(?:patients|subjects|participants|those|who are|who)\s+"
+    r"(?:not\s+)?(?:on|receiving|taking|treated with|requiring|using)\b|\bnot (?:on|receiving|"
+    r"taking)\b|\bexclud\w*|\bother than\b"
+)
+_STABLE_DOSE = re.compile(r"\bstable\b[^.;]{0,40}\b(?:dose|regimen)|\bon a stable\b")
+
+
 def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     """Resolution rules between families (each documented in docs/criteria.md)."""
     if len(found) <= 1:
@@ -164,6 +198,25 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         and not c.params.get("except_drugs")
         and not c.params.get("except_classes")
     ]
+    recovery = [
+        c for c in out if c.family == "toxicity" and c.params.get("aspect") == "unresolved_toxicity"
+    ]
+    if recovery and _RECOVERY.search(item.norm):
+        # "resolution of toxicities of prior chemotherapy or radiotherapy to grade 1": the
+        # treatments caused the toxicity, they are no rules of their own, unless a washout,
+        # a count of lines or an exception is stated
+        out = [
+            c
+            for c in out
+            if not (
+                c.family in ("prior_therapy", "radiotherapy", "surgery", "trial_participation")
+                and c.time_window is None
+                and not _THERAPY_RULE_PARAMS & c.params.keys()
+                and "washout" not in c.params.get("aspect", ())
+                and any(_causes(item, t, c) for t in recovery)
+            )
+        ]
+        generic_prior = [c for c in generic_prior if c in out]
     if fams & {"toxicity", "cns", "bone_agent"} and generic_prior:
         out = [
             c for c in out if c not in generic_prior
@@ -205,6 +258,21 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     if "lab" in fams:
         out = [c for c in out if c.family != "comorbidity"]
         out = [c for c in out if not (c.family == "medication" and _in_parentheses(item, c))]
+        if any(c.params.get("analyte") in _COAGULATION for c in out if c.family == "lab"):
+            # "INR <= 1.5 x ULN unless on therapeutic anticoagulation": the drug exempts
+            # patients from the limit; it is no rule on the drug ("on a stable dose" is)
+            out = [
+                c
+                for c in out
+                if not (
+                    c.family == "medication"
+                    and set(c.params.get("classes", [])) <= {"anticoagulant"}
+                    and _EXEMPTION_CUE.search(
+                        item.norm[max(0, c.span[0] - item.start - 60) : c.span[0] - item.start]
+                    )
+                    and not _STABLE_DOSE.search(item.norm)
+                )
+            ]
     if "infection" in fams:
         out = [
             c

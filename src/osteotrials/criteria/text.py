@@ -204,7 +204,7 @@ _NEGATION_START = re.compile(
     r"^\W*(?!no (?:more|less|greater|longer|later|fewer) than|not (?:more|less|greater|longer|later|fewer) than)(?:no|not|none|without|never|absence of|absent|free of|lack of|must not|should not|cannot|no evidence of|no history of|no known|no prior|no previous)\b"
 )
 _NEG_BEFORE = re.compile(
-    r"(?:\bno(?! (?:more|less|greater|longer|later|fewer) than)|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for)\b[^.;:]{0,50}$"
+    r"(?:\bno(?! (?:more|less|greater|longer|later|fewer) than)|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for|\blacking|\black of)\b[^.;:]{0,50}$"
 )
 _PERMISSIVE = re.compile(
     r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible)|participate|have|enroll|receive)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible|including (?:patients|those|participants|subjects) with|(?:are|is) not required)\b"

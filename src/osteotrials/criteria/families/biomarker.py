@@ -74,6 +74,25 @@ def _named_in_mutation_list(norm: str, gene: str) -> re.Match[str] | None:
     return None
 
 
+_ALTERATION = re.compile(
+    r"mutat\w*|variant|alteration|amplif\w*|fusion|deletion|loss|expression|positiv\w*|negativ\w*|deficien\w*|carrier|wild[- ]?type"
+)
+#: a receptor status or subtype word is the tumour's, not the gene's: "triple negative breast
+#: cancer with PD-L1 CPS >= 1" says nothing negative about PD-L1
+_RECEPTOR_STATUS = re.compile(
+    r"triple[- ]?negativ\w*|\b(?:er|pr|pgr|hr|her2|hormone[- ]receptor|estrogen[- ]receptor|progesterone[- ]receptor)\s?[-/]?\s?(?:positiv\w*|negativ\w*)"
+)
+
+
+def _alteration(norm: str, start: int, end: int) -> str | None:
+    """The first alteration word from 60 characters before the gene to 80 after it, never a
+    receptor status word of the tumour."""
+    window = norm[max(0, start - 60) : end + 80]
+    masked = _RECEPTOR_STATUS.sub(lambda x: " " * len(x.group(0)), window)
+    alt = _ALTERATION.search(masked)
+    return alt.group(0) if alt else None
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
@@ -95,11 +114,8 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         window = norm[max(0, m.start() - 60) : m.end() + 80]
         params: dict[str, object] = {"gene": gene}
-        if alt := re.search(
-            r"mutat\w*|variant|alteration|amplif\w*|fusion|deletion|loss|expression|positiv\w*|negativ\w*|deficien\w*|carrier",
-            window,
-        ):
-            params["alteration"] = alt.group(0)
+        if alt := _alteration(norm, m.start(), m.end()):
+            params["alteration"] = alt
         if re.search(r"germline|\bgbrca|inherited|hereditary|carrier", window):
             params["germline"] = True
         elif re.search(r"somatic|tumou?r tissue", window):

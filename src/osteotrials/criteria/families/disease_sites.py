@@ -14,7 +14,7 @@ FAMILY = "disease_sites"
 _PATTERNS: list[tuple[str, str, str | None]] = [
     (
         "bone",
-        r"bone[- ]only|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|(?<!extra)(?<!extra-)skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*",
+        r"bone[- ]only|\bbone (?:metasta\w* )?as (?:the|their) (?:only|sole) site|bone[- ]dominant|bone[- ]predominant|(?:bone|osseous|(?<!extra)(?<!extra-)skeletal|bony)\s+(?:only\s+)?(?:metasta\w*|mets|lesions?|disease|involvement|deposits?)|metasta\w*\s+(?:to|in|of)\s+(?:the\s+)?(?:bone|skeleton)|(?:lytic|blastic|osteolytic|osteoblastic|sclerotic|mixed)\s+(?:or\s+(?:lytic|blastic|mixed)\s+)?(?:bone\s+)?(?:metasta\w*|lesions?)|site of bone metasta\w*",
         None,
     ),
     (

@@ -16,8 +16,19 @@ _TRIGGER = re.compile(
 )
 
 
+_REMEDY = re.compile(r"\s(?:relief\s)?(?:medications?|medicines?|remed\w*|pills?|tablets?)\b")
+
+
 def extract(item: ItemText) -> list[Constraint]:
-    m = _TRIGGER.search(item.norm)
+    # "OTC allergy medications" names a drug, not an allergy
+    m = next(
+        (
+            t
+            for t in _TRIGGER.finditer(item.norm)
+            if not (t.group(0).startswith("allerg") and _REMEDY.match(item.norm, t.end()))
+        ),
+        None,
+    )
     if not m:
         return []
     ms = [t for t in _therapy.mentions(item) if t.start >= m.start() - 60]

@@ -37,7 +37,7 @@ def extract(item: ItemText) -> list[Constraint]:
         (n, m)
         for n, p in _SEPARATE
         if (m := p.search(norm))
-        and not re.match(r"[\s-]*(?:\d+\s*)?vaccin", norm[m.end() : m.end() + 20])
+        and not re.match(r"[\s-]*(?:\d+\s*)?\)?\s*vaccin", norm[m.end() : m.end() + 20])
         # "vaccination against coronavirus disease-19": the vaccine's target, not an infection
         and not re.search(
             r"vaccin\w*\s+(?:\w+\s+){0,5}?against\s+(?:\w+\s+){0,2}$",

@@ -49,7 +49,7 @@ def extract(item: ItemText) -> list[Constraint]:
         norm,
     ):
         if re.search(
-            r"require\w* a measurable|must have (?:a )?measurable|with a measurable|needs? a measurable|not (?:eligible|allowed|permitted)|excluded|are ineligible",
+            r"require\w* a measurable|must have (?:a )?measurable|with a measurable|needs? a measurable|not (?:be )?(?:eligible|allowed|permitted)|excluded|(?:are|is|be) ineligible",
             norm,
         ):
             bone_only = "requires_measurable_component"

@@ -13,7 +13,7 @@ FAMILY = "menopause"
 _STATUS: list[tuple[str, str]] = [
     (
         "post",
-        r"post-?\s?menopaus\w*|\bmenopausal women|\b(?:have been|has been|are|is) menopausal\b|\b(?:without|no) (?:spontaneous )?menstrual bleeding|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range",
+        r"post-?\s?menopaus\w*|(?<!-)(?<!pre )(?<!peri )\bmenopausal women|\b(?:have been|has been|are|is) menopausal\b|\b(?:without|no) (?:spontaneous )?menstrual bleeding|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range",
     ),
     ("pre", r"pre-?\s?menopaus\w*|regular menstrua\w*|regular menses|menstruating"),
     ("peri", r"peri-?\s?menopaus\w*"),
@@ -23,7 +23,7 @@ _OFS = re.compile(
 )
 _COMPILED = [(n, re.compile(p)) for n, p in _STATUS]
 _ANY = re.compile(
-    r"any menopausal status|regardless of menopausal status|pre-? or post-?menopausal|pre-?, peri-? or post-?menopausal|menopausal status:? not specified"
+    r"any menopausal status|regardless of menopausal status|pre-?\s?(?:or|and|/)\s?post-?\s?menopausal|pre-?, peri-? or post-?menopausal|menopausal status:? not specified"
 )
 
 

@@ -1,0 +1,148 @@
+# ruff: noqa: E501  (real criteria text is long)
+"""Parser 0.14.0: status words that belong to another noun, therapies named as the cause of a
+toxicity, an anticoagulant that exempts from a coagulation limit, and vocabulary additions.
+Every text is real snapshot text (``one`` checks)."""
+
+from __future__ import annotations
+
+from tests.criteria.conftest import fam, one
+
+
+def families(text: str, kind: str = "inclusion") -> set[str]:
+    return {c.family for c in one(text, kind)}
+
+
+def test_pre_menopausal_women_is_not_postmenopausal() -> None:
+    (m,) = fam(
+        "Pre-menopausal women aged 18 years or over with histologically/cytologically-confirmed oestrogen receptor positive (ER +ve) breast cancer",
+        "menopause",
+    )
+    assert m.params["status"] == ["pre"]
+
+
+def test_pre_and_post_menopausal_is_no_restriction() -> None:
+    (m,) = fam("Female ≥ 18 years of age pre and post-menopausal", "menopause")
+    assert m.params == {"no_restriction": True}
+
+
+def test_tumour_status_word_is_not_the_genes() -> None:
+    # "HER2 negative" is the tumour's; the BRCA result is "positive"
+    brca = fam(
+        "Women age greater than 18 years with advanced/metastatic HER2 negative, BRCA germline positive breast cancer. Estrogen receptor positive (ER+) patients must have progressed on a prior endocrine therapy or are considered inappropriate for any FDA approved endocrine therapies for ER+ breast cancer.",
+        "biomarker",
+    )
+    assert brca and all(c.params["alteration"] == "positive" for c in brca)
+    (pdl1,) = fam(
+        "Triple negative breast cancer with historic PD-L1 CPS ≥ 1%, must have received at least one line of chemotherapy. In addition, these patients must have previously received sacituzumab govitecan, and in the case of a BRCA mutation a PARP inhibitor, if these treatments are locally approved and accessible to the patient.",
+        "biomarker",
+    )[:1]
+    assert pdl1.params["gene"] == "PD-L1" and "alteration" not in pdl1.params
+
+
+def test_lacking_negates_the_mutation() -> None:
+    brca = fam(
+        "At least one prior line of combination therapy for triple negative disease lacking a BRCA1/2 mutation.",
+        "biomarker",
+    )
+    assert brca and all(c.polarity == "exclude" for c in brca)
+
+
+def test_bone_only_not_eligible_needs_a_measurable_lesion() -> None:
+    cs = one(
+        "Measurable disease per disease specific Response Evaluation Criteria in Solid Tumors (RECIST) version 1.1 - patients with bone as their only site of disease will not be eligible."
+    )
+    (md,) = [c for c in cs if c.family == "measurable_disease"]
+    assert md.params["requirement"] == "measurable"
+    assert md.params["bone_only"] == "requires_measurable_component"
+    (site,) = [c for c in cs if c.family == "disease_sites"]
+    assert site.params["site"] == "bone" and site.params["extent"] == "only"
+
+
+def test_therapies_that_caused_a_toxicity_are_no_rules() -> None:
+    assert families(
+        "Resolution of all chemotherapy or radiation-related toxicities to Grade 1 severity or lower, except for stable sensory neuropathy <= Grade 2 and alopecia."
+    ) == {"toxicity"}
+    assert families(
+        "Resolution of all acute toxic effects of prior chemotherapy or radiotherapy or surgical procedures to NCI CTCAE Version 3.0 grade < or = 1."
+    ) == {"toxicity"}
+    assert families(
+        "Unresolved or unstable, serious toxicity from prior administration of another investigational drug and/or of prior cancer treatment.",
+        "exclusion",
+    ) == {"toxicity"}
+
+
+def test_therapy_rule_beside_a_toxicity_is_kept() -> None:
+    # a past adverse event of named drugs (no recovery wording) keeps the drugs
+    (p,) = fam(
+        "Any previous adverse event grade 3-4 or serious adverse event during treatment with exemestane and everolimus which led to treatment discontinuation",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert set(p.params["drugs"]) == {"everolimus", "exemestane"}
+    # a washout in the same item keeps the radiotherapy rule, another sentence its own rule
+    assert {"radiotherapy", "prior_therapy"} <= families(
+        "Patients who have had radiotherapy within 4 weeks prior to entering the study or those who have not recovered from adverse events due to agents administered more than 4 weeks earlier; patients who have had prior chemotherapy for metastatic disease are not eligible; prior adjuvant or neoadjuvant chemotherapy is allowed",
+        "exclusion",
+    )
+
+
+def test_anticoagulant_exempting_from_a_coagulation_limit_is_no_drug_rule() -> None:
+    assert families(
+        "Partial thromboplastin time (PTT) =< 1.2 times the ULN unless the patient is receiving therapeutic anticoagulation"
+    ) == {"lab"}
+    # the drug is the rule and the INR a condition of it: kept
+    assert "medication" in families(
+        "Concurrent full-dose anticoagulants (e.g., warfarin) with PT INR > 1.5 allowed provided the following criteria are met:"
+    )
+
+
+def test_her2_ihc_0_and_1_plus_listed_is_negative() -> None:
+    (r,) = fam("Immunohistochemical (IHC) 0, IHC 1+ OR", "receptor")
+    assert r.params["status"] == "negative"
+    # every score listed is no HER2-negative rule
+    (r,) = fam(
+        "Immunohistochemistry (IHC) 0 (i.e., negative), 1+, 2+, or 3+ levels of expression, or",
+        "receptor",
+    )
+    assert r.params["status"] != "negative"
+
+
+def test_covid_vaccination_is_no_infection() -> None:
+    assert "infection" not in families(
+        "Patients who have received live attenuated vaccines within the 30 days prior to registration are not eligible. Seasonal flu vaccines that do not contain live virus, and coronavirus disease 2019 (COVID-19) vaccinations and boosters are permitted.",
+        "exclusion",
+    )
+
+
+def test_allergy_medications_are_no_allergy() -> None:
+    assert "hypersensitivity" not in families(
+        "Over The Counter (OTC) antiemetics, OTC cold or OTC allergy medications."
+    )
+    assert fam("A known sensitivity to medications containing testosterone", "hypersensitivity")
+
+
+def test_vocabulary_additions() -> None:
+    (p,) = fam("Prior treatment with any CDK inhibitor.", "prior_therapy", "exclusion")
+    assert "cdk46_inhibitor" in p.params["classes"]
+    (p,) = fam(
+        "Prior systemic anticancer therapy for breast cancer (immunotherapy, hormonotherapy, chemotherapy).",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert "endocrine" in p.params["classes"]
+    (p,) = fam("Prior therapy with ErbB1 and/or ErbB2 inhibitors.", "prior_therapy", "exclusion")
+    assert p.params["classes"] == ["her2_directed"]
+
+
+def test_courses_and_salvage_regimens_are_counted() -> None:
+    (p,) = fam(
+        "Previously received >1 course of systemic chemotherapy (not including immunotherapies or targeted therapies) for the treatment of metastatic breast cancer.",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert p.params["min_lines"] == 2
+    (p,) = fam(
+        "Patients may have had 0-1, but no more than one prior course of chemotherapy for metastatic disease",
+        "prior_therapy",
+    )
+    assert p.params["max_lines"] == 1
