@@ -146,3 +146,30 @@ def test_courses_and_salvage_regimens_are_counted() -> None:
         "prior_therapy",
     )
     assert p.params["max_lines"] == 1
+
+
+def test_organ_failure_is_no_progression_on_therapy() -> None:
+    (p,) = fam(
+        "History of a decrease in LVEF to < 40% or symptomatic congestive heart failure (CHF) with previous trastuzumab treatment",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert "progression" not in p.params
+
+
+def test_nyha_stage_is_no_cancer_stage() -> None:
+    assert families("NYHA stage 3 or 4 cardiac disease") == {"cardiac"}
+
+
+def test_male_and_or_female_is_no_restriction() -> None:
+    (s,) = fam(
+        "Healthy male and/or female subjects aged 18 to 65 years with suitable veins for cannulation or repeated venipuncture.",
+        "sex",
+    )
+    assert s.params == {"no_restriction": True}
+
+
+def test_sleep_aids_are_no_aids() -> None:
+    assert "infection" not in families(
+        "Concomitant nightly use of sleep aids at bedtime", "exclusion"
+    )

@@ -53,7 +53,7 @@ _NOT_CANCER_TUMOUR = re.compile(
 )
 #: staged conditions that are not cancers ("Stage II-IV neuropathy", "CKD stage 3")
 _NOT_CANCER_STAGE = re.compile(
-    r"\bstage\s*[0-5ivx]+[abc]?(?:\s*(?:-|to|or|and|,)\s*[0-5ivx]+[abc]?)*(?:\s+or\s+(?:greater|higher|more|worse|above))?\s+(?:[\w-]+\s+){0,4}?(?:neuropath\w*|kidney|renal|heart failure|hypertension|lymph?o?edema|pressure|ulcers?|sleep|fibrosis|cirrhosis|liver disease|ckd)|(?:kidney|renal|liver) disease\s+stage|lymph?o?edema\s+(?:\w+\s+)?stage"
+    r"\bstage\s*[0-5ivx]+[abc]?(?:\s*(?:-|to|or|and|,)\s*[0-5ivx]+[abc]?)*(?:\s+or\s+(?:greater|higher|more|worse|above))?\s+(?:[\w-]+\s+){0,4}?(?:neuropath\w*|kidney|renal|heart failure|hypertension|lymph?o?edema|pressure|ulcers?|sleep|fibrosis|cirrhosis|liver disease|ckd|cardiac|heart)|(?:kidney|renal|liver) disease\s+stage|\bnyha\s+(?:class\s+|stage\s+)?stage|lymph?o?edema\s+(?:\w+\s+)?stage"
 )
 
 _TUMOUR_IN_CLAUSE = re.compile(

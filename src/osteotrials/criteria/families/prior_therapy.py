@@ -32,7 +32,7 @@ _MIN_MAX = re.compile(
 )
 _LINE_WORD = re.compile(r"line|regimen|therapies|treatments|course|chemotherap")
 _PROGRESSION = re.compile(
-    r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
+    r"progress\w* (?:on|after|during|following|while)|refractory|resistan\w*|failed|(?<!heart )(?<!cardiac )(?<!renal )(?<!kidney )(?<!liver )(?<!hepatic )(?<!organ )(?<!respiratory )(?<!ovarian )failure|relapse\w* (?:on|after|during|within)|recurren\w* (?:on|after|during|within)"
 )
 _ANY_ANTICANCER = re.compile(
     r"anti-?cancer|anti-?neoplastic|antitumou?r|anti-?tumou?r|systemic|cancer[- ]directed|cancer (?:therapy|treatment)|oncologic|\bany\b"

@@ -22,7 +22,7 @@ _EXPLICIT = re.compile(
     r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)"
 )
 _BOTH = re.compile(
-    r"\b(?:men and women|women and men|male(?:s)? (?:and|or) female(?:s)?|female(?:s)? (?:and|or) male(?:s)?|both sexes|either sex|any gender|any sex)\b"
+    r"\b(?:men and women|women and men|male(?:s)? (?:and|or|and/or) female(?:s)?|female(?:s)? (?:and|or|and/or) male(?:s)?|both sexes|either sex|any gender|any sex)\b"
 )
 
 
