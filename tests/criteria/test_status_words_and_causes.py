@@ -173,3 +173,32 @@ def test_sleep_aids_are_no_aids() -> None:
     assert "infection" not in families(
         "Concomitant nightly use of sleep aids at bedtime", "exclusion"
     )
+
+
+def test_bone_lesions_in_the_absence_of_measurable_disease_are_the_alternative() -> None:
+    # was read as an exclusion of measurable disease ("absence of"): every patient with
+    # measurable disease failed the trial
+    for text in (
+        "Must have at least one lesion that can be accurately measured or bone lesions in the absence of measurable disease.",
+        "Bone lesions (lytic or mixed [lytic plus sclerotic]) in the absence of measurable disease as defined above",
+    ):
+        cs = one(text)
+        (md,) = [c for c in cs if c.family == "measurable_disease"]
+        assert md.polarity == "require" and md.params["requirement"] == "bone_only_allowed"
+        # the bone site is one of two alternatives: it never blocks
+        assert all(c.polarity == "allow" for c in cs if c.family == "disease_sites")
+
+
+def test_a_duration_range_is_no_age() -> None:
+    assert "age" not in families(
+        "Have undergone treatment with systemic chemotherapy within the last 1-5 years,"
+    )
+
+
+def test_male_slash_female() -> None:
+    (s,) = fam(
+        "Male/ female with solid, malignant tumour which is unresponsive to standard therapies (Phase I). Female patients with advanced breast cancer with low HER2 expression (Phase II)",
+        "sex",
+    )
+    assert s.params == {"no_restriction": True}
+    assert fam("Male/female sterilization", "sex") == []

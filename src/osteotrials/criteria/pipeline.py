@@ -175,6 +175,14 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
                 c.family == "medication" and set(c.params.get("classes", [])) <= {"growth_factor"}
             )
         ]
+    if "measurable_disease" in fams and any(
+        c.family == "measurable_disease" and c.params.get("bone_only") == "allowed" for c in out
+    ):
+        # "a measurable lesion or bone lesions": bone disease is one of two alternatives, so
+        # its site reading may not block a patient with measurable disease elsewhere
+        for c in out:
+            if c.family == "disease_sites" and c.params.get("site") == "bone":
+                c.polarity = "allow"
     if "cns" in fams:
         cns_spans = [c for c in out if c.family == "cns"]
         out = [

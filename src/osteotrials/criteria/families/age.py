@@ -113,7 +113,10 @@ def extract(item: ItemText) -> list[Constraint]:
         if _OTHER_UNIT.match(norm[m.end("b") :]) or (
             not label_age
             and not re.search(r"\bage", window)
-            and re.search(r"\b(?:for|up to|within|over|during|after)\s+$", norm[: m.start()])
+            and re.search(
+                r"\b(?:for|up to|within|over|during|after|in)\s+(?:the\s+)?(?:(?:last|past|previous|preceding)\s+)?$",
+                norm[: m.start()],
+            )
         ):
             continue
         # "1 to 5 years post-diagnosis", "2-10 years since surgery": an interval, not an age

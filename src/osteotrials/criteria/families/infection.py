@@ -11,7 +11,10 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "infection"
 _AGENTS: list[tuple[str, str]] = [
-    ("hiv", r"\bhiv\b|human immunodeficiency virus|(?<!sleeping )(?<!sleep )(?<!hearing )(?<!walking )(?<!visual )(?<!mobility )(?<!memory )(?<!feeding )\baids\b|acquired immun\w* deficiency syndrome"),
+    (
+        "hiv",
+        r"\bhiv\b|human immunodeficiency virus|(?<!sleeping )(?<!sleep )(?<!hearing )(?<!walking )(?<!visual )(?<!mobility )(?<!memory )(?<!feeding )\baids\b|acquired immun\w* deficiency syndrome",
+    ),
     ("hbv", r"hepatitis b|\bhbv\b|hbsag|hepatitis b surface antigen|\bhbc\b"),
     ("hcv", r"hepatitis c|\bhcv\b|hepatitis b (?:or|and|and/or|/) c\b"),
     ("hav", r"hepatitis a\b"),

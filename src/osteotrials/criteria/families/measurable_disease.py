@@ -12,7 +12,7 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "measurable_disease"
 _MENTION = re.compile(
-    r"\bmeasurab\w*|measurability|non[- ]?measurable|evaluable (?:disease|lesions?)|non-?evaluable|(?:at least|≥|>=|one|1|a|single)\s+(?:\w+\s+)?target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
+    r"\bmeasurab\w*|(?:can|could) be (?:accurately |reliably )?measured|measurability|non[- ]?measurable|evaluable (?:disease|lesions?)|non-?evaluable|(?:at least|≥|>=|one|1|a|single)\s+(?:\w+\s+)?target lesions?|\brecist\b|response evaluation criteria in solid tumou?rs|assessable (?:disease|lesions?)|at least one (?:site of )?(?:unidimensionally |bidimensionally )?measurable|defined tumou?r|one site with"
 )
 _CRITERIA = re.compile(
     r"recist\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0|1)?|response evaluation criteria in solid tumou?rs(?:\s*\(recist\))?(?:\s*(?:v(?:ersion)?\s*)?(?:1\.1|1\.0))?|md anderson|percist|who criteria|irecist|rano"
@@ -20,6 +20,12 @@ _CRITERIA = re.compile(
 
 _NOT_REQUIRED = re.compile(
     r"measurab\w*[^.;]{0,30}\b(?:preferred|desirable|optional|not (?:required|mandatory|necessary))\b"
+)
+#: "at least one lesion that can be accurately measured or bone lesions in the absence of
+#: measurable disease": bone lesions are the alternative (the "absence" is no rule against
+#: measurable disease)
+_BONE_IN_ABSENCE = re.compile(
+    r"(?:bone|osseous|skeletal|lytic|blastic)\b[^.;]{0,60}\bin the absence of (?:other )?measurable"
 )
 _OR_BONE = re.compile(
     r"measurable (?:lesions?|disease|tumou?rs?)\s+(?:or|and/or)\s+(?:(?:only|evaluable|non[- ]?measurable|lytic|blastic|mixed)\s+)*(?:bone|osseous|skeletal)\s+(?:lesions?|metasta\w*|disease)"
@@ -61,7 +67,7 @@ def extract(item: ItemText) -> list[Constraint]:
                 and not re.search(r"measurable disease (?:is )?required", norm)
                 else requirement
             )
-    elif _OR_BONE.search(norm):
+    elif _OR_BONE.search(norm) or _BONE_IN_ABSENCE.search(norm):
         # "a measurable lesion or bone lesions": bone disease is the alternative to a
         # measurable lesion
         bone_only = "allowed"
@@ -80,4 +86,9 @@ def extract(item: ItemText) -> list[Constraint]:
         params["criteria"] = re.sub(r"\s+", " ", c.group(0))
     if bone_only:
         params["bone_only"] = bone_only
-    return [make(item, FAMILY, m.start(), m.end(), params, confidence=0.85)]
+    start, end = m.start(), m.end()
+    if (alt := _BONE_IN_ABSENCE.search(norm)) and alt.start() < start:
+        # the rule is read where the bone alternative is named, not at the "absence of
+        # measurable disease" after it (which would turn the rule into an exclusion)
+        start, end = alt.start(), alt.start() + len(alt.group(0).split()[0])
+    return [make(item, FAMILY, start, end, params, confidence=0.85)]

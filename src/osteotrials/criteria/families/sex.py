@@ -22,7 +22,7 @@ _EXPLICIT = re.compile(
     r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)"
 )
 _BOTH = re.compile(
-    r"\b(?:men and women|women and men|male(?:s)? (?:and|or|and/or) female(?:s)?|female(?:s)? (?:and|or|and/or) male(?:s)?|both sexes|either sex|any gender|any sex)\b"
+    r"\b(?:men and women|women and men|male(?:s)?\s?(?: and| or| and/or|/)\s?female(?:s)?|female(?:s)?\s?(?: and| or| and/or|/)\s?male(?:s)?|both sexes|either sex|any gender|any sex)\b"
 )
 
 
@@ -61,6 +61,8 @@ def _extract(item: ItemText) -> list[Constraint]:
         return []  # "female patients of childbearing potential must ...": a pregnancy rule
     label = item.context.lower().rsplit(" | ", 1)[-1].strip()
     if m := _BOTH.search(norm):
+        if re.search(r"sterili[sz]|contracept|condom", norm):
+            return []  # "Male/female sterilization": a contraception method, not a sex rule
         return [make(item, FAMILY, m.start(), m.end(), {"no_restriction": True}, confidence=0.85)]
     for pattern in (_FEMALE_START, _MALE_START):
         if m := pattern.search(norm):
