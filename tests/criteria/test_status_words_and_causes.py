@@ -202,3 +202,34 @@ def test_male_slash_female() -> None:
     )
     assert s.params == {"no_restriction": True}
     assert fam("Male/female sterilization", "sex") == []
+
+
+def test_ecog_or_less_and_or_higher() -> None:
+    # "2 or less" had allowed only grade 2: a patient with ECOG 0 failed the trial
+    (p,) = fam(
+        "Eastern Cooperative Oncology Group (ECOG) performance status 2 or less (Appendix I).",
+        "performance_status",
+    )
+    assert p.params["allowed"] == [0, 1, 2]
+    (p,) = fam("Performance status of 2 or better per SWOG criteria", "performance_status")
+    assert p.params["allowed"] == [0, 1, 2]
+
+
+def test_bone_metastases_as_a_bone_agents_indication_is_no_site_rule() -> None:
+    # read as an exclusion of bone metastases: the population this project serves
+    assert families("Bisphosphonates or Zometa for bone metastases", "exclusion") == {"bone_agent"}
+    assert "disease_sites" not in families(
+        "Patients may receive concomitant bisphosphonate therapy for bone metastasis."
+    )
+
+
+def test_an_age_inside_a_postmenopausal_definition_is_no_age_rule() -> None:
+    assert families("Age 60 or older with a prior hysterectomy without oophorectomy, or") == set()
+    assert families("Age < 50 y and amenorrheic for 12 or more months.") == {"menopause"}
+    # an age rule beside the status stays
+    assert "age" in families("Female participants, >/= 18 years of age")
+
+
+def test_her2_ihc_1_plus_or_0_is_negative() -> None:
+    (r,) = fam("IHC 1+ or 0", "receptor")
+    assert r.params["status"] == "negative"

@@ -68,6 +68,12 @@ def _values(constraints: list[Constraint], key: str) -> set[Any]:
             elif v is not None:
                 out.add(v)
         elif key == "value" and c.family == "performance_status":
+            allowed = p.get("allowed")
+            if c.polarity == "exclude" and allowed and max(allowed) >= 4 and min(allowed) > 0:
+                # "ECOG > 2" excluded -> the highest grade eligible is 2, the annotation's
+                # value (as for excluded line counts above)
+                out.add(float(min(allowed) - 1))
+                continue
             for k in ("value", "ecog_max", "karnofsky_min"):
                 if p.get(k) is not None:
                     out.add(float(p[k]))

@@ -144,6 +144,10 @@ def _causes(item: ItemText, toxicity: Constraint, c: Constraint) -> bool:
     return bool(_CAUSE_BEFORE.search(between))
 
 
+_INDICATION_BEFORE = re.compile(
+    r"\b(?:for|of|against|prevent\w*|prophyla\w*|treat\w*|manag\w*|to reduce)\s+"
+    r"(?:the\s+)?(?:(?:prevention|treatment|prophylaxis|management)\s+of\s+)?(?:\w+\s+)?$"
+)
 _COAGULATION = frozenset({"inr", "pt", "ptt", "aptt"})
 #: words that make the drug an exemption from the limit or the subgroup it applies to
 _EXEMPTION_CUE = re.compile(
@@ -183,6 +187,19 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         for c in out:
             if c.family == "disease_sites" and c.params.get("site") == "bone":
                 c.polarity = "allow"
+    if "bone_agent" in fams:
+        # "bisphosphonates for bone metastases": the indication of the drug, no site rule
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "disease_sites"
+                and c.params.get("site") == "bone"
+                and _INDICATION_BEFORE.search(
+                    item.norm[max(0, c.span[0] - item.start - 40) : c.span[0] - item.start]
+                )
+            )
+        ]
     if "cns" in fams:
         cns_spans = [c for c in out if c.family == "cns"]
         out = [

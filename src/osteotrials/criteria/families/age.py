@@ -30,6 +30,15 @@ _NOT_AGE = re.compile(
 _MENOPAUSE_DEFINITION = re.compile(
     r"post-?\s?menopaus\w*(?:\s+(?:status|women|woman|patients?))?\s*(?:,\s*|\(\s*)?(?:is\s+|as\s+)?(?:defined|definition)"
 )
+#: a line of a postmenopausal definition: "Age 60 or older with a prior hysterectomy without
+#: oophorectomy", "Age < 60 with intact uterus and amenorrhea for 12 months", "deemed
+#: postmenopausal by either age over 55 or ..." (the age is one way to be postmenopausal)
+_MENOPAUSE_SUBITEM = re.compile(
+    r"amenorrh\w*|hysterectomy|oophorectomy|intact uterus|\bmenses\b|postmenopausal range"
+)
+_MENOPAUSE_SUBITEM_START = re.compile(
+    r"^\W*(?:age|aged)\b|(?:deemed|considered|defined as|be)\s+post-?\s?menopausal\s+(?:by|if|when)\b"
+)
 #: the age names the group a rule applies to: "... 55 years old or younger must have ..."
 _SUBGROUP_AFTER = re.compile(
     rf"\s*(?:{_YEARS})?(?:\s+(?:of age|old))?(?:\s+or\s+(?:older|younger|less|more))?\s+(?:must|should|need|are required|will need)\b"
@@ -81,6 +90,8 @@ def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     label_age = bool(re.search(r"(?:^|\| )age$", item.context.lower().strip()))
     if not (re.search(_AGE_WORD, norm) or label_age or re.search(rf"\d\s*{_YEARS}", norm)):
+        return []
+    if _MENOPAUSE_SUBITEM.search(norm) and _MENOPAUSE_SUBITEM_START.search(norm):
         return []
     if d := _MENOPAUSE_DEFINITION.search(norm):
         # ages inside a definition of postmenopausal status are not an age rule; an age

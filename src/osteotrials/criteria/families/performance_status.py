@@ -24,6 +24,12 @@ _KVALUE = re.compile(
 )
 
 
+_OR_BEYOND = re.compile(
+    r"\s*(?:or|and)\s+(?P<dir>higher|greater|more|above|worse|lower|less|below|better)\b"
+)
+_HIGHER = frozenset({"higher", "greater", "more", "above", "worse"})
+
+
 def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
     tail = item.norm[m.end() : m.end() + 40]
     v = _VALUES.match(tail)
@@ -49,6 +55,10 @@ def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
     values = [int(x) for x in re.findall(r"[0-5]", v.group("v"))]
     op = to_op(v.group("op")) if v.group("op") else None
     end = m.end() + v.end()
+    if op is None and len(values) == 1 and (after := _OR_BEYOND.match(tail[v.end() :])):
+        # "ECOG of 3 or higher", "2 or less"
+        op = ">=" if after.group("dir") in _HIGHER else "<="
+        end += after.end()
     if op in ("<=", "<"):
         top = values[-1] - (1 if op == "<" else 0)
         allowed = list(range(top + 1))

@@ -233,7 +233,10 @@ def extract(item: ItemText) -> list[Constraint]:
             elif re.match(r"0(?:-|to|or)1\+", v) or (
                 # "IHC 0, IHC 1+, or ...": both scores listed, the HER2-negative range
                 status in ("zero", "low")
-                and re.search(r"\bihc\)?\s*0(?![\d.+])", norm)
+                and (
+                    re.search(r"\bihc\)?\s*0(?![\d.+])", norm)
+                    or re.search(r"\b1\s?\+\s*(?:or|,|and|/)\s*(?:ihc\s*)?0(?![\d.+])", norm)
+                )
                 and re.search(r"\b1\s?\+", norm)
                 and not re.search(r"\b3\s?\+", norm)
             ):
