@@ -233,3 +233,15 @@ def test_an_age_inside_a_postmenopausal_definition_is_no_age_rule() -> None:
 def test_her2_ihc_1_plus_or_0_is_negative() -> None:
     (r,) = fam("IHC 1+ or 0", "receptor")
     assert r.params["status"] == "negative"
+
+
+def test_the_radiation_treatment_area_is_a_place() -> None:
+    assert "radiotherapy" not in families(
+        "Use of oral corticosteroids or topical corticosteroids in the irradiation area",
+        "exclusion",
+    )
+
+
+def test_one_of_these_regimens_is_counted() -> None:
+    (p,) = fam("At least 1 of these regimens must have contained a taxane.", "prior_therapy")
+    assert p.params["min_lines"] == 1 and "taxane" in p.params["classes"]

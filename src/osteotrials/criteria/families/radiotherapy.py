@@ -27,6 +27,10 @@ _EFFECT_BEFORE = re.compile(
 )
 
 
+_AREA_AFTER = re.compile(r"(?:\s+treatment)?\s+(?:area|field|site)s?\b")
+_IN_THE_BEFORE = re.compile(r"\b(?:in|within|on|into|to)\s+(?:(?:the|their|a)\s+)?$")
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     # "radiation castration", "ovarian irradiation": a way to menopause, not a radiotherapy rule
@@ -44,6 +48,11 @@ def extract(item: ItemText) -> list[Constraint]:
         # radiotherapy portal areas": a condition radiation caused or where it was given
         and not _CAUSED_CONDITION_AFTER.match(norm[x.end() :])
         and not _EFFECT_BEFORE.search(norm[max(0, x.start() - 40) : x.start()])
+        # "dermatitis in the radiation treatment area": where, not a rule on radiotherapy
+        and not (
+            _AREA_AFTER.match(norm[x.end() :])
+            and _IN_THE_BEFORE.search(norm[max(0, x.start() - 20) : x.start()])
+        )
     ]
     if not mentions:
         return []
