@@ -245,3 +245,36 @@ def test_the_radiation_treatment_area_is_a_place() -> None:
 def test_one_of_these_regimens_is_counted() -> None:
     (p,) = fam("At least 1 of these regimens must have contained a taxane.", "prior_therapy")
     assert p.params["min_lines"] == 1 and "taxane" in p.params["classes"]
+
+
+def test_bone_named_as_the_exception_is_no_exclusion_of_bone() -> None:
+    # "non-measurable lesions other than bone metastasis": bone-only patients are allowed
+    assert "disease_sites" not in families(
+        "Patients with only non-measurable lesions other than bone metastasis (e.g. pleural effusion, ascites etc.).",
+        "exclusion",
+    )
+    # "any metastatic disease other than skeletal metastases" (exclusion): a bone-only rule
+    (s,) = fam(
+        "Any metastatic disease or history of metastatic disease other than skeletal metastases",
+        "disease_sites",
+        "exclusion",
+    )
+    assert s.polarity == "require" and s.params == {"site": "bone", "extent": "only"}
+    # a metabolic bone disease is no site of metastases
+    assert "disease_sites" not in families(
+        "Pre-existing bone disease (e.g. osteomalacia, osteogenesis imperfecta, Paget's disease).",
+        "exclusion",
+    )
+    # a radiopharmaceutical's indication is no site rule
+    assert "disease_sites" not in families(
+        "Prior treatment with Strontium-89 or Samarium-153 for bone metastases.", "exclusion"
+    )
+
+
+def test_in_the_absence_of_measurable_disease_then_bone_lesions() -> None:
+    cs = one(
+        "Have measurable lesion(s) according to Response Evaluation Criteria in Solid Tumours version 1.1 (RECIST v1.1) or, in the absence of measurable disease, lytic or mixed bone lesions that can be assessed by computed tomography (CT) or magnetic resonance imaging (MRI)."
+    )
+    (md,) = [c for c in cs if c.family == "measurable_disease"]
+    assert md.params["requirement"] == "bone_only_allowed" and md.polarity == "require"
+    assert all(c.polarity == "allow" for c in cs if c.family == "disease_sites")

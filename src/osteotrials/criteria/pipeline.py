@@ -187,8 +187,9 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         for c in out:
             if c.family == "disease_sites" and c.params.get("site") == "bone":
                 c.polarity = "allow"
-    if "bone_agent" in fams:
-        # "bisphosphonates for bone metastases": the indication of the drug, no site rule
+    if fams & {"bone_agent", "prior_therapy"}:
+        # "bisphosphonates for bone metastases", "prior strontium-89 for bone metastases":
+        # the indication of the drug, no site rule
         out = [
             c
             for c in out

@@ -68,6 +68,15 @@ _NON_MEASURABLE_EXAMPLE = re.compile(
     r"non-?(?:measurable|evaluable)[^.;]{0,60}(?:such as|e\.?g\.?,?|including|for example)\s+(?:\w+\s+){0,3}$"
 )
 
+_EXCEPTED_BEFORE = re.compile(
+    r"\b(?:other than|except(?: for)?|excluding|apart from|besides)\s+(?:(?:the|any|lytic|blastic|mixed|or|and|,)\s+)*$"
+)
+_BONE_CONDITION = re.compile(
+    r"metabolic bone|pre-?existing bone|osteoporo\w*|osteomalacia|osteogenesis imperfecta|paget|hyperparathyroid\w*|hypoparathyroid\w*|osteopenia"
+)
+_METASTASES_OTHER_THAN_BONE = re.compile(
+    r"metasta\w*[^.;]{0,40}?\(?\s*other than (?:bone|skeletal|osseous) (?:metasta\w*|lesions?|disease)\)?"
+)
 _TNM = re.compile(r"\b[cpy]?n[0-3](?:[abc]|\s*-\s*[0-3])?\b|\bstage\s*(?:[0-4]|i{1,3}[abc]?|iv)\b")
 _MEASURABLE_SIZE = re.compile(r"measurab")
 _SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
@@ -76,6 +85,15 @@ _SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
+    if item.kind == "exclusion" and (m := _METASTASES_OTHER_THAN_BONE.search(norm)):
+        # "Any metastatic disease other than skeletal metastases" (an exclusion): only bone
+        # metastases are allowed, a bone-only rule; excluding "bone" here would shut out the
+        # very patients the trial is for
+        c = make(
+            item, FAMILY, m.start(), m.end(), {"site": "bone", "extent": "only"}, confidence=0.6
+        )
+        c.polarity = "require"
+        return [c]
     for site, pattern, extent_default in _COMPILED:
         m = pattern.search(norm)
         if not m:
@@ -88,6 +106,10 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[max(0, m.start() - 40) : m.start()]
         ):
             continue
+        if _EXCEPTED_BEFORE.search(norm[max(0, m.start() - 30) : m.start()]):
+            continue  # "non-measurable lesions other than bone metastasis": bone is allowed
+        if site == "bone" and _BONE_CONDITION.search(norm[max(0, m.start() - 30) : m.end() + 60]):
+            continue  # "metabolic bone disease other than osteoporosis": a condition
         if _NON_MEASURABLE_EXAMPLE.search(norm[max(0, m.start() - 100) : m.start()]):
             continue  # "non-measurable lesions such as pleural effusion": a measurability rule
         if named_as_not_measurable(norm, m.start()):

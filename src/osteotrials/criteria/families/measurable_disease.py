@@ -26,6 +26,7 @@ _NOT_REQUIRED = re.compile(
 #: measurable disease)
 _BONE_IN_ABSENCE = re.compile(
     r"(?:bone|osseous|skeletal|lytic|blastic)\b[^.;]{0,60}\bin the absence of (?:other )?measurable"
+    r"|\bin the absence of (?:other )?measurable (?:disease|lesions?),?\s+(?:[\w-]+\s+){0,4}(?:bone|osseous|skeletal)"
 )
 _OR_BONE = re.compile(
     r"measurable (?:lesions?|disease|tumou?rs?)\s+(?:or|and/or)\s+(?:(?:only|evaluable|non[- ]?measurable|lytic|blastic|mixed)\s+)*(?:bone|osseous|skeletal)\s+(?:lesions?|metasta\w*|disease)"
