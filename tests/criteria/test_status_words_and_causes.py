@@ -278,3 +278,25 @@ def test_in_the_absence_of_measurable_disease_then_bone_lesions() -> None:
     (md,) = [c for c in cs if c.family == "measurable_disease"]
     assert md.params["requirement"] == "bone_only_allowed" and md.polarity == "require"
     assert all(c.polarity == "allow" for c in cs if c.family == "disease_sites")
+
+
+def test_a_permissive_parenthesis_allows_what_it_names() -> None:
+    cs = one(
+        "Eastern Cooperative Oncology Group (ECOG) performance status 0-1 (ECOG performance status of 2 will be allowed if only due to debilitating bone disease)"
+    )
+    ps = sorted((c.params["allowed"], c.polarity) for c in cs if c.family == "performance_status")
+    assert ps == [([0, 1], "require"), ([2], "allow")]
+    # the bone disease of the exception is no bone-only requirement
+    assert all(c.polarity == "allow" for c in cs if c.family == "disease_sites")
+    # the trial's own population inside an allowed exception is not excluded
+    rs = fam(
+        "Bilateral breast cancer (multifocal or multicentric breast cancer is allowed provided that all biopsied lesions are HER2 1+ or 2+, not FISH amplified and are HR positive per ASCO guidelines)",
+        "receptor",
+        "exclusion",
+    )
+    assert rs and all(c.polarity == "allow" for c in rs)
+
+
+def test_a_lone_ecog_grade_is_too_weak_for_not_met() -> None:
+    (p,) = fam("ECOG performance status 2", "performance_status")
+    assert p.params["allowed"] == [2] and p.confidence < 0.75

@@ -324,6 +324,20 @@ class ItemText:
             negated = not negated
         return "exclude" if negated else "require"
 
+    def parenthesis_verdict(self, pos: int) -> Polarity | None:
+        """ "allow" (or "exclude" for "no ... is allowed") when local position ``pos`` lies in
+        a permissive parenthesis: "ECOG 0-1 (ECOG 2 will be allowed if ...)" decides for
+        what it names, though the clause around it is read with the parenthesis blanked."""
+        norm = self.norm
+        opened = norm.rfind("(", 0, pos)
+        if opened < 0 or norm.find(")", opened, pos) >= 0:
+            return None
+        closed = norm.find(")", pos)
+        inner = norm[opened + 1 : closed if closed >= 0 else len(norm)]
+        if _PERMISSIVE.search(inner) and not _NOT_ELIGIBLE.search(inner):
+            return "exclude" if _NEGATION_START.search(inner) else "allow"
+        return None
+
     def time_window(self, a: int = 0, b: int | None = None) -> TimeWindow | None:
         timed = self._timed
         if timed is None:

@@ -40,9 +40,15 @@ def make(
         left, right = item.clause_bounds(a)
         time_window = item.time_window(left, max(right, b))
     clean = {k: v for k, v in (params or {}).items() if v is not None and v != [] and v != ""}
+    if polarity is None:
+        polarity = item.polarity(a, b)
+        # a lab limit inside a permissive parenthesis is a conditional threshold (liver
+        # metastases, Gilbert syndrome), which the lab rules and the matcher handle
+        if polarity != "allow" and family != "lab" and "(" in item.norm:
+            polarity = item.parenthesis_verdict(a) or polarity
     return _build.constraint(
         family,
-        polarity or item.polarity(a, b),
+        polarity,
         clean,
         logic or _build.logic(),
         time_window,

@@ -80,7 +80,10 @@ def _ecog(item: ItemText, m: re.Match[str]) -> Constraint | None:
     }
     if lost:
         params["symbol_lost"] = True
-    return make(item, FAMILY, m.start(), end, params, confidence=0.95)
+    # "ECOG performance status 2" with no comparison: most such lines lost a "<=" (NLI4CT)
+    # or mean "up to 2", a few name the only grade a trial takes; too weak for a "not met"
+    single = op is None and len(values) == 1 and allowed[0] != 0
+    return make(item, FAMILY, m.start(), end, params, confidence=0.5 if single else 0.95)
 
 
 def _kps(item: ItemText, m: re.Match[str]) -> Constraint | None:
