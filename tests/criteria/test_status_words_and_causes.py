@@ -300,3 +300,28 @@ def test_a_permissive_parenthesis_allows_what_it_names() -> None:
 def test_a_lone_ecog_grade_is_too_weak_for_not_met() -> None:
     (p,) = fam("ECOG performance status 2", "performance_status")
     assert p.params["allowed"] == [2] and p.confidence < 0.75
+
+
+def test_measurable_disease_named_as_what_the_patient_lacks() -> None:
+    # these exclusions name patients *without* measurable disease; read as excluding
+    # measurable disease, they failed every patient who had it
+    for text in (
+        "Patients with only non-measurable lesions other than bone metastasis (e.g. pleural effusion, ascites etc.).",
+        "Subjects with bone or skin as the only site of measurable disease",
+        "No measurable disease (including bone only, pleural effusions, etc.)",
+    ):
+        (md,) = fam(text, "measurable_disease", "exclusion")
+        assert md.polarity == "require", text
+    # a lesion "not within a previously radiated field" is still a measurable lesion
+    cs = one(
+        "Participants must have at least one lesion that is not within a previously radiated field that is measurable on computerized tomography (CT) or magnetic resonance imaging (MRI) scan per RECIST version 1.1. Bone lesions are not considered measurable by definition. See Section 11 for the evaluation of measurable disease."
+    )
+    (md,) = [c for c in cs if c.family == "measurable_disease"]
+    assert md.polarity == "require"
+    (rt,) = [c for c in cs if c.family == "radiotherapy"]
+    assert "non_irradiated_lesion" in rt.params["aspect"] and rt.polarity == "require"
+    # a measurable QTc is no measurable disease
+    assert "measurable_disease" not in families(
+        "Resting EKG with measurable QTc interval of >480msec at 2 or more time points within a 24 hr period.",
+        "exclusion",
+    )

@@ -27,6 +27,24 @@ _NOT_REQUIRED = re.compile(
 _BONE_IN_ABSENCE = re.compile(
     r"(?:bone|osseous|skeletal|lytic|blastic)\b[^.;]{0,60}\bin the absence of (?:other )?measurable"
     r"|\bin the absence of (?:other )?measurable (?:disease|lesions?),?\s+(?:[\w-]+\s+){0,4}(?:bone|osseous|skeletal)"
+    r"|\bif (?:there is )?no measurable (?:disease|lesions?)[^.;]{0,80}\b(?:bone|osseous|skeletal)"
+)
+#: "measurable QTc interval", "measurable levels": a measurement, not disease
+_NOT_DISEASE_AFTER = re.compile(
+    r"\s+(?:qtc?|qt interval|levels?|serum|plasma|antibod\w*|titers?)\b"
+)
+#: measurable disease named as what the patient lacks
+_NEGATIVE_MEASURABLE = re.compile(
+    r"non[- ]?measurable|unmeasurable|\bno (?:other |evidence of )?measurable|not (?:be )?(?:considered )?measurable|without (?:any )?measurable|absence of (?:other )?measurable|lack of measurable|only (?:area|site|sites) of measurable|as the only measurable|measurable (?:disease )?(?:only )?by physical exam\w* only|cannot (?:be used as|serve as) (?:a )?(?:measurable|target)|may not serve as measurable|not (?:be )?used as (?:a )?target"
+)
+#: an inclusion that asks for no measurable disease ("No measurable disease", a bone-only
+#: trial's rule)
+_PLAIN_NO_MEASURABLE = re.compile(
+    r"^\W*(?:patients? (?:must )?(?:have )?)?(?:no|without) measurable"
+)
+#: an exclusion of patients with measurable disease, said plainly
+_PLAIN_MEASURABLE_EXCLUDED = re.compile(
+    r"^\W*(?:patients? with |presence of |has |have )?(?:any )?measurable\b(?![^.;]{0,30}\b(?:is|are) (?:not|required|defined))"
 )
 _OR_BONE = re.compile(
     r"measurable (?:lesions?|disease|tumou?rs?)\s+(?:or|and/or)\s+(?:(?:only|evaluable|non[- ]?measurable|lytic|blastic|mixed)\s+)*(?:bone|osseous|skeletal)\s+(?:lesions?|metasta\w*|disease)"
@@ -35,7 +53,9 @@ _OR_BONE = re.compile(
 
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    m = _MENTION.search(norm)
+    m = next(
+        (x for x in _MENTION.finditer(norm) if not _NOT_DISEASE_AFTER.match(norm, x.end())), None
+    )
     if not m:
         return []
     # "Progression of disease by RECIST 1.1": RECIST as the yardstick of progression or
@@ -92,4 +112,21 @@ def extract(item: ItemText) -> list[Constraint]:
         # the rule is read where the bone alternative is named, not at the "absence of
         # measurable disease" after it (which would turn the rule into an exclusion)
         start, end = alt.start(), alt.start() + len(alt.group(0).split()[0])
-    return [make(item, FAMILY, start, end, params, confidence=0.85)]
+    found = make(item, FAMILY, start, end, params, confidence=0.85)
+    if found.polarity == "exclude" and requirement in ("measurable", "measurable_or_evaluable"):
+        # Excluding patients *with* measurable disease is a bone-only trial's rule, and it
+        # says so plainly ("No measurable disease" as an inclusion, "Measurable disease" as
+        # an exclusion). Everything else that came out as an exclusion names the patients
+        # without it: "Patients with only non-measurable disease", "bone as the only site
+        # of measurable disease" (exclusions), "at least one lesion that is not within a
+        # previously radiated field that is measurable" (the negation belongs to the
+        # field): a requirement of measurable disease.
+        if item.kind == "inclusion":
+            plain = bool(_PLAIN_NO_MEASURABLE.search(norm))
+        else:
+            plain = bool(_PLAIN_MEASURABLE_EXCLUDED.search(norm)) and not (
+                _NEGATIVE_MEASURABLE.search(norm)
+            )
+        if not plain:
+            found.polarity = "require"
+    return [found]

@@ -15,7 +15,7 @@ _MENTION = re.compile(
     r"\b(?:radiation(?: therapy| treatment)?|radiotherapy|radio-therapy|irradiat\w*|\brt\b|sbrt|sabr|stereotactic|wbrt|whole[- ]brain|radiosurgery|srs|brachytherapy|gamma knife|radiated|radiation field|radiation port|external beam)\b"
 )
 _NON_IRRADIATED = re.compile(
-    r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?irradiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|irradiated (?:area|lesion|site)s?\W+(?:must not|cannot|are not|is not) (?:be )?the only"
+    r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?(?:ir)?radiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|irradiated (?:area|lesion|site)s?\W+(?:must not|cannot|are not|is not) (?:be )?the only"
 )
 
 
@@ -108,5 +108,9 @@ def extract(item: ItemText) -> list[Constraint]:
             params,
             confidence=0.8,
             time_window=tw,
+            # "at least one lesion not within a previously radiated field", "irradiated
+            # lesions must not be the only site": whatever the negations around it, the rule
+            # asks for a non-irradiated lesion (what the matcher checks for this aspect)
+            polarity="require" if "non_irradiated_lesion" in aspects else None,
         )
     ]
