@@ -325,3 +325,16 @@ def test_measurable_disease_named_as_what_the_patient_lacks() -> None:
         "Resting EKG with measurable QTc interval of >480msec at 2 or more time points within a 24 hr period.",
         "exclusion",
     )
+
+
+def test_cns_rules_for_those_who_have_brain_metastases() -> None:
+    # required active brain metastases of every patient before
+    (c,) = fam(
+        "Known, untreated brain metastases must undergo definitive local therapy - as determined by treating physician - prior to study entry.",
+        "cns",
+    )
+    assert c.params["status"] == "treated_stable"
+    # "CNS compression" among bone complications is no brain metastasis
+    assert "cns" not in families(
+        "Non-symptomatic bone lesions, defined as pain absence, lack of bone complications (fracture, hypercalcemia, Central Nervous System (CNS) compression), no need of analgesic chronic administration for bone disease."
+    )

@@ -63,6 +63,14 @@ def _status(sentence: str, mention: str) -> str:
     return "any"
 
 
+_COMPRESSION_AFTER = re.compile(r"\)?\s*compression\b")
+#: the metastases must be treated or stable before entry (a rule for those who have them)
+_MUST_BE_TREATED = re.compile(
+    r"[^.;]{0,40}?\b(?:must|should|need to|are required to|have to)\s+(?:have\s+)?(?:been\s+|be\s+)?"
+    r"(?:undergo|treated|received|completed|stable|asymptomatic|radiologically stable|definitively treated)"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     if not _MENTION.search(norm):
@@ -77,7 +85,17 @@ def extract(item: ItemText) -> list[Constraint]:
                 continue
             if named_as_not_measurable(norm, m.start()):
                 continue  # "Bone, CNS, and skin lesions ... are not considered measurable"
+            if _COMPRESSION_AFTER.match(norm, m.end()) or m.group(0).endswith("compression"):
+                continue  # "CNS compression" in a list of bone complications: the spinal cord
             status = _status(sent, m.group(0))
+            if (
+                item.kind == "inclusion"
+                and status in ("active", "any")
+                and _MUST_BE_TREATED.match(norm, m.end())
+            ):
+                # "Known, untreated brain metastases must undergo definitive local therapy
+                # prior to study entry": a rule for patients who have them, met once treated
+                status = "treated_stable"
             if status in seen:
                 continue
             seen.add(status)
