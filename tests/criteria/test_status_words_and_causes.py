@@ -338,3 +338,25 @@ def test_cns_rules_for_those_who_have_brain_metastases() -> None:
     assert "cns" not in families(
         "Non-symptomatic bone lesions, defined as pain absence, lack of bone complications (fracture, hypercalcemia, Central Nervous System (CNS) compression), no need of analgesic chronic administration for bone disease."
     )
+
+
+def test_a_planned_treatment_is_no_treatment_history() -> None:
+    # "candidate for chemotherapy" was read as prior chemotherapy required: a chemo-naive
+    # patient failed the trial
+    for text in ("candidate for chemotherapy;", "Scheduled to receive adjuvant chemotherapy"):
+        (p,) = fam(text, "prior_therapy")
+        assert p.params.get("planned") is True and p.confidence < 0.75, text
+    # a treatment received is no plan
+    (p,) = fam(
+        "Disease progression after at least 1, but no more than 2, prior chemotherapy regimens for metastatic disease",
+        "prior_therapy",
+    )
+    assert "planned" not in p.params
+
+
+def test_not_given_after_the_therapy_negates_it() -> None:
+    (p,) = fam(
+        "Chemotherapy has not been given for advanced or metastatic breast cancer.",
+        "prior_therapy",
+    )
+    assert p.polarity == "exclude"

@@ -207,8 +207,9 @@ def test_questions_rank_unknown_facts(results: dict[str, MatchResult]) -> None:
 
 def test_answering_a_question_changes_the_verdicts(snapshot_index: MatchIndex) -> None:
     # Without a performance status on file, ECOG is among the next best questions;
-    # answering it (ECOG 1) settles the ECOG criteria: counts change and no trial is
-    # still missing it.
+    # answering it settles the ECOG criteria: no trial is still missing it, and an answer
+    # most trials exclude (ECOG 3) changes the counts. (ECOG 1 fits nearly every limit, so
+    # since parser 0.14.0, which reads "ECOG 2 or less" as 0-2, it moves no verdict here.)
     p = example("hr-her2low-bone-only-post-cdk46")
     p.performance.ecog = None
     before = match_patient(p, snapshot_index, as_of=AS_OF, limit=None, questions=40)
@@ -216,8 +217,11 @@ def test_answering_a_question_changes_the_verdicts(snapshot_index: MatchIndex) -
     assert ecog.field == "performance.ecog" and [a.value for a in ecog.answers][:2] == [0, 1]
     p.performance.ecog = 1
     after = match_patient(p, snapshot_index, as_of=AS_OF, limit=None)
-    assert after.counts != before.counts
     assert not any(m.key == "ecog" for t in after.trials for m in t.missing)
+    p.performance.ecog = 3
+    poor = match_patient(p, snapshot_index, as_of=AS_OF, limit=None)
+    assert poor.counts["ineligible"] > before.counts["ineligible"]
+    assert not any(m.key == "ecog" for t in poor.trials for m in t.missing)
 
 
 def test_status_and_distance_filters(snapshot_index: MatchIndex) -> None:

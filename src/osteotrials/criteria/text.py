@@ -212,6 +212,9 @@ _PERMISSIVE = re.compile(
 _NOT_ELIGIBLE = re.compile(
     r"\b(?:not (?:be )?eligible|ineligible|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
 )
+_NOT_GIVEN_AFTER = re.compile(
+    r"\s*(?:has|have|had|was|were)\s+(?:not|never)\s+(?:been\s+)?(?:given|received|administered|used|taken|prescribed)\b"
+)
 _PARENS = re.compile(r"\([^()]*\)")
 _CLAUSE_LEFT = re.compile(r"[.;]\s+(?=[a-z(])|;\s*")
 _CLAUSE_RIGHT = re.compile(r"[.;]\s")
@@ -320,7 +323,12 @@ class ItemText:
         if self.kind == "exclusion":
             return "exclude"
         negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))
-        if _NOT_ELIGIBLE.search(after) or (not before.strip() and _NOT_ELIGIBLE.search(clause)):
+        if (
+            _NOT_ELIGIBLE.search(after)
+            or (not before.strip() and _NOT_ELIGIBLE.search(clause))
+            # "Chemotherapy has not been given for metastatic disease"
+            or _NOT_GIVEN_AFTER.match(after)
+        ):
             negated = not negated
         return "exclude" if negated else "require"
 

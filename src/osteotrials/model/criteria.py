@@ -78,6 +78,7 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
             "any_anticancer",
             "except_drugs",
             "except_classes",
+            "planned",
         }
     ),
     "radiotherapy": frozenset({"aspect", "site", "palliative"}),

@@ -376,10 +376,15 @@ def extract(item: ItemText) -> list[Constraint]:
     params.update(_lines(item))
     if p := _PROGRESSION.search(norm):
         params["progression"] = norm[p.start() : p.end()]
+    planned = _planned(norm, a, b) and not params.get("progression")
+    if planned:
+        params["planned"] = True
     # exceptions read against a generic head ("anticancer therapy other than endocrine
     # therapy") are a clear rule; exceptions with no head of their own ("participation in a
     # drug study other than a bevacizumab study") are not, so a "not met" stays doubtful
     conf = 0.85 if drug_names or classes or (excepted and generic) else 0.7
+    if planned:
+        conf = 0.6
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
     constraint = make(
@@ -389,6 +394,35 @@ def extract(item: ItemText) -> list[Constraint]:
         constraint.polarity = "exclude"  # "Be chemotherapy naive": no prior chemotherapy
     out.append(constraint)
     return out
+
+
+#: a treatment the patient is to receive, not one received: "candidates for chemotherapy",
+#: "scheduled to receive adjuvant chemotherapy", "for whom endocrine therapy is recommended"
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:candidates?|eligible|suitable|appropriate|scheduled|planned|planning|plans?|recommended|"
+    r"indicated|considered|amenable|fit|referred)\s+(?:for|to(?: receive| undergo| begin| start)?)\s+"
+    r"(?:(?:an?|the|standard|adjuvant|neoadjuvant|neo-adjuvant|first-line|further|single-agent|"
+    r"treatment with|therapy with)\s+)*$"
+    r"|\b(?:will|to|must) (?:receive|undergo|begin|start|be treated with)\s+(?:(?:an?|the|standard|"
+    r"adjuvant|neoadjuvant|neo-adjuvant)\s+)*$"
+)
+_PLANNED_AFTER = re.compile(
+    r"^\s+(?:is|are|was|would be)\s+(?:not\s+)?(?:recommended|indicated|planned|scheduled|"
+    r"(?:clinically )?indicated)\b"
+)
+_RECEIVED = re.compile(
+    r"\b(?:prior|previous(?:ly)?|received|had|history of|progress\w*|refractory|failed|"
+    r"pretreated|pre-treated|since|completed|discontinued|last dose)\b"
+)
+
+
+def _planned(norm: str, a: int, b: int) -> bool:
+    """The therapy at [a, b) is one to be given, and the item names none received."""
+    if _RECEIVED.search(norm):
+        return False
+    return bool(
+        _PLANNED_BEFORE.search(norm[max(0, a - 60) : a]) or _PLANNED_AFTER.match(norm[b : b + 40])
+    )
 
 
 #: "chemotherapy naive", "naive to chemotherapy": never treated with it

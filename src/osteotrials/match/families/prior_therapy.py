@@ -175,6 +175,14 @@ def _progressed(matched: list[DrugExposure]) -> bool | None:
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
     p = c.params
+    if p.get("planned"):
+        # "candidates for chemotherapy": a treatment to come, which no history settles
+        return unknown(
+            "a treatment the trial plans or asks to be indicated, not a past one; "
+            "ask the oncologist",
+            "planned_therapy",
+            fields=_FIELDS,
+        )
     if ctx.patient.regimens is None:
         return unknown("treatment history not recorded", "treatment_history", fields=_FIELDS)
     wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
@@ -305,8 +313,8 @@ class Prepared:
 def prepare(c: Constraint) -> Prepared | None:
     """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
     p = c.params
-    if p.get("except_drugs") or p.get("except_classes"):
-        return None  # exceptions are rare: the evaluator applies them
+    if p.get("except_drugs") or p.get("except_classes") or p.get("planned"):
+        return None  # exceptions and planned treatments are rare: the evaluator reads them
     try:
         wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
         classes = specific_classes(p.get("classes", []))
