@@ -360,3 +360,25 @@ def test_not_given_after_the_therapy_negates_it() -> None:
         "prior_therapy",
     )
     assert p.polarity == "exclude"
+
+
+def test_a_status_naming_whom_another_rule_is_for() -> None:
+    # a postmenopausal patient failed this pregnancy-test rule
+    assert "menopause" not in families(
+        "A negative serum pregnancy test ≤ 72 hours before starting study treatment for pre-menopausal women and for women < 1 year from the last menstruation date."
+    )
+    # "cessation of regular menses" is no sign of premenopausal status
+    (m,) = fam(
+        "Age < 60 years and cessation of regular menses for at least 12 consecutive months with no alternative pathological or physiological cause; or serum estradiol and follicle stimulating hormone levels within the local laboratory's normal reference range for postmenopausal females;",
+        "menopause",
+    )
+    assert m.params["status"] == ["post"]
+
+
+def test_no_other_measurable_disease_joined_to_another_condition_is_weak() -> None:
+    (md,) = fam(
+        "Clinical presentation of inflammatory carcinoma with no other measurable disease",
+        "measurable_disease",
+        "exclusion",
+    )
+    assert md.polarity == "require" and md.confidence < 0.75

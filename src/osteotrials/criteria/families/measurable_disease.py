@@ -129,4 +129,10 @@ def extract(item: ItemText) -> list[Constraint]:
             )
         if not plain:
             found.polarity = "require"
+            negative = _NEGATIVE_MEASURABLE.search(norm)
+            if negative is None or "other" in negative.group(0):
+                # no explicit "non-measurable ..." wording, or a condition joined to another
+                # ("inflammatory carcinoma with no other measurable disease"): a reading too
+                # weak for a "not met"
+                found.confidence = 0.6
     return [found]

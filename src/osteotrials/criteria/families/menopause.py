@@ -15,7 +15,10 @@ _STATUS: list[tuple[str, str]] = [
         "post",
         r"post-?\s?menopaus\w*|(?<!-)(?<!pre )(?<!peri )\bmenopausal women|\b(?:have been|has been|are|is) menopausal\b|\b(?:without|no) (?:spontaneous )?menstrual bleeding|no longer menstruat\w*|amenorrh\w*|bilateral (?:surgical )?oophorectomy|bilateral salpingo-?oophorectomy|\bbso\b|ovarian ablation|(?:fsh|follicle[- ]stimulating hormone|estradiol|oestradiol)[^.;]{0,80}post-?menopausal range|postmenopausal range",
     ),
-    ("pre", r"pre-?\s?menopaus\w*|regular menstrua\w*|regular menses|menstruating"),
+    (
+        "pre",
+        r"pre-?\s?menopaus\w*|(?<!cessation of )(?<!absence of )(?<!no )(?<!without )(?:regular menstrua\w*|regular menses)|(?<!not )(?<!no longer )menstruating",
+    ),
     ("peri", r"peri-?\s?menopaus\w*"),
 ]
 _OFS = re.compile(
@@ -27,6 +30,11 @@ _ANY = re.compile(
 )
 
 
+_FOR_GROUP_BEFORE = re.compile(
+    r"(?<!range )(?<!ranges )(?<!levels )\b(?:for|in|among)\s+(?:all\s+)?$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     label = item.context.lower().rsplit(" | ", 1)[-1].strip()
@@ -34,7 +42,14 @@ def extract(item: ItemText) -> list[Constraint]:
         return [make(item, FAMILY, m.start(), m.end(), {"no_restriction": True}, confidence=0.8)]
     if label == "menopausal status" and re.search(r"not specified|any\b", norm):
         return [make(item, FAMILY, 0, len(norm), {"no_restriction": True}, confidence=0.8)]
-    found = [(n, m) for n, p in _COMPILED if (m := p.search(norm))]
+    # "a pregnancy test for pre-menopausal women": the status names whom another rule is
+    # for, not a condition of entry
+    found = [
+        (n, m)
+        for n, p in _COMPILED
+        if (m := p.search(norm))
+        and not _FOR_GROUP_BEFORE.search(norm[max(0, m.start() - 20) : m.start()])
+    ]
     found = [
         (n, m) for n, m in found if not re.match(r"\s*(?:hormone|estrogen|hrt)", norm[m.end() :])
     ]
