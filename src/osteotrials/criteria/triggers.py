@@ -221,6 +221,7 @@ STEMS: dict[str, tuple[str, ...]] = {
     "measurable_disease": (
         "measurability",
         "measurab",
+        "measured",
         "nonmeasurab",
         "evaluab",
         "nonevaluab",
