@@ -159,7 +159,17 @@ def test_precision_fifth_development_set() -> None:
     rep = _real_set("annotations_dev5.jsonl")
     _print("fifth development set (blind 85.1% with 0.13.0; tuned on since)", rep)
     assert rep.annotated == 323 and rep.trials == 42 and rep.found == rep.annotated
-    assert rep.precision >= 0.88  # 89.1% with 0.14.0; the issue's bar is 95%: not met
+    assert rep.precision >= 0.88  # 89.4% with 0.14.0; the issue's bar is 95%: not met
+
+
+def test_precision_sixth_development_set() -> None:
+    """The sixth development set (413 items, 52 trials; two blind annotators, one half
+    each). Its first, blind score was 88.1% (317/360) with the first 0.14.0 fixes (0.13.0:
+    87.8%); its errors were then used, so this figure is optimistic."""
+    rep = _real_set("annotations_dev6.jsonl")
+    _print("sixth development set (blind 88.1%; tuned on since)", rep)
+    assert rep.annotated == 413 and rep.trials == 52 and rep.found == rep.annotated
+    assert rep.precision >= 0.89  # 90.5% with 0.14.0; the issue's bar is 95%: not met
 
 
 def test_precision_sixth_heldout_set_adjudicated() -> None:
