@@ -382,3 +382,16 @@ def test_no_other_measurable_disease_joined_to_another_condition_is_weak() -> No
         "exclusion",
     )
     assert md.polarity == "require" and md.confidence < 0.75
+
+
+def test_a_lab_limit_is_not_negated_by_another_words_negation() -> None:
+    # every patient within these limits failed them
+    for text in (
+        "In absence of liver metastases, alanine aminotransferase (ALT) and aspartate aminotransferase (AST) ≤ 3.0 × ULN. If the participant has liver metastases, ALT and AST ≤ 5 × ULN",
+        "Adequate hematology without ongoing transfusional support (hemoglobin > 9 g/dL, absolute neutrophil count (ANC) > 1,500 per mm^3, platelets > 100,000 per mm^3).",
+    ):
+        labs = fam(text, "lab")
+        assert labs and all(c.polarity == "require" for c in labs), text
+    # a limit naming the excluding range stays an exclusion
+    (g,) = fam("No diabetes with morning fasting blood glucose of 200 mg/dL or greater", "lab")
+    assert g.polarity == "exclude"

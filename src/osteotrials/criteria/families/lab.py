@@ -325,6 +325,21 @@ def _params(analyte: str, t: _Threshold) -> tuple[dict[str, object], float]:
     return params, conf
 
 
+_NEGATED_HERE = re.compile(r"\b(?:no|not|without|absence of|free of|nor)\s+(?:\w+\s+)?$")
+_NOT_ALLOWED_AFTER = re.compile(
+    r"^[^.;]{0,40}\b(?:not (?:be )?(?:allowed|permitted|eligible)|excluded|ineligible)\b"
+)
+
+
+def _eligible_side(c: Constraint) -> bool:
+    """Whether the limit names the range patients may be in ("ANC >= 1500", "ALT <= 3 x
+    ULN"), not the range that excludes ("glucose of 200 mg/dL or greater")."""
+    op = str(c.params.get("op", ""))
+    if c.params.get("analyte") in LOWER_BOUNDED or "lln_multiple" in c.params:
+        return op in (">", ">=")
+    return op in ("<", "<=")
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     mentions = _mentions(item)
@@ -424,6 +439,26 @@ def extract(item: ItemText) -> list[Constraint]:
             )
         )
     for c in out:
+        # In an inclusion item a limit's direction is its operator. A negation elsewhere in
+        # the clause belongs to something else ("In absence of liver metastases, ALT <= 3 x
+        # ULN", "Adequate hematology without ongoing transfusional support (hemoglobin > 9
+        # g/dL ...)"); read as negating the limit, it failed every patient within it. Only a
+        # negation right before the analyte ("no bilirubin > 2") or a "not allowed" after it
+        # excludes.
+        if (
+            item.kind == "inclusion"
+            and c.polarity == "exclude"
+            and "adequate" not in c.params
+            and _eligible_side(c)
+            and not c.params.get("symbol_lost")
+            and not _NEGATED_HERE.search(
+                norm[max(0, c.span[0] - item.start - 20) : c.span[0] - item.start]
+            )
+            and not _NOT_ALLOWED_AFTER.search(
+                norm[c.span[1] - item.start : c.span[1] - item.start + 60]
+            )
+        ):
+            c.polarity = "require"
         # a lost symbol in an exclusion names the range that excludes ("Creatinine  2 times
         # ULN" under the exclusion header): the opposite of the usual eligibility bound
         if c.params.get("symbol_lost") and c.polarity == "exclude":
