@@ -395,3 +395,11 @@ def test_a_lab_limit_is_not_negated_by_another_words_negation() -> None:
     # a limit naming the excluding range stays an exclusion
     (g,) = fam("No diabetes with morning fasting blood glucose of 200 mg/dL or greater", "lab")
     assert g.polarity == "exclude"
+
+
+def test_the_trials_own_cancer_named_as_an_exception_is_no_receptor_rule() -> None:
+    # HER2-positive patients were excluded from this HER2-positive trial
+    assert "receptor" not in families(
+        "History of other malignancy within the previous 5 years, except for appropriately treated carcinoma in situ of the cervix, non-melanoma skin carcinoma, Stage 1 uterine cancer, synchronous or previously diagnosed HER2-positive breast cancer",
+        "exclusion",
+    )

@@ -148,6 +148,9 @@ _INDICATION_BEFORE = re.compile(
     r"\b(?:for|of|against|prevent\w*|prophyla\w*|treat\w*|manag\w*|to reduce)\s+"
     r"(?:the\s+)?(?:(?:prevention|treatment|prophylaxis|management)\s+of\s+)?(?:\w+\s+)?$"
 )
+_EXCEPTION_BEFORE = re.compile(
+    r"\b(?:except(?:ion)?s?|other than|excluding|apart from|with the exception of)\b[^.;]*$"
+)
 _COAGULATION = frozenset({"inr", "pt", "ptt", "aptt"})
 #: words that make the drug an exemption from the limit or the subgroup it applies to
 _EXEMPTION_CUE = re.compile(
@@ -187,6 +190,20 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         for c in out:
             if c.family == "disease_sites" and c.params.get("site") == "bone":
                 c.polarity = "allow"
+    if "other_malignancy" in fams and "receptor" in fams:
+        # "other malignancy within 5 years, except ... synchronous HER2-positive breast
+        # cancer": the trial's own cancer named as an exception, no receptor rule (read as
+        # one it excluded HER2-positive patients from a HER2-positive trial)
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "receptor"
+                and _EXCEPTION_BEFORE.search(
+                    item.norm[max(0, c.span[0] - item.start - 200) : c.span[0] - item.start]
+                )
+            )
+        ]
     if fams & {"bone_agent", "prior_therapy"}:
         # "bisphosphonates for bone metastases", "prior strontium-89 for bone metastases":
         # the indication of the drug, no site rule
