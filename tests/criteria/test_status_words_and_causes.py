@@ -403,3 +403,38 @@ def test_the_trials_own_cancer_named_as_an_exception_is_no_receptor_rule() -> No
         "History of other malignancy within the previous 5 years, except for appropriately treated carcinoma in situ of the cervix, non-melanoma skin carcinoma, Stage 1 uterine cancer, synchronous or previously diagnosed HER2-positive breast cancer",
         "exclusion",
     )
+
+
+def test_a_parenthesis_or_an_unfit_for_treatment_clause_does_not_negate_the_head() -> None:
+    # "(NOTE: patients with HER2+ ... are excluded ...)" had turned ER+/HER2- into exclusions
+    cs = fam(
+        "Documented evidence of ER+HER2- metastatic breast cancer (NOTE: patients with HER2+ metastatic breast cancer are excluded from participation in this study)",
+        "receptor",
+    )
+    by = {(c.params["receptor"], c.params["status"]): c.polarity for c in cs}
+    assert by[("er", "positive")] == "require" and by[("her2", "negative")] == "require"
+    assert by[("her2", "positive")] == "exclude"
+    # "unless patient was ineligible to receive such therapy": unfit for a treatment
+    (r,) = fam(
+        "Locally advanced unresectable or metastatic TNBC with disease progression following, or intolerance to, at least 2 lines of therapy, unless patient was ineligible to receive such therapy",
+        "receptor",
+    )
+    assert r.polarity == "require"
+    # the subtype as the setting of a "no prior therapy" rule is no exclusion of it
+    assert (
+        fam(
+            "No prior chemotherapy or targeted systemic therapy for inoperable locally advanced or metastatic TNBC",
+            "receptor",
+        )
+        == []
+    )
+    # "with or without PR positivity": no PR rule
+    pr = [
+        c
+        for c in fam(
+            "Documentation of ER positive tumor with ≥ 1% staining by immunohistochemistry (IHC) as defined in the 2010 or 2020 American Society for Clinical Oncology (ASCO) recommendations for ER testing, with or without progesterone receptor (PGR) positivity",
+            "receptor",
+        )
+        if c.params["receptor"] == "pr"
+    ]
+    assert pr and all(c.polarity == "allow" for c in pr)

@@ -148,6 +148,10 @@ _INDICATION_BEFORE = re.compile(
     r"\b(?:for|of|against|prevent\w*|prophyla\w*|treat\w*|manag\w*|to reduce)\s+"
     r"(?:the\s+)?(?:(?:prevention|treatment|prophylaxis|management)\s+of\s+)?(?:\w+\s+)?$"
 )
+_THERAPY_FOR_BEFORE = re.compile(
+    r"\b(?:therapy|therapies|treatments?|chemotherapy|regimens?|agents?|lines?)\s+(?:\w+\s+){0,2}?"
+    r"(?:for|in)\s+(?:the\s+)?(?:[\w/+-]+,?\s+){0,6}$"
+)
 _EXCEPTION_BEFORE = re.compile(
     r"\b(?:except(?:ion)?s?|other than|excluding|apart from|with the exception of)\b[^.;]*$"
 )
@@ -190,6 +194,22 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         for c in out:
             if c.family == "disease_sites" and c.params.get("site") == "bone":
                 c.polarity = "allow"
+    if "prior_therapy" in fams and "receptor" in fams:
+        # "No prior chemotherapy ... for inoperable locally advanced or metastatic TNBC":
+        # the subtype is the setting of the therapy rule (read with its negation it
+        # excluded TNBC patients from a TNBC trial)
+        out = [
+            c
+            for c in out
+            if not (
+                c.family == "receptor"
+                and c.polarity == "exclude"
+                and item.kind == "inclusion"
+                and _THERAPY_FOR_BEFORE.search(
+                    item.norm[max(0, c.span[0] - item.start - 90) : c.span[0] - item.start]
+                )
+            )
+        ]
     if "other_malignancy" in fams and "receptor" in fams:
         # "other malignancy within 5 years, except ... synchronous HER2-positive breast
         # cancer": the trial's own cancer named as an exception, no receptor rule (read as

@@ -210,7 +210,9 @@ _PERMISSIVE = re.compile(
     r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible|accrued)|participate|have|enroll|receive)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible|including (?:patients|those|participants|subjects) with|(?:are|is) not required)\b"
 )
 _NOT_ELIGIBLE = re.compile(
-    r"\b(?:not (?:be )?eligible|ineligible|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
+    # "ineligible to receive such therapy", "not eligible for chemotherapy": unfit for a
+    # treatment, not barred from the study
+    r"\b(?:not (?:be )?eligible(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))|ineligible(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
 )
 _NOT_GIVEN_AFTER = re.compile(
     r"\s*(?:has|have|had|was|were)\s+(?:not|never)\s+(?:been\s+)?(?:given|received|administered|used|taken|prescribed)\b"
@@ -320,6 +322,11 @@ class ItemText:
             return verdict
         before = self.norm[left:pos]
         after = self.norm[(end or pos) : right]
+        if clause[pos - left : pos - left + 1] != " " or self.norm[pos : pos + 1] == " ":
+            # outside any parenthesis: what a parenthesis says ("(NOTE: patients with HER2+
+            # disease are excluded)") is not said of this mention
+            before = clause[: pos - left]
+            after = clause[(end or pos) - left :]
         if self.kind == "exclusion":
             return "exclude"
         negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))

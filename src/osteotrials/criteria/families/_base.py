@@ -21,6 +21,9 @@ from osteotrials.vocab._regex import (
 _UNSET: Any = object()
 
 
+_WITH_OR_WITHOUT = re.compile(r"\bwith or without\s+(?:[\w()-]+\s+){0,3}$")
+
+
 def make(
     item: ItemText,
     family: str,
@@ -46,6 +49,10 @@ def make(
         # metastases, Gilbert syndrome), which the lab rules and the matcher handle
         if polarity != "allow" and family != "lab" and "(" in item.norm:
             polarity = item.parenthesis_verdict(a) or polarity
+        if "with or without" in item.norm and _WITH_OR_WITHOUT.search(
+            item.norm[max(0, a - 40) : a]
+        ):
+            polarity = "allow"  # "ER positive, with or without PR positivity": no PR rule
     return _build.constraint(
         family,
         polarity,
