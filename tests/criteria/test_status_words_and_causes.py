@@ -438,3 +438,24 @@ def test_a_parenthesis_or_an_unfit_for_treatment_clause_does_not_negate_the_head
         if c.params["receptor"] == "pr"
     ]
     assert pr and all(c.polarity == "allow" for c in pr)
+
+
+def test_metastatic_disease_as_a_setting_or_an_alternative_is_no_exclusion() -> None:
+    # metastatic patients were excluded from these metastatic trials
+    assert all(
+        c.polarity != "exclude"
+        for c in fam(
+            "No prior chemotherapy or hormone therapy for metastatic breast cancer or inoperable breast cancer that is locally recurrent or locally advanced",
+            "diagnosis",
+        )
+    )
+    assert all(
+        c.polarity == "allow"
+        for c in one(
+            "Patients that either have received previous treatment with anthracyclines and/or taxanes or not (either as advance or in metastatic disease)."
+        )
+    )
+    # what a life expectancy leaves out is no exclusion
+    assert "diagnosis" not in families(
+        "Patients should have a life expectancy of at least 10 years, excluding their diagnosis of breast cancer. (Comorbid conditions should be taken into consideration, but not the diagnosis of breast cancer.)"
+    )

@@ -150,7 +150,7 @@ _INDICATION_BEFORE = re.compile(
 )
 _THERAPY_FOR_BEFORE = re.compile(
     r"\b(?:therapy|therapies|treatments?|chemotherapy|regimens?|agents?|lines?)\s+(?:\w+\s+){0,2}?"
-    r"(?:for|in)\s+(?:the\s+)?(?:[\w/+-]+,?\s+){0,6}$"
+    r"(?:for|in)\s+(?:the\s+)?(?:[\w/+-]+,?\s+){0,14}$"
 )
 _EXCEPTION_BEFORE = re.compile(
     r"\b(?:except(?:ion)?s?|other than|excluding|apart from|with the exception of)\b[^.;]*$"
@@ -194,7 +194,11 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         for c in out:
             if c.family == "disease_sites" and c.params.get("site") == "bone":
                 c.polarity = "allow"
-    if "prior_therapy" in fams and "receptor" in fams:
+    if "life_expectancy" in fams:
+        # "life expectancy of at least 10 years, excluding their diagnosis of breast cancer":
+        # the cancer is what the estimate leaves out, not an exclusion of it
+        out = [c for c in out if not (c.family == "diagnosis" and c.polarity == "exclude")]
+    if "prior_therapy" in fams and fams & {"receptor", "diagnosis"}:
         # "No prior chemotherapy ... for inoperable locally advanced or metastatic TNBC":
         # the subtype is the setting of the therapy rule (read with its negation it
         # excluded TNBC patients from a TNBC trial)
@@ -202,11 +206,11 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
             c
             for c in out
             if not (
-                c.family == "receptor"
+                c.family in ("receptor", "diagnosis")
                 and c.polarity == "exclude"
                 and item.kind == "inclusion"
                 and _THERAPY_FOR_BEFORE.search(
-                    item.norm[max(0, c.span[0] - item.start - 90) : c.span[0] - item.start]
+                    item.norm[max(0, c.span[0] - item.start - 140) : c.span[0] - item.start]
                 )
             )
         ]

@@ -214,6 +214,7 @@ _NOT_ELIGIBLE = re.compile(
     # treatment, not barred from the study
     r"\b(?:not (?:be )?eligible(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))|ineligible(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
 )
+_EITHER_OR_NOT = re.compile(r"\beither\b[^.;]{0,120}\bor not\b")
 _NOT_GIVEN_AFTER = re.compile(
     r"\s*(?:has|have|had|was|were)\s+(?:not|never)\s+(?:been\s+)?(?:given|received|administered|used|taken|prescribed)\b"
 )
@@ -320,6 +321,8 @@ class ItemText:
         clause, verdict = self._clause(left, right)
         if verdict is not None:
             return verdict
+        if _EITHER_OR_NOT.search(clause):
+            return "allow"  # "either have received ... or not": both are eligible
         before = self.norm[left:pos]
         after = self.norm[(end or pos) : right]
         if clause[pos - left : pos - left + 1] != " " or self.norm[pos : pos + 1] == " ":
