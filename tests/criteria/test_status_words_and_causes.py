@@ -459,3 +459,17 @@ def test_metastatic_disease_as_a_setting_or_an_alternative_is_no_exclusion() -> 
     assert "diagnosis" not in families(
         "Patients should have a life expectancy of at least 10 years, excluding their diagnosis of breast cancer. (Comorbid conditions should be taken into consideration, but not the diagnosis of breast cancer.)"
     )
+
+
+def test_may_continue_is_permissive() -> None:
+    # patients not on bisphosphonates failed these trials
+    cs = fam(
+        "Patients on bisphosphonates may continue receiving bisphosphonate therapy during study treatment.",
+        "bone_agent",
+    )
+    assert cs and all(c.polarity == "allow" for c in cs)
+    (b,) = fam(
+        "Patients can be currently receiving trastuzumab and/or lapatinib and/or hormonal therapy and/or bisphosphonate therapy",
+        "bone_agent",
+    )
+    assert b.polarity == "allow"
