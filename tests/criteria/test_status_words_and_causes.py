@@ -473,3 +473,10 @@ def test_may_continue_is_permissive() -> None:
         "bone_agent",
     )
     assert b.polarity == "allow"
+
+
+def test_an_inline_not_specified_is_no_rule() -> None:
+    # "Chemotherapy: Not specified" required chemotherapy of every patient
+    (p,) = one("Chemotherapy: Not specified")
+    assert p.family == "prior_therapy" and p.params == {"no_restriction": True}
+    assert p.polarity == "allow"

@@ -469,11 +469,22 @@ _NOT_SPECIFIED = re.compile(
 )
 
 
+#: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
+#: chemotherapy of every patient)
+_INLINE_NOT_SPECIFIED = re.compile(
+    r"^\W*(?P<label>[a-z][a-z /-]{1,40}?)\s*:\s*(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required|no specified|unspecified)\W*$"
+)
+
+
 def _label_default(seg: Segment, item: ItemText) -> list[Constraint]:
     label = (seg.label or "").strip().lower()
     family = LABEL_FAMILIES.get(label)
     if family is None or not _NOT_SPECIFIED.match(item.norm):
         return []
+    return _no_restriction(item, family)
+
+
+def _no_restriction(item: ItemText, family: str) -> list[Constraint]:
     from osteotrials.criteria.families._base import make
 
     return [
@@ -579,6 +590,14 @@ def _compile_item(
 ) -> tuple[list[Constraint], ItemRole, str | None]:
     item = ItemText(seg.text, seg.start, seg.kind, context)
     constraints = _item_constraints(seg, item, use_triggers, use_memo)
+    if (
+        constraints
+        and ":" in item.norm
+        and (inline := _INLINE_NOT_SPECIFIED.match(item.norm))
+        and inline.group("label").strip() in LABEL_FAMILIES
+    ):
+        # "Chemotherapy: Not specified" was read as a rule requiring chemotherapy
+        constraints = _no_restriction(item, LABEL_FAMILIES[inline.group("label").strip()])
     role: ItemRole = seg.role
     reason: str | None = None
     if not constraints:
