@@ -144,7 +144,7 @@ def _causes(item: ItemText, toxicity: Constraint, c: Constraint) -> bool:
     return bool(_CAUSE_BEFORE.search(between))
 
 
-_INDICATION_BEFORE = re.compile(
+_DRUG_INDICATION_BEFORE = re.compile(
     r"\b(?:for|of|against|prevent\w*|prophyla\w*|treat\w*|manag\w*|to reduce)\s+"
     r"(?:the\s+)?(?:(?:prevention|treatment|prophylaxis|management)\s+of\s+)?(?:\w+\s+)?$"
 )
@@ -163,6 +163,12 @@ _EXEMPTION_CUE = re.compile(
     r"taking)\b|\bexclud\w*|\bother than\b"
 )
 _STABLE_DOSE = re.compile(r"\bstable\b[^.;]{0,40}\b(?:dose|regimen)|\bon a stable\b")
+
+
+def _text_before(item: ItemText, c: Constraint, width: int) -> str:
+    """The ``width`` characters of the item's normalised text before constraint ``c``."""
+    start = c.span[0] - item.start
+    return item.norm[max(0, start - width) : start]
 
 
 def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
@@ -209,9 +215,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
                 c.family in ("receptor", "diagnosis")
                 and c.polarity == "exclude"
                 and item.kind == "inclusion"
-                and _THERAPY_FOR_BEFORE.search(
-                    item.norm[max(0, c.span[0] - item.start - 140) : c.span[0] - item.start]
-                )
+                and _THERAPY_FOR_BEFORE.search(_text_before(item, c, 140))
             )
         ]
     if "other_malignancy" in fams and "receptor" in fams:
@@ -221,12 +225,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         out = [
             c
             for c in out
-            if not (
-                c.family == "receptor"
-                and _EXCEPTION_BEFORE.search(
-                    item.norm[max(0, c.span[0] - item.start - 200) : c.span[0] - item.start]
-                )
-            )
+            if not (c.family == "receptor" and _EXCEPTION_BEFORE.search(_text_before(item, c, 200)))
         ]
     if fams & {"bone_agent", "prior_therapy"}:
         # "bisphosphonates for bone metastases", "prior strontium-89 for bone metastases":
@@ -237,9 +236,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
             if not (
                 c.family == "disease_sites"
                 and c.params.get("site") == "bone"
-                and _INDICATION_BEFORE.search(
-                    item.norm[max(0, c.span[0] - item.start - 40) : c.span[0] - item.start]
-                )
+                and _DRUG_INDICATION_BEFORE.search(_text_before(item, c, 40))
             )
         ]
     if "cns" in fams:
@@ -334,9 +331,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
                 if not (
                     c.family == "medication"
                     and set(c.params.get("classes", [])) <= {"anticoagulant"}
-                    and _EXEMPTION_CUE.search(
-                        item.norm[max(0, c.span[0] - item.start - 60) : c.span[0] - item.start]
-                    )
+                    and _EXEMPTION_CUE.search(_text_before(item, c, 60))
                     and not _STABLE_DOSE.search(item.norm)
                 )
             ]
@@ -384,7 +379,7 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
                 and c.params.get("classes") == ["corticosteroid"]
                 and re.search(
                     r"requir\w*\s+(?:\w+\s+){0,3}$",
-                    item.norm[max(0, c.span[0] - item.start - 40) : c.span[0] - item.start],
+                    _text_before(item, c, 40),
                 )
             )
         ]
@@ -464,15 +459,17 @@ LABEL_FAMILIES: dict[str, str] = {
     "radiotherapy": "radiotherapy",
     "surgery": "surgery",
 }
-_NOT_SPECIFIED = re.compile(
-    r"^\W*(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required|no specified|unspecified)\W*$"
+_NOT_SPECIFIED_WORDS = (
+    r"(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required"
+    r"|no specified|unspecified)"
 )
+_NOT_SPECIFIED = re.compile(rf"^\W*{_NOT_SPECIFIED_WORDS}\W*$")
 
 
 #: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
 #: chemotherapy of every patient)
 _INLINE_NOT_SPECIFIED = re.compile(
-    r"^\W*(?P<label>[a-z][a-z /-]{1,40}?)\s*:\s*(?:not specified|none|no restrictions?|any|no limit|unrestricted|no requirement|not required|no specified|unspecified)\W*$"
+    rf"^\W*(?P<label>[a-z][a-z /-]{{1,40}}?)\s*:\s*{_NOT_SPECIFIED_WORDS}\W*$"
 )
 
 
@@ -594,10 +591,10 @@ def _compile_item(
         constraints
         and ":" in item.norm
         and (inline := _INLINE_NOT_SPECIFIED.match(item.norm))
-        and inline.group("label").strip() in LABEL_FAMILIES
+        and (family := LABEL_FAMILIES.get(inline.group("label").strip()))
     ):
         # "Chemotherapy: Not specified" was read as a rule requiring chemotherapy
-        constraints = _no_restriction(item, LABEL_FAMILIES[inline.group("label").strip()])
+        constraints = _no_restriction(item, family)
     role: ItemRole = seg.role
     reason: str | None = None
     if not constraints:

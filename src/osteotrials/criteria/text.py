@@ -209,10 +209,14 @@ _NEG_BEFORE = re.compile(
 _PERMISSIVE = re.compile(
     r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible|accrued|currently receiving|receiving)|participate|have|enroll|receive|(?:also )?be initiated)|may (?:be continued|continue)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible|including (?:patients|those|participants|subjects) with|(?:are|is) not required)\b"
 )
+_UNFIT_FOR = (
+    r"(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant"
+    r"|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))"
+)
 _NOT_ELIGIBLE = re.compile(
     # "ineligible to receive such therapy", "not eligible for chemotherapy": unfit for a
     # treatment, not barred from the study
-    r"\b(?:not (?:be )?eligible(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))|ineligible(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant|(?:standard|curative|endocrine|hormonal|local|systemic|further) (?:therapy|treatment))))|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
+    rf"\b(?:not (?:be )?eligible{_UNFIT_FOR}|ineligible{_UNFIT_FOR}|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
 )
 _EITHER_OR_NOT = re.compile(r"\beither\b[^.;]{0,120}\bor not\b")
 _NOT_GIVEN_AFTER = re.compile(
@@ -323,13 +327,14 @@ class ItemText:
             return verdict
         if _EITHER_OR_NOT.search(clause):
             return "allow"  # "either have received ... or not": both are eligible
-        before = self.norm[left:pos]
-        after = self.norm[(end or pos) : right]
         if clause[pos - left : pos - left + 1] != " " or self.norm[pos : pos + 1] == " ":
             # outside any parenthesis: what a parenthesis says ("(NOTE: patients with HER2+
             # disease are excluded)") is not said of this mention
             before = clause[: pos - left]
             after = clause[(end or pos) - left :]
+        else:
+            before = self.norm[left:pos]
+            after = self.norm[(end or pos) : right]
         if self.kind == "exclusion":
             return "exclude"
         negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))

@@ -121,15 +121,13 @@ def extract(item: ItemText) -> list[Constraint]:
         # of measurable disease" (exclusions), "at least one lesion that is not within a
         # previously radiated field that is measurable" (the negation belongs to the
         # field): a requirement of measurable disease.
+        negative = _NEGATIVE_MEASURABLE.search(norm)
         if item.kind == "inclusion":
             plain = bool(_PLAIN_NO_MEASURABLE.search(norm))
         else:
-            plain = bool(_PLAIN_MEASURABLE_EXCLUDED.search(norm)) and not (
-                _NEGATIVE_MEASURABLE.search(norm)
-            )
+            plain = bool(_PLAIN_MEASURABLE_EXCLUDED.search(norm)) and negative is None
         if not plain:
             found.polarity = "require"
-            negative = _NEGATIVE_MEASURABLE.search(norm)
             if negative is None or "other" in negative.group(0):
                 # no explicit "non-measurable ..." wording, or a condition joined to another
                 # ("inflammatory carcinoma with no other measurable disease"): a reading too
