@@ -222,6 +222,7 @@ _EITHER_OR_NOT = re.compile(r"\beither\b[^.;]{0,120}\bor not\b")
 _NOT_GIVEN_AFTER = re.compile(
     r"\s*(?:has|have|had|was|were)\s+(?:not|never)\s+(?:been\s+)?(?:given|received|administered|used|taken|prescribed)\b"
 )
+_NOTE_AFTER = re.compile(r"\*?\s+\*?\s*note:")
 _PARENS = re.compile(r"\([^()]*\)")
 _CLAUSE_LEFT = re.compile(r"[.;]\s+(?=[a-z(])|;\s*")
 _CLAUSE_RIGHT = re.compile(r"[.;]\s")
@@ -337,6 +338,11 @@ class ItemText:
             after = self.norm[(end or pos) : right]
         if self.kind == "exclusion":
             return "exclude"
+        if "note:" in clause:
+            # "Bone-only disease* NOTE: *Patients with nonmeasurable disease that does not
+            # include bone are not eligible": what a note bars is not this mention
+            after = _NOTE_AFTER.split(after, 1)[0]
+            clause = _NOTE_AFTER.split(clause, 1)[0]
         negated = bool(_NEGATION_START.search(before) or _NEG_BEFORE.search(before))
         if (
             _NOT_ELIGIBLE.search(after)

@@ -66,6 +66,62 @@ ALTERNATIVES_PARENT = re.compile(
     re.IGNORECASE,
 )
 
+#: a list head offering alternatives ("Meets 1 of the following criteria:") whose items
+#: the text does not nest (old PDQ lists lose their indentation in API v2 text)
+FLAT_ALTERNATIVES_HEAD = re.compile(
+    r"^(?![^:]*\b(?:no|not|none|without|never|nor)\b[^:]*\bof the following)"
+    r"[^:]*\b(?:1|one|any|either|at least (?:1|one)|(?:1|one) or more)\b[^:]{0,40}"
+    r"\bof the following\b[^:]{0,40}:\s*$",
+    re.IGNORECASE,
+)
+#: at most this many items after such a head are read as its alternatives
+FLAT_ALTERNATIVES_MAX = 8
+
+
+def _families(item: CriterionItem) -> frozenset[str]:
+    return frozenset(c.family for c in item.constraints)
+
+
+def context_texts(items: Sequence[CriterionItem]) -> dict[int, str]:
+    """The text that heads each item (by index): its parent's, or, for an item of a flat
+    inclusion list after an alternatives head, the head's.
+
+    Where a flat list ends is not marked, so it is read as ending at the first item that
+    names none of the constraint families of its first typed item ("Measurable disease",
+    "Bone-only disease", then "HER-2 status ..."), at an item ending in a colon, a section
+    header, a change of kind, or after ``FLAT_ALTERNATIVES_MAX`` items. (An alternative
+    left out keeps its hard "not met"; one taken in too only softens "not met" to unknown.)
+    """
+    by_index = {i.index: i for i in items}
+    out: dict[int, str] = {}
+    head: CriterionItem | None = None
+    first: frozenset[str] = frozenset()
+    taken = 0
+    for item in items:
+        parent = by_index.get(item.parent) if item.parent is not None else None
+        if parent is not None:
+            out[item.index] = parent.text
+            head = None  # the list is nested after all
+            continue
+        text = item.text.rstrip()
+        families = _families(item)
+        if head is not None and (
+            item.role == "header"
+            or text.endswith(":")
+            or item.kind != head.kind
+            or taken >= FLAT_ALTERNATIVES_MAX
+            or (first and families and not families & first)
+        ):
+            head = None
+        if head is not None:
+            out[item.index] = head.text
+            taken += 1
+            first = first or families
+        # in an exclusion list, "any of the following:" names conditions that each exclude
+        if item.kind == "inclusion" and text.endswith(":") and FLAT_ALTERNATIVES_HEAD.search(text):
+            head, taken, first = item, 0, frozenset()
+    return out
+
 
 _FILLER = frozenset(str(w) for w in load("defaults.yaml")["partial_read_filler_words"])
 #: an item with this many content words outside every constraint span was read only in part

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from osteotrials.match._core import constraint_key, truth_key
 from osteotrials.match.distance import zip_to_latlon
-from osteotrials.match.evaluate import ItemPlan, plan_item
+from osteotrials.match.evaluate import ItemPlan, context_texts, plan_item
 from osteotrials.model.criteria import CompiledTrial, Constraint, CriterionItem
 from osteotrials.model.trial import Location, Trial
 
@@ -232,11 +232,9 @@ class MatchIndex:
         if cached is not None and cached[0] is compiled.items:
             items = cached[1]
         else:
-            by_index = {i.index: i for i in compiled.items}
+            heads = context_texts(compiled.items)
             items = tuple(
-                self._item_id(i, by_index[i.parent].text if i.parent in by_index else None)
-                for i in compiled.items
-                if takes_part(i)
+                self._item_id(i, heads.get(i.index)) for i in compiled.items if takes_part(i)
             )
             # copies of one compilation (replicated records) share the item list
             self._items_by_list[id(compiled.items)] = (compiled.items, items)

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import MultiPattern, make, named_as_not_measurable
+from osteotrials.criteria.families._base import (
+    MultiPattern,
+    make,
+    named_as_not_measurable,
+    runs_between,
+)
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
-from osteotrials.model.criteria import Constraint
+from osteotrials.model.criteria import Constraint, Polarity
 
 FAMILY = "cardiac"
 _LVEF = re.compile(
@@ -100,6 +105,7 @@ def _measure(item: ItemText, m: re.Match[str], measure: str) -> dict[str, object
     return {"measure": measure, "op": op, "value": n, "unit": "%" if measure == "lvef" else "ms"}
 
 
+_SENTENCE_BREAK = re.compile(r"[.;]\s")
 _PROLONG_BEFORE = re.compile(r"\bprolong(?:s|ing)?\s+(?:the\s+)?(?:corrected\s+)?$")
 
 
@@ -166,7 +172,23 @@ def extract(item: ItemText) -> list[Constraint]:
                 norm,
             ):
                 cond_params["nyha_class"] = ny.group(0)
-            a = min(m.start() for _, m in conditions)
-            b = max(m.end() for _, m in conditions)
-            out.append(make(item, FAMILY, a, b, cond_params, confidence=0.8))
+            # each sentence's own verdict decides the polarity of its conditions ("Patients
+            # with CHF or angina are NOT eligible. Patients with hypertension ... must have a
+            # MUGA"); consecutive sentences with one verdict make one constraint
+            kept = [(n, m) for n, m in conditions if n in names]
+            runs = runs_between(kept, norm, _SENTENCE_BREAK)
+            if len(runs) == 1:
+                out.append(make(item, FAMILY, runs[0][1], runs[0][2], cond_params, confidence=0.8))
+            else:
+                groups: list[tuple[Polarity, list[str], int, int]] = []
+                for run_names, a, b in runs:
+                    pol = make(item, FAMILY, a, b, confidence=0.8).polarity
+                    if groups and groups[-1][0] == pol:
+                        _, prev, a0, _ = groups[-1]
+                        groups[-1] = (pol, sorted({*prev, *run_names}), a0, b)
+                    else:
+                        groups.append((pol, run_names, a, b))
+                for pol, group_names, a, b in groups:
+                    params = dict(cond_params, condition=group_names)
+                    out.append(make(item, FAMILY, a, b, params, confidence=0.8, polarity=pol))
     return out

@@ -88,7 +88,7 @@ _SPECIFIC_BETWEEN = re.compile(
     r"infection|\bhiv\b|hepatitis|myocardial|infarction|angina|arrhythmi|heart failure|cardiac|\bchf\b"
 )
 _INDICATION = re.compile(
-    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones|bisphosphonates?|denosumab)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)(?:\s+(?:or|and|and/or)\s+(?:treatment|management|control|prevention|prophylaxis))?\s+of\s+)?(?:(?:acute|chronic|severe|symptomatic|established)\s+)?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?|\b(?:radiation|radiotherapy|irradiation)\s+(?:therapy\s+)?(?:to|for)\s+(?:\w+\s+){0,5}?)$"
+    r"(?:\b(?:given|used|prescribed|taken|allowed|permitted|administered|steroids?|insulin|hormones|bisphosphonates?|denosumab)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|prevention|prophylaxis)(?:\s+(?:or|and|and/or)\s+(?:treatment|management|control|prevention|prophylaxis))?\s+of\s+)?(?:(?:acute|chronic|severe|symptomatic|established)\s+)?|\bunrelated\s+to\s+(?:\w+\s+){0,2}?|(?:sensitivity|hypersensitivity|allerg\w*|intoleran\w*)\s+(?:to|of)\s+(?:\w+\s+){0,2}?|\b(?:radiation|radiotherapy|irradiation)\s+(?:therapy\s+)?(?:to|for)\s+(?:\w+\s+){0,5}?)$"
 )
 #: "within 3 cm of critical structures such as the spinal cord ... and small/large bowel":
 #: anatomy named for a radiotherapy or procedure rule, not a disease
@@ -96,14 +96,34 @@ _ANATOMY = re.compile(
     r"(?:(?:critical|normal|adjacent|nearby|surrounding)\s+(?:structures?|organs?|tissues?)|\d\s*cm\s+(?:from|of))\b[^.;]{0,100}$"
 )
 
-_CANCER_WORD = re.compile(r"metasta|cancer|carcinoma|(?<!non)(?<!non-)malignan|tumou?r|neoplas")
-_RECOVERY = re.compile(
-    r"recover\w*|resol\w*|unresolved|persistent|residual|toxicit\w*|adverse (?:events?|effects?)"
+#: "acupuncture for lymphedema", "medications for fatigue", "narcotics for pain": a symptom
+#: named as what a treatment is for (the target of a supportive-care trial), not excluded
+_TREATED_SYMPTOM = re.compile(
+    r"\b(?:therap(?:y|ies)|treatments?|medications?|medicines?|drugs?|acupuncture|physiotherapy|interventions?|analgesi\w*|opioids?|narcotics?)\s+(?:\w+\s+){0,2}?for\s+(?:the\s+)?(?:(?:treatment|management|control|relief)\s+of\s+)?(?:(?:acute|chronic|severe|symptomatic|joint|breakthrough)\s+)?$"
 )
+#: "any pain intervention study", "a lymphedema trial": the subject of another study
+_STUDY_OF = re.compile(
+    r"\s+(?:(?:intervention|management|treatment|research|relief)\s+)?(?:stud(?:y|ies)|trials?)\b(?!\s+(?:participation|compliance|drugs?|medications?|treatment|procedures?|requirements?|therapy|entry|agents?|visits?|assessments?))"
+)
+_CANCER_WORD = re.compile(r"metasta|cancer|carcinoma|(?<!non)(?<!non-)malignan|tumou?r|neoplas")
 _EXCEPTION_BEFORE = re.compile(
-    r"\b(?:with the exception of|except(?:ion)?(?: for)?|other than|excluding)\b[^.;()]{0,90}$"
+    r"\b(?:with the exception of|except(?:ion)?(?: for)?|other than|excluding)\b(?:(?!\b(?:which|that)\b)[^.;()]){0,90}$"
 )
 _HEART_RHYTHM = re.compile(r"bradycard\w*|heart rate|arrhythm\w*|heart block|conduction")
+
+
+_PATTERN_OF = dict(_COMPILED.patterns)
+
+
+def _outside_exception(name: str, m: re.Match[str], norm: str) -> re.Match[str] | None:
+    """The first mention of condition ``name`` from ``m`` on that an exception does not
+    name, or None."""
+    found: re.Match[str] | None = m
+    while found is not None and _EXCEPTION_BEFORE.search(
+        norm[max(0, found.start() - 100) : found.start()]
+    ):
+        found = _PATTERN_OF[name].search(norm, found.end())
+    return found
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -119,15 +139,18 @@ def extract(item: ItemText) -> list[Constraint]:
         for n, m in found
         if not _INDICATION.search(norm[max(0, m.start() - 60) : m.start()])
         and not _ANATOMY.search(norm[max(0, m.start() - 120) : m.start()])
+        and not _STUDY_OF.match(norm, m.end())
+        and not (
+            n == "pain_symptom"
+            and _TREATED_SYMPTOM.search(norm[max(0, m.start() - 60) : m.start()])
+        )
     ]
-    # "recovered to <= Grade 1 ... with the exception of ... grade <= 2 peripheral
-    # neuropathy": an exception to a toxicity rule, not an illness of its own
-    if _RECOVERY.search(norm):
-        found = [
-            (n, m)
-            for n, m in found
-            if not _EXCEPTION_BEFORE.search(norm[max(0, m.start() - 100) : m.start()])
-        ]
+    # a condition named in an exception is allowed, not excluded: "recovered to <= Grade 1
+    # ... with the exception of ... grade <= 2 peripheral neuropathy", "hepatic or biliary
+    # disease (with exception of Gilbert's syndrome ...)", "(except for bone pain relief)"
+    # ("... other than vaginal atrophy that could explain vaginal symptoms": a later
+    # mention of the same condition outside the exception still counts)
+    found = [(n, later) for n, m in found if (later := _outside_exception(n, m, norm)) is not None]
     # "Bradycardia ... Patients with a pacemaker and heart rate > 50 are eligible", "Presence
     # of a pacemaker and/or ICD generator": the pacemaker belongs to the cardiac rule unless
     # it is named as an implant the study's imaging or device cannot be used with
@@ -148,7 +171,7 @@ def extract(item: ItemText) -> list[Constraint]:
     names = sorted({n for n, _ in found})
     # "pain" / "symptoms" alone inside treatment, imaging or response rules is not a comorbidity
     if names == ["pain_symptom"] and re.search(
-        r"radiat|chemotherap|response|assessment|imaging|work-?up|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
+        r"radiat|radiother|chemotherap|response|assessment|imaging|work-?up|\b(?:manag|treat|control|reliev|palliat)\w*\s+(?:\w+\s+){0,2}?(?:pain|symptoms?)\b",
         norm,
     ):
         return []  # "... trial to manage cancer symptoms": what a treatment is for
