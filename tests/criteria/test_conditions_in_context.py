@@ -107,3 +107,87 @@ def test_what_a_note_bars_is_not_the_items_subject() -> None:
         "disease_sites",
     )
     assert site.polarity == "require" and site.params == {"site": "bone", "extent": "only"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("No more than 450mg/m2 cumulative dose of prior doxorubicin", "inclusion"),
+        (
+            "If the patient had received adjuvant and/or neoadjuvant therapy, the cumulative dose of anthracyclines should not exceed 500 mg/m2 for doxorubicin or 500 mg/m2 for epirubicin;",
+            "inclusion",
+        ),
+        ("Prior cumulative doxorubicin dose > 360 mg/m^2 or the equivalent.", "exclusion"),
+        ("Have received more than the allowed maximum total dose of anthracycline", "exclusion"),
+    ],
+)
+def test_a_cumulative_dose_cap_is_no_rule_on_having_the_drug(text: str, kind: str) -> None:
+    (c,) = fam(text, "prior_therapy", kind)
+    assert c.polarity == "exclude" and c.params["dose_limit"] is True
+
+
+def test_a_minimum_cumulative_dose_stays_a_requirement() -> None:
+    (c,) = fam(
+        "Has already received lifetime cumulative treatment with doxorubicin equivalent to >400 mg/m2.",
+        "prior_therapy",
+    )
+    assert c.polarity == "require" and "dose_limit" not in c.params
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "History of a decrease in LVEF to less than (<) 40% or symptomatic congestive heart failure (CHF) with previous trastuzumab treatment",
+        "History of LVEF decline to below 50% during or after prior trastuzumab neo-adjuvant or adjuvant therapy",
+        "cardiac toxicity during previous 1st line chemotherapy + Herceptin;",
+        "Presence of peripheral neuropathy > grade 2 by NCI Common Toxicity Criteria (NCI-CTC) following induction chemotherapy",
+        "Any previous adverse event grade 3-4 or serious adverse event during treatment with exemestane and everolimus which led to treatment discontinuation",
+    ],
+)
+def test_the_therapy_a_harm_came_with_is_not_excluded(text: str) -> None:
+    # the harm is the rule; most HER2-positive patients had trastuzumab without it
+    assert not fam(text, "prior_therapy", "exclusion")
+
+
+def test_progression_on_a_therapy_stays_a_therapy_rule() -> None:
+    (c,) = fam(
+        "Had disease progression on or after any previous trastuzumab deruxtecan (T-DXd) treatment",
+        "prior_therapy",
+    )
+    assert c.polarity == "require" and c.params["progression"]
+
+
+def test_bone_metastases_named_after_a_parenthesis_in_an_exception_are_allowed() -> None:
+    text = "Patients who received more than one chemotherapy line. Patients with only non-measurable lesions other than lytic or mixed (lytic and blastic) bone metastasis.Previous treatment with exemestane, mTOR inhibitors, PI3K inhibitors or AKT inhibitors."
+    assert not [
+        c for c in fam(text, "disease_sites", "exclusion") if c.params.get("site") == "bone"
+    ]
+
+
+def test_a_rule_on_some_bone_lesions_is_checked_by_hand() -> None:
+    text = "Patients with painful bone metastases are not permitted until these bone metastases are successfully treated (for example by external beam irradiation) prior to registration, and the patient has stable pain for at least 2 weeks after that treatment (Stable pain is defined for this study as a patient response of 1, 2, or 3 on Questions 4 and 5 of The Brief Pain Inventory (BPI)."
+    (site,) = fam(text, "disease_sites", "exclusion")
+    # painful bone metastases until treated, not every bone metastasis: a "not met" from
+    # it is below the confidence a failure needs
+    assert site.params["site"] == "bone" and site.confidence < 0.75
+    # the radiotherapy is the example of a treatment the trial asks for, not excluded
+    assert not fam(text, "radiotherapy", "exclusion")
+
+
+def test_the_status_a_tumour_converted_to_is_history_not_a_rule() -> None:
+    cs = fam(
+        "Histological or cytological confirmation of estrogen receptor-positive (ER+) invasive carcinoma of the breast. ER+, HER2- negative invasive carcinoma of the breast with evaluable sample for BCL-2 IHC value at the time of screening. Participants who were originally diagnosed with HER2-positive breast cancer that converted to HER2-negative MBC are not eligible.",
+        "receptor",
+    )
+    her2 = {(c.polarity, c.params["status"]) for c in cs if c.params["receptor"] == "her2"}
+    # HER2-negative required, a HER2-positive origin excluded; never HER2-negative excluded
+    assert her2 == {("require", "negative"), ("exclude", "positive")}
+
+
+def test_how_a_finding_is_proven_is_not_what_is_excluded() -> None:
+    (d,) = fam("Index cancer has predominantly neuroendocrine histology", "diagnosis", "exclusion")
+    # read as "histology excluded", every patient with a histology on file had failed
+    assert d.params == {}
+    # a bone marrow metastasis is not the metastatic setting of a metastatic trial
+    (d,) = fam("No histologically proven bone marrow metastasis", "diagnosis")
+    assert "setting" not in d.params

@@ -165,6 +165,26 @@ def test_lab_older_than_the_window_is_unknown(finder: ItemFinder) -> None:
 # --------------------------------------------------------------------------- therapy
 
 
+def test_cumulative_dose_cap_asks_only_those_who_had_the_drug(finder: ItemFinder) -> None:
+    # "No more than 450mg/m2 cumulative dose of prior doxorubicin" (an inclusion item): a
+    # cap, not a requirement to have had doxorubicin (parser 0.14.0 had failed every
+    # patient without it)
+    item = finder.find(
+        r"^No more than 450mg/m2 cumulative dose of prior doxorubicin", "prior_therapy"
+    )
+    ac = {
+        "drugs": ["doxorubicin", "cyclophosphamide"],
+        "setting": "adjuvant",
+        "start_date": "2019-01-10",
+        "stop_date": "2019-04-01",
+    }
+    taxane = {**ac, "drugs": ["paclitaxel"]}
+    assert run(item, **base(regimens=[taxane])).status == "met"
+    result = run(item, **base(regimens=[ac]))
+    assert result.status == "unknown"  # the dose is not in a treatment history
+    assert "cumulative_dose" in result.missing
+
+
 def test_chemotherapy_line_cap_uses_line_ranges(finder: ItemFinder) -> None:
     # NCT00054028: "No more than 2 prior chemotherapy regimens for this malignancy"
     item = finder.find(r"^No more than 2 prior chemotherapy regimens", "prior_therapy")

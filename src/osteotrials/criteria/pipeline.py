@@ -134,6 +134,35 @@ _CAUSE_BEFORE = re.compile(
 )
 
 
+#: a harm named before a therapy in one clause: an adverse event, a heart or nerve injury
+_HARM = re.compile(
+    r"\b(?:lvef|ejection fraction|heart failure|chf|cardiac (?:toxicit\w*|dysfunction|events?)|"
+    r"cardiotoxic\w*|neuropath\w*|toxicit\w*|adverse (?:events?|reactions?)|"
+    r"(?:allergic|hypersensitivity|infusion) reactions?|intoleran\w*)\b"
+)
+#: the therapy the harm came with: "with previous trastuzumab treatment", "during or after
+#: prior trastuzumab", "following induction chemotherapy", "not associated with chemotherapy"
+_HARM_CAUSE_BEFORE = re.compile(
+    r"\b(?:during|after|following|with|on|while (?:on|receiving)|due to|secondary to|"
+    r"associated with|related to|attributed to|caused by|induced by)\s+(?:or after\s+)?"
+    r"(?:(?:the|a|an|any|prior|previous|previously|earlier|1st|first|second|2nd|line|"
+    r"[\w()]+-line|induction|adjuvant|neo-?adjuvant|treatment with|therapy with)\s+){0,4}$"
+)
+
+
+def _harm_of(item: ItemText, c: Constraint) -> bool:
+    """Whether prior-therapy constraint ``c`` names the therapy a harm named before it in
+    its clause came with (and states no rule of its own: no window, lines or exceptions)."""
+    if c.family != "prior_therapy" or c.time_window is not None:
+        return False
+    if _THERAPY_RULE_PARAMS & c.params.keys():
+        return False
+    start = c.span[0] - item.start
+    left, _right = item.clause_bounds(start)
+    before = item.norm[left:start]
+    return bool(_HARM_CAUSE_BEFORE.search(before) and _HARM.search(before))
+
+
 def _causes(item: ItemText, toxicity: Constraint, c: Constraint) -> bool:
     """Whether therapy mention ``c`` is named as the cause of ``toxicity`` in one sentence:
     "toxicity of prior chemotherapy", "chemotherapy- or radiation-related toxicities"."""
@@ -262,6 +291,11 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
         and not c.params.get("except_drugs")
         and not c.params.get("except_classes")
     ]
+    # "decrease in LVEF ... or symptomatic CHF with previous trastuzumab treatment",
+    # "peripheral neuropathy > grade 2 following induction chemotherapy": the therapy is
+    # where the harm came from; excluding every patient who had it (most HER2+ patients had
+    # trastuzumab) reads the conjunction as two rules
+    out = [c for c in out if not _harm_of(item, c)]
     recovery = [
         c for c in out if c.family == "toxicity" and c.params.get("aspect") == "unresolved_toxicity"
     ]

@@ -216,7 +216,7 @@ _UNFIT_FOR = (
 _NOT_ELIGIBLE = re.compile(
     # "ineligible to receive such therapy", "not eligible for chemotherapy": unfit for a
     # treatment, not barred from the study
-    rf"\b(?:not (?:be )?eligible{_UNFIT_FOR}|ineligible{_UNFIT_FOR}|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not)\b"
+    rf"\b(?:not (?:be )?eligible{_UNFIT_FOR}|ineligible{_UNFIT_FOR}|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not(?! exceed| be (?:more|greater|higher) than))\b"
 )
 _EITHER_OR_NOT = re.compile(r"\beither\b[^.;]{0,120}\bor not\b")
 _NOT_GIVEN_AFTER = re.compile(
@@ -328,6 +328,11 @@ class ItemText:
             return verdict
         if _EITHER_OR_NOT.search(clause):
             return "allow"  # "either have received ... or not": both are eligible
+        if end is not None and end > right:
+            # a span of several mentions that runs past its first sentence ("doxorubicin, ...
+            # or streptozocin are not allowed. Chemotherapy agents ..."): the verdict of the
+            # sentence it starts in is read from its start
+            end = pos
         if clause[pos - left : pos - left + 1] != " " or self.norm[pos : pos + 1] == " ":
             # outside any parenthesis: what a parenthesis says ("(NOTE: patients with HER2+
             # disease are excluded)") is not said of this mention

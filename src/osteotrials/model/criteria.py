@@ -79,6 +79,7 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
             "except_drugs",
             "except_classes",
             "planned",
+            "dose_limit",
         }
     ),
     "radiotherapy": frozenset({"aspect", "site", "palliative"}),

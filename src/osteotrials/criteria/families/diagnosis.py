@@ -133,7 +133,8 @@ def _context_only(norm: str, a: int, b: int) -> bool:
 _SETTINGS = [
     (
         "metastatic",
-        r"metasta\w*(?! to the (?:axill|lymph))|stage\s*iv\b|stage\s*4\b|\bm1\b|\bmbc\b|distant",
+        # "No ... bone marrow metastasis": a site rule, not the metastatic setting
+        r"(?<!marrow )metasta\w*(?! to the (?:axill|lymph))|stage\s*iv\b|stage\s*4\b|\bm1\b|\bmbc\b|distant",
     ),
     (
         "locally_advanced",
@@ -246,4 +247,11 @@ def extract(item: ItemText) -> list[Constraint]:
     if c := re.search(r"histolog\w*|cytolog\w*|patholog\w*|biops\w*", norm):
         params["confirmation"] = c.group(0)
     a = best.start()
-    return [make(item, FAMILY, a, best.end(), params, confidence=0.8)]
+    constraint = make(item, FAMILY, a, best.end(), params, confidence=0.8)
+    if constraint.polarity == "exclude" and list(params) == ["confirmation"]:
+        # "Index cancer has predominantly neuroendocrine histology", "No histologically
+        # proven bone marrow metastasis": how a finding is proven is not what is excluded
+        # (read as excluded, every patient with a histology on file failed); the rule's
+        # own subject is not read, so the matcher leaves it unknown
+        constraint.params = {}
+    return [constraint]

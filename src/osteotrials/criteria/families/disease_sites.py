@@ -69,7 +69,7 @@ _NON_MEASURABLE_EXAMPLE = re.compile(
 )
 
 _EXCEPTED_BEFORE = re.compile(
-    r"\b(?:other than|except(?: for)?|excluding|apart from|besides)\s+(?:(?:the|any|lytic|blastic|mixed|or|and|,)\s+)*$"
+    r"\b(?:other than|except(?: for)?|excluding|apart from|besides)\s+(?:(?:the|any|lytic|blastic|mixed|or|and|,)\s+|\([^()]{0,40}\)\s+)*$"
 )
 _BONE_CONDITION = re.compile(
     r"metabolic bone|pre-?existing bone|osteoporo\w*|osteomalacia|osteogenesis imperfecta|paget|hyperparathyroid\w*|hypoparathyroid\w*|osteopenia"
@@ -77,6 +77,8 @@ _BONE_CONDITION = re.compile(
 _METASTASES_OTHER_THAN_BONE = re.compile(
     r"metasta\w*[^.;]{0,40}?\(?\s*other than (?:bone|skeletal|osseous) (?:metasta\w*|lesions?|disease)\)?"
 )
+_UNTIL_AFTER = re.compile(r"[^.;]{0,60}\buntil\b")
+_SINGLE_BEFORE = re.compile(r"\b(?:single|solitary|isolated)\s+$")
 _TNM = re.compile(r"\b[cpy]?n[0-3](?:[abc]|\s*-\s*[0-3])?\b|\bstage\s*(?:[0-4]|i{1,3}[abc]?|iv)\b")
 _MEASURABLE_SIZE = re.compile(r"measurab")
 _SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
@@ -106,7 +108,7 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[max(0, m.start() - 40) : m.start()]
         ):
             continue
-        if _EXCEPTED_BEFORE.search(norm[max(0, m.start() - 30) : m.start()]):
+        if _EXCEPTED_BEFORE.search(norm[max(0, m.start() - 70) : m.start()]):
             continue  # "non-measurable lesions other than bone metastasis": bone is allowed
         if site == "bone" and _BONE_CONDITION.search(norm[max(0, m.start() - 30) : m.end() + 60]):
             continue  # "metabolic bone disease other than osteoporosis": a condition
@@ -152,5 +154,12 @@ def extract(item: ItemText) -> list[Constraint]:
             params["lesion_type"] = lt
         if re.search(r"soft[- ]tissue component", norm):
             params["soft_tissue_component"] = True
-        out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=0.8))
+        # "painful bone metastases are not permitted until ... successfully treated", "Single
+        # Bone Lesion" (not eligible): a rule on some bone lesions, not on every one, so a
+        # "not met" from it is checked by hand
+        partial = _UNTIL_AFTER.match(norm, m.end()) or _SINGLE_BEFORE.search(
+            norm[max(0, m.start() - 12) : m.start()]
+        )
+        confidence = 0.5 if partial else 0.8
+        out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=confidence))
     return out

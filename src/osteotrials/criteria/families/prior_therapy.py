@@ -379,6 +379,15 @@ def extract(item: ItemText) -> list[Constraint]:
     planned = _planned(norm, a, b) and not params.get("progression")
     if planned:
         params["planned"] = True
+    dose_limit = (
+        bool(_DOSE_LIMIT.search(norm))
+        and not _DOSE_MINIMUM.search(norm)
+        # an inclusion rule names a cap ("no more than", "< 300 mg/m2", "must not exceed");
+        # "Has already received lifetime cumulative doxorubicin > 400 mg/m2" is a minimum
+        and (item.kind == "exclusion" or bool(_DOSE_CAP.search(norm)))
+    )
+    if dose_limit:
+        params["dose_limit"] = True
     # exceptions read against a generic head ("anticancer therapy other than endocrine
     # therapy") are a clear rule; exceptions with no head of their own ("participation in a
     # drug study other than a bevacizumab study") are not, so a "not met" stays doubtful
@@ -392,8 +401,22 @@ def extract(item: ItemText) -> list[Constraint]:
     )
     if constraint.polarity == "require" and _naive(norm, a, b):
         constraint.polarity = "exclude"  # "Be chemotherapy naive": no prior chemotherapy
+    if dose_limit:
+        # "the cumulative dose of anthracyclines should not exceed 360 mg/m2", "History of
+        # exposure to cumulative doses of anthracyclines": whoever had the drug may be over
+        # the limit, whoever did not is not; never a requirement to have had it
+        constraint.polarity = "exclude"
     out.append(constraint)
     return out
+
+
+#: a limit on the cumulative dose of a drug received ("cumulative dose of doxorubicin of
+#: greater than 360 mg/m^2"), unless it is a minimum the patient must have had
+_DOSE_LIMIT = re.compile(
+    r"\bcumulative\b|\btotal dose\b|\bmaximum (?:total |cumulative |allowed )?doses?\b"
+)
+_DOSE_CAP = re.compile(r"\b(?:not|no|exceed\w*|maximum|less than|below|under|up to)\b|<")
+_DOSE_MINIMUM = re.compile(r"\bminimum (?:total |cumulative )?doses?\b|\bat least \d")
 
 
 #: a treatment the patient is to receive, not one received: "candidates for chemotherapy",

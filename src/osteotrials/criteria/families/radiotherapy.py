@@ -31,6 +31,11 @@ _AREA_AFTER = re.compile(r"(?:\s+treatment)?\s+(?:area|field|site)s?\b")
 _IN_THE_BEFORE = re.compile(r"\b(?:in|within|on|into|to)\s+(?:(?:the|their|a)\s+)?$")
 
 
+_TREATED_BY = re.compile(
+    r"\btreated\s*\(?\s*(?:for example|e\.?\s?g\.?|such as),?\s*(?:by|with)?\s*(?:\w+\s+){0,2}$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     # "radiation castration", "ovarian irradiation": a way to menopause, not a radiotherapy rule
@@ -66,6 +71,11 @@ def extract(item: ItemText) -> list[Constraint]:
     ):
         return []  # "(except palliative radiation)": an exception, not a radiotherapy rule
     if m.group(0) == "rt" and not re.search(r"\bprior|\bpalliative|\bweeks?|\bdays?", norm):
+        return []
+    if _TREATED_BY.search(norm[max(0, m.start() - 80) : m.start()]):
+        # "painful bone metastases ... until these are successfully treated (for example by
+        # external beam irradiation)": how the trial wants something treated, no rule
+        # against having had it
         return []
     aspects: list[str] = []
     if _NON_IRRADIATED.search(norm):

@@ -102,6 +102,11 @@ def _status(word: str) -> str:
     return "positive"
 
 
+_CONVERTED_TO = re.compile(
+    r"\b(?:converted|changed|switched|turned|became|conversion)\s+(?:in)?to\s+(?:(?:a|an|the)\s+)?$"
+)
+
+
 def _basket_list(norm: str) -> bool:
     """Lists of several tumour types (basket trials): receptor words there describe cohorts."""
     others = re.findall(
@@ -127,6 +132,12 @@ def extract(item: ItemText) -> list[Constraint]:
         if (obj := _THERAPY_OBJECT.search(re.split(r"[.;:]\s", norm[max(0, a - 90) : a])[-1])) and (
             item.kind == "exclusion" or obj.group(0).startswith("no ")
         ):
+            return
+        # "originally diagnosed with HER2-positive breast cancer that converted to
+        # HER2-negative MBC are not eligible": the status a tumour changed to is part of
+        # the history the rule is about, not a status of its own (HER2-negative patients
+        # had failed this HER2-negative trial)
+        if _CONVERTED_TO.search(norm[max(0, a - 40) : a]):
             return
         taken.append((a, b))
         out.append(make(item, FAMILY, a, b, params, confidence=conf))

@@ -225,6 +225,18 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     where = f" ({'/'.join(settings)})" if settings else ""
     window = c.time_window
     names = ", ".join(sorted({e.canonical or e.name for e in kept}))
+    if p.get("dose_limit"):
+        # a cap on the cumulative dose: no exposure, no excess; an exposure's dose is not
+        # in the history
+        if kept:
+            return unknown(
+                f"{names}{where} received; the cumulative dose is not recorded",
+                "cumulative_dose",
+                fields=_FIELDS,
+            )
+        if setting_unknown:
+            return unknown(f"{what}: setting not recorded", "treatment_setting", fields=_FIELDS)
+        return Truth(False, f"no {what}{where}, so no cumulative dose", fields=_FIELDS)
     if window is not None and window.relation in ("within", "less_than"):
         inside = [in_window(e, window, ctx.as_of) for e in kept]
         if any(x is True for x in inside):
@@ -313,8 +325,9 @@ class Prepared:
 def prepare(c: Constraint) -> Prepared | None:
     """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
     p = c.params
-    if p.get("except_drugs") or p.get("except_classes") or p.get("planned"):
-        return None  # exceptions and planned treatments are rare: the evaluator reads them
+    if p.get("except_drugs") or p.get("except_classes") or p.get("planned") or p.get("dose_limit"):
+        # exceptions, planned treatments and dose caps are rare: the evaluator reads them
+        return None
     try:
         wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
         classes = specific_classes(p.get("classes", []))
