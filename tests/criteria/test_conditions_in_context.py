@@ -191,3 +191,21 @@ def test_how_a_finding_is_proven_is_not_what_is_excluded() -> None:
     # a bone marrow metastasis is not the metastatic setting of a metastatic trial
     (d,) = fam("No histologically proven bone marrow metastasis", "diagnosis")
     assert "setting" not in d.params
+
+
+def test_a_status_that_names_a_subgroup_is_checked_by_hand() -> None:
+    cs = fam(
+        "Age 30 years or older if HER2 positive. Age 50 or older if HER2 negative (triple negative).",
+        "receptor",
+    )
+    # both statuses name who the age limit is for: read as rules, every patient failed one
+    assert {c.params["status"] for c in cs} == {"positive", "negative"}
+    assert all(c.confidence < 0.75 for c in cs)
+    (hr,) = fam(
+        "Subjects with metastatic disease who have already received and failed at least one chemotherapy regimen for metastatic disease and, if ER/PgR +ve, have failed on at least adjuvant hormonal therapy",
+        "receptor",
+    )
+    assert hr.confidence < 0.75
+    # a status stated as the rule keeps its confidence
+    (her2,) = fam("HER2-negative breast cancer", "receptor")
+    assert her2.confidence >= 0.75

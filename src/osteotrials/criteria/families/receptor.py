@@ -102,6 +102,13 @@ def _status(word: str) -> str:
     return "positive"
 
 
+_SUBGROUP_BEFORE = re.compile(
+    r"(?:\bif|\bwhen|\bwhether|\bin case of|\bfor (?:those|patients|participants|subjects|women) "
+    r"(?:with|who are)|\bin)\s+(?:(?:the|a|an|their|her|patients?|participants?|subjects?|"
+    r"tumou?rs?|disease)\s+)?(?:(?:is|are|was|were|with|who are)\s+)?"
+    # "if HER2 negative (triple negative)": a restatement in parentheses
+    r"(?:(?:her2|her-2|er|pr|hr|hormone receptor)[\s-]*(?:positive|negative|\+|-)\s*\(\s*)?$"
+)
 _CONVERTED_TO = re.compile(
     r"\b(?:converted|changed|switched|turned|became|conversion)\s+(?:in)?to\s+(?:(?:a|an|the)\s+)?$"
 )
@@ -139,6 +146,12 @@ def extract(item: ItemText) -> list[Constraint]:
         # had failed this HER2-negative trial)
         if _CONVERTED_TO.search(norm[max(0, a - 40) : a]):
             return
+        # "failed ... and, if ER/PgR +ve, have failed on adjuvant hormonal therapy", "Age 50 or
+        # older if HER2 negative", "(+trastuzumab in HER2-positive patients)": the status
+        # names the subgroup a rule is for, not a rule on every patient (a "not met" from it
+        # is checked by hand)
+        if _SUBGROUP_BEFORE.search(norm[max(0, a - 45) : a]):
+            conf = min(conf, 0.5)
         taken.append((a, b))
         out.append(make(item, FAMILY, a, b, params, confidence=conf))
 
