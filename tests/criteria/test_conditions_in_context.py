@@ -209,3 +209,17 @@ def test_a_status_that_names_a_subgroup_is_checked_by_hand() -> None:
     # a status stated as the rule keeps its confidence
     (her2,) = fam("HER2-negative breast cancer", "receptor")
     assert her2.confidence >= 0.75
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seronegative for hepatitis B antigen.",
+        "Hepatitis B surface antigen negative",
+        "Non-reactive for HBsAg, anti-HBc, anti-HCV, anti-HIV-1/2, HBV/HCV/HIV-1 NAT, anti-HTLV-I/II, anti-T. cruzi, West Nile Virus NAT,syphilis, and babesia.",
+    ],
+)
+def test_a_negative_serology_excludes_the_infection(text: str) -> None:
+    # read as required, the infection had been asked of every patient
+    cs = fam(text, "infection")
+    assert cs and all(c.polarity == "exclude" for c in cs)

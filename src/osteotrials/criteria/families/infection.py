@@ -31,7 +31,14 @@ _OTHER_ILLNESS = re.compile(
     r"diabet|thyroid|cardi|heart|renal|kidney|hepatic|liver|lung|pulmonary|psychiatr|illness|diseases?\b|conditions?\b|disorders?\b"
 )
 
-_NEGATIVE_AFTER = re.compile(r"[\s-]*(?:\w+\s+){0,1}?(?:sero)?negativ\w*\W*$")
+_NEGATIVE_AFTER = re.compile(
+    r"[\s-]*(?:(?:surface|core|antigen|antibody|antibodies|ab|ag|test|status|serology|\w+)\s+){0,2}?"
+    r"(?:sero)?negativ\w*\W*$"
+)
+#: "Seronegative for HIV antibody", "Non-reactive for HBsAg, anti-HBc, anti-HCV"
+_NEGATIVE_BEFORE = re.compile(
+    r"\b(?:sero-?negative|negative|non-?reactive|free)\s+(?:for|of)\s+(?:[\w(),/-]+\s+){0,3}$"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -58,6 +65,10 @@ def extract(item: ItemText) -> list[Constraint]:
     for c in out:
         # "HIV negative", "Hepatitis C negative": a requirement not to have the infection
         end = c.span[1] - item.start
-        if c.polarity == "require" and _NEGATIVE_AFTER.match(norm[end : end + 25]):
+        start = c.span[0] - item.start
+        if c.polarity == "require" and (
+            _NEGATIVE_AFTER.match(norm[end : end + 40])
+            or _NEGATIVE_BEFORE.search(norm[max(0, start - 40) : start])
+        ):
             c.polarity = "exclude"
     return out
