@@ -155,12 +155,12 @@ def _harm_of(item: ItemText, c: Constraint) -> bool:
     its clause came with (and states no rule of its own: no window, lines or exceptions)."""
     if c.family != "prior_therapy" or c.time_window is not None:
         return False
-    if _THERAPY_RULE_PARAMS & c.params.keys():
+    if _THERAPY_RULE_PARAMS & c.params.keys() or not _HARM.search(item.norm):
         return False
     start = c.span[0] - item.start
     left, _right = item.clause_bounds(start)
     before = item.norm[left:start]
-    return bool(_HARM_CAUSE_BEFORE.search(before) and _HARM.search(before))
+    return bool(_HARM.search(before) and _HARM_CAUSE_BEFORE.search(before))
 
 
 def _causes(item: ItemText, toxicity: Constraint, c: Constraint) -> bool:
