@@ -165,6 +165,19 @@ def test_lab_older_than_the_window_is_unknown(finder: ItemFinder) -> None:
 # --------------------------------------------------------------------------- therapy
 
 
+def test_requiring_a_medication_is_checked_by_hand(finder: ItemFinder) -> None:
+    # NCT01912612: "Willing to withdraw from selective serotonin reuptake inhibitors (SSRI)
+    # and tricyclic antidepressants (TCA) prior to treatment initiation" is read as
+    # requiring the drugs; most such requirements in the snapshot are misreads or rules for
+    # those who take the drug, so a patient on no such drug is not failed by it
+    item = finder.item("NCT01912612", r"^Willing to withdraw from selective serotonin")
+    (c,) = [c for c in item.constraints if c.family == "medication"]
+    assert c.polarity == "require"
+    result = run(item, **base(current_medications=[{"name": "letrozole"}]))
+    assert result.status == "unknown"
+    assert "check by hand" in (result.results[0].note or "")
+
+
 def test_cumulative_dose_cap_asks_only_those_who_had_the_drug(finder: ItemFinder) -> None:
     # "No more than 450mg/m2 cumulative dose of prior doxorubicin" (an inclusion item): a
     # cap, not a requirement to have had doxorubicin (parser 0.14.0 had failed every

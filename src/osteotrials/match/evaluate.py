@@ -164,6 +164,12 @@ def _doubtful(c: Constraint) -> str | None:
         c.family in _REQUIRE_SUSPECT or (c.family == "cardiac" and "condition" in c.params)
     ):
         return "a requirement to have this condition is probably conditional; check by hand"
+    if c.polarity == "require" and c.family == "medication":
+        # in the snapshot most of these are misreads: drug names listed under an exclusion
+        # heading that segmentation kept as inclusion items ("Rifampin", "Clarithromycin"),
+        # willingness to stop a drug, washouts ("At least 30 days since prior hormone
+        # replacement therapy"), rules for those who take it ("patients on warfarin, INR ...")
+        return "a requirement to be taking this medication is often conditional; check by hand"
     return None
 
 
