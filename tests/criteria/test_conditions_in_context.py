@@ -223,3 +223,15 @@ def test_a_negative_serology_excludes_the_infection(text: str) -> None:
     # read as required, the infection had been asked of every patient
     cs = fam(text, "infection")
     assert cs and all(c.polarity == "exclude" for c in cs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not pregnant or lactating and practicing adequate birth control if premenopausal",
+        "Not pregnant. If not post-menopausal must adhere to birth control measures",
+    ],
+)
+def test_a_status_that_says_whom_contraception_is_for_is_no_entry_rule(text: str) -> None:
+    # read as excluded, premenopausal (postmenopausal) patients had failed
+    assert not fam(text, "menopause")

@@ -32,6 +32,9 @@ _ANY = re.compile(
 
 _FOR_GROUP_BEFORE = re.compile(
     r"(?<!range )(?<!ranges )(?<!levels )\b(?:for|in|among)\s+(?:all\s+)?$"
+    # "practicing adequate birth control if premenopausal", "If not post-menopausal must
+    # adhere to birth control measures": whom a contraception rule is for
+    r"|\bif\s+(?:(?:she|the patient|patient|subject|participant)\s+is\s+)?(?:not\s+)?$"
 )
 
 
