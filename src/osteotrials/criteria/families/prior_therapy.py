@@ -12,7 +12,7 @@ import re
 from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
-from osteotrials.model.criteria import Constraint
+from osteotrials.model.criteria import Constraint, Polarity
 from osteotrials.vocab import drugs
 
 FAMILY = "prior_therapy"
@@ -25,7 +25,7 @@ _SETTING = [
     ("neoadjuvant", r"neo-?adjuvant|pre-?operative"),
 ]
 _LINES = re.compile(
-    rf"(?:(?P<pre>less than or equal to|greater than or equal to|more than or equal to|no more than|not more than|up to|at most|a maximum of|maximum of|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|≥|>=|more than|greater than|>|exactly|only)\s*(?:\(\s*[<>=≤≥/]{{0,3}}\s*\)\s*)?)?\s*(?<![a-z])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|(?:lines?|courses?) of\s+|of (?:these|those)\s+|different\s+|salvage\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|(?:neo-?)?adjuvant\s+|metastatic\s+|palliative\s+|[\w-]+[\s-](?:containing|based|directed|targeted)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
+    rf"(?:(?P<pre>less than or equal to|greater than or equal to|more than or equal to|no more than|not more than|up to|at most|a maximum of|maximum of|a maximum|maximum|≤|<=|=<|<|less than|fewer than|at least|a minimum of|minimum of|a minimum|minimum|≥|>=|more than|greater than|>|exactly|only)\s*(?:\(\s*[<>=≤≥/]{{0,3}}\s*\)\s*)?)?\s*(?<![a-z/\d.])(?P<n>{NUM_ANY})(?![a-z])\s*(?:(?:-|to|or)\s*(?P<n2>{NUM_ANY})\s*)?(?:\(\d+\)\s*)?(?:or (?:more|fewer|less)\s+)?(?:prior\s+|previous\s+|(?:lines?|courses?) of\s+|of (?:these|those)\s+|different\s+|salvage\s+|systemic\s+|cytotoxic\s+|chemotherapeutic\s+|chemotherapy\s+|endocrine\s+|hormonal\s+|hormone\s+|therapy\s+|standard\s+|treatment\s+|anti-?cancer\s+|(?:neo-?)?adjuvant\s+|metastatic\s+|palliative\s+|[\w-]+[\s-](?:containing|based|directed|targeted)\s+)*(?:lines?|regimens?|therapies|treatments|courses|chemotherap(?:y|ies)(?![\s-]+(?:lines?|regimens?|cycles?|courses?|doses?|agents?|drugs?|induced|related)\b))\b"
 )
 _MIN_MAX = re.compile(
     rf"(?:(?:a\s+)?minimum of|at least|between)\s+(?P<lo>{NUM_ANY})\s+(?:and|to|but)\s+(?:(?:a\s+)?maximum of|at most|no more than|not more than)?\s*(?P<hi>{NUM_ANY})\s+(?:\w+\s+){{0,3}}(?:lines?|regimens?)\b"
@@ -94,12 +94,14 @@ _CONTRAST = re.compile(r"\b(?:but|however)\b")
 _SENTENCE_END = re.compile(r"\.\s")
 
 
-def _lines(item: ItemText) -> dict[str, object]:
+def _lines(item: ItemText) -> tuple[dict[str, object], int, int]:
+    """The line-count bounds of the item and where their phrase starts and ends (-1, -1:
+    none)."""
     if not _LINE_WORD.search(item.norm):
-        return {}
-    matches = list(_LINES.finditer(item.norm))
+        return {}, -1, -1
+    matches = [m for m in _LINES.finditer(item.norm) if _counts_lines(item.norm, m)]
     if not matches:
-        return {}
+        return {}, -1, -1
     out = _line_bounds(item, matches[0])
     # "At least one prior regimen ...; however no more than 6 chemotherapeutic regimens",
     # "at least one line, but not more than three lines": a later upper bound in the same
@@ -120,7 +122,39 @@ def _lines(item: ItemText) -> dict[str, object]:
             ):
                 out["max_lines"] = high
                 break
-    return out
+    if not out:
+        return out, -1, -1
+    both = _MIN_MAX.search(item.norm)
+    start = both.start() if both and both.start() <= matches[0].start() else matches[0].start()
+    if item.norm[start : start + 1] == " ":
+        start += 1
+    return out, start, matches[0].end()
+
+
+#: "is considered one regimen", "counting as one regimen", "counts as one (1) regimen": a
+#: note on how lines are counted, no bound on them
+_COUNTING_NOTE_BEFORE = re.compile(r"\b(?:considered|counted|counts?|counting)\s+(?:as\s+)?$")
+#: "for 4 courses (8 weeks)", "a minimum of 6 courses with anthracyclines", "six to eight
+#: courses of first line induction chemotherapy": cycles of one regimen, not lines; courses
+#: count lines only as "courses of (prior) chemotherapy/therapy/treatment"
+_COURSES_OF_LINES = re.compile(
+    r"\s+of\s+(?:prior\s+|previous\s+)?(?:systemic\s+|cytotoxic\s+)?(?:chemo|therap|treatment)"
+)
+
+
+def _counts_lines(norm: str, m: re.Match[str]) -> bool:
+    if _COUNTING_NOTE_BEFORE.search(norm[max(0, m.start() - 30) : m.start("n")]):
+        return False
+    if m.group(0).endswith("courses"):
+        return bool(_COURSES_OF_LINES.match(norm, m.end()))
+    return True
+
+
+#: "One, 2, or 3 prior lines", "either one, two or three prior regimens": the first number
+#: of a list is the lower bound
+_LIST_BEFORE = re.compile(
+    rf"(?<![a-z/\d.])(?P<first>{NUM_ANY})\s*,\s*(?:{NUM_ANY}\s*,\s*)*(?:or\s+|and/or\s+)?$"
+)
 
 
 def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
@@ -144,10 +178,14 @@ def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
     # "2 or more prior regimens", "1 line or less" ("and/or more ..." is no "or more")
     tail = re.sub(r"and/or", " ", item.norm[m.start() : m.end() + 15])
     out: dict[str, object] = {}
+    listed = _LIST_BEFORE.search(item.norm[max(0, m.start("n") - 40) : m.start("n")])
+    first = to_number(listed.group("first")) if listed else None
     if n2 is not None:
-        # "0, 1 or 2 chemotherapies": none is allowed too
-        low = 0 if re.search(r"\b0\s*(?:,|or)\s*$", item.norm[: m.start("n")]) else n
+        # "0, 1 or 2 chemotherapies": none is allowed too; "either one, two or three"
+        low = first if first is not None and first <= n else n
         out = {"min_lines": low, "max_lines": n2}
+    elif not pre and first is not None and first <= n:
+        out = {"min_lines": first, "max_lines": n}  # "One, 2, or 3 prior lines"
     elif (
         pre
         in (
@@ -157,6 +195,8 @@ def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
             "at most",
             "a maximum of",
             "maximum of",
+            "a maximum",
+            "maximum",
             "≤",
             "<=",
             "=<",
@@ -174,6 +214,8 @@ def _line_bounds(item: ItemText, m: re.Match[str]) -> dict[str, object]:
             "at least",
             "a minimum of",
             "minimum of",
+            "a minimum",
+            "minimum",
             "≥",
             ">=",
             "greater than or equal to",
@@ -373,7 +415,11 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ):
         params["any_anticancer"] = True
-    params.update(_lines(item))
+    lines, count_at, count_end = _lines(item)
+    polarity: Polarity | None = None
+    if count_at >= 0:
+        lines, polarity, conf_cap = _count_reading(item, lines, a, b, count_at, count_end)
+    params.update(lines)
     if p := _PROGRESSION.search(norm):
         params["progression"] = norm[p.start() : p.end()]
     planned = _planned(norm, a, b) and not params.get("progression")
@@ -394,10 +440,19 @@ def extract(item: ItemText) -> list[Constraint]:
     conf = 0.85 if drug_names or classes or (excepted and generic) else 0.7
     if planned:
         conf = 0.6
+    if count_at >= 0:
+        conf = min(conf, conf_cap)
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
     constraint = make(
-        item, FAMILY, a, b, params, confidence=conf, time_window=item.time_window(left, right)
+        item,
+        FAMILY,
+        a,
+        b,
+        params,
+        confidence=conf,
+        polarity=polarity,
+        time_window=item.time_window(left, right),
     )
     if constraint.polarity == "require" and _naive(norm, a, b):
         constraint.polarity = "exclude"  # "Be chemotherapy naive": no prior chemotherapy
@@ -408,6 +463,85 @@ def extract(item: ItemText) -> list[Constraint]:
         constraint.polarity = "exclude"
     out.append(constraint)
     return out
+
+
+#: "One or two of these regimens may have been administered as adjuvant therapy", "is not
+#: to be counted as one of the 2 to 5 prior chemotherapy regimens allowed": a note on the
+#: lines another item counts
+_OTHER_ITEMS_LINES = re.compile(r"\bof (?:these|those|which)\b|\bcounted as one of\b")
+#: "Arm 1: ... no prior cytotoxic chemotherapy ...; Arm 2: ... one or two prior cytotoxic
+#: therapies": counts that differ between the cohorts one item lists
+_SEVERAL_COHORTS = re.compile(
+    r"\b(?:arm|cohort|group|part)\s+[\w-]{1,4}\s*:.*\b(?:arm|cohort|group|part)\s+[\w-]{1,4}\s*:"
+)
+_NEGATED_COUNT = re.compile(r"\bno(?:t)? more than\b")
+#: a negation whose verb takes the count: "may not have received more than 2", "cannot
+#: have >5 lines", "must not have had more than"
+_GOVERNING_NEGATION = re.compile(
+    r"\b(?:not|no|cannot|never)\s+(?:(?:have|has|had|be|been|received?|receiving|undergone|"
+    r"gotten|taken)\s+){0,3}$"
+)
+_NOT_ELIGIBLE_AFTER = re.compile(
+    r"\b(?:not eligible|ineligible|excluded|not allowed|not permitted)\b"
+)
+
+
+def _count_reading(
+    item: ItemText, lines: dict[str, object], a: int, b: int, at: int, end: int
+) -> tuple[dict[str, object], Polarity | None, float]:
+    """The line bounds of the item, the polarity they take (None: the mentions' polarity)
+    and a cap on the confidence, read where the count stands:
+
+    * a count in a parenthesis the mentions are outside of qualifies them ("(prior treatment
+      ... with 1 regimen that included alkylating agents ... was allowed)"): no bound;
+    * a count in another sentence than the first mention decides by its own sentence
+      ("History of trastuzumab resistance ... Patient may not have received more than 2
+      prior trastuzumab-based regimens" bars a third one), unless that sentence only allows
+      it ("Note: 1 line of therapy containing ... TKIs ... is allowed": no bound);
+    * "not more than" is the count's own negation ("at least 2 but not more than 4 prior
+      regimens", "progressed after 1 but not more than 3 prior chemotherapy regimens"
+      require 2-4 and 1-3 lines);
+    * a cap an inclusion item allows ("Patients may have had up to 3 prior chemotherapy
+      regimens", "No more than 2 ... allowed") is its rule: more lines are not allowed. It is
+      read as a requirement whose "not met" is checked by hand, without the lower bound such
+      a phrase may carry ("only one prior chemotherapy is allowed").
+    """
+    norm = item.norm
+    cap = 0.5 if _SEVERAL_COHORTS.search(norm) else 1.0
+    if _therapy.paren_depth(norm, at) > 0 and _therapy.paren_depth(norm, a) == 0:
+        return {}, None, cap
+    count = item.polarity(at, end)
+    if count != "allow" and "(" in norm:
+        count = item.parenthesis_verdict(at) or count
+    polarity: Polarity | None = None
+    if item.clause_bounds(at) != item.clause_bounds(a):
+        if count == "allow" and not _cap_allowed(item, lines):
+            return {}, None, cap
+        if (
+            count == "exclude"
+            and item.kind == "inclusion"
+            and not _GOVERNING_NEGATION.search(norm, max(0, at - 40), at)
+            and not _NOT_ELIGIBLE_AFTER.search(norm, end, item.clause_bounds(at)[1])
+        ):
+            # "Patients with no bone metastasis and 1 prior treatments": the negation is
+            # another condition's
+            return {}, None, cap
+        polarity = count
+    elif count == "require" and _NEGATED_COUNT.search(norm, at, end):
+        polarity = count
+    final = polarity or item.polarity(a, b)
+    if final == "allow" and _cap_allowed(item, lines):
+        lines = {k: v for k, v in lines.items() if k != "min_lines"}
+        return lines, "require", min(cap, 0.7)
+    return lines, polarity, cap
+
+
+def _cap_allowed(item: ItemText, lines: dict[str, object]) -> bool:
+    return (
+        item.kind == "inclusion"
+        and lines.get("max_lines") is not None
+        and not _OTHER_ITEMS_LINES.search(item.norm)
+    )
 
 
 #: a limit on the cumulative dose of a drug received ("cumulative dose of doxorubicin of
