@@ -34,8 +34,18 @@ _FOR_GROUP_BEFORE = re.compile(
     r"(?<!range )(?<!ranges )(?<!levels )\b(?:for|in|among)\s+(?:all\s+)?$"
     # "practicing adequate birth control if premenopausal", "If not post-menopausal must
     # adhere to birth control measures": whom a contraception rule is for
-    r"|\bif\s+(?:(?:she|the patient|patient|subject|participant)\s+is\s+)?(?:not\s+)?$"
+    r"|\bif\s+(?:(?:she|the patient|patient|subject|participant|(?:a\s+|the\s+)?(?:woman|women|female))\s+(?:is|are)\s+)?(?:not\s+)?$"
+    # "In pre-/peri-menopausal female and male patients, known hypersensitivity to LHRH
+    # agonists": the second status of a pair names the same group
+    r"|\b(?:for|in|among)\s+pre-?\s?(?:menopausal\s*)?(?:/|and|or|,)\s*-?\s*$"
 )
+#: "perimenopausal symptoms", "Postmenopausal uterine bleeding": a symptom, not a status
+_SYMPTOM_AFTER = re.compile(
+    r"\s*(?:uterine\s+|vaginal\s+)?(?:symptoms?|bleeding|hot flash\w*|hot flush\w*|complaints?)\b"
+)
+#: "The use of GnRH analogs to achieve post menopausal status is not allowed": what a
+#: treatment is for, not a condition of entry
+_PURPOSE_BEFORE = re.compile(r"\bto\s+(?:achieve|induce|attain|reach|render\s+\w+|become)\s+$")
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -54,7 +64,11 @@ def extract(item: ItemText) -> list[Constraint]:
         and not _FOR_GROUP_BEFORE.search(norm[max(0, m.start() - 20) : m.start()])
     ]
     found = [
-        (n, m) for n, m in found if not re.match(r"\s*(?:hormone|estrogen|hrt)", norm[m.end() :])
+        (n, m)
+        for n, m in found
+        if not re.match(r"\s*(?:hormone|estrogen|hrt)", norm[m.end() :])
+        and not _SYMPTOM_AFTER.match(norm, m.end())
+        and not _PURPOSE_BEFORE.search(norm[max(0, m.start() - 20) : m.start()])
     ]
     if not found:
         return []
@@ -72,4 +86,12 @@ def extract(item: ItemText) -> list[Constraint]:
         params["ovarian_suppression"] = norm[o.start() : o.end()]
     a = min(m.start() for _, m in found)
     b = max(m.end() for _, m in found)
-    return [make(item, FAMILY, a, b, params, confidence=0.6 if definitional else 0.85)]
+    constraint = make(item, FAMILY, a, b, params, confidence=0.6 if definitional else 0.85)
+    if item.kind == "inclusion" and constraint.polarity == "exclude" and "post" in statuses:
+        # an inclusion item that bars postmenopausal women is, in the snapshot, always a
+        # definition: of childbearing potential ("Has not undergone a hysterectomy or
+        # bilateral oophorectomy", "Has had menses at any time in the preceding 12
+        # months") or of a status by its alternatives ("No menses for < 1 year with FSH and
+        # estradiol levels in postmenopausal range"); a "not met" is checked by hand
+        constraint.confidence = min(constraint.confidence, 0.5)
+    return [constraint]
