@@ -49,3 +49,39 @@ def test_a_real_bar_on_premenopausal_women_stays_hard() -> None:
     assert c.polarity == "exclude" and c.params["status"] == ["pre"] and c.confidence >= 0.75
     (c,) = fam("Premenopausal status.", "menopause", "exclusion")
     assert c.polarity == "exclude" and c.params["status"] == ["pre"] and c.confidence >= 0.75
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pre- or peri-menopausal and amenable to being treated with ovarian function suppression drugs (goserelin, leuprolide, or triptorelin) per standard of care",
+        "Post-menopausal or pre/peri-menopausal women on tamoxifen. LHRH agonists may be used to render ovarian suppression with postmenopausal ranges of estradiol or FSH",
+    ],
+)
+def test_a_pre_peri_pair_keeps_premenopausal(text: str) -> None:
+    # "pre" of the pair had been lost: every premenopausal patient failed
+    (c,) = fam(text, "menopause")
+    assert c.polarity == "require" and "pre" in c.params["status"] and "peri" in c.params["status"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If patient is pre- or peri- menopausal, then will need to have concurrent ovarian suppression. Patients may have already gotten the loading dose of ovarian suppression.",
+        "If the patient was receiving an LHRH agonist to maintain a postmenopausal state during AI therapy this should be continued since recovery of menses would lead to uncontrolled estrogen exposure and pregnancy during estrogen therapy is contraindicated.",
+    ],
+)
+def test_whom_a_rule_is_for_or_what_a_drug_is_for(text: str) -> None:
+    assert not fam(text, "menopause")
+
+
+def test_postmenopausal_women_exempt_from_a_pregnancy_test() -> None:
+    # had required postmenopausal status: every premenopausal patient failed
+    assert not fam(
+        "Patients must have a negative serum pregnancy test within 14 days before enrollment and agree to use medically acceptable and effective birth control from enrollment until at least 30 days after the last dose of pralatrexate. Patients who are postmenopausal for at least 1 year (more than 12 months since last menses) or are surgically sterilized do not require this test.",
+        "menopause",
+    )
+    (c,) = fam(
+        "Be premenopausal or perimenopausal with a negative serum pregnancy test.", "menopause"
+    )
+    assert c.polarity == "require" and c.params["status"] == ["peri", "pre"]

@@ -17,7 +17,7 @@ _STATUS: list[tuple[str, str]] = [
     ),
     (
         "pre",
-        r"pre-?\s?menopaus\w*|(?<!cessation of )(?<!absence of )(?<!no )(?<!without )(?:regular menstrua\w*|regular menses)|(?<!not )(?<!no longer )menstruating",
+        r"pre-?\s?menopaus\w*|\bpre(?=\s*-?\s*(?:/|or\b|and\b|,)\s*-?\s*peri-?\s?menopaus)|(?<!cessation of )(?<!absence of )(?<!no )(?<!without )(?:regular menstrua\w*|regular menses)|(?<!not )(?<!no longer )menstruating",
     ),
     ("peri", r"peri-?\s?menopaus\w*"),
 ]
@@ -45,7 +45,23 @@ _SYMPTOM_AFTER = re.compile(
 )
 #: "The use of GnRH analogs to achieve post menopausal status is not allowed": what a
 #: treatment is for, not a condition of entry
-_PURPOSE_BEFORE = re.compile(r"\bto\s+(?:achieve|induce|attain|reach|render\s+\w+|become)\s+$")
+_PURPOSE_BEFORE = re.compile(
+    r"(?:\bto\s+(?:achieve|induce|attain|reach|maintain|render\s+\w+|become)|\bpurpose of(?:\s+medical)?)\s+(?:an?\s+)?$"
+)
+#: "pre/peri-menopausal", "Pre- or peri-menopausal", "premenopausal and perimenopausal":
+#: the pair names one group, so what is said of the first is said of the second
+_DEFINITIONAL = re.compile(
+    r"childbearing|child-bearing|contracepti|non-childbearing|reproductive|birth control|steriliz"
+)
+_PAIR_BEFORE = re.compile(r"\bpre-?\s*(?:menopausal\s*)?(?:/|\bor\b|\band\b|,)\s*-?\s*$")
+
+
+def _group_start(norm: str, m: re.Match[str]) -> int:
+    """Where the group a status names starts: before "pre-/" of "pre-/peri-menopausal"."""
+    start = m.start()
+    if pair := _PAIR_BEFORE.search(norm[max(0, start - 30) : start]):
+        start -= len(pair.group(0))
+    return start
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -61,7 +77,7 @@ def extract(item: ItemText) -> list[Constraint]:
         (n, m)
         for n, p in _COMPILED
         if (m := p.search(norm))
-        and not _FOR_GROUP_BEFORE.search(norm[max(0, m.start() - 20) : m.start()])
+        and not _FOR_GROUP_BEFORE.search(norm[max(0, (g := _group_start(norm, m)) - 40) : g])
     ]
     found = [
         (n, m)
@@ -74,13 +90,15 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     # "women of childbearing potential ... (postmenopausal defined as ...)": a definition
     # inside a contraception rule still names the status; keep it, at lower confidence
-    definitional = bool(
-        re.search(
-            r"childbearing|child-bearing|contracepti|non-childbearing|reproductive",
-            norm,
-        )
-    )
     statuses = sorted({n for n, _ in found})
+    # "must have a negative pregnancy test ... Patients who are postmenopausal ... do not
+    # require this test", "Negative pregnancy test, postmenopausal, or surgically
+    # sterilized": postmenopausal women are exempt from a pregnancy rule (a premenopausal
+    # status beside a pregnancy test is a rule: "Be premenopausal or perimenopausal with a
+    # negative serum pregnancy test")
+    definitional = bool(
+        _DEFINITIONAL.search(norm) or (statuses == ["post"] and "pregnancy test" in norm)
+    )
     params: dict[str, object] = {"status": statuses}
     if o := _OFS.search(norm):
         params["ovarian_suppression"] = norm[o.start() : o.end()]
