@@ -143,3 +143,44 @@ def test_counts_of_several_cohorts_are_checked_by_hand() -> None:
         "Arm 1:Patients with TNBC with no prior cytotoxic chemotherapy therapy in the metastatic setting; Arm 2: Patients with TNBC and one or two prior cytotoxic therapies in the metastatic setting."
     )
     assert c.confidence < 0.75
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Docetaxel 75 mg/m² every 3 weeks for 4 courses (12 weeks)",
+        "Paclitaxel 80 mg/m² weekly for 12 weeks",
+    ],
+)
+def test_a_dose_and_schedule_describe_the_treatment_to_be_given(text: str) -> None:
+    # an arm of the study, not a drug the patient must have had: once the course count was
+    # no longer read as lines, it had failed everyone without docetaxel
+    c = lines(text)
+    assert c.params.get("planned") is True and c.confidence < 0.75
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Planned neoadjuvant chemotherapy and postoperative adjuvant chemotherapy is considered one regimen",
+        "If chemotherapy is interrupted for surgery or radiotherapy and then continues with an unchanged schedule and components, treatment is considered as one regimen despite the interruption",
+    ],
+)
+def test_a_note_on_counting_is_checked_by_hand(text: str) -> None:
+    assert lines(text).confidence < 0.75
+
+
+def test_a_note_on_counting_after_the_rule_leaves_the_rule() -> None:
+    c = lines(
+        "Prior regimens must have included an anthracycline (eg, doxorubicin, epirubicin) and a taxane (eg, paclitaxel, docetaxel), either in combination or in separate regimens, in either the neo-adjuvant/adjuvant or the metastatic setting or both, as either monotherapy or as part of a combination with another agent. Sequential regimens will count as a single regimen; multiple neo-adjuvant / adjuvant regimens will count as a single regimen"
+    )
+    assert c.polarity == "require" and c.confidence >= 0.75
+
+
+def test_not_mandatory_allows() -> None:
+    # "It is not mandatory to have a CDK4/6 inhibitor-containing regimen as the most recent
+    # treatment" had excluded every patient with a CDK4/6 inhibitor
+    c = lines(
+        "It is not mandatory to have a CDK4/6 inhibitor-containing regimen as the most recent treatment."
+    )
+    assert c.polarity == "allow" and bounds(c) == (None, None)

@@ -59,3 +59,19 @@ def test_exclusion_and_negated_heads_make_no_alternatives(by_id: Pairs) -> None:
             assert "inclusion" in kinds_by_text[head], (trial.nct_id, head)
             assert item.kind == "inclusion", (trial.nct_id, item.text)
             assert not head.lower().startswith(("no ", "not ")), (trial.nct_id, head)
+
+
+def test_a_numbered_note_is_conditional_wording() -> None:
+    from osteotrials.match.evaluate import CONDITIONAL_WORDING
+
+    # "5.1 NOTE: ... If (neo)adjuvant chemotherapy HAS been given it counts as one (1)
+    # regimen" (NCT01086605): a note, like an unnumbered "NOTE: ..."
+    assert CONDITIONAL_WORDING.search(
+        "5.1 NOTE: This number includes (neo)adjuvant chemotherapy, if given. If (neo)adjuvant chemotherapy HAS been given it counts as one (1) regimen."
+    )
+    assert CONDITIONAL_WORDING.search(
+        "4.2.1 NOTE: If prior (neo)adjuvant chemotherapy HAS been given"
+    )
+    assert not CONDITIONAL_WORDING.search(
+        "4.2. Must have received 2-3 prior chemotherapy treatment regimens"
+    )

@@ -52,7 +52,9 @@ _REQUIRE_SUSPECT = frozenset(
 )
 #: item wording that makes the rule apply to a subgroup only ("If ...", "Patients with ... must")
 CONDITIONAL_WORDING = re.compile(
-    r"^\W*(?:if\b|for (?:patients|participants|subjects|those|women|men|cohort|part|arm|"
+    # a note or a condition after a numbered label ("5.1 NOTE: ...", "4.2 If ...")
+    r"^\W*(?:\d+(?:\.\d+)*\.?\s+(?:note|if)\b|"
+    r"if\b|for (?:patients|participants|subjects|those|women|men|cohort|part|arm|"
     r"premenopausal|postmenopausal|pre-|post-|her2|hr)|when\b|in case|where\b|"
     r"(?:patients|participants|subjects|women|men|males?|females?)\s+(?:with|who|receiving|on|"
     r"taking|of|having)\b|\w+-infected|\w+-positive participants|male (?:subjects|patients|"

@@ -142,6 +142,21 @@ _COURSES_OF_LINES = re.compile(
 )
 
 
+def _counting_note(item: ItemText, a: int) -> bool:
+    """The sentence of the mention at ``a`` says how lines are counted ("If (neo)adjuvant
+    chemotherapy HAS been given it counts as one (1) regimen", "... is considered one
+    regimen"): a note, no rule (a note in a parenthesis or another sentence leaves the
+    rule: "(with the exception of single agent capecitabine, which will count as a single
+    line of therapy)")."""
+    norm = item.norm
+    return any(
+        _COUNTING_NOTE_BEFORE.search(norm[max(0, m.start() - 30) : m.start("n")])
+        and _therapy.paren_depth(norm, m.start()) == 0
+        and item.clause_bounds(m.start()) == item.clause_bounds(a)
+        for m in _LINES.finditer(norm)
+    )
+
+
 def _counts_lines(norm: str, m: re.Match[str]) -> bool:
     if _COUNTING_NOTE_BEFORE.search(norm[max(0, m.start() - 30) : m.start("n")]):
         return False
@@ -442,6 +457,8 @@ def extract(item: ItemText) -> list[Constraint]:
         conf = 0.6
     if count_at >= 0:
         conf = min(conf, conf_cap)
+    elif _LINE_WORD.search(norm) and _counting_note(item, a):
+        conf = min(conf, 0.5)
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
     constraint = make(
@@ -578,8 +595,18 @@ def _planned(norm: str, a: int, b: int) -> bool:
     if _RECEIVED.search(norm):
         return False
     return bool(
-        _PLANNED_BEFORE.search(norm[max(0, a - 60) : a]) or _PLANNED_AFTER.match(norm[b : b + 40])
+        _PLANNED_BEFORE.search(norm[max(0, a - 60) : a])
+        or _PLANNED_AFTER.match(norm[b : b + 40])
+        # "Docetaxel 75 mg/m² every 3 weeks for 4 courses (12 weeks)": a dose and a
+        # schedule describe the treatment to be given (an arm), not one received
+        or _DOSING_AFTER.match(norm, b)
     )
+
+
+_DOSING_AFTER = re.compile(
+    r"\s*(?:\(?[\w-]+\)?\s*)?\d+(?:[.,]\d+)?\s*(?:mg|µg|mcg|g|iu|units?|auc)\b[^.;]{0,40}?"
+    r"\b(?:every|weekly|daily|once|twice|q\s?\d|bid|tid|per (?:day|week)|days? \d|on days?)\b"
+)
 
 
 #: "chemotherapy naive", "naive to chemotherapy": never treated with it
