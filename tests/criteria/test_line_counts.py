@@ -177,10 +177,15 @@ def test_a_note_on_counting_after_the_rule_leaves_the_rule() -> None:
     assert c.polarity == "require" and c.confidence >= 0.75
 
 
-def test_not_mandatory_allows() -> None:
-    # "It is not mandatory to have a CDK4/6 inhibitor-containing regimen as the most recent
-    # treatment" had excluded every patient with a CDK4/6 inhibitor
-    c = lines(
-        "It is not mandatory to have a CDK4/6 inhibitor-containing regimen as the most recent treatment."
-    )
-    assert c.polarity == "allow" and bounds(c) == (None, None)
+def test_need_not_allows() -> None:
+    from tests.criteria.conftest import assert_real
+
+    from osteotrials.criteria.text import ItemText
+
+    # "not mandatory", "need not", "do not need to" are permissive: "It is not mandatory to
+    # have a CDK4/6 inhibitor-containing regimen ..." had excluded every patient with one
+    text = "Prior treatments must have included a platinum and a taxane; the most recent treatment need not be a platinum-containing or taxane-containing regimen"
+    assert_real(text)
+    item = ItemText(text, 0, "inclusion")
+    assert item.polarity(text.index("platinum-containing")) == "allow"
+    assert item.polarity(text.index("platinum and")) == "require"

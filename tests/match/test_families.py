@@ -514,3 +514,21 @@ def test_washout_window_is_judged_on_as_of(finder: ItemFinder) -> None:
     assert early.truth.fact == "letrozole, palbociclib within the last 28 days"
     assert evaluate_constraint(c, later).truth.holds is False
     assert evaluate_constraint(c, later).status == "met"
+
+
+# --------------------------------------------------------------------------- surgery
+
+
+def test_an_excluded_kind_of_prior_surgery_is_checked_by_hand(finder: ItemFinder) -> None:
+    # "prior surgical procedures affecting absorption" names a kind of surgery the parser
+    # does not read: a lumpectomy on file must not fail it (it had failed every patient
+    # with any operation); with no surgery on file the exclusion is met
+    item = finder.find(r"^History of surgery at the lumbosacral spine", "surgery")
+    (c,) = [c for c in item.constraints if c.family == "surgery"]
+    assert c.polarity == "exclude" and c.time_window is None
+    lumpectomy = {"procedure": "left lumpectomy and sentinel node biopsy", "date": "2019-03-01"}
+    result = run(item, **base(surgeries=[lumpectomy]))
+    assert result.status == "unknown"
+    assert "check by hand" in (result.results[0].truth.fact or "")
+    # (the item itself stays unknown: "lumbosacral spine" is read only in part)
+    assert run(item, **base(surgeries=[])).results[0].status == "met"

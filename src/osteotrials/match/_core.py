@@ -183,7 +183,7 @@ def constraint_key(c: Constraint) -> tuple[object, ...]:
 #: parameters that never change what an evaluator answers (wording kept for display)
 _DISPLAY_ONLY = frozenset({"terms", "criteria", "unit_inferred", "symbol_lost", "nyha_class"})
 #: families whose evaluator looks at the polarity or at the constraint's own words
-_USES_POLARITY = frozenset({"cns", "pregnancy"})
+_USES_POLARITY = frozenset({"cns", "pregnancy", "surgery"})
 _USES_TEXT = frozenset({"comorbidity", "cardiac"})
 #: families whose evaluator reads the item's exceptions ("other than skin cancer")
 _USES_EXCEPTIONS = frozenset({"other_malignancy"})

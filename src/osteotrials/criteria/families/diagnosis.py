@@ -254,4 +254,55 @@ def extract(item: ItemText) -> list[Constraint]:
         # (read as excluded, every patient with a histology on file failed); the rule's
         # own subject is not read, so the matcher leaves it unknown
         constraint.params = {}
+    elif (
+        constraint.polarity == "exclude"
+        and params.get("cancer") == "breast"
+        and set(params) <= {"cancer", "confirmation"}
+        and not _has_had_breast_cancer(norm, item.kind)
+    ):
+        # "Inflammatory breast cancer", "Bilateral invasive breast cancer", "Male breast
+        # cancer", "Treatment ... administered for the currently diagnosed breast cancer",
+        # "Inhibitors of breast cancer resistance protein": what the rule excludes is a
+        # feature of the cancer, or the cancer only names something else. Read as "breast
+        # cancer excluded", every patient of a breast cancer trial failed (174 exclusion
+        # items); the feature is not read, so the matcher leaves the rule unknown
+        constraint.params = {}
     return [constraint]
+
+
+#: "History of breast cancer", "Women that have had prior invasive breast cancer", "Women
+#: previously diagnosed with breast cancer": having had breast cancer is the rule (trials
+#: of screening or prevention)
+_HAD_BREAST_CANCER = re.compile(
+    r"\b(?:history of|evidence of|prior|previous(?:ly)?(?: diagnosed(?: with)?)?|personal|diagnosed with|have had|"
+    r"has had|had|treated for|survivors? of)\s+(?:(?:invasive|a|any|primary)\s+)?breast "
+    r"(?:cancer|carcinoma)"
+)
+#: a feature of the breast cancer the rule is about ("inflammatory", "bilateral", "male")
+_QUALIFIED_BREAST_CANCER = re.compile(
+    r"\b(?:inflammatory|bilateral|male|metaplastic|multicent\w*|multifocal|contralateral|"
+    r"synchronous|ipsilateral|right-sided|left-sided|occult|rare|uncommon|locally[- ]advanced)\s+"
+    r"(?:\w+\s+){0,2}?breast\s+(?:cancer|carcinoma|tumou?r|disease)"
+)
+#: the whole item is breast cancer ("Breast cancer", "Patients with breast cancer.")
+_ONLY_BREAST_CANCER = re.compile(
+    r"^\W*(?:(?:patients?|women|subjects?|participants?|with|a|known|diagnosis of|diagnosed)\s+)*"
+    r"(?:invasive\s+)?breast\s+(?:cancer|carcinoma)\W*$"
+)
+_NEGATED_BEFORE = re.compile(r"\b(?:not|no|without|never)\s+(?:\w+\s+){0,2}$")
+
+
+def _has_had_breast_cancer(norm: str, kind: str) -> bool:
+    """Whether an excluded breast cancer is having (had) it, not a feature of it ("No history
+    of breast cancer" in an inclusion list is; "not diagnosed with breast cancer" in an
+    exclusion list bars the opposite)."""
+    if _QUALIFIED_BREAST_CANCER.search(norm):
+        return False
+    if _ONLY_BREAST_CANCER.match(norm):
+        return True
+    m = _HAD_BREAST_CANCER.search(norm)
+    if m is None:
+        return False
+    return kind != "exclusion" or not _NEGATED_BEFORE.search(
+        norm[max(0, m.start() - 30) : m.start()]
+    )

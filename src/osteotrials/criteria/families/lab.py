@@ -44,14 +44,19 @@ _UNIT = (
     r"|ml\s*/\s*min(?:ute)?(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m\s*2)?|ml/s|%|msec|ms\b|iu\s*/\s*l|u\s*/\s*l|seconds?|sec\b|meq\s*/\s*l|g\s*/\s*24\s*h(?:ours?)?"
 )
 _MULT = (
-    r"(?:x|times)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
-    r"(?P<ref>uln|unl|ulrr|upper limits? of (?:the\s+)?reference range|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit)"
+    r"(?:x|times?)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
+    r"(?P<ref>uln|unl|ulrr|upper limits? of (?:the\s+)?reference range|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit"
+    # "ALT/AST > 2 times normal values", "> 2X normal limits", "1.5 times the upper
+    # institutional limits of normal"
+    r"|(?<=upper institutional )limits? of normal|(?<=x )normal (?:values?|limits?)|(?<=times )normal (?:values?|limits?)|(?<=time )normal (?:values?|limits?))"
 )
 _THRESH = re.compile(
     rf"(?P<op>{OP_RE})?\s*(?:a\s+|of\s+|the\s+)?(?P<n>{NUM})\s*(?:{_MULT}|(?P<unit>{_UNIT}))?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|over|less|lower|below))?"
 )
 _REF_ONLY = re.compile(
-    rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:{_MULT})|\b(?P<wnl>within (?:the\s+)?(?:institutional\s+)?normal (?:limits|range)|wnl|(?:no greater than|not above|below|less than|≤|<=|=<|<)\s*(?:the\s+)?(?:institutional\s+)?(?:normal|upper limit)|(?:is|are|be|were)?\s*normal\b)"
+    rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:{_MULT})|\b(?P<wnl>within (?:the\s+)?(?:institution(?:al)?\s+)?(?:normal (?:limits?|range)|limits of normal)|wnl|(?<=levels )normal limits|(?:no greater than|not above|below|less than|≤|<=|=<|<)\s*(?:the\s+)?(?:institution(?:al)?\s+)?(?:normal|upper limit|limits of normal)|(?:is|are|be|were)?\s*(?<!of )(?<!times )(?<!time )(?<!x )(?<!outside )(?<!out of )(?<!limit or )normal\b(?!\s+(?:upper\s+)?limits?\b|\s+range\b))"
+    # "a CPK level above normal": more than the upper limit
+    r"|\b(?P<above>(?:above|greater than|higher than|more than|exceeds?|exceeding|over)\s+(?:the\s+)?(?:institutional\s+)?normal)\b(?!\s+(?:upper\s+)?limits?\b|\s+range\b)"
 )
 _CONDITIONS = [
     (
@@ -223,7 +228,10 @@ def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
         r = _REF_ONLY.search(region, pos)
         if r and (not m or r.start() < m.start()) and not (m and m.start() <= r.start() < m.end()):
             wnl = r.group("wnl")
-            op = "<=" if wnl or not r.group("op") else to_op(r.group("op"))
+            if r.group("above"):
+                op: str | None = ">"
+            else:
+                op = "<=" if wnl or not r.group("op") else to_op(r.group("op"))
             ref = (
                 "lln"
                 if r.group("ref")

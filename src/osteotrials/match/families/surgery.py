@@ -60,6 +60,16 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             "surgery_history",
             fields=_FIELDS,
         )
+    if c.polarity == "exclude":
+        # "prior surgical procedures affecting absorption", "delayed secondary flap surgery",
+        # "History of surgery at the lumbosacral spine": an exclusion of prior surgery names
+        # a kind of surgery the rule does not read; any surgery on file would fail it
+        return unknown(
+            "which surgery the rule means is not read (on file: "
+            f"{surgeries[0].procedure or 'a surgery'}); check by hand",
+            "criterion_unclear",
+            fields=_FIELDS,
+        )
     return Truth(True, f"prior surgery: {surgeries[0].procedure or 'yes'}", fields=_FIELDS)
 
 
@@ -76,6 +86,8 @@ class Prepared:
     major: bool
     #: (recency window, days) or None
     window: tuple[bool, float] | None
+    #: an exclusion (a prior surgery on file leaves it unknown: its kind is not read)
+    exclude: bool = False
 
 
 def prepare(c: Constraint) -> Prepared | None:
@@ -93,6 +105,7 @@ def prepare(c: Constraint) -> Prepared | None:
         fixed,
         "major_surgery" in aspects,
         None if window is None else (window.relation in ("within", "less_than"), window.days),
+        c.polarity == "exclude",
     )
 
 
@@ -125,5 +138,5 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         elif not surgeries:
             out.append(TRUTH_FAILS)
         else:
-            out.append(TRUTH_UNKNOWN if prep.major else TRUTH_HOLDS)
+            out.append(TRUTH_UNKNOWN if prep.major or prep.exclude else TRUTH_HOLDS)
     return out
