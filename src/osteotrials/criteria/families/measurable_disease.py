@@ -48,6 +48,11 @@ _PLAIN_MEASURABLE_EXCLUDED = re.compile(
 )
 _OR_BONE = re.compile(
     r"measurable (?:lesions?|disease|tumou?rs?)\s+(?:or|and/or)\s+(?:(?:only|evaluable|non[- ]?measurable|lytic|blastic|mixed)\s+)*(?:bone|osseous|skeletal)\s+(?:lesions?|metasta\w*|disease)"
+    # "Measurable disease or non-measurable bone only disease as defined by RECIST 1.1",
+    # "Measurable disease evaluable per RECIST v.1.1 or non-measurable bone-only disease",
+    # "with measurable ... lesions, or patients with bone metastasis only"
+    r"|measurab\w*(?:[^.;]|\.(?=\d)){0,90}?\bor\s+(?:patients\s+with\s+|those\s+with\s+)?(?:(?:only|evaluable|non[- ]?measurable)\s+)*"
+    r"(?:bone[- ]only|(?:bone|osseous|skeletal)\s+(?:metasta\w*|lesions?|disease)\s+only)"
 )
 
 
@@ -80,7 +85,9 @@ def extract(item: ItemText) -> list[Constraint]:
             norm,
         ):
             bone_only = "requires_measurable_component"
-        elif re.search(r"eligible|allowed|permitted|acceptable|may (?:be|enrol|participate)", norm):
+        elif re.search(
+            r"eligible|allowed|permitted|acceptable|may (?:be|enrol|participate)", norm
+        ) or _OR_BONE.search(norm):
             bone_only = "allowed"
             requirement = (
                 "bone_only_allowed"
