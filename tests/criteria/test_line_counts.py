@@ -7,8 +7,9 @@ are no counts; "One, 2, or 3" starts at one. Every text is real snapshot text.""
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import assert_real, fam
 
+from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
 
 
@@ -178,10 +179,6 @@ def test_a_note_on_counting_after_the_rule_leaves_the_rule() -> None:
 
 
 def test_need_not_allows() -> None:
-    from tests.criteria.conftest import assert_real
-
-    from osteotrials.criteria.text import ItemText
-
     # "not mandatory", "need not", "do not need to" are permissive: "It is not mandatory to
     # have a CDK4/6 inhibitor-containing regimen ..." had excluded every patient with one
     text = "Prior treatments must have included a platinum and a taxane; the most recent treatment need not be a platinum-containing or taxane-containing regimen"

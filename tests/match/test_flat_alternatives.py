@@ -7,7 +7,7 @@ through "Bone-only disease"), while the rules after the list stay hard."""
 from __future__ import annotations
 
 from osteotrials.match import match_patient
-from osteotrials.match.evaluate import context_texts
+from osteotrials.match.evaluate import CONDITIONAL_WORDING, context_texts
 from osteotrials.model.criteria import CompiledTrial
 from osteotrials.model.trial import Trial
 
@@ -62,8 +62,6 @@ def test_exclusion_and_negated_heads_make_no_alternatives(by_id: Pairs) -> None:
 
 
 def test_a_numbered_note_is_conditional_wording() -> None:
-    from osteotrials.match.evaluate import CONDITIONAL_WORDING
-
     # "5.1 NOTE: ... If (neo)adjuvant chemotherapy HAS been given it counts as one (1)
     # regimen" (NCT01086605): a note, like an unnumbered "NOTE: ..."
     assert CONDITIONAL_WORDING.search(

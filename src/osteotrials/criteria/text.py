@@ -218,6 +218,9 @@ _NOT_ELIGIBLE = re.compile(
     # treatment, not barred from the study
     rf"\b(?:not (?:be )?eligible{_UNFIT_FOR}|ineligible{_UNFIT_FOR}|(?:is|are|will be) excluded|not (?:be )?allowed|not permitted|prohibited|not acceptable|may not (?:participate|enroll|be enrolled)|must not(?! exceed| be (?:more|greater|higher) than))\b"
 )
+#: a verdict that bars ("are not eligible", "is excluded", "not permitted"), for components
+#: that read it at a position of their own
+NOT_ELIGIBLE = _NOT_ELIGIBLE
 _EITHER_OR_NOT = re.compile(r"\beither\b[^.;]{0,120}\bor not\b")
 _NOT_GIVEN_AFTER = re.compile(
     r"\s*(?:has|have|had|was|were)\s+(?:not|never)\s+(?:been\s+)?(?:given|received|administered|used|taken|prescribed)\b"

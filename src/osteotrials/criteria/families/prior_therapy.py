@@ -8,10 +8,11 @@ concurrent non-cancer medication to ``medication``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import make, not_amenable_to
-from osteotrials.criteria.text import NUM_ANY, ItemText, to_number
+from osteotrials.criteria.text import NOT_ELIGIBLE, NUM_ANY, ItemText, to_number
 from osteotrials.model.criteria import Constraint, Polarity
 from osteotrials.vocab import drugs
 
@@ -94,14 +95,30 @@ _CONTRAST = re.compile(r"\b(?:but|however)\b")
 _SENTENCE_END = re.compile(r"\.\s")
 
 
-def _lines(item: ItemText) -> tuple[dict[str, object], int, int]:
-    """The line-count bounds of the item and where their phrase starts and ends (-1, -1:
-    none)."""
-    if not _LINE_WORD.search(item.norm):
-        return {}, -1, -1
-    matches = [m for m in _LINES.finditer(item.norm) if _counts_lines(item.norm, m)]
+@dataclass(frozen=True, slots=True)
+class _Count:
+    """The line-count bounds of an item, where their phrase starts and ends (-1: no
+    bounds), and where its counting notes ("is considered one regimen") start."""
+
+    bounds: dict[str, object]
+    start: int = -1
+    end: int = -1
+    notes: tuple[int, ...] = ()
+
+
+def _lines(item: ItemText) -> _Count:
+    norm = item.norm
+    if not _LINE_WORD.search(norm):
+        return _Count({})
+    matches: list[re.Match[str]] = []
+    notes: list[int] = []
+    for m in _LINES.finditer(norm):
+        if _COUNTING_NOTE_BEFORE.search(norm[max(0, m.start() - 30) : m.start("n")]):
+            notes.append(m.start())
+        elif _counts_lines(norm, m):
+            matches.append(m)
     if not matches:
-        return {}, -1, -1
+        return _Count({}, notes=tuple(notes))
     out = _line_bounds(item, matches[0])
     # "At least one prior regimen ...; however no more than 6 chemotherapeutic regimens",
     # "at least one line, but not more than three lines": a later upper bound in the same
@@ -109,7 +126,7 @@ def _lines(item: ItemText) -> tuple[dict[str, object], int, int]:
     # often counts another therapy: "Up to two prior cytotoxic chemotherapies are allowed")
     if set(out) - {"line_scope"} == {"min_lines"}:
         for later in matches[1:]:
-            between = item.norm[matches[0].end() : later.start()]
+            between = norm[matches[0].end() : later.start()]
             if not _CONTRAST.search(between) or _SENTENCE_END.search(between):
                 continue
             upper = _line_bounds(item, later)
@@ -123,12 +140,12 @@ def _lines(item: ItemText) -> tuple[dict[str, object], int, int]:
                 out["max_lines"] = high
                 break
     if not out:
-        return out, -1, -1
-    both = _MIN_MAX.search(item.norm)
+        return _Count(out, notes=tuple(notes))
+    both = _MIN_MAX.search(norm)
     start = both.start() if both and both.start() <= matches[0].start() else matches[0].start()
-    if item.norm[start : start + 1] == " ":
+    if norm[start : start + 1] == " ":
         start += 1
-    return out, start, matches[0].end()
+    return _Count(out, start, matches[0].end(), tuple(notes))
 
 
 #: "is considered one regimen", "counting as one regimen", "counts as one (1) regimen": a
@@ -142,24 +159,19 @@ _COURSES_OF_LINES = re.compile(
 )
 
 
-def _counting_note(item: ItemText, a: int) -> bool:
+def _counting_note(item: ItemText, notes: tuple[int, ...], a: int) -> bool:
     """The sentence of the mention at ``a`` says how lines are counted ("If (neo)adjuvant
     chemotherapy HAS been given it counts as one (1) regimen", "... is considered one
     regimen"): a note, no rule (a note in a parenthesis or another sentence leaves the
     rule: "(with the exception of single agent capecitabine, which will count as a single
     line of therapy)")."""
-    norm = item.norm
     return any(
-        _COUNTING_NOTE_BEFORE.search(norm[max(0, m.start() - 30) : m.start("n")])
-        and _therapy.paren_depth(norm, m.start()) == 0
-        and item.clause_bounds(m.start()) == item.clause_bounds(a)
-        for m in _LINES.finditer(norm)
+        _therapy.paren_depth(item.norm, at) == 0 and item.clause_bounds(at) == item.clause_bounds(a)
+        for at in notes
     )
 
 
 def _counts_lines(norm: str, m: re.Match[str]) -> bool:
-    if _COUNTING_NOTE_BEFORE.search(norm[max(0, m.start() - 30) : m.start("n")]):
-        return False
     if m.group(0).endswith("courses"):
         return bool(_COURSES_OF_LINES.match(norm, m.end()))
     return True
@@ -430,10 +442,11 @@ def extract(item: ItemText) -> list[Constraint]:
         )
     ):
         params["any_anticancer"] = True
-    lines, count_at, count_end = _lines(item)
+    count = _lines(item)
+    lines = count.bounds
     polarity: Polarity | None = None
-    if count_at >= 0:
-        lines, polarity, conf_cap = _count_reading(item, lines, a, b, count_at, count_end)
+    if count.start >= 0:
+        lines, polarity, conf_cap = _count_reading(item, lines, a, b, count.start, count.end)
     params.update(lines)
     if p := _PROGRESSION.search(norm):
         params["progression"] = norm[p.start() : p.end()]
@@ -455,9 +468,9 @@ def extract(item: ItemText) -> list[Constraint]:
     conf = 0.85 if drug_names or classes or (excepted and generic) else 0.7
     if planned:
         conf = 0.6
-    if count_at >= 0:
+    if count.start >= 0:
         conf = min(conf, conf_cap)
-    elif _LINE_WORD.search(norm) and _counting_note(item, a):
+    elif _counting_note(item, count.notes, a):
         conf = min(conf, 0.5)
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
@@ -498,9 +511,6 @@ _GOVERNING_NEGATION = re.compile(
     r"\b(?:not|no|cannot|never)\s+(?:(?:have|has|had|be|been|received?|receiving|undergone|"
     r"gotten|taken)\s+){0,3}$"
 )
-_NOT_ELIGIBLE_AFTER = re.compile(
-    r"\b(?:not eligible|ineligible|excluded|not allowed|not permitted)\b"
-)
 
 
 def _count_reading(
@@ -538,7 +548,7 @@ def _count_reading(
             count == "exclude"
             and item.kind == "inclusion"
             and not _GOVERNING_NEGATION.search(norm, max(0, at - 40), at)
-            and not _NOT_ELIGIBLE_AFTER.search(norm, end, item.clause_bounds(at)[1])
+            and not NOT_ELIGIBLE.search(norm, end, item.clause_bounds(at)[1])
         ):
             # "Patients with no bone metastasis and 1 prior treatments": the negation is
             # another condition's
