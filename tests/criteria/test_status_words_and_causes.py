@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from tests.criteria.conftest import fam, one
 
+from osteotrials.criteria import compile_criteria
+
 
 def families(text: str, kind: str = "inclusion") -> set[str]:
     return {c.family for c in one(text, kind)}
@@ -478,6 +480,6 @@ def test_may_continue_is_permissive() -> None:
 
 def test_an_inline_not_specified_is_no_rule() -> None:
     # "Chemotherapy: Not specified" required chemotherapy of every patient
-    (p,) = one("Chemotherapy: Not specified")
-    assert p.family == "prior_therapy" and p.params == {"no_restriction": True}
-    assert p.polarity == "allow"
+    (item,) = compile_criteria("Inclusion Criteria:\n- Chemotherapy: Not specified")[1:]
+    assert item.role == "no_condition" and item.constraints == []
+    assert item.unparsed_reason == "states there is no condition on chemotherapy"

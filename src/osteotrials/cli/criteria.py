@@ -40,6 +40,8 @@ def _params_text(c: Constraint) -> str:
 def _item_rows(item: CriterionItem) -> tuple[str, str]:
     if item.role == "header":
         return "header", ""
+    if item.role == "no_condition":
+        return "no condition", escape(item.unparsed_reason or "")
     if not item.constraints:
         return "[yellow]unparsed[/yellow]", escape(item.unparsed_reason or "")
     lines = [

@@ -49,7 +49,7 @@ def pattern_key(text: str) -> str:
 
 
 def coverage(compiled: Iterable[CompiledTrial], *, top: int = 20) -> CoverageReport:
-    trials = items = typed = administrative = headers = 0
+    trials = items = typed = administrative = headers = no_condition = 0
     by_family: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     patterns: Counter[str] = Counter()
@@ -58,6 +58,9 @@ def coverage(compiled: Iterable[CompiledTrial], *, top: int = 20) -> CoverageRep
         for item in trial.items:
             if item.role == "header":
                 headers += 1
+                continue
+            if item.role == "no_condition":
+                no_condition += 1
                 continue
             items += 1
             if item.constraints:
@@ -80,4 +83,5 @@ def coverage(compiled: Iterable[CompiledTrial], *, top: int = 20) -> CoverageRep
         unparsed_reasons=dict(reasons.most_common()),
         top_unparsed_patterns=patterns.most_common(top),
         headers=headers,
+        no_condition=no_condition,
     )

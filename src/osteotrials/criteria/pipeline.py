@@ -499,11 +499,19 @@ _NOT_SPECIFIED_WORDS = (
 )
 _NOT_SPECIFIED = re.compile(rf"^\W*{_NOT_SPECIFIED_WORDS}\W*$")
 
+#: a whole line that says there is no condition: "Not specified", "Any" under a PDQ label,
+#: "Age: Not specified", "Hormone receptor status not specified". Read as no-restriction
+#: constraints, such a line was typed as a rule it is not (the annotation conventions write
+#: it `[]`); it is now a ``no_condition`` item, which takes no part in a verdict.
+_STATES_NO_CONDITION = re.compile(
+    rf"^\W*(?:[a-z][a-z /-]{{0,40}}?(?:\s*:\s*|\s+status\s+))?{_NOT_SPECIFIED_WORDS}\W*$"
+)
+
 
 #: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
 #: chemotherapy of every patient)
 _INLINE_NOT_SPECIFIED = re.compile(
-    rf"^\W*(?P<label>[a-z][a-z /-]{{1,40}}?)\s*:\s*{_NOT_SPECIFIED_WORDS}\W*$"
+    rf"^\W*(?P<label>[a-z][a-z /-]{{1,40}}?)\s*:\s*(?P<words>{_NOT_SPECIFIED_WORDS})\W*$"
 )
 
 
@@ -620,19 +628,25 @@ def _compile_item(
     seg: Segment, context: str, use_triggers: bool, use_memo: bool = True
 ) -> tuple[list[Constraint], ItemRole, str | None]:
     item = ItemText(seg.text, seg.start, seg.kind, context)
+    if ":" in item.norm and (inline := _INLINE_NOT_SPECIFIED.match(item.norm)):
+        # "Chemotherapy: Not specified" (once read as a rule requiring chemotherapy),
+        # "Age: Not specified" (once unparsed, so unknown for every patient). "None" only
+        # after a known label: "Prior therapy: None" may mean none is allowed
+        label = inline.group("label").strip()
+        if label in LABEL_FAMILIES or inline.group("words") != "none":
+            return [], "no_condition", f"states there is no condition on {label}"
     constraints = _item_constraints(seg, item, use_triggers, use_memo)
-    if (
-        constraints
-        and ":" in item.norm
-        and (inline := _INLINE_NOT_SPECIFIED.match(item.norm))
-        and (family := LABEL_FAMILIES.get(inline.group("label").strip()))
-    ):
-        # "Chemotherapy: Not specified" was read as a rule requiring chemotherapy
-        constraints = _no_restriction(item, family)
     role: ItemRole = seg.role
     reason: str | None = None
     if not constraints:
         constraints = _label_default(seg, item)
+    if (
+        constraints
+        and all(c.params.get("no_restriction") for c in constraints)
+        and _STATES_NO_CONDITION.match(item.norm)
+    ):
+        family = constraints[0].family
+        return [], "no_condition", f"states there is no condition on {family.replace('_', ' ')}"
     if not constraints:
         if seg.text.rstrip().endswith(":"):
             role = "header"

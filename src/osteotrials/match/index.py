@@ -309,10 +309,11 @@ class MatchIndex:
 
 
 def takes_part(item: CriterionItem) -> bool:
-    """Items that take part in a verdict: everything but section headers.
+    """Items that take part in a verdict: everything but section headers and lines
+    that state there is no condition ("Age: Not specified").
 
     Notes count too: "Note: subjects must have documented progressive disease" is a
     criterion, and one the engine could not type stays an unparsed (unknown) item,
     so it can never be silently passed over on the way to "eligible".
     """
-    return item.role != "header"
+    return item.role not in ("header", "no_condition")

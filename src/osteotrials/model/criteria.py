@@ -19,7 +19,9 @@ ItemKind = Literal["inclusion", "exclusion"]
 #: require: the stated condition must hold; exclude: it makes the person ineligible;
 #: allow: the text explicitly permits it (neither required nor excluded).
 Polarity = Literal["require", "exclude", "allow"]
-ItemRole = Literal["criterion", "header", "note"]
+#: ``no_condition``: a line that states there is no condition ("Age: Not specified",
+#: "Menopausal status not specified"); like a header it takes no part in a verdict
+ItemRole = Literal["criterion", "header", "note", "no_condition"]
 TimeUnit = Literal["days", "weeks", "months", "years"]
 
 FAMILIES: tuple[str, ...] = (
@@ -220,7 +222,7 @@ class CompiledTrial(_Model):
 
     def criteria_items(self) -> list[CriterionItem]:
         """Items that count for coverage (headers excluded)."""
-        return [i for i in self.items if i.role != "header"]
+        return [i for i in self.items if i.role not in ("header", "no_condition")]
 
 
 class CoverageReport(_Model):
@@ -234,3 +236,5 @@ class CoverageReport(_Model):
     unparsed_reasons: dict[str, int]
     top_unparsed_patterns: list[tuple[str, int]]
     headers: int = 0
+    #: lines that state there is no condition ("Not specified"), left out like headers
+    no_condition: int = 0
