@@ -48,8 +48,9 @@ def test_nci_sections_and_labels() -> None:
     not_specified = [
         i for i in items if i.text == "Not specified" and i.section[-1:] == ["Menopausal status"]
     ]
-    assert not_specified and not_specified[0].constraints[0].family == "menopause"
-    assert not_specified[0].constraints[0].params == {"no_restriction": True}
+    # the label gives the topic of a line that states there is no condition (0.17.0)
+    assert not_specified and not_specified[0].role == "no_condition"
+    assert not_specified[0].unparsed_reason == "states there is no condition on menopause"
 
 
 def test_inline_numbered_list_is_split() -> None:

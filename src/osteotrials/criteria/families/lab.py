@@ -9,6 +9,7 @@ and hemoglobin >= 9 g/dL" gives three constraints.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
@@ -44,17 +45,25 @@ _UNIT = (
     r"|ml\s*/\s*min(?:ute)?(?:\s*/\s*1\.73\s*m\s*\^?\s*2|\s*per\s*1\.73\s*m\s*2)?|ml/s|%|msec|ms\b|iu\s*/\s*l|u\s*/\s*l|seconds?|sec\b|meq\s*/\s*l|g\s*/\s*24\s*h(?:ours?)?"
 )
 _MULT = (
-    r"(?:x|times?)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
-    r"(?P<ref>uln|unl|ulrr|upper limits? of (?:the\s+)?reference range|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit"
+    r"(?:fold\s*)?(?:x|times?)?\s*(?:the\s+)?(?:institutional\s+|upper\s+|lab(?:oratory)?\s+)*"
+    r"(?P<ref>uln|iuln|unl|ulrr|upper limits? of (?:the\s+)?reference range|upper limits? of (?:the\s+)?(?:institutional\s+)?normal(?: range| limits?| value)?|upper normal limits?|upper limit normal|lln|lower limits? of (?:the\s+)?normal(?: range)?|normal upper limit"
     # "ALT/AST > 2 times normal values", "> 2X normal limits", "1.5 times the upper
     # institutional limits of normal"
-    r"|(?<=upper institutional )limits? of normal|(?<=x )normal (?:values?|limits?)|(?<=times )normal (?:values?|limits?)|(?<=time )normal (?:values?|limits?))"
+    r"|(?<=upper institutional )limits? of normal|(?<=x )normal (?:values?|limits?)|(?<=times )normal (?:values?|limits?)|(?<=time )normal (?:values?|limits?)"
+    # "AST or ALT less than twice normal"
+    r"|(?<=twice )normal\b(?: (?:values?|limits?))?)"
+)
+#: a multiple written as a word: "twice the upper limit of normal", "three times the ULN"
+#: (only before a reference, so "three" alone is never a threshold)
+_WORD_MULTIPLE = (
+    r"(?:twice|two|three|four|five|ten)"
+    r"(?=\s*(?:times?\s*|x\s+)?(?:the\s+)?(?:institutional\s+|upper\s+)*(?:uln\b|unl\b|upper\b|normal\b))"
 )
 _THRESH = re.compile(
-    rf"(?P<op>{OP_RE})?\s*(?:a\s+|of\s+|the\s+)?(?P<n>{NUM})\s*(?:{_MULT}|(?P<unit>{_UNIT}))?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|over|less|lower|below))?"
+    rf"(?P<op>{OP_RE})?\s*(?:a\s+|of\s+|the\s+)?(?P<n>{NUM}|{_WORD_MULTIPLE})\s*(?:{_MULT}|(?P<unit>{_UNIT}))?(?P<post>\s*(?:or|and)\s+(?:more|greater|higher|above|over|less|lower|below))?"
 )
 _REF_ONLY = re.compile(
-    rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:{_MULT})|\b(?P<wnl>within (?:the\s+)?(?:institution(?:al)?\s+)?(?:normal (?:limits?|range)|limits of normal)|wnl|(?<=levels )normal limits|(?:no greater than|not above|below|less than|≤|<=|=<|<)\s*(?:the\s+)?(?:institution(?:al)?\s+)?(?:normal|upper limit|limits of normal)|(?:is|are|be|were)?\s*(?<!of )(?<!times )(?<!time )(?<!x )(?<!outside )(?<!out of )(?<!limit or )normal\b(?!\s+(?:upper\s+)?limits?\b|\s+range\b))"
+    rf"(?P<op>{OP_RE})\s*(?:the\s+)?(?:institutional\s+)?(?:{_MULT})|\b(?P<wnl>within (?:the\s+)?(?:institution(?:al)?\s+)?(?:normal (?:limits?|range)|limits of normal)|wnl|(?<=levels )normal limits|(?:no greater than|not above|below|less than|≤|<=|=<|<)\s*(?:the\s+)?(?:institution(?:al)?\s+)?(?:normal|upper limit|limits of normal)|(?:is|are|be|were)?\s*(?<!of )(?<!times )(?<!time )(?<!twice )(?<!x )(?<!outside )(?<!out of )(?<!limit or )normal\b(?!\s+(?:upper\s+)?limits?\b|\s+range\b))"
     # "a CPK level above normal": more than the upper limit
     r"|\b(?P<above>(?:above|greater than|higher than|more than|exceeds?|exceeding|over)\s+(?:the\s+)?(?:institutional\s+)?normal)\b(?!\s+(?:upper\s+)?limits?\b|\s+range\b)"
 )
@@ -65,7 +74,13 @@ _CONDITIONS = [
         ),
         "liver_metastases",
     ),
-    (re.compile(r"gilbert"), "gilbert_syndrome"),
+    # "hereditary benign hyperbilirubinaemia", "Meulengracht": Gilbert syndrome by other names
+    (
+        re.compile(
+            r"gilbert|meulengracht|(?:hereditary|benign|familial|unconjugated) hyperbilirubin"
+        ),
+        "gilbert_syndrome",
+    ),
     (
         re.compile(
             r"bone (?:metasta\w*|mets|involvement|lesions?)|osseous metasta|metasta\w* (?:to|in) (?:the )?bone|bony metasta"
@@ -145,7 +160,9 @@ def _mention_source(*, grouped: bool) -> str:
     ]
     body = first_character_groups(alternatives) if grouped else "|".join(alternatives)
     # a footnote digit glued to the name ("Creatinine Clearance1 40 mL/min") is allowed
-    return rf"(?<![\w/-])(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))"
+    # a name after "/" only after a parenthesis: "alanine aminotransferase (ALT)/aspartate
+    # aminotransferase (AST)" (the "AST" of "ALT/AST" is part of that name)
+    return rf"(?<![\w-])(?<!\w/)(?:{body})(?![a-z_-])(?!\d+(?:[.,]\d|[a-z]))"
 
 
 def _analytes_of(name: str) -> list[str]:
@@ -200,7 +217,11 @@ def _mentions(item: ItemText) -> list[_Mention]:
             continue
         if (
             out
-            and re.fullmatch(r"\s*\(\s*", item.norm[out[-1].end : m.start()])
+            # "transaminases (ALT, AST)": every name in the parenthesis
+            and re.fullmatch(
+                r"\s*\(\s*(?:[a-z]+\s*(?:,|/|\band\b|\bor\b)\s*)*",
+                item.norm[out[-1].end : m.start()],
+            )
             and set(analytes) <= set(out[-1].analytes)
         ):
             continue
@@ -244,7 +265,7 @@ def _thresholds(item: ItemText, a: int, b: int) -> list[_Threshold]:
             continue
         if not m:
             break
-        n = to_number(m.group("n"))
+        n = 2.0 if m.group("n") == "twice" else to_number(m.group("n"))
         op_text = m.group("op")
         ok = n is not None and (op_text or m.group("post") or m.group("ref") or m.group("unit"))
         # a bare number right after the analyte with two spaces: lost symbol
@@ -333,6 +354,12 @@ def _params(analyte: str, t: _Threshold) -> tuple[dict[str, object], float]:
     return params, conf
 
 
+#: a later figure in a parenthesis that exempts ("(a subject will not be excluded if a second
+#: measurement is less than twice the upper limit of normal)") is no limit of its own: read
+#: as one, an exclusion of "< 2 x ULN" excluded every patient with normal values
+_EXEMPTING = re.compile(
+    r"\((?:[^()]*?)\b(?:not be excluded|(?:still )?be eligible|eligible if|allowed if|acceptable if|permitted if|unless|if (?:a|the) (?:second|repeat(?:ed)?)\b)[^()]*$"
+)
 _NEGATED_HERE = re.compile(r"\b(?:no|not|without|absence of|free of|nor)\s+(?:\w+\s+)?$")
 _NOT_ALLOWED_AFTER = re.compile(
     r"^[^.;]{0,40}\b(?:not (?:be )?(?:allowed|permitted|eligible)|excluded|ineligible)\b"
@@ -365,7 +392,7 @@ def extract(item: ItemText) -> list[Constraint]:
         while (
             j + 1 < len(mentions)
             and re.fullmatch(
-                r"[\s,/]*(?:and|or|and/or|&)?[\s,/]*(?:\([^)]{0,25}\))?[\s,/]*(?:and|or|and/or)?\s*(?:serum\s+|total\s+)?",
+                r"[\s,/]*(?:and|or|and/or|&)?[\s,/]*(?:\([^)]{0,25}\)|\((?:\s*[a-z]+\s*(?:,|/|\band\b|\bor\b))+)?[\s,/]*(?:and|or|and/or)?\s*(?:serum\s+|total\s+)?",
                 norm[mentions[j].end : mentions[j + 1].start],
             )
             and not _thresholds(item, mentions[j].end, mentions[j + 1].start)
@@ -395,11 +422,35 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         consumed_until = ths[-1].end
         for k, t in enumerate(ths):
+            if k > 0 and "(" in norm[last_threshold_end : t.start]:
+                exempting = _EXEMPTING.search(norm, last_threshold_end, t.start)
+                if exempting and out:
+                    out[-1].logic.exceptions.append(
+                        item.text[exempting.start() + 1 : t.end].strip()
+                    )
+                    last_threshold_end = t.end
+                    continue
             conditions: list[str] = []
             repeated = any(a in first_threshold_end for a in mention.analytes)
+            if (
+                k > 0
+                and t.op is None
+                and ths[0].op
+                and norm.rfind("(", last_threshold_end, t.start)
+                > norm.rfind(")", last_threshold_end, t.start)
+            ):
+                # "<= 1.5 x ULN (three times the ULN for ...)": the limit's own direction
+                t = dataclasses.replace(t, op=ths[0].op)
             if k > 0 or repeated:
                 stop = re.search(r"[.;]\s", norm[t.end :])
                 window_end = t.end + stop.start() if stop else len(norm)
+                # a figure in a parenthesis takes its condition from the parenthesis
+                if (
+                    norm.rfind("(", last_threshold_end, t.start)
+                    > norm.rfind(")", last_threshold_end, t.start)
+                    and (close := norm.find(")", t.end, window_end)) != -1
+                ):
+                    window_end = close
                 conditions = _condition(norm[last_threshold_end:window_end])
             if k > 0 and not conditions and not (t.op and ths[0].op and t.op[0] != ths[0].op[0]):
                 last_threshold_end = t.end
