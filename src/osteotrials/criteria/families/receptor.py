@@ -109,6 +109,9 @@ _SUBGROUP_BEFORE = re.compile(
     # "if HER2 negative (triple negative)": a restatement in parentheses
     r"(?:(?:her2|her-2|er|pr|hr|hormone receptor)[\s-]*(?:positive|negative|\+|-)\s*\(\s*)?$"
 )
+_THERAPY_AFTER_HYPHEN = re.compile(
+    r"\s*(?:tyrosine|kinase|tkis?\b|directed|targeted|targeting|therap|agents?\b|inhibitor|antibod|blockade|based|vaccine|adc\b)"
+)
 _CONVERTED_TO = re.compile(
     r"\b(?:converted|changed|switched|turned|became|conversion)\s+(?:in)?to\s+(?:(?:a|an|the)\s+)?$"
 )
@@ -205,6 +208,15 @@ def extract(item: ItemText) -> list[Constraint]:
             ):
                 continue
             status = _status(word)
+            # "Prior treatment with HER2- tyrosine kinase inhibitor": a hyphen before a
+            # therapy word names a drug class, not a negative status (read as "HER2
+            # negative" in an exclusion, it excluded every HER2-negative patient)
+            if (
+                status == "negative"
+                and word.strip() in ("-", "−")
+                and _THERAPY_AFTER_HYPHEN.match(norm, m.end())
+            ):
+                continue
             if (
                 status in ("positive", "negative")
                 and (
