@@ -138,13 +138,17 @@ _CAUSE_BEFORE = re.compile(
 _HARM = re.compile(
     r"\b(?:lvef|ejection fraction|heart failure|chf|cardiac (?:toxicit\w*|dysfunction|events?)|"
     r"cardiotoxic\w*|neuropath\w*|toxicit\w*|adverse (?:events?|reactions?)|"
-    r"(?:allergic|hypersensitivity|infusion) reactions?|intoleran\w*)\b"
+    r"(?:allergic|hypersensitivity|infusion) reactions?|intoleran\w*|"
+    # "Grade 3 irAEs with prior immunotherapy", "could not tolerate the prescribed dose of
+    # ribociclib": read as rules on the therapy, they failed every patient who had it
+    r"ir-?aes?|immune[- ]related (?:adverse events?|toxicit\w*)|(?:not|unable to) tolerate)\b"
 )
 #: the therapy the harm came with: "with previous trastuzumab treatment", "during or after
 #: prior trastuzumab", "following induction chemotherapy", "not associated with chemotherapy"
 _HARM_CAUSE_BEFORE = re.compile(
     r"\b(?:during|after|following|with|on|while (?:on|receiving)|due to|secondary to|"
-    r"associated with|related to|attributed to|caused by|induced by)\s+(?:or after\s+)?"
+    r"associated with|related to|attributed to|caused by|induced by|from|to|"
+    r"(?:permanent\s+)?discontinuation of|(?:the\s+)?(?:prescribed\s+)?dose of)\s+(?:or after\s+)?"
     r"(?:(?:the|a|an|any|prior|previous|previously|earlier|1st|first|second|2nd|line|"
     r"[\w()]+-line|induction|adjuvant|neo-?adjuvant|treatment with|therapy with)\s+){0,4}$"
 )
@@ -203,7 +207,9 @@ def _text_before(item: ItemText, c: Constraint, width: int) -> str:
 def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     """Resolution rules between families (each documented in docs/criteria.md)."""
     if len(found) <= 1:
-        return list(found)  # no rule below removes or changes a lone constraint
+        # no rule below removes or changes a lone constraint, but for the harm rule: "Grade
+        # 3 irAEs with prior immunotherapy" names no rule on the therapy itself
+        return [c for c in found if not _harm_of(item, c)]
     fams = {c.family for c in found}
     out = list(found)
     if "hypersensitivity" in fams:  # drugs named as allergens are not therapy history

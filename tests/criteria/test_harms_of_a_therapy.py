@@ -1,0 +1,38 @@
+# ruff: noqa: E501  (real criteria text is long)
+"""Parser 0.17.0: an exclusion of a harm that came with a therapy ("Grade 3 irAEs with prior
+immunotherapy", "could not tolerate the prescribed dose of ribociclib") is no rule on the
+therapy itself. Read as one it failed every patient who had the therapy, harm or not. When
+the harm is all the item says, the item is left unparsed (checked by hand) rather than
+typed as a therapy rule. The rule was there for items with several constraints; a lone
+therapy constraint had skipped it. Every text is real snapshot text."""
+
+from __future__ import annotations
+
+import pytest
+from tests.criteria.conftest import fam
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients who experienced Grade 3 or higher irAEs with prior immunotherapy.",
+        "Grade 3 or 4 major organ irAEs clinically attributed to anti-PD-1/PD-L1 therapy.",
+        "Subjects who have experienced Grade ≥ 3 irAEs from prior immunotherapies or who discontinue immunotherapy due to immune-related toxicities.",
+        "Any toxicity that led to permanent discontinuation of prior anti-PD-1/PD-L1 immunotherapy.",
+        "Patients who could not tolerate the prescribed dose of ribociclib during a previous course of treatment, requiring dose reduction or permanent discontinuation due to adverse events.",
+        "History of any cardiac adverse event related to trastuzumab therapy",
+        "For Arm C only: h/o of intolerable toxicity to CDK 4/6 inhibitor resulting in treatment discontinuation due to toxicity",
+    ],
+)
+def test_a_harm_of_a_therapy_excludes_no_one_for_the_therapy(text: str) -> None:
+    assert fam(text, "prior_therapy", "exclusion") == []
+
+
+def test_a_therapy_rule_with_a_window_stays() -> None:
+    # a washout is a rule of its own, whatever harm the item also names
+    (c,) = fam(
+        "Radiation or anti-hormonal therapy or other targeted anticancer therapy within 14 days before randomization",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert c.time_window is not None
