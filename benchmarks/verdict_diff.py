@@ -70,6 +70,10 @@ def all_verdicts(src: Path) -> dict[str, Verdicts]:
         return {p.stem: run_match(src, p, Path(cache)) for p in PATIENTS}
 
 
+def _key(criterion: dict[str, Any]) -> tuple[object, ...]:
+    return (criterion.get("source"), criterion.get("index"), criterion["text"])
+
+
 def compare(
     before: dict[str, Verdicts], after: dict[str, Verdicts], hidden: set[str], show: str | None
 ) -> None:
@@ -83,7 +87,13 @@ def compare(
             new = after[name][nct]
             if old["verdict"] != new["verdict"]:
                 moves[f"{old['verdict']} -> {new['verdict']}"] += 1
-            for x, y in zip(old["criteria"], new["criteria"], strict=False):
+            # paired by item index and text, not by position: a criterion that leaves the
+            # list (a "Not specified" line since 0.17.0) would shift every later one
+            new_by_key = {_key(y): y for y in new["criteria"]}
+            for x in old["criteria"]:
+                y = new_by_key.get(_key(x))
+                if y is None:
+                    continue
                 if x["status"] != y["status"]:
                     criteria[f"{x['status']} -> {y['status']}"] += 1
                     if show is not None and y["status"] == show:

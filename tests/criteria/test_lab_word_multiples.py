@@ -87,3 +87,39 @@ def test_names_in_a_parenthesis_and_after_a_slash() -> None:
         ("alt", "<=", 3.0, (), "require"),
         ("ast", "<=", 3.0, (), "require"),
     ]
+
+
+def test_a_grade_range_gives_only_its_upper_end() -> None:
+    # "(greater than ULN to 1.5 x ULN)": read as a requirement of > ULN it failed every
+    # patient with a normal bilirubin
+    limits = _limits(
+        "total bilirubin must be less than or equal to ULN for the lab unless the patient has a grade 1 bilirubin elevation (greater than ULN to 1.5 x ULN) due to Gilbert's disease or similar syndrome due to slow conjugation of bilirubin; and"
+    )
+    assert limits == [
+        ("bilirubin", "<=", 1.0, (), "require"),
+        ("bilirubin", "<=", 1.5, ("gilbert_syndrome",), "require"),
+    ]
+
+
+def test_whom_a_rule_is_for_is_no_limit() -> None:
+    # "for individuals with total bilirubin levels > 1.5 x IULN" says whom the direct
+    # bilirubin rule is for; read as a limit it failed every patient with a normal value
+    limits = _limits(
+        "Total bilirubin ≤ 1.5 x IULN OR direct bilirubin ≤ IULN for individuals with total bilirubin levels \\> 1.5 x IULN (assessed at primary \\[post pre-screening\\] screening, or by the time that study intervention commences)"
+    )
+    assert limits == [
+        ("bilirubin", "<=", 1.5, (), "require"),
+        ("direct_bilirubin", "<=", 1.0, (), "require"),
+    ]
+    creatinine = _limits(
+        "Creatinine is ≤ 1.5 x upper limit of normal (ULN) or if creatinine is \\> 1.5 x ULN, then creatinine clearance must be ≥50 milliliters/minute based on the Cockcroft-Gault formula. Note: C-G formula:"
+    )
+    assert all(op != ">" for _a, op, *_ in creatinine), creatinine
+
+
+def test_the_limit_of_a_subgroup_stays() -> None:
+    # "who may be included if the total serum bilirubin is <= 3.0 x ULN": Gilbert's limit
+    limits = _limits(
+        "Total serum bilirubin \\<1.5 × ULN except for participants with Gilbert's syndrome who may be included if the total serum bilirubin is ≤3.0 × ULN or direct bilirubin ≤ 1.5 × ULN."
+    )
+    assert ("bilirubin", "<=", 3.0, ("gilbert_syndrome",), "require") in limits

@@ -154,6 +154,11 @@ _HARM_CAUSE_BEFORE = re.compile(
 )
 
 
+#: confidence of a therapy rule read from the harm it came with (below the matcher's
+#: ``min_confidence_for_not_met``, 0.75)
+_HARM_CONFIDENCE = 0.5
+
+
 def _harm_of(item: ItemText, c: Constraint) -> bool:
     """Whether prior-therapy constraint ``c`` names the therapy a harm named before it in
     its clause came with (and states no rule of its own: no window, lines or exceptions)."""
@@ -208,8 +213,13 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     """Resolution rules between families (each documented in docs/criteria.md)."""
     if len(found) <= 1:
         # no rule below removes or changes a lone constraint, but for the harm rule: "Grade
-        # 3 irAEs with prior immunotherapy" names no rule on the therapy itself
-        return [c for c in found if not _harm_of(item, c)]
+        # 3 irAEs with prior immunotherapy" is about a harm of the therapy, which is all
+        # that was read. Kept at low confidence: a patient who never had the therapy is
+        # clear of the exclusion; for one who had it, a "not met" is checked by hand
+        for c in found:
+            if _harm_of(item, c):
+                c.confidence = min(c.confidence, _HARM_CONFIDENCE)
+        return list(found)
     fams = {c.family for c in found}
     out = list(found)
     if "hypersensitivity" in fams:  # drugs named as allergens are not therapy history

@@ -103,7 +103,11 @@ _ORGANS = {
     "organ": r"organ|laboratory|lab\b|biochemical",
 }
 _CONDITIONAL_MENTION = re.compile(
-    r"(?:(?:for|in) (?:patients|subjects|participants|those) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+)?$"
+    r"(?:(?:for|in) (?:patients|subjects|participants|individuals|those|women|men|people|persons) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+|total\s+)?$"
+)
+_SUBGROUP_LIMIT = re.compile(
+    r"\b(?:included|eligible|enrolled|enroll|allowed|permitted|acceptable|qualify)\s+(?:only\s+)?"
+    r"(?:if|when)\s+(?:the\s+)?(?:serum\s+|total\s+)*$"
 )
 _FORMULA = re.compile(r"cockcroft[- ]?(?:and[- ])?gault|mdrd|ckd[- ]?epi|24[- ]hour urine|measured")
 
@@ -186,6 +190,7 @@ class _Mention:
     start: int
     end: int
     analytes: list[str]
+    conditional: bool = False
 
 
 @dataclass
@@ -206,6 +211,13 @@ def _mentions(item: ItemText) -> list[_Mention]:
         if not analytes:
             continue
         if _CONDITIONAL_MENTION.search(item.norm[max(0, m.start() - 30) : m.start()]):
+            # "who may be included if the total bilirubin is <= 3.0 x ULN": the figure is the
+            # limit of the subgroup the rule before names, read with it (the mention is
+            # skipped). "for individuals with total bilirubin levels > 1.5 x ULN", "if
+            # creatinine is > 1.5 x ULN, then ...": whom a rule is for, kept as a mention
+            # that makes no rule, so that its figure is not read as the previous analyte's
+            if not _SUBGROUP_LIMIT.search(item.norm[max(0, m.start() - 50) : m.start()]):
+                out.append(_Mention(m.start(), m.end(), analytes, conditional=True))
             continue
         # "(SGOT)" right after "AST", "(ANC)" after "absolute neutrophil count": same mention
         if (
@@ -384,13 +396,14 @@ def extract(item: ItemText) -> list[Constraint]:
     last_threshold_end = 0
     first_threshold_end: dict[str, int] = {}
     for i, mention in enumerate(mentions):
-        if mention.start < consumed_until:
+        if mention.start < consumed_until or mention.conditional:
             continue
         # analytes sharing one threshold: "AST and ALT <= 2.5 x ULN"
         shared = [mention]
         j = i
         while (
             j + 1 < len(mentions)
+            and not mentions[j + 1].conditional
             and re.fullmatch(
                 r"[\s,/]*(?:and|or|and/or|&)?[\s,/]*(?:\([^)]{0,25}\)|\((?:\s*[a-z]+\s*(?:,|/|\band\b|\bor\b))+)?[\s,/]*(?:and|or|and/or)?\s*(?:serum\s+|total\s+)?",
                 norm[mentions[j].end : mentions[j + 1].start],
@@ -422,6 +435,18 @@ def extract(item: ItemText) -> list[Constraint]:
             continue
         consumed_until = ths[-1].end
         for k, t in enumerate(ths):
+            if (
+                k + 1 < len(ths)
+                and t.ref == "uln"
+                and t.op in (">", ">=")
+                and ths[k + 1].op is None
+                and ths[k + 1].ref == "uln"
+                and re.fullmatch(r"\s*to\s*", norm[t.end : ths[k + 1].start])
+            ):
+                # "(greater than ULN to 1.5 x ULN)": a grade's range; its lower end is no
+                # requirement (read as one, it failed every patient with a normal value)
+                ths[k + 1] = dataclasses.replace(ths[k + 1], op="<=")
+                continue
             if k > 0 and "(" in norm[last_threshold_end : t.start]:
                 exempting = _EXEMPTING.search(norm, last_threshold_end, t.start)
                 if exempting and out:
@@ -444,11 +469,13 @@ def extract(item: ItemText) -> list[Constraint]:
             if k > 0 or repeated:
                 stop = re.search(r"[.;]\s", norm[t.end :])
                 window_end = t.end + stop.start() if stop else len(norm)
-                # a figure in a parenthesis takes its condition from the parenthesis
+                # a figure in a parenthesis takes its condition from the parenthesis, when
+                # the parenthesis names one
+                paren = norm.rfind("(", last_threshold_end, t.start)
                 if (
-                    norm.rfind("(", last_threshold_end, t.start)
-                    > norm.rfind(")", last_threshold_end, t.start)
+                    paren > norm.rfind(")", last_threshold_end, t.start)
                     and (close := norm.find(")", t.end, window_end)) != -1
+                    and _condition(norm[paren:close])
                 ):
                     window_end = close
                 conditions = _condition(norm[last_threshold_end:window_end])
