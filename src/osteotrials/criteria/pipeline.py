@@ -672,6 +672,47 @@ def _compile_item(
     return constraints, role, reason
 
 
+#: a flat list's head naming the other cancers a trial allows: "Patients who had the
+#: following cancers are eligible if ...:", "... malignancies at other sites, except:"
+_OTHER_CANCER_HEAD = re.compile(r"malignan|cancers?\b|carcinomas?\b|neoplasms?\b|tumou?rs?\b")
+_EXCEPTION_CUE = re.compile(r"except|exception|other than|excluding|eligible|allowed|permitted")
+
+
+def _other_cancer_exceptions(items: list[CriterionItem]) -> None:
+    """The items of a flat list under such a head ("Carcinoma in situ of the cervix",
+    "Melanoma in situ") are the other cancers allowed, not diagnoses the trial requires
+    or excludes (in an inclusion list, read as required cancers they failed every
+    patient). Nested lists already reach ``other_malignancy`` through their parent."""
+    for i, head in enumerate(items):
+        text = head.text.rstrip()
+        if not (
+            text.endswith(":")
+            and _OTHER_CANCER_HEAD.search(text.lower())
+            and _EXCEPTION_CUE.search(text.lower())
+        ):
+            continue
+        for item in items[i + 1 : i + 9]:
+            if item.parent is not None or item.role != "criterion" or item.kind != head.kind:
+                break
+            families = {c.family for c in item.constraints}
+            if families == {"other_malignancy"}:
+                continue
+            if families != {"diagnosis"} or "breast" in item.text.lower():
+                break
+            item.constraints = [
+                _build.constraint(
+                    "other_malignancy",
+                    "allow",
+                    {"exceptions": [item.text]},
+                    _build.logic(),
+                    None,
+                    (item.span[0], item.span[1]),
+                    item.text,
+                    0.75,
+                )
+            ]
+
+
 def compile_segments(
     text: str | None, *, use_triggers: bool = True, use_memo: bool = False
 ) -> list[CriterionItem]:
@@ -704,6 +745,7 @@ def compile_segments(
                 reason if role == "header" or not constraints else None,
             )
         )
+    _other_cancer_exceptions(items)
     return items
 
 
