@@ -31,7 +31,17 @@ def test_a_flat_list_of_allowed_other_cancers() -> None:
 
 
 def test_a_list_of_cancers_a_trial_is_for_is_left_alone() -> None:
-    # "Advanced cancer potentially sensitive to vinorelbine:" names the cancers treated
+    # "Advanced cancer potentially sensitive to vinorelbine:" names the cancers treated (a
+    # flat list of alternatives the matcher does not pair yet)
     items = compile_criteria(criteria_texts()["NCT00432562"])
     (nhl,) = [i for i in items if i.text == "Non-Hodgkins lymphoma."]
     assert {c.family for c in nhl.constraints} == {"diagnosis"}
+
+
+def test_a_basket_trials_list_of_allowed_tumours_is_left_alone() -> None:
+    # "For Phase 2, the following solid tumors are allowed:" names the cancers the trial
+    # takes, not other cancers: the head must say the cancers are other ones
+    items = compile_criteria(criteria_texts()["NCT04787042"])
+    (listed,) = [i for i in items if i.text.startswith("Melanoma, RCC, TNBC, NSCLC")]
+    assert "diagnosis" in {c.family for c in listed.constraints}
+    assert "other_malignancy" not in {c.family for c in listed.constraints}

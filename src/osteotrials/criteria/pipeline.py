@@ -676,6 +676,11 @@ def _compile_item(
 #: following cancers are eligible if ...:", "... malignancies at other sites, except:"
 _OTHER_CANCER_HEAD = re.compile(r"malignan|cancers?\b|carcinomas?\b|neoplasms?\b|tumou?rs?\b")
 _EXCEPTION_CUE = re.compile(r"except|exception|other than|excluding|eligible|allowed|permitted")
+#: ... and says they are other cancers, not the ones a basket trial is for ("The following
+#: tumour types are eligible:")
+_OTHER_CANCER_CUE = re.compile(
+    r"\b(?:other|another|second|prior|previous|history|had|non-breast|additional|concomitant)\b"
+)
 
 
 def _other_cancer_exceptions(items: list[CriterionItem]) -> None:
@@ -689,6 +694,7 @@ def _other_cancer_exceptions(items: list[CriterionItem]) -> None:
             text.endswith(":")
             and _OTHER_CANCER_HEAD.search(text.lower())
             and _EXCEPTION_CUE.search(text.lower())
+            and _OTHER_CANCER_CUE.search(text.lower())
         ):
             continue
         for item in items[i + 1 : i + 9]:
