@@ -532,3 +532,16 @@ def test_an_excluded_kind_of_prior_surgery_is_checked_by_hand(finder: ItemFinder
     assert "check by hand" in (result.results[0].truth.fact or "")
     # (the item itself stays unknown: "lumbosacral spine" is read only in part)
     assert run(item, **base(surgeries=[])).results[0].status == "met"
+
+
+def test_receptor_alternatives(finder: ItemFinder) -> None:
+    # NCT00127933: "infiltrating (invasive) HER2-neu-negative or HER2-neu-positive breast
+    # cancer" had failed every patient (both statuses required)
+    item = finder.item("NCT00127933", r"HER2-neu-negative or HER2-neu-positive")
+    assert run(item, **base(receptors={"her2_ihc": "1+"})).status == "met"
+    assert run(item, **base(receptors={"her2_ihc": "3+"})).status == "met"
+    # NCT06840483: "TNBC or HR+/HER2-negative": a HER2-positive patient fails neither
+    # alternative with certainty here, so the item is checked by hand, never "not met"
+    item = finder.item("NCT06840483", r"comprised of TNBC or HR\+/HER2-negative")
+    her2_positive = run(item, **base(receptors={"er_percent": 90, "her2_ihc": "3+"}))
+    assert her2_positive.status == "unknown"

@@ -310,9 +310,75 @@ def extract(item: ItemText) -> list[Constraint]:
                 )
         else:
             add(m.start(), m.end(), {"receptor": receptor, "status": status}, 0.75)
-    return _low_or_zero(
-        item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
+    return _alternatives(
+        item,
+        _low_or_zero(
+            item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
+        ),
     )
+
+
+#: the logic group of receptor alternatives (other families number theirs from 1)
+ALTERNATIVES_GROUP = 11
+#: a receptor profile read only in part: one of several alternatives that are profiles of
+#: several receptors ("ER positive, HER2 negative (Group 1) or triple-negative (Group 2)")
+_PARTIAL_ALTERNATIVE_CONFIDENCE = 0.5
+_OR = re.compile(r"\bor\b")
+#: "and", "or" between two receptor rules; not "and/or", "and or", nor the "or" of
+#: "histological or cytological confirmation"
+_CONNECTIVE = re.compile(
+    r"(?<!and/)(?<!and )\b(?P<word>and|or)\b(?!/)(?!\s+(?:cyto|histo|patho)log)"
+)
+_METHOD_BEFORE = re.compile(r"(?:cyto|histo|patho)log\w*\s+$")
+_DEFINITION_BEFORE = re.compile(
+    r"\(\s*(?:a|the)\s+(?:tumou?r|cancer|sample)\s+(?:is|will be)\s+(?:considered\s+)?[^()]*$"
+)
+
+
+def _alternatives(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    """ "HER2 positive ... or triple receptor negative", "TNBC or HR+/HER2-negative": the
+    subtypes a trial takes, one of which is needed. Read as rules that all must hold, they
+    failed every patient. Alternatives of one receptor status each are an ``or`` group;
+    when an alternative is a profile of several receptors (which a flat group cannot say),
+    every receptor rule of the item is kept at low confidence, so that a "not met" is
+    checked by hand. An "or" inside a parenthesis or past a sentence end is no boundary.
+    Exclusions keep "and": excluding either subtype means the patient must be neither."""
+    # "(a tumor is ER and/or progesterone receptor positive if at least 1 percent ...)":
+    # a definition of the other status, not a second rule
+    out = [c for c in out if not _DEFINITION_BEFORE.search(item.norm[: c.span[0] - item.start])]
+    required = sorted(
+        (c for c in out if c.polarity == "require" and "no_restriction" not in c.params),
+        key=lambda c: c.span[0],
+    )
+    if len(required) < 2 or not _OR.search(item.norm):
+        return out
+    alternatives: list[list[Constraint]] = [[required[0]]]
+    for x, y in itertools.pairwise(required):
+        between = item.norm[x.span[1] - item.start : y.span[0] - item.start]
+        boundary = False
+        if not re.search(r"[.;]\s", between):
+            # the last connective outside parentheses decides: "ER/PgR positive or negative
+            # and HER2 negative" joins its last two rules with "and"
+            last = None
+            for m in _CONNECTIVE.finditer(between):
+                before = between[: m.start()]
+                if before.count("(") <= before.count(")") and not _METHOD_BEFORE.search(before):
+                    last = m
+            boundary = last is not None and last.group("word") == "or"
+        if boundary:
+            alternatives.append([y])
+        else:
+            alternatives[-1].append(y)
+    if len(alternatives) < 2:
+        return out
+    if all(len(a) == 1 for a in alternatives):
+        for c in required:
+            c.logic.connective = "or"
+            c.logic.group = ALTERNATIVES_GROUP
+    else:
+        for c in required:
+            c.confidence = min(c.confidence, _PARTIAL_ALTERNATIVE_CONFIDENCE)
+    return out
 
 
 #: "HER2-low ... or HER2 IHC 0 status": every HER2-negative tumour qualifies
