@@ -545,3 +545,21 @@ def test_receptor_alternatives(finder: ItemFinder) -> None:
     item = finder.item("NCT06840483", r"comprised of TNBC or HR\+/HER2-negative")
     her2_positive = run(item, **base(receptors={"er_percent": 90, "her2_ihc": "3+"}))
     assert her2_positive.status == "unknown"
+
+
+def test_radiotherapy_to_a_site_that_is_not_read(finder: ItemFinder) -> None:
+    # NCT00429507: "Prior radiation to the bladder or kidney ..." had failed every patient
+    # with any course on file (bone radiotherapy included)
+    item = finder.item("NCT00429507", r"^Prior radiation to the bladder or kidney")
+    (rt,) = [c for c in item.constraints if c.family == "radiotherapy"]
+    assert rt.params["site"] == ["other"]
+    bone = {"site": "T10-L1", "site_category": "bone", "end_date": "2025-06-01"}
+    had = run(item, **base(radiotherapy=[bone]))
+    assert had.status == "unknown"
+    # no course on file: clear of the exclusion
+    none = context(patient(**base(radiotherapy=[])))
+    assert evaluate_constraint(rt, none).status == "met"
+    # a site the parser reads is still compared: "Prior or concurrent pelvic radiation"
+    # stays unknown, "No prior radiotherapy to the mediastinum" too, never "not met"
+    item = finder.item("NCT00450723", r"^No prior radiotherapy to the mediastinum")
+    assert run(item, **base(radiotherapy=[bone])).status == "unknown"

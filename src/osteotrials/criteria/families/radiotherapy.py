@@ -27,6 +27,21 @@ _EFFECT_BEFORE = re.compile(
 )
 
 
+#: sites named by a radiotherapy rule that have no category of their own, next to the
+#: radiation words: "radiation to the bladder or kidney", "pelvic radiation therapy",
+#: "radiotherapy encompassing greater than 30% of marrow"
+_UNREAD_SITE_WORDS = (
+    r"(?:pelv|abdom|mediastin|axill|lymph node|nodal|kidney|renal|bladder|vagin|marrow|"
+    r"head and neck|liver|hepat|primary (?:tumou?r|site)|area of interest|ipsilateral|"
+    r"contralateral|spleen|o?esophag|heart|cardiac|skin|extremit|limb|bowel|rect|prostat|"
+    r"ovar|uter|chest)"
+)
+_RADIATION_WORDS = r"(?:radiation|radiotherapy|irradiation|radiated|rt)"
+_UNREAD_SITE = re.compile(
+    rf"\b{_RADIATION_WORDS}\s+(?:therapy\s+|treatment\s+)?(?:to|of|on|encompassing|involving|in)\s+"
+    rf"(?:the\s+|a\s+)?(?:[\w%>]+\s+){{0,6}}?{_UNREAD_SITE_WORDS}"
+    rf"|\b{_UNREAD_SITE_WORDS}\w*(?:\s+(?:or|and)\s+\w+)?\s+(?:\w+\s+)?{_RADIATION_WORDS}\b"
+)
 _AREA_AFTER = re.compile(r"(?:\s+treatment)?\s+(?:area|field|site)s?\b")
 _IN_THE_BEFORE = re.compile(r"\b(?:in|within|on|into|to)\s+(?:(?:the|their|a)\s+)?$")
 
@@ -99,13 +114,20 @@ def extract(item: ItemText) -> list[Constraint]:
     sites = [
         s
         for s, p in (
-            ("bone", r"\bbone|skelet|osseous|spine|vertebra"),
+            # "radiotherapy to > 25% of bone marrow" is no bone site (marrow is not read)
+            ("bone", r"\bbone(?! marrow)|skelet|osseous|spine|vertebra"),
             ("brain", r"(?<!non-)(?<!non )(?:brain|cranial|cns)"),
             ("breast", r"breast|chest wall"),
             ("lung", r"lung|thora"),
         )
         if re.search(p, norm)
     ]
+    if not sites and "non_irradiated_lesion" not in aspects and _UNREAD_SITE.search(norm):
+        # "Prior radiation to the bladder or kidney", "Prior or concurrent pelvic radiation",
+        # "Previous radiotherapy encompassing greater than 30% of marrow": a site the
+        # matcher has no category for; read as any radiotherapy, it failed every patient
+        # with a course on file
+        sites = ["other"]
     if sites:
         params["site"] = sites
     last = list(_MENTION.finditer(norm))[-1]

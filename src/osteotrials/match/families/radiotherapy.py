@@ -29,6 +29,10 @@ _SITE = {
 def _site_ok(course: RadiotherapyCourse, sites: list[str]) -> bool | None:
     if not sites:
         return True
+    if "other" in sites:
+        # a site the parser has no category for ("to the bladder or kidney", "pelvic"):
+        # any course may or may not be to it; none on file is clear
+        return None
     wanted = set().union(*(_SITE.get(s, {s}) for s in sites))
     if course.site_category is None:
         return None
@@ -83,7 +87,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         return unknown("radiotherapy history not recorded", "radiotherapy_history", fields=_FIELDS)
     sites = [str(s) for s in c.params.get("site", [])]
     matched, site_unknown = courses_to(courses, sites)
-    where = f" to {'/'.join(sites)}" if sites else ""
+    where = f" to {'/'.join(sites)}" if sites and sites != ["other"] else ""
     window = c.time_window
     if window is not None:
         since = ctx.as_of - timedelta(days=window.days)
@@ -105,6 +109,13 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                 f"less than {window.days:g} days ago",
                 fields=_FIELDS,
             )
+        elif site_unknown:
+            # a course whose site is unknown (or a site not read) may be a recent one
+            return unknown(
+                "radiotherapy site not recorded or not read; check the washout by hand",
+                "radiotherapy_history",
+                fields=_FIELDS,
+            )
         else:
             return Truth(
                 True, f"no radiotherapy{where} in the last {window.days:g} days", fields=_FIELDS
@@ -116,6 +127,12 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         )
     if matched:
         return Truth(True, f"prior radiotherapy{where}", fields=_FIELDS)
+    if site_unknown and "other" in sites:
+        return unknown(
+            "which site the rule means is not read (radiotherapy on file); check by hand",
+            "criterion_unclear",
+            fields=_FIELDS,
+        )
     if site_unknown:
         return unknown("radiotherapy site not recorded", "radiotherapy_history")
     return Truth(False, f"no prior radiotherapy{where}", fields=_FIELDS)
@@ -204,5 +221,5 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         if recent_relation:
             out.append(TRUTH_HOLDS if recent else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS)
         else:
-            out.append(TRUTH_FAILS if recent else TRUTH_HOLDS)
+            out.append(TRUTH_FAILS if recent else TRUTH_UNKNOWN if site_unknown else TRUTH_HOLDS)
     return out

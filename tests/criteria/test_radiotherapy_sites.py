@@ -1,0 +1,42 @@
+# ruff: noqa: E501  (real criteria text is long)
+"""Parser 0.17.0: a radiotherapy rule that names a site the parser has no category for
+("to the bladder or kidney", "pelvic", "encompassing > 30% of marrow", "to the
+mediastinum") says so (``site: ["other"]``); read as any radiotherapy, it had failed every
+patient with a course on file. Sites next to other words ("non-target lesion", "axillary
+dissection") are not taken. Real snapshot text."""
+
+from __future__ import annotations
+
+import pytest
+from tests.criteria.conftest import fam
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Prior or concurrent pelvic radiation therapy.", "exclusion"),
+        ("Previous radiotherapy encompassing greater than 30% of marrow", "exclusion"),
+        ("History of radiation to the vaginal area", "exclusion"),
+        ("Prior ipsilateral axillary radiation", "exclusion"),
+        ("No prior radiotherapy to the mediastinum", "inclusion"),
+    ],
+)
+def test_a_site_without_a_category(text: str, kind: str) -> None:
+    (c,) = fam(text, "radiotherapy", kind)
+    assert c.params["site"] == ["other"]
+
+
+def test_words_beside_the_rule_are_no_site() -> None:
+    (c,) = fam(
+        "More than 2 weeks since prior radiotherapy, except radiotherapy to a non-target lesion only or single-dose palliative radiotherapy",
+        "radiotherapy",
+    )
+    assert "site" not in c.params
+    (c,) = fam(
+        "Concurrent radiotherapy to painful bone metastases or areas of impending bone fracture allowed provided radiotherapy is initiated before study entry",
+        "radiotherapy",
+    )
+    assert c.params.get("site") == ["bone"]
+    # bone marrow is no bone site: what share of the marrow was irradiated is not read
+    (c,) = fam("Radiotherapy to greater than 25% of bone marrow", "radiotherapy", "exclusion")
+    assert c.params.get("site") == ["other"]
