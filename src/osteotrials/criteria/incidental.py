@@ -64,6 +64,21 @@ _ANCHOR = re.compile(
 _AFTER_DURATION = re.compile(
     r"\b(?:for|during|throughout)\s+(?:at least\s+|a minimum of\s+|a period of\s+|up to\s+|the\s+)?(?:\d+|\w+)\s+(?:\(\d+\)\s+)?(?:days?|weeks?|months?|years?)\s+(?P<a>after|following|post)\b"
 )
+#: the study treatment named as the time or setting of another rule: "contraceptive methods
+#: must be used during chemotherapy and hormone therapy treatments", "16 weeks from the
+#: start of lapatinib therapy", "discontinue St. Johns Wort while receiving dasatinib",
+#: "withheld for the first 8 weeks of dasatinib therapy", "(dasatinib must be swallowed
+#: whole)", "LVEF ... after
+#: preoperative chemotherapy": the therapy after the anchor (group ``a``) is no rule; read
+#: as one, each required the study drug of every patient
+_STUDY_TREATMENT = re.compile(
+    r"\b(?:used|use|using|practi[sc]ed?|practi[sc]ing)\s+(?P<a>during)\b"
+    r"|\b(?:life expectancy|survival)\b[^.;]{0,40}?\b(?P<a2>from)\s+the\s+(?:start|beginning|initiation)\s+of\b"
+    r"|\b(?:discontinu\w*|withh[eo]ld\w*|withdrawn|avoid\w*|stop\w*)\b[^;]{0,60}?\b(?P<a3>while|during)\b"
+    r"|\b(?P<a4>(?:first|initial)\s+\d+\s+(?:weeks?|days?|cycles?|months?)\s+of)\b"
+    r"|\b(?P<a5>[\w-]+)\s+(?:tablets?\s+|capsules?\s+)?(?:must|should|is to|are to)\s+be\s+swallowed"
+    r"|\b(?:lvef|ejection fraction)\b[^.;]{0,80}?\b(?P<a7>after|following)\b"
+)
 #: what a condition would stop: "that would preclude the use of chemotherapy", "which will
 #: limit the ability of the patient to safely receive anticancer treatment": the therapy
 #: is the purpose of the rule, not a rule of its own
@@ -294,6 +309,11 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "anchor"))
     for m in _AFTER_DURATION.finditer(norm):
         found.append((m.start("a"), _anchor_end(norm, m.end()), "anchor"))
+    for m in _STUDY_TREATMENT.finditer(norm):
+        group = next(g for g in ("a", "a2", "a3", "a4", "a5", "a7") if m.group(g))
+        # the drug that "must be swallowed whole" is all the scope holds
+        end = m.end(group) if group == "a5" else _anchor_end(norm, m.end())
+        found.append((m.start(group), end, "anchor"))
     for m in _CAUSE.finditer(norm):
         found.append((m.start(), _anchor_end(norm, m.end()), "cause"))
     for m in _CONDITIONAL.finditer(norm):
