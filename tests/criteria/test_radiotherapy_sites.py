@@ -40,3 +40,12 @@ def test_words_beside_the_rule_are_no_site() -> None:
     # bone marrow is no bone site: what share of the marrow was irradiated is not read
     (c,) = fam("Radiotherapy to greater than 25% of bone marrow", "radiotherapy", "exclusion")
     assert c.params.get("site") == ["other"]
+
+
+def test_a_share_of_the_marrow_is_no_bone_site() -> None:
+    (c,) = fam(
+        "Prior radiation that included 30% of major bone marrow-containing areas.",
+        "radiotherapy",
+        "exclusion",
+    )
+    assert c.params["site"] == ["other"]

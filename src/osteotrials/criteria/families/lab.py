@@ -372,6 +372,9 @@ def _params(analyte: str, t: _Threshold) -> tuple[dict[str, object], float]:
 _EXEMPTING = re.compile(
     r"\((?:[^()]*?)\b(?:not be excluded|(?:still )?be eligible|eligible if|allowed if|acceptable if|permitted if|unless|if (?:a|the) (?:second|repeat(?:ed)?)\b)[^()]*$"
 )
+_OR_BEFORE = re.compile(r"\bor\s+(?:(?:the|a|an|serum|measured|calculated)\s+)*$")
+_UNREAD_ALTERNATIVE_CONFIDENCE = 0.5
+_OPERATOR = re.compile(OP_RE)
 _NEGATED_HERE = re.compile(r"\b(?:no|not|without|absence of|free of|nor)\s+(?:\w+\s+)?$")
 _NOT_ALLOWED_AFTER = re.compile(
     r"^[^.;]{0,40}\b(?:not (?:be )?(?:allowed|permitted|eligible)|excluded|ineligible)\b"
@@ -395,6 +398,7 @@ def extract(item: ItemText) -> list[Constraint]:
     consumed_until = 0
     last_threshold_end = 0
     first_threshold_end: dict[str, int] = {}
+    unread_alternative = False
     for i, mention in enumerate(mentions):
         if mention.start < consumed_until or mention.conditional:
             continue
@@ -432,6 +436,12 @@ def extract(item: ItemText) -> list[Constraint]:
             consumed_until = region_end
             continue
         if not ths:
+            # an alternative whose limit is written but not read ("or creatinine
+            # clearance >= mL/min": the figure lost)
+            if _OR_BEFORE.search(norm, max(0, mention.start - 25), mention.start) and (
+                _OPERATOR.search(norm, mention.end, min(region_end, mention.end + 30))
+            ):
+                unread_alternative = True
             continue
         consumed_until = ths[-1].end
         for k, t in enumerate(ths):
@@ -502,6 +512,12 @@ def extract(item: ItemText) -> list[Constraint]:
                     group_members.append(len(out) - 1)
                     first_threshold_end.setdefault(analyte, t.end)
             last_threshold_end = t.end
+    if unread_alternative:
+        # "Creatinine within normal institutional limits OR creatinine clearance >= mL/min
+        # ...": an alternative whose limit is not read (here lost) may be the one the
+        # patient meets, so a failure of the others is checked by hand
+        for c in out:
+            c.confidence = min(c.confidence, _UNREAD_ALTERNATIVE_CONFIDENCE)
     # "creatinine <= 1.5 x ULN OR creatinine clearance >= 40": alternatives
     if len(out) >= 2:
         for x, y in itertools.pairwise(out):
