@@ -49,3 +49,12 @@ def test_a_share_of_the_marrow_is_no_bone_site() -> None:
         "exclusion",
     )
     assert c.params["site"] == ["other"]
+
+
+def test_a_share_of_the_marrow_written_in_words() -> None:
+    (c,) = fam(
+        "Have a history of radiation therapy involving more than 25 percent of the bone marrow.",
+        "radiotherapy",
+        "exclusion",
+    )
+    assert c.params["site"] == ["other"]

@@ -563,3 +563,17 @@ def test_radiotherapy_to_a_site_that_is_not_read(finder: ItemFinder) -> None:
     # stays unknown, "No prior radiotherapy to the mediastinum" too, never "not met"
     item = finder.item("NCT00450723", r"^No prior radiotherapy to the mediastinum")
     assert run(item, **base(radiotherapy=[bone])).status == "unknown"
+
+
+def test_a_radiotherapy_window_on_a_site_that_is_not_read(finder: ItemFinder) -> None:
+    # NCT00876395: "Radiotherapy to  25% of the bone marrow within 4 weeks prior to
+    # randomization": the share of marrow is not read, but a course long before the window
+    # is clear of the rule whatever its site; a recent one is checked by hand
+    item = finder.item("NCT00876395", r"^Radiotherapy to\s+25% of the bone marrow within 4 weeks")
+    (rt,) = [c for c in item.constraints if c.family == "radiotherapy"]
+    assert rt.params["site"] == ["other"]
+    old = {"site": "T10-L1", "site_category": "bone", "end_date": "2024-06-01"}
+    recent = {"site": "pelvis", "site_category": "bone", "end_date": "2025-12-28"}
+    assert evaluate_constraint(rt, context(patient(**base(radiotherapy=[old])))).status == "met"
+    status = evaluate_constraint(rt, context(patient(**base(radiotherapy=[recent])))).status
+    assert status == "unknown"

@@ -41,8 +41,8 @@ _UNREAD_SITE = re.compile(
     rf"\b{_RADIATION_WORDS}\s+(?:therapy\s+|treatment\s+)?(?:that\s+)?(?:to|of|on|encompassing|involving|in|includ\w*|cover\w*)\s+"
     rf"(?:the\s+|a\s+)?(?:[\w%>]+\s+){{0,6}}?{_UNREAD_SITE_WORDS}"
     rf"|\b{_UNREAD_SITE_WORDS}\w*(?:\s+(?:or|and)\s+\w+)?\s+(?:\w+\s+)?{_RADIATION_WORDS}\b"
-    # "> 25% of the bone marrow", "30% of major bone marrow-containing areas"
-    r"|%\s*(?:of\s+)?(?:the\s+)?(?:\w+\s+){0,3}?(?:bone\s+)?marrow"
+    # "> 25% of the bone marrow", "more than 25 percent of the bone marrow"
+    r"|(?:%|\bpercent\w*|\bmajor)[^.;]{0,30}?\bmarrow\b"
 )
 _AREA_AFTER = re.compile(r"(?:\s+treatment)?\s+(?:area|field|site)s?\b")
 _IN_THE_BEFORE = re.compile(r"\b(?:in|within|on|into|to)\s+(?:(?:the|their|a)\s+)?$")

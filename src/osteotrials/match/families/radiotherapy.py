@@ -39,6 +39,17 @@ def _site_ok(course: RadiotherapyCourse, sites: list[str]) -> bool | None:
     return course.site_category in wanted
 
 
+def unknown_site_ends(
+    courses: Sequence[RadiotherapyCourse], sites: Sequence[str]
+) -> list[date | None]:
+    """End (or start) dates of the courses that may or may not be to ``sites``."""
+    return [x.end_date or x.start_date for x in courses if _site_ok(x, list(sites)) is None]
+
+
+def _maybe_recent(ends: Sequence[date | None], since: date) -> bool:
+    return any(e is None or e > since for e in ends)
+
+
 def courses_to(
     courses: Sequence[RadiotherapyCourse], sites: Sequence[str]
 ) -> tuple[list[RadiotherapyCourse], bool]:
@@ -91,6 +102,8 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     window = c.time_window
     if window is not None:
         since = ctx.as_of - timedelta(days=window.days)
+        # a course whose site is unknown matters only if it may fall in the window
+        site_unknown = site_unknown and _maybe_recent(unknown_site_ends(courses, sites), since)
         ends = [x.end_date or x.start_date for x in matched]
         if any(e is None for e in ends):
             return unknown(
@@ -186,8 +199,11 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         if flags and all(f is True for f in flags)
         else TRUTH_UNKNOWN
     )
-    #: per site list: (any course, every end known, latest end, site unknown)
-    by_sites: dict[tuple[str, ...], tuple[bool, bool, date | None, bool]] = {}
+    #: per site list: (any course, every end known, latest end, site unknown, the ends of
+    #: the courses whose site is unknown)
+    by_sites: dict[
+        tuple[str, ...], tuple[bool, bool, date | None, bool, tuple[date | None, ...]]
+    ] = {}
     out: list[int | None] = []
     for prep in prepared:
         if prep.fixed is not None:
@@ -205,9 +221,15 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
             ends = [x.end_date or x.start_date for x in matched]
             known = [e for e in ends if e is not None]
             latest = max(known) if known else None
-            got = (bool(matched), len(known) == len(ends), latest, site_unknown)
+            got = (
+                bool(matched),
+                len(known) == len(ends),
+                latest,
+                site_unknown,
+                tuple(unknown_site_ends(courses, prep.sites)) if site_unknown else (),
+            )
             by_sites[prep.sites] = got
-        any_course, ends_known, latest, site_unknown = got
+        any_course, ends_known, latest, site_unknown, unknown_ends = got
         if prep.window is None:
             out.append(
                 TRUTH_HOLDS if any_course else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS
@@ -217,7 +239,9 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
             out.append(TRUTH_UNKNOWN)
             continue
         recent_relation, days = prep.window
-        recent = latest is not None and latest > ctx.as_of - timedelta(days=days)
+        since = ctx.as_of - timedelta(days=days)
+        recent = latest is not None and latest > since
+        site_unknown = site_unknown and _maybe_recent(unknown_ends, since)
         if recent_relation:
             out.append(TRUTH_HOLDS if recent else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS)
         else:
