@@ -472,6 +472,8 @@ def extract(item: ItemText) -> list[Constraint]:
         conf = min(conf, conf_cap)
     elif _counting_note(item, count.notes, a):
         conf = min(conf, 0.5)
+    if _concurrent(norm, a):
+        conf = min(conf, _CONCURRENT_CONFIDENCE)
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
     constraint = make(
@@ -598,6 +600,25 @@ _RECEIVED = re.compile(
     r"\b(?:prior|previous(?:ly)?|received|had|history of|progress\w*|refractory|failed|"
     r"pretreated|pre-treated|since|completed|discontinued|last dose)\b"
 )
+
+
+#: "Concurrent anti-cancer therapy (chemotherapy, ...) while taking study medication", "No
+#: other concurrent chemotherapy": therapy given during the study, which a patient on a line
+#: stops before starting. Read as a rule on therapy received, every treated patient failed;
+#: the rule is kept at low confidence (a failure is checked by hand: "would you stop?")
+_CONCURRENT_BEFORE = re.compile(
+    r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|simultaneous)\s+(?:\w+[\s-]+){0,4}$"
+)
+_CONCURRENT_CONFIDENCE = 0.5
+
+
+def _concurrent(norm: str, a: int) -> bool:
+    """The therapy at ``a`` is one given during the study, and its clause names none
+    received ("At least 2 weeks since prior and no concurrent hormonal therapy" keeps its
+    washout reading of the prior therapy)."""
+    if not _CONCURRENT_BEFORE.search(norm, max(0, a - 60), a):
+        return False
+    return not re.search(r"\b(?:prior|previous(?:ly)?|received|since|history of)\b", norm)
 
 
 def _planned(norm: str, a: int, b: int) -> bool:
