@@ -68,17 +68,18 @@ _AFTER_DURATION = re.compile(
 #: must be used during chemotherapy and hormone therapy treatments", "16 weeks from the
 #: start of lapatinib therapy", "discontinue St. Johns Wort while receiving dasatinib",
 #: "withheld for the first 8 weeks of dasatinib therapy", "(dasatinib must be swallowed
-#: whole)", "LVEF ... after
-#: preoperative chemotherapy": the therapy after the anchor (group ``a``) is no rule; read
-#: as one, each required the study drug of every patient
+#: whole)", "LVEF ... after preoperative chemotherapy": the therapy after the anchor (the
+#: group ``a``-``a6`` that matched) is no rule; read as one, each required the study drug
+#: of every patient
 _STUDY_TREATMENT = re.compile(
     r"\b(?:used|use|using|practi[sc]ed?|practi[sc]ing)\s+(?P<a>during)\b"
     r"|\b(?:life expectancy|survival)\b[^.;]{0,40}?\b(?P<a2>from)\s+the\s+(?:start|beginning|initiation)\s+of\b"
     r"|\b(?:discontinu\w*|withh[eo]ld\w*|withdrawn|avoid\w*|stop\w*)\b[^;]{0,60}?\b(?P<a3>while|during)\b"
     r"|\b(?P<a4>(?:first|initial)\s+\d+\s+(?:weeks?|days?|cycles?|months?)\s+of)\b"
     r"|\b(?P<a5>[\w-]+)\s+(?:tablets?\s+|capsules?\s+)?(?:must|should|is to|are to)\s+be\s+swallowed"
-    r"|\b(?:lvef|ejection fraction)\b[^.;]{0,80}?\b(?P<a7>after|following)\b"
+    r"|\b(?:lvef|ejection fraction)\b[^.;]{0,80}?\b(?P<a6>after|following)\b"
 )
+_STUDY_TREATMENT_GROUPS = ("a", "a2", "a3", "a4", "a5", "a6")
 #: what a condition would stop: "that would preclude the use of chemotherapy", "which will
 #: limit the ability of the patient to safely receive anticancer treatment": the therapy
 #: is the purpose of the rule, not a rule of its own
@@ -310,7 +311,7 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
     for m in _AFTER_DURATION.finditer(norm):
         found.append((m.start("a"), _anchor_end(norm, m.end()), "anchor"))
     for m in _STUDY_TREATMENT.finditer(norm):
-        group = next(g for g in ("a", "a2", "a3", "a4", "a5", "a7") if m.group(g))
+        group = next(g for g in _STUDY_TREATMENT_GROUPS if m.group(g))
         # the drug that "must be swallowed whole" is all the scope holds
         end = m.end(group) if group == "a5" else _anchor_end(norm, m.end())
         found.append((m.start(group), end, "anchor"))

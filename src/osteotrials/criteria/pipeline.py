@@ -689,12 +689,12 @@ def _other_cancer_exceptions(items: list[CriterionItem]) -> None:
     or excludes (in an inclusion list, read as required cancers they failed every
     patient). Nested lists already reach ``other_malignancy`` through their parent."""
     for i, head in enumerate(items):
-        text = head.text.rstrip()
+        text = head.text.rstrip().lower()
         if not (
             text.endswith(":")
-            and _OTHER_CANCER_HEAD.search(text.lower())
-            and _EXCEPTION_CUE.search(text.lower())
-            and _OTHER_CANCER_CUE.search(text.lower())
+            and _OTHER_CANCER_HEAD.search(text)
+            and _EXCEPTION_CUE.search(text)
+            and _OTHER_CANCER_CUE.search(text)
         ):
             continue
         for item in items[i + 1 : i + 9]:
@@ -714,7 +714,7 @@ def _other_cancer_exceptions(items: list[CriterionItem]) -> None:
                     None,
                     (item.span[0], item.span[1]),
                     item.text,
-                    0.75,
+                    other_malignancy.LISTED_EXCEPTION_CONFIDENCE,
                 )
             ]
 

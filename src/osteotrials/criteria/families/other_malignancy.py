@@ -17,6 +17,9 @@ _MENTION = re.compile(
 _YEARS = re.compile(
     rf"(?:within|in)\s+(?:the\s+)?(?:last|past|previous|prior)?\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?P<n2>{NUM_ANY})(?:\s*\(\d+\))?\s*years?|(?:past|last)\s+(?P<n3>{NUM_ANY})\s*years?"
 )
+#: confidence of an item read as one of the other cancers a trial allows ("Carcinoma in
+#: situ of the cervix" under "... malignancy with the exception of:")
+LISTED_EXCEPTION_CONFIDENCE = 0.75
 _SKIN_CERVIX = re.compile(
     r"basal cell|squamous cell (?:carcinoma )?of the skin|skin cancer|non-?melanoma|carcinoma in situ|in situ|cervical intraepithelial|\bcin\b|dcis|lcis"
 )
@@ -74,7 +77,7 @@ def extract(item: ItemText) -> list[Constraint]:
                     0,
                     len(norm),
                     {"exceptions": [item.text]},
-                    confidence=0.75,
+                    confidence=LISTED_EXCEPTION_CONFIDENCE,
                     polarity="allow",
                 )
             ]

@@ -39,31 +39,24 @@ def _site_ok(course: RadiotherapyCourse, sites: list[str]) -> bool | None:
     return course.site_category in wanted
 
 
-def unknown_site_ends(
-    courses: Sequence[RadiotherapyCourse], sites: Sequence[str]
-) -> list[date | None]:
-    """End (or start) dates of the courses that may or may not be to ``sites``."""
-    return [x.end_date or x.start_date for x in courses if _site_ok(x, list(sites)) is None]
-
-
 def _maybe_recent(ends: Sequence[date | None], since: date) -> bool:
     return any(e is None or e > since for e in ends)
 
 
 def courses_to(
     courses: Sequence[RadiotherapyCourse], sites: Sequence[str]
-) -> tuple[list[RadiotherapyCourse], bool]:
-    """The courses given to ``sites`` (any site when empty), and whether a course's site
-    is not recorded."""
+) -> tuple[list[RadiotherapyCourse], list[date | None]]:
+    """The courses given to ``sites`` (any site when empty), and the end (or start) dates
+    of the courses that may or may not be to them (site not recorded, or not read)."""
     matched: list[RadiotherapyCourse] = []
-    site_unknown = False
+    undecided: list[date | None] = []
     for course in courses:
         ok = _site_ok(course, list(sites))
         if ok is None:
-            site_unknown = True
+            undecided.append(course.end_date or course.start_date)
         elif ok:
             matched.append(course)
-    return matched, site_unknown
+    return matched, undecided
 
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
@@ -97,13 +90,14 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if courses is None:
         return unknown("radiotherapy history not recorded", "radiotherapy_history", fields=_FIELDS)
     sites = [str(s) for s in c.params.get("site", [])]
-    matched, site_unknown = courses_to(courses, sites)
+    matched, undecided = courses_to(courses, sites)
+    site_unknown = bool(undecided)
     where = f" to {'/'.join(sites)}" if sites and sites != ["other"] else ""
     window = c.time_window
     if window is not None:
         since = ctx.as_of - timedelta(days=window.days)
         # a course whose site is unknown matters only if it may fall in the window
-        site_unknown = site_unknown and _maybe_recent(unknown_site_ends(courses, sites), since)
+        site_unknown = _maybe_recent(undecided, since)
         ends = [x.end_date or x.start_date for x in matched]
         if any(e is None for e in ends):
             return unknown(
@@ -199,11 +193,9 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         if flags and all(f is True for f in flags)
         else TRUTH_UNKNOWN
     )
-    #: per site list: (any course, every end known, latest end, site unknown, the ends of
-    #: the courses whose site is unknown)
-    by_sites: dict[
-        tuple[str, ...], tuple[bool, bool, date | None, bool, tuple[date | None, ...]]
-    ] = {}
+    #: per site list: (any course, every end known, latest end, the ends of the courses
+    #: whose site is unknown)
+    by_sites: dict[tuple[str, ...], tuple[bool, bool, date | None, tuple[date | None, ...]]] = {}
     out: list[int | None] = []
     for prep in prepared:
         if prep.fixed is not None:
@@ -217,19 +209,14 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
             continue
         got = by_sites.get(prep.sites)
         if got is None:
-            matched, site_unknown = courses_to(courses, prep.sites)
+            matched, undecided = courses_to(courses, prep.sites)
             ends = [x.end_date or x.start_date for x in matched]
             known = [e for e in ends if e is not None]
             latest = max(known) if known else None
-            got = (
-                bool(matched),
-                len(known) == len(ends),
-                latest,
-                site_unknown,
-                tuple(unknown_site_ends(courses, prep.sites)) if site_unknown else (),
-            )
+            got = (bool(matched), len(known) == len(ends), latest, tuple(undecided))
             by_sites[prep.sites] = got
-        any_course, ends_known, latest, site_unknown, unknown_ends = got
+        any_course, ends_known, latest, unknown_ends = got
+        site_unknown = bool(unknown_ends)
         if prep.window is None:
             out.append(
                 TRUTH_HOLDS if any_course else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS
@@ -241,7 +228,7 @@ def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
         recent_relation, days = prep.window
         since = ctx.as_of - timedelta(days=days)
         recent = latest is not None and latest > since
-        site_unknown = site_unknown and _maybe_recent(unknown_ends, since)
+        site_unknown = _maybe_recent(unknown_ends, since)
         if recent_relation:
             out.append(TRUTH_HOLDS if recent else TRUTH_UNKNOWN if site_unknown else TRUTH_FAILS)
         else:
