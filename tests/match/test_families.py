@@ -577,3 +577,86 @@ def test_a_radiotherapy_window_on_a_site_that_is_not_read(finder: ItemFinder) ->
     assert evaluate_constraint(rt, context(patient(**base(radiotherapy=[old])))).status == "met"
     status = evaluate_constraint(rt, context(patient(**base(radiotherapy=[recent])))).status
     assert status == "unknown"
+
+
+# --------------------------------------------------------------------------- therapy windows
+
+
+def _bma(drug: str, start: str, stop: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"drug": drug, "start_date": start}
+    if stop is not None:
+        out["stop_date"] = stop
+    return out
+
+
+def test_a_bisphosphonate_rule_is_not_a_denosumab_rule(finder: ItemFinder) -> None:
+    # NCT00090857: "No concurrent bisphosphonate therapy" had failed patients on denosumab,
+    # NCT00410813: "No prior RankL inhibitor therapy" patients on zoledronic acid
+    item = finder.item("NCT00090857", r"^No concurrent bisphosphonate therapy")
+    on_dmab = base(bone_modifying_agents=[_bma("denosumab", "2024-02-05")])
+    assert run(item, **on_dmab).status == "met"
+    on_zol = base(bone_modifying_agents=[_bma("zoledronic acid", "2024-02-05")])
+    assert run(item, **on_zol).status == "not_met"
+    item = finder.item("NCT00410813", r"^No prior RankL inhibitor therapy")
+    assert run(item, **on_zol).status == "met"
+    assert run(item, **on_dmab).status == "not_met"
+
+
+def test_a_washout_of_a_bone_agent(finder: ItemFinder) -> None:
+    # NCT00090857: "More than 30 days since prior bisphosphonates or calcitonin" had been met
+    # by a patient on zoledronic acid now (the washout was not read)
+    item = finder.item("NCT00090857", r"^More than 30 days since prior bisphosphonates")
+    now = base(bone_modifying_agents=[_bma("zoledronic acid", "2024-02-05")])
+    assert run(item, **now).status == "not_met"
+    stopped = base(bone_modifying_agents=[_bma("zoledronic acid", "2022-01-01", "2023-09-01")])
+    assert run(item, **stopped).status == "met"
+    assert run(item, **base(bone_modifying_agents=[])).status == "met"
+    assert (
+        run(item, **base(bone_modifying_agents=[_bma("denosumab", "2024-02-05")])).status == "met"
+    )
+
+
+def test_a_washout_in_an_exclusion_list_clears_the_untreated(finder: ItemFinder) -> None:
+    # NCT00090857: "More than 60 days since prior AND no concurrent tamoxifen" had been an
+    # exclusion whose condition was "washout complete": it failed every patient never given
+    # tamoxifen
+    item = finder.item("NCT00090857", r"^More than 60 days since prior AND no concurrent tamoxifen")
+    assert run(item, **base(regimens=[])).status == "met"
+    on = [
+        {"drugs": ["tamoxifen"], "setting": "adjuvant", "start_date": "2025-06-01", "ongoing": True}
+    ]
+    assert run(item, **base(regimens=on)).status == "not_met"
+    off = [
+        {
+            "drugs": ["tamoxifen"],
+            "setting": "adjuvant",
+            "start_date": "2018-06-01",
+            "stop_date": "2023-06-01",
+        }
+    ]
+    assert run(item, **base(regimens=off)).status == "met"
+
+
+def test_a_length_of_treatment(finder: ItemFinder) -> None:
+    # NCT00171704 (exclusion): "Patients receiving bisphosphonates for more than 3 months
+    # before randomization" (the item reads as a subgroup rule, so its constraint is tested)
+    item = finder.item("NCT00171704", r"^Patients receiving bisphosphonates for more than 3 months")
+    (c,) = item.constraints
+
+    def status(agents: list[dict[str, Any]]) -> str:
+        return evaluate_constraint(c, context(patient(**base(bone_modifying_agents=agents)))).status
+
+    assert status([_bma("zoledronic acid", "2024-02-05")]) == "not_met"
+    assert status([_bma("zoledronic acid", "2025-12-01")]) == "met"
+    assert status([{"drug": "zoledronic acid"}]) == "unknown"  # no start date
+    assert status([_bma("denosumab", "2024-02-05")]) == "met"
+    # NCT01299038: "Actively receiving endocrine therapy for at least 6 weeks"
+    item = finder.item("NCT01299038", r"^Actively receiving endocrine therapy for at least 6 weeks")
+
+    def letrozole(start: str) -> list[dict[str, Any]]:
+        return [
+            {"drugs": ["letrozole"], "setting": "metastatic", "start_date": start, "ongoing": True}
+        ]
+
+    assert run(item, **base(regimens=letrozole("2024-03-01"))).status == "met"
+    assert run(item, **base(regimens=letrozole("2025-12-20"))).status == "not_met"

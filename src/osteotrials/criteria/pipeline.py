@@ -209,8 +209,152 @@ def _text_before(item: ItemText, c: Constraint, width: int) -> str:
     return item.norm[max(0, start - width) : start]
 
 
+#: families whose matcher reads an "at least / more than N days" window as a washout: the
+#: last exposure ended N days ago or more
+_WASHOUT_FAMILIES = frozenset({"prior_therapy", "bone_agent", "radiotherapy"})
+#: the window measures how long a therapy was given ("bisphosphonates for more than 3
+#: months", "for a duration of at least 24 months", "trastuzumab-containing regimen (at
+#: least 6 weeks)", "more than 4 weeks of tamoxifen"), not how long ago it ended
+_DURATION_BEFORE = re.compile(
+    r"(?:\bfor(?: a duration of)?|\blasting|\bduration of|(?:regimen|therapy|treatment) \()\s*$"
+)
+_DURATION_AFTER = re.compile(r"^\s*(?:\)?\s*(?:in )?duration\b|of (?!age\b)[a-z])")
+#: ... unless the sentence says the therapy was stopped or absent for that long ("off such
+#: therapy for >= 2 weeks", "must be discontinued for at least 3 weeks", "no chemotherapy
+#: for > 3 weeks"): a washout
+_ABSENT = re.compile(
+    r"\b(?:off|discontinu\w*|stop(?:ped|s)?|withdrawn|ceased|washout|wash-out|elapsed|"
+    r"interval|since|free)\b"
+)
+_NEGATED_NEAR = re.compile(r"\b(?:no|not|without|never)\b")
+#: the window is the length of something else: an age, amenorrhoea, a response, a
+#: disease-free interval ("relapse >6 months after completion of adjuvant therapy",
+#: "completed > 6 months before the diagnosis of metastatic disease")
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:age[ds]?|response|remission|disease[- ]free|free (?:from|of) (?:disease|recurrence)|"
+    r"amenorrh\w*|menses|menstrua\w*|stable disease|progression[- ]free)\b"
+)
+_EVENT_BEFORE = re.compile(r"\b(?:recurrence|relapsed?|recurred|documented)\b[^,;]{0,20}$")
+_AFTER_AN_END = re.compile(r"\s*(?:after|from|since|following)\b")
+_EVENT_AFTER = re.compile(
+    r"^[^,;]{0,40}\b(?:recurrence|relapse|diagnosis of (?:metasta|advanced|recurren)\w*)\b"
+    r"|^[^,;]{0,40}\b(?:remaining|left)\b"  # "at least 6 weeks of chemotherapy remaining"
+)
+#: "a minimum of 2 weeks between completion of radiotherapy and Cycle 1 Day 1" is a
+#: washout; a time between two other events is not
+_BETWEEN = re.compile(r"\bbetween\b")
+_TO_STUDY_START = re.compile(
+    r"\b(?:randomi[sz]\w*|registration|enrol\w*|study (?:entry|start|drug|treatment)|"
+    r"first dose|cycle 1|day 1|c1d1|start of (?:study|protocol|treatment))\b"
+)
+#: "initiated at least 28 days prior to study enrollment": on it that long
+_STARTED_BEFORE = re.compile(r"\b(?:initiated|started|begun|began|commenced)\s*$")
+#: a washout stated for an exception ("unless in adjuvant setting at least 12 months ago",
+#: "Doxorubicin is allowed (>= 2 week washout period required)")
+_WASHOUT_EXCEPTION_CUE = re.compile(
+    r"\b(?:unless|except\w*|exception|allowed|permitted|eligible|provided)\b"
+)
+_SETTING_WORD = re.compile(r"\b(?:adjuvant|neoadjuvant|neo-adjuvant|early|curative|metasta\w*)\b")
+#: confidence of a therapy rule whose window was dropped
+_DROPPED_WINDOW_CONFIDENCE = 0.5
+
+
+def _window_reading(c: Constraint, item: ItemText) -> str:
+    """What an "at least / more than N" window of a therapy rule measures: "washout",
+    "duration" (how long the therapy was given), "other" (the length or date of something
+    else) or "exception" (the washout of an exception the rule does not separate)."""
+    tw = c.time_window
+    assert tw is not None
+    at = item.text.find(tw.text) if tw.text else -1
+    if at < 0:
+        return "washout"
+    norm = item.norm
+    sentence = max(norm.rfind(".", 0, at), norm.rfind(";", 0, at)) + 1
+    end = len(norm)
+    for stop in (".", ";"):
+        k = norm.find(stop, at + len(tw.text))
+        if k >= 0:
+            end = min(end, k)
+    before = norm[sentence:at]
+    after = norm[at + len(tw.text) : end]
+    if (
+        _OTHER_SUBJECT.search(before[-60:])
+        or _OTHER_SUBJECT.search(after[:60])
+        or (_EVENT_BEFORE.search(before) and _AFTER_AN_END.match(after))
+        or _EVENT_AFTER.search(after)
+        or (_BETWEEN.search(before + after) and not _TO_STUDY_START.search(after))
+    ):
+        return "other"
+    reading = "washout"
+    if _STARTED_BEFORE.search(before) or (
+        (_DURATION_BEFORE.search(before[-40:]) or _DURATION_AFTER.search(after[:20]))
+        and not (_ABSENT.search(before) or _NEGATED_NEAR.search(before[-60:]))
+    ):
+        reading = "duration"
+    if c.polarity == "exclude":
+        start = c.span[0] - item.start
+        if start < at:
+            # the cue may stand just before the words the rule was read from ("(unless in
+            # adjuvant setting at least 12 months ago)")
+            between = norm[max(0, start - 40) : at]
+            cue = _WASHOUT_EXCEPTION_CUE.search(between)
+            if cue and reading == "duration":
+                # "... are allowed, but patient must have been on a constant dose for at
+                # least 28 days": the length is a condition of what the rule allows
+                return "exception"
+            if reading == "washout" and (
+                re.search(r"[.;]\s", between)
+                or (
+                    cue
+                    and (c.params.get("setting") or _SETTING_WORD.search(between[cue.start() :]))
+                )
+            ):
+                return "exception"
+    return reading
+
+
+def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
+    """Read "at least / more than N" windows of therapy rules for what they measure.
+
+    - A length of treatment becomes ``min_duration_days`` (the window is dropped; for
+      radiotherapy, whose courses the matcher does not time, the rule keeps a low
+      confidence instead).
+    - The length or date of something else (an age, amenorrhoea, a disease-free interval)
+      is dropped, and the rule keeps a low confidence: what it asks of the therapy is not
+      fully read.
+    - A washout states the condition the trial wants, in whichever list it stands ("At
+      least 7 days since prior tamoxifen" under exclusions; "More than 60 days since prior
+      AND no concurrent tamoxifen", an exclusion for its "no"). Its rule is a requirement:
+      as an exclusion it had barred every patient whose washout was complete, those never
+      treated included.
+    - The washout of an exception the rule does not separate from what it excludes ("No
+      prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine is
+      permitted if >6 months prior") is dropped and the exclusion kept at low confidence:
+      a patient never treated is clear, one treated is checked by hand.
+    """
+    for c in found:
+        tw = c.time_window
+        if (
+            tw is None
+            or c.family not in _WASHOUT_FAMILIES
+            or tw.relation not in ("at_least", "more_than")
+        ):
+            continue
+        reading = _window_reading(c, item)
+        if reading == "washout":
+            if c.polarity == "exclude":
+                c.polarity = "require"
+            continue
+        c.time_window = None
+        if reading == "duration" and c.family != "radiotherapy":
+            c.params["min_duration_days"] = tw.days
+        else:
+            c.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)
+
+
 def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
     """Resolution rules between families (each documented in docs/criteria.md)."""
+    _exposure_windows(found, item)
     if len(found) <= 1:
         # no rule below removes or changes a lone constraint, but for the harm rule: "Grade
         # 3 irAEs with prior immunotherapy" is about a harm of the therapy, which is all

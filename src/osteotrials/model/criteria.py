@@ -82,10 +82,11 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
             "except_classes",
             "planned",
             "dose_limit",
+            "min_duration_days",
         }
     ),
     "radiotherapy": frozenset({"aspect", "site", "palliative"}),
-    "bone_agent": frozenset({"drugs", "classes", "route"}),
+    "bone_agent": frozenset({"drugs", "classes", "route", "min_duration_days"}),
     "biomarker": frozenset({"gene", "alteration", "germline", "assay", "status"}),
     "performance_status": frozenset(
         {"scale", "op", "value", "allowed", "ecog_max", "karnofsky_min", "symbol_lost"}

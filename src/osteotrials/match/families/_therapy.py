@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from osteotrials.model.criteria import TimeWindow
 from osteotrials.patient.derive import DrugExposure
@@ -71,6 +72,36 @@ def in_window_since(e: DrugExposure, cutoff: date, as_of: date) -> bool | None:
     if last is None:
         return True if e.start_date is not None and e.start_date >= cutoff else None
     return last >= cutoff
+
+
+def lasting(
+    exposures: Iterable[DrugExposure],
+    days: float,
+    as_of: date,
+    last: Callable[[DrugExposure, date], date | None] = last_day,
+) -> tuple[list[DrugExposure], bool]:
+    """The exposures that lasted ``days`` or more ("bisphosphonates for more than 3
+    months", "endocrine therapy for at least 6 weeks"; to ``as_of`` when ongoing), and
+    whether the length of any other one is not known (a start or stop date missing)."""
+    long: list[DrugExposure] = []
+    undated = False
+    for e in exposures:
+        end = last(e, as_of)
+        if e.start_date is None or end is None:
+            undated = True
+        elif (end - e.start_date).days >= days:
+            long.append(e)
+    return long, undated
+
+
+def min_duration(params: Mapping[str, Any]) -> float | None:
+    """The least length of treatment a constraint asks about (``min_duration_days``)."""
+    v = params.get("min_duration_days")
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise TypeError(f"min_duration_days must be a number of days, not {v!r}")
+    return float(v)
 
 
 @cache

@@ -28,6 +28,8 @@ from osteotrials.match.families._therapy import (
     in_window_days,
     in_window_since,
     last_day,
+    lasting,
+    min_duration,
     specific_classes,
 )
 from osteotrials.model.criteria import Constraint
@@ -223,6 +225,15 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         elif ok:
             kept.append(e)
     where = f" ({'/'.join(settings)})" if settings else ""
+    least = min_duration(p)
+    if least is not None:
+        # "adjuvant tamoxifen for at least 12 months": only exposures that lasted so long
+        kept, undated = lasting(kept, least, ctx.as_of)
+        where += f" for {least:g} days or more"
+        if not kept and undated:
+            return unknown(
+                f"{what}{where}: start or stop date not recorded", "treatment_dates", fields=_FIELDS
+            )
     window = c.time_window
     names = ", ".join(sorted({e.canonical or e.name for e in kept}))
     if p.get("dose_limit"):
@@ -325,8 +336,15 @@ class Prepared:
 def prepare(c: Constraint) -> Prepared | None:
     """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
     p = c.params
-    if p.get("except_drugs") or p.get("except_classes") or p.get("planned") or p.get("dose_limit"):
-        # exceptions, planned treatments and dose caps are rare: the evaluator reads them
+    if (
+        p.get("except_drugs")
+        or p.get("except_classes")
+        or p.get("planned")
+        or p.get("dose_limit")
+        or p.get("min_duration_days") is not None
+    ):
+        # exceptions, planned treatments, dose caps and least durations are rare: the
+        # evaluator reads them
         return None
     try:
         wanted_drugs = frozenset(str(d).lower() for d in p.get("drugs", []))
