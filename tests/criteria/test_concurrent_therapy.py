@@ -18,6 +18,12 @@ from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
     [
         ("No concurrent chemotherapy or radiotherapy", "inclusion"),
         ("Concurrent immunotherapy or hormonal therapy", "exclusion"),
+        # the generic head starts with the word (0.18.0; it had kept confidence 0.85)
+        ("Concurrent treatment with any other anti-cancer therapy.", "exclusion"),
+        (
+            "Patient is receiving concurrent cancer therapy (chemotherapy, radiation therapy, immunotherapy, biologic therapy, or hormonal therapy for cancer).",
+            "exclusion",
+        ),
         (
             "Concurrent chemotherapy, radiation therapy, immunotherapy, biologic therapy, or hormonal therapy for treatment of cancer;",
             "exclusion",

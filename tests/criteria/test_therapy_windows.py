@@ -175,6 +175,31 @@ def test_the_window_of_an_exception_is_checked_by_hand(text: str, kind: str) -> 
         assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "family"),
+    [
+        # a plan, a lateness: no washout
+        (
+            "Currently post-menopausal (as defined by National Comprehensive Cancer Network (version 4.2024), taking any aromatase inhibitor in the curative setting and planning to be on such for at least 8 weeks after registration. \\[Patients on concurrent ovarian suppression (such as with leuprolide acetate, goserelin) are allowed\\]; CDK 4/6 inhibitors abemaciclib, ribociclib ARE allowed",
+            "inclusion",
+            "prior_therapy",
+        ),
+        (
+            "Enrollment after more than 120 days from the last day of mastectomy or lumpectomy",
+            "exclusion",
+            "surgery",
+        ),
+    ],
+)
+def test_a_window_that_is_no_washout_is_dropped(text: str, kind: str, family: str) -> None:
+    rules = fam(text, family, kind)
+    assert rules
+    for c in rules:
+        assert c.time_window is None or c.time_window.relation == "within"
+        assert "min_duration_days" not in c.params
+        assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET
+
+
 def test_a_disease_free_interval_is_no_window_of_the_therapy() -> None:
     (c,) = fam(
         "Subjects who relapse >6 months after completion of adjuvant anthracycline-containing chemotherapy, and for whom further anthracycline is not indicated, will be considered to have met the anthracycline prior exposure requirement.",

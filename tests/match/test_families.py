@@ -660,3 +660,16 @@ def test_a_length_of_treatment(finder: ItemFinder) -> None:
 
     assert run(item, **base(regimens=letrozole("2024-03-01"))).status == "met"
     assert run(item, **base(regimens=letrozole("2025-12-20"))).status == "not_met"
+
+
+def test_a_required_bone_agent_is_checked_by_hand(finder: ItemFinder) -> None:
+    # NCT02513472: "Hormonal therapy and bone metastases treatment (example,
+    # bisphosphonates, denosumab, etc) are allowed" is read as requiring each agent; most
+    # such rules in the snapshot allow an agent or bind those on one, so a failure is
+    # checked by hand. A washout stays a clear rule (test_a_washout_of_a_bone_agent).
+    item = finder.item("NCT02513472", r"bone metastases treatment \(example, bisphosphonates")
+    rules = [c for c in item.constraints if c.family == "bone_agent"]
+    assert rules and all(c.polarity == "require" for c in rules)
+    ctx = context(patient(**base(bone_modifying_agents=[_bma("denosumab", "2024-02-05")])))
+    statuses = {evaluate_constraint(c, ctx).status for c in rules}
+    assert "not_met" not in statuses and "unknown" in statuses

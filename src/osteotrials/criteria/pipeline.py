@@ -211,7 +211,9 @@ def _text_before(item: ItemText, c: Constraint, width: int) -> str:
 
 #: families whose matcher reads an "at least / more than N days" window as a washout: the
 #: last exposure ended N days ago or more
-_WASHOUT_FAMILIES = frozenset({"prior_therapy", "bone_agent", "radiotherapy"})
+_WASHOUT_FAMILIES = frozenset({"prior_therapy", "bone_agent", "radiotherapy", "surgery"})
+#: ... of which these have no ``min_duration_days`` (a course or an operation is not timed)
+_UNTIMED_FAMILIES = frozenset({"radiotherapy", "surgery"})
 #: the window measures how long a therapy was given ("bisphosphonates for more than 3
 #: months", "for a duration of at least 24 months", "trastuzumab-containing regimen (at
 #: least 6 weeks)", "more than 4 weeks of tamoxifen"), not how long ago it ended
@@ -248,6 +250,18 @@ _TO_STUDY_START = re.compile(
     r"first dose|cycle 1|day 1|c1d1|start of (?:study|protocol|treatment))\b"
 )
 #: "initiated at least 28 days prior to study enrollment": on it that long
+#: a window in the future or a wish ("planning to be on such for at least 8 weeks",
+#: "agrees that IV bisphosphonates will be withheld for the first 8 weeks", "Anticipation of
+#: need for major surgical procedures ... for at least 3 months"), or the lower end of a
+#: range ("must be >/= to 7 days and </= to 30 days before"), or a lateness ("Enrollment
+#: after more than 120 days from ... mastectomy")
+_NOT_A_WASHOUT_BEFORE = re.compile(
+    r"\b(?:agree\w*|willing\w*|withh[eo]ld\w*|planning|plans?|planned|intend\w*|"
+    r"anticipat\w*|will be|expected)\b|\bafter\s*$"
+)
+_RANGE_AFTER = re.compile(
+    r"^\s*(?:and|but|to|-)\s*(?:</=|<=|≤|<|no more than|not more than|less than|within|\d)"
+)
 _STARTED_BEFORE = re.compile(r"\b(?:initiated|started|begun|began|commenced)\s*$")
 #: a washout stated for an exception ("unless in adjuvant setting at least 12 months ago",
 #: "Doxorubicin is allowed (>= 2 week washout period required)")
@@ -283,6 +297,8 @@ def _window_reading(c: Constraint, item: ItemText) -> str:
         or (_EVENT_BEFORE.search(before) and _AFTER_AN_END.match(after))
         or _EVENT_AFTER.search(after)
         or (_BETWEEN.search(before + after) and not _TO_STUDY_START.search(after))
+        or _NOT_A_WASHOUT_BEFORE.search(before)
+        or _RANGE_AFTER.match(after)
     ):
         return "other"
     reading = "washout"
@@ -346,7 +362,7 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
                 c.polarity = "require"
             continue
         c.time_window = None
-        if reading == "duration" and c.family != "radiotherapy":
+        if reading == "duration" and c.family not in _UNTIMED_FAMILIES:
             c.params["min_duration_days"] = tw.days
         else:
             c.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)

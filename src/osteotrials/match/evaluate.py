@@ -58,7 +58,9 @@ CONDITIONAL_WORDING = re.compile(
     r"premenopausal|postmenopausal|pre-|post-|her2|hr)|when\b|in case|where\b|"
     r"(?:patients|participants|subjects|women|men|males?|females?)\s+(?:with|who|receiving|on|"
     r"taking|of|having)\b|\w+-infected|\w+-positive participants|male (?:subjects|patients|"
-    r"participants)|note\b|[\w+/-]+\s+(?:patients|participants|subjects)\s+(?:should|must|may|will)\b)",
+    r"participants)|note\b|[\w+/-]+\s+(?:patients|participants|subjects)\s+(?:should|must|may|will)\b|"
+    # "Premenopausal and perimenopausal women (who ...) and men must be receiving ..."
+    r"(?:pre|peri)-?menopausal\b[^.;:]{0,80}\bmust\b)",
     re.IGNORECASE,
 )
 #: a parent item introducing alternatives or exceptions: its sub-items do not each apply
@@ -172,6 +174,16 @@ def _doubtful(c: Constraint) -> str | None:
         # willingness to stop a drug, washouts ("At least 30 days since prior hormone
         # replacement therapy"), rules for those who take it ("patients on warfarin, INR ...")
         return "a requirement to be taking this medication is often conditional; check by hand"
+    if (
+        c.polarity == "require"
+        and c.family == "bone_agent"
+        and not (c.time_window and c.time_window.relation in ("at_least", "more_than"))
+    ):
+        # of the snapshot's 17 such rules, 3 ask for the agent; the rest allow it ("are
+        # allowed", "may continue"), bind those on one ("Participants receiving ... must be
+        # on stable doses") or ask to hold it. A washout ("More than 30 days since prior
+        # bisphosphonates") is a clear rule
+        return "a requirement to be on a bone-modifying agent is often an allowance; check by hand"
     return None
 
 

@@ -609,6 +609,7 @@ _RECEIVED = re.compile(
 _CONCURRENT_BEFORE = re.compile(
     r"\b(?:concurrent(?:ly)?|concomitant(?:ly)?|simultaneous)\s+(?:\w+[\s-]+){0,4}$"
 )
+_CONCURRENT_AT = re.compile(r"(?:concurrent(?:ly)?|concomitant(?:ly)?|simultaneous)\b")
 _CONCURRENT_CONFIDENCE = 0.5
 
 
@@ -616,7 +617,11 @@ def _concurrent(norm: str, a: int) -> bool:
     """The therapy at ``a`` is one given during the study, and its clause names none
     received ("At least 2 weeks since prior and no concurrent hormonal therapy" keeps its
     washout reading of the prior therapy)."""
-    if not _CONCURRENT_BEFORE.search(norm, max(0, a - 60), a):
+    if not (
+        _CONCURRENT_BEFORE.search(norm, max(0, a - 60), a)
+        # the generic "Concurrent anti-cancer therapy (chemotherapy, ...)" starts with it
+        or _CONCURRENT_AT.match(norm, a)
+    ):
         return False
     return not re.search(r"\b(?:prior|previous(?:ly)?|received|since|history of)\b", norm)
 
