@@ -217,3 +217,39 @@ def test_a_recency_window_is_untouched() -> None:
     )
     assert c.polarity == "exclude" and c.time_window is not None
     assert c.time_window.relation == "within"
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        # the "≥" lost from "completed ≥ 3 weeks prior": a time since the end, not a recency
+        (
+            "Participant completed all prior radiotherapy with curative intent  3 weeks prior to randomization",
+            "radiotherapy",
+        ),
+        (
+            "the last fraction of radiotherapy was administered  3 weeks prior to randomization.",
+            "radiotherapy",
+        ),
+        (
+            "Any exogenous hormone therapy must be completed 4 weeks prior to registration",
+            "prior_therapy",
+        ),
+        (
+            'Any prior therapy must have been completed greater than or equal to 4 weeks prior to enrollment on protocol and the participant must have recovered to eligibility levels from prior toxicity. Patients should be at least six weeks out from nitrosoureas and mitomycin C. Prior radiation should have been completed greater than or equal to 4 weeks prior to study enrollment and all associated toxicities resolved to eligibility levels. Patients must be greater than or equal to 2 weeks since any investigational agent administered as part of a Phase 0 study (also referred to as an "early Phase I study" or "pre-Phase I study" where a sub-therapeutic dose of drug is administered) at the PI\'s discretion, and should have recovered to eligibility levels from any toxicities.',
+            "prior_therapy",
+        ),
+    ],
+)
+def test_completed_n_weeks_prior_is_a_washout(text: str, family: str) -> None:
+    rules = fam(text, family)
+    assert rules and all(c.polarity == "require" for c in rules)
+    assert all(c.time_window is not None and c.time_window.relation == "at_least" for c in rules)
+
+
+def test_tests_done_n_days_prior_stay_recent() -> None:
+    (c, *_rest) = fam(
+        "LVEF 50% and EKG within institutional normal limits completed 22 days prior to registration.",
+        "cardiac",
+    )
+    assert c.time_window is not None and c.time_window.relation == "within"

@@ -73,3 +73,24 @@ def test_a_numbered_note_is_conditional_wording() -> None:
     assert not CONDITIONAL_WORDING.search(
         "4.2. Must have received 2-3 prior chemotherapy treatment regimens"
     )
+
+
+def test_a_head_ending_with_either_offers_alternatives(by_id: Pairs) -> None:
+    # NCT00365599: "... locally advanced or metastatic breast cancer with either:" then
+    # "Progression on treatment with any aromatase inhibitor for metastatic disease;",
+    # "Recurrence after having completed adjuvant tamoxifen for at least 12 months;" ...
+    _trial, compiled = by_id["NCT00365599"]
+    heads = context_texts(compiled.items)
+    by_text = {i.text: heads.get(i.index) for i in compiled.items}
+    head = by_text["Recurrence after having completed adjuvant tamoxifen for at least 12 months;"]
+    assert head is not None and head.endswith("with either:")
+    result = match_patient(
+        example("hr-her2low-bone-only-post-cdk46"), [by_id["NCT00365599"]], as_of=AS_OF
+    )
+    (trial,) = result.trials
+    status = {c.text: c.status for c in trial.criteria}
+    # no adjuvant tamoxifen on file: this alternative fails, the list does not
+    assert (
+        status["Recurrence after having completed adjuvant tamoxifen for at least 12 months;"]
+        == "unknown"
+    )

@@ -257,7 +257,7 @@ _TO_STUDY_START = re.compile(
 #: after more than 120 days from ... mastectomy")
 _NOT_A_WASHOUT_BEFORE = re.compile(
     r"\b(?:agree\w*|willing\w*|withh[eo]ld\w*|planning|plans?|planned|intend\w*|"
-    r"anticipat\w*|will be|expected)\b|\bafter\s*$"
+    r"anticipat\w*|will be|expected|tolerate)\b|\bafter\s*$"
 )
 _RANGE_AFTER = re.compile(
     r"^\s*(?:and|but|to|-)\s*(?:</=|<=|≤|<|no more than|not more than|less than|within|\d)"

@@ -148,10 +148,22 @@ _WITHIN = re.compile(
     rf"(?P<rel>within(?: the)?(?: (?:last|past|previous|prior))?|in the (?:last|past|previous|prior)|during the (?:last|past|previous|prior)|<|≤|less than|fewer than|no more than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
 )
 _ATLEAST = re.compile(
-    rf"(?P<rel>at least|≥|>=|>|more than|greater than|minimum of|a minimum of|no less than|no sooner than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
+    rf"(?P<rel>at least|greater than or equal to|more than or equal to|equal to or (?:greater|more) than|\(?>/=\)?|=>|≥|>=|>|more than|greater than|minimum of|a minimum of|no less than|no sooner than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
 )
 _BARE_PRIOR = re.compile(
     rf"(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\s+(?:prior to|before|of|preceding|from)\b"
+)
+#: a completion just before a bare "N weeks prior to" makes it a time since the end, with
+#: nothing but the words of one clause between (not "complete staging workup 8 weeks prior")
+_COMPLETED_BEFORE = re.compile(
+    r"\b(?:completed?|administered|last (?:dose|fraction|administration)|discontinued|stopped|"
+    r"ended)\b[^.;]*$"
+)
+#: ... of a therapy, not of tests ("EKG within normal limits completed 22 days prior")
+_NOT_THERAPY_TIMING = re.compile(
+    r"\b(?:workup|work-up|staging|scans?|imaging|tests?|abstinence|biopsy|evaluations?|"
+    r"assessments?|up to|within|between|ekg|ecg|echocardiogram|muga|lvef|labs?|laboratory|"
+    r"x-?rays?|mri|ct)\b"
 )
 _ANCHOR = re.compile(
     r"(?:prior to|before|of|from|preceding|since)\s+(?:the\s+)?(?:start of\s+)?(?P<a>randomi[sz]ation|registration|enrol?l?ment|study entry|entry|(?:the\s+)?first dose|day 1|study (?:drug|treatment|start)|treatment start|initiation|screening|consent|inclusion)"
@@ -184,6 +196,15 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
             relation = "more_than"
         if rel == "within" and m.groupdict().get("rel") in {"<", "less than", "fewer than"}:
             relation = "less_than"
+        if (
+            pattern is _BARE_PRIOR
+            and not m.group(0).endswith((" of", " from"))  # "completed 5 years of exemestane"
+            and _COMPLETED_BEFORE.search(norm, max(0, m.start() - 70), m.start())
+            and not _NOT_THERAPY_TIMING.search(norm, max(0, m.start() - 70), m.start())
+        ):
+            # "must have completed all prior radiotherapy  3 weeks prior to registration"
+            # (the "≥" lost), "discontinued 2 weeks before": a time since the end
+            relation = "at_least"
         unit = unit_name(m.group("u"))
         anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
         tw = _build.time_window(
@@ -221,6 +242,9 @@ _NOT_ELIGIBLE = re.compile(
 #: a verdict that bars ("are not eligible", "is excluded", "not permitted"), for components
 #: that read it at a position of their own
 NOT_ELIGIBLE = _NOT_ELIGIBLE
+_NO_LIMIT = re.compile(
+    r"\bno (?:limits?|limitations?|restrictions?|maximum|upper limit) (?:on|for|to|of|regarding|as to|in)\b"
+)
 _EITHER_OR_NOT = re.compile(r"\beither\b[^.;]{0,120}\bor not\b")
 _NOT_GIVEN_AFTER = re.compile(
     r"\s*(?:has|have|had|was|were)\s+(?:not|never)\s+(?:been\s+)?(?:given|received|administered|used|taken|prescribed)\b"
@@ -318,7 +342,11 @@ class ItemText:
         if found is None:
             clause = _PARENS.sub(_blank, self.norm[left:right])
             verdict: Polarity | None = None
-            if _PERMISSIVE.search(clause) and not _NOT_ELIGIBLE.search(clause):
+            if _NO_LIMIT.search(clause):
+                # "No limitations for prior radiotherapy", "No limit on prior lines of
+                # systemic therapy": read with the "no" as a negation, an exclusion
+                verdict = "allow"
+            elif _PERMISSIVE.search(clause) and not _NOT_ELIGIBLE.search(clause):
                 # "No prior X is allowed" forbids X
                 verdict = "exclude" if _NEGATION_START.search(clause) else "allow"
             found = self._clauses[key] = (clause, verdict)

@@ -75,7 +75,9 @@ ALTERNATIVES_PARENT = re.compile(
 FLAT_ALTERNATIVES_HEAD = re.compile(
     r"^(?![^:]*\b(?:no|not|none|without|never|nor)\b[^:]*\bof the following)"
     r"[^:]*\b(?:1|one|any|either|at least (?:1|one)|(?:1|one) or more)\b[^:]{0,40}"
-    r"\bof the following\b[^:]{0,40}:\s*$",
+    r"\bof the following\b[^:]{0,40}:\s*$"
+    # "... locally advanced or metastatic breast cancer with either:"
+    r"|\beither\s*:\s*$",
     re.IGNORECASE,
 )
 #: at most this many items after such a head are read as its alternatives

@@ -15,7 +15,7 @@ _MENTION = re.compile(
     r"\b(?:radiation(?: therapy| treatment)?|radiotherapy|radio-therapy|irradiat\w*|\brt\b|sbrt|sabr|stereotactic|wbrt|whole[- ]brain|radiosurgery|srs|brachytherapy|gamma knife|radiated|radiation field|radiation port|external beam)\b"
 )
 _NON_IRRADIATED = re.compile(
-    r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?(?:ir)?radiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|irradiated (?:area|lesion|site)s?\W+(?:must not|cannot|are not|is not) (?:be )?the only"
+    r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?(?:ir)?radiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|(?:ir)?radiated (?:area|lesion|site|field)(?:s|\(s\))?\W+(?:must not|cannot|are not|is not|should not) (?:be )?the only|only (?:qualifying |measurable |target |evaluable )?lesions?(?:\s*\(s\))? (?:has|have) been (?:previously )?(?:ir)?radiated"
 )
 
 
