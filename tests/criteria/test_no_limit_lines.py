@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from tests.criteria.conftest import one
 
+from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
+
 
 @pytest.mark.parametrize(
     "text",
@@ -60,3 +62,17 @@ def test_her2_directed_therapy_written_out_is_an_exception() -> None:
         if c.family == "prior_therapy"
     ]
     assert "her2_directed" in c.params["except_classes"]
+
+
+def test_an_unread_way_in_keeps_a_failure_open() -> None:
+    # "... or are not a candidate for HER-2-directed treatment if the patient has HER-2
+    # positive disease": read alone, the HER2-directed rule failed every HER2-negative
+    # patient
+    (c,) = [
+        c
+        for c in one(
+            "Have received Human Epidermal Growth Factor Receptor 2 (HER-2) directed treatment; or are not a candidate for HER-2-directed treatment if the patient has HER-2 positive disease"
+        )
+        if c.family == "prior_therapy"
+    ]
+    assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET

@@ -101,11 +101,11 @@ Op = Literal[">=", ">", "<=", "<", "=", "range"]
 #: phrase (regex, on normalised text) -> operator. Order matters: longest first.
 OPERATORS: list[tuple[str, Op]] = [
     (
-        r"> or =|equal or >|superior or equal to|> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more",
+        r"> or =|greater than ?/ ?equal to|> than or equal to|equal or >|superior or equal to|> or equal to|>or equal to|greater or equal(?: to)?|greater than or equal to|greater than or equal|more than or equal to|higher than or equal to|equal to or (?:greater|more|higher) than|equal or (?:greater|superior) to|at least|no less than|not less than|minimum(?: of)?|≥|>=|=>|> =|⩾|>/=|or more",
         ">=",
     ),
     (
-        r"< or =|equal or <|inferior or equal to|< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less",
+        r"< or =|less than ?/ ?equal to|< than or equal to|equal or <|inferior or equal to|< or equal to|<or equal to|less or equal(?: to)?|less than or equal to|less than or equal|lower than or equal to|equal to or (?:less|lower) than|equal or (?:less|inferior) to|no (?:more|greater|higher) than|not (?:more|greater|higher) than|not exceeding|not to exceed|not exceed|does not exceed|maximum(?: of)?|up to|within|≤|<=|=<|< =|⩽|</=|or less",
         "<=",
     ),
     (r"greater than|more than|higher than|above|exceeding|exceeds|over|superior to|>", ">"),

@@ -103,7 +103,7 @@ _ORGANS = {
     "organ": r"organ|laboratory|lab\b|biochemical",
 }
 _CONDITIONAL_MENTION = re.compile(
-    r"(?:(?:for|in) (?:patients|subjects|participants|individuals|those|women|men|people|persons) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+|total\s+)?$"
+    r"(?:(?:for|in) (?:(?:a|the|any) )?(?:patients?|subjects?|participants?|individuals?|those|women|men|people|persons) (?:with|whose)|\bif|\bwhen)\s+(?:the\s+)?(?:serum\s+|total\s+)?$"
 )
 _SUBGROUP_LIMIT = re.compile(
     r"\b(?:included|eligible|enrolled|enroll|allowed|permitted|acceptable|qualify)\s+(?:only\s+)?"
@@ -332,6 +332,11 @@ def _infer_unit(analyte: str, value: float) -> str | None:
     return None
 
 
+#: a limit above this many times the analyte's reference ULN is a unit written wrong
+_IMPLAUSIBLE_ULN_MULTIPLE = 50.0
+_IMPLAUSIBLE_CONFIDENCE = 0.5
+
+
 def _condition(norm: str) -> list[str]:
     return [name for pattern, name in _CONDITIONS if pattern.search(norm)]
 
@@ -340,7 +345,9 @@ def _params(analyte: str, t: _Threshold) -> tuple[dict[str, object], float]:
     op = t.op
     conf = 0.9
     params: dict[str, object] = {"analyte": analyte}
-    if op is None:
+    if op is None or op == "=":
+        # "Platelet count = 100,000/µl", "absolute neutrophil count  or = 1,500/μL": no
+        # eligibility limit is an equality; the "≥" or "≤" was lost
         op = ">=" if analyte in LOWER_BOUNDED else "<="
         params["symbol_lost"] = True
         conf = 0.55
@@ -359,8 +366,14 @@ def _params(analyte: str, t: _Threshold) -> tuple[dict[str, object], float]:
     if unit is not None:
         params["unit"] = re.sub(r"\s+", "", unit)
         try:
-            params["canonical_value"] = round(labs.to_canonical(analyte, t.value or 0.0, unit), 4)
+            canonical = labs.to_canonical(analyte, t.value or 0.0, unit)
+            params["canonical_value"] = round(canonical, 4)
             params["canonical_unit"] = labs.canonical_unit(analyte)
+            uln = labs.analytes()[analyte].reference.uln
+            if uln is not None and canonical > _IMPLAUSIBLE_ULN_MULTIPLE * uln:
+                # "Platelets >= 100,000 x 10^9/L", "Neutrophil count < 555 x 109/l": a unit
+                # written wrong; the figure cannot be compared as it stands
+                conf = min(conf, _IMPLAUSIBLE_CONFIDENCE)
         except labs.UnitError:
             conf = min(conf, 0.6)
     return params, conf
