@@ -879,6 +879,48 @@ def _other_cancer_exceptions(items: list[CriterionItem]) -> None:
             ]
 
 
+#: a head that introduces RECIST's list of non-measurable lesions ("The following are
+#: considered non-measurable disease:", "Lesions that are considered non-measurable include
+#: the following:")
+_NON_MEASURABLE_HEAD = re.compile(
+    r"(?:considered|regarded as|defined as)\s+(?:to be\s+)?non-?\s?measurable|"
+    r"non-?\s?measurable (?:disease|lesions?)\b[^:]{0,40}\b(?:includes?|are|is|consists? of)\b|"
+    r"not (?:be )?considered measurable|truly non-?\s?measurable"
+)
+#: ... whose items are short names of lesion kinds, not rules
+_RULE_WORDS = re.compile(r"\b(?:must|should|patients?|participants?|subjects?|eligible|required)\b")
+_NON_MEASURABLE_REASON = "names a kind of lesion RECIST counts as non-measurable; no rule of its own"
+
+
+def _non_measurable_definitions(items: list[CriterionItem]) -> None:
+    """The items under such a head ("Bone lesions", "Leptomeningeal disease", "Ascites",
+    "Pleural or pericardial effusions", "Inflammatory breast disease") define words of the
+    measurable-disease rule. Read as rules they required leptomeningeal disease, ascites or
+    inflammatory breast cancer of every patient. Children of the head, or the flat items
+    after it (old PDQ text loses the indentation), up to the first that reads as a rule."""
+    for i, head in enumerate(items):
+        text = head.text.rstrip()
+        if not (text.endswith(":") and _NON_MEASURABLE_HEAD.search(text.lower())):
+            continue
+        for item in items[i + 1 : i + 13]:
+            if item.parent != head.index and not (
+                item.parent == head.parent and item.kind == head.kind
+            ):
+                break
+            if (
+                item.role not in ("criterion", "no_condition")
+                or len(item.text) > 160
+                or item.text.rstrip().endswith(":")
+                # a parenthesis may point back to the rule ("Bone lesions (women with bone
+                # lesions will be eligible as described above)")
+                or _RULE_WORDS.search(re.sub(r"\([^()]*\)", " ", item.text.lower()))
+            ):
+                break
+            item.constraints = []
+            item.role = "no_condition"
+            item.unparsed_reason = _NON_MEASURABLE_REASON
+
+
 def compile_segments(
     text: str | None, *, use_triggers: bool = True, use_memo: bool = False
 ) -> list[CriterionItem]:
@@ -912,6 +954,7 @@ def compile_segments(
             )
         )
     _other_cancer_exceptions(items)
+    _non_measurable_definitions(items)
     return items
 
 
