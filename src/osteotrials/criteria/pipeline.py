@@ -889,7 +889,9 @@ _NON_MEASURABLE_HEAD = re.compile(
 )
 #: ... whose items are short names of lesion kinds, not rules
 _RULE_WORDS = re.compile(r"\b(?:must|should|patients?|participants?|subjects?|eligible|required)\b")
-_NON_MEASURABLE_REASON = "names a kind of lesion RECIST counts as non-measurable; no rule of its own"
+_NON_MEASURABLE_REASON = (
+    "names a kind of lesion RECIST counts as non-measurable; no rule of its own"
+)
 
 
 def _non_measurable_definitions(items: list[CriterionItem]) -> None:

@@ -313,9 +313,74 @@ def extract(item: ItemText) -> list[Constraint]:
     return _alternatives(
         item,
         _low_or_zero(
-            item, _both_negative(item, _either_status(item, _either_hormone_receptor(item, out)))
+            item,
+            _both_negative(
+                item, _either_status(item, _either_hormone_receptor(item, _definitions(item, out)))
+            ),
         ),
     )
+
+
+#: "HER2-negative is defined as 0 or 1+ staining", "TNBC will be defined as breast cancer
+#: with <1% ER+ ...": what follows defines the status just named
+_DEFINED_AFTER = re.compile(
+    r"\s*(?:\)\s*)?,?\s*(?:(?:is|are|will be|was)\s+)?(?:defined|considered|determined)\s+(?:as|by|if)\b"
+)
+_UNKNOWN_AT = re.compile(r"\bunknown\b")
+
+
+def _definitions(item: ItemText, out: list[Constraint]) -> list[Constraint]:
+    """Statuses that define another rather than add a rule.
+
+    - "HER2-negative is defined as ... HER2-positive is defined as ..." after "either
+      HER2-negative or HER2-positive": the defined statuses are no second and third rule
+      (read as rules they required both, which no patient is).
+    - "triple negative (estrogen receptor-negative, progesterone receptor-negative and
+      HER2-negative)", "triple-negative, defined as ER-, PR-, and HER2-": the parts restate
+      triple-negative (in an exclusion, each negative part excluded every patient with that
+      one negative receptor). A definition with cut-offs of its own ("defined as ER < 5%,
+      PR < 5%") is kept as written.
+    """
+    norm, start = item.norm, item.start
+    drop: set[int] = set()
+    for c in out:
+        end = c.span[1] - start
+        if not _DEFINED_AFTER.match(norm, end) and not norm.startswith(" (", end):
+            continue
+        defines = bool(_DEFINED_AFTER.match(norm, end))
+        if c.params.get("receptor") == "tnbc":
+            stop = len(norm)
+            for mark in (". ", "; "):
+                k = norm.find(mark, end)
+                if k >= 0:
+                    stop = min(stop, k)
+            if not defines:  # the parenthesis right after the name
+                close = norm.find(")", end)
+                stop = min(stop, close) if close >= 0 else stop
+            parts = [o for o in out if o is not c and end <= o.span[0] - start < stop]
+            # a definition with its own cut-offs ("defined as ER < 5%, PR < 5%") says more
+            # than "triple negative" does: it is kept as written
+            if not any("value" in o.params for o in parts):
+                drop |= {id(o) for o in parts}
+        elif defines and any(
+            o is not c
+            and o.params.get("receptor") == c.params.get("receptor")
+            and o.span[0] < c.span[0]
+            for o in out
+        ):
+            # the status was named as a rule before; here it is only defined
+            drop.add(id(c))
+    out = [c for c in out if id(c) not in drop]
+    for c in out:
+        # "Unknown hormone receptor status": excluded when unknown, i.e. it must be known
+        at = c.span[0] - start
+        if (
+            c.params.get("status") == "known"
+            and c.polarity != "allow"
+            and _UNKNOWN_AT.search(norm[max(0, at - 12) : at + 10])
+        ):
+            c.polarity = "require" if c.polarity == "exclude" else "exclude"
+    return out
 
 
 #: the logic group of receptor alternatives (other families number theirs from 1)
