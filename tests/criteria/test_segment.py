@@ -81,3 +81,22 @@ def test_empty_and_none() -> None:
     assert compile_criteria(None) == []
     assert compile_criteria("") == []
     assert compile_criteria("   \n\n  ") == []
+
+
+def test_a_cohort_in_a_parenthesis_at_either_end() -> None:
+    # "(Arm A only)" after the rule, "(ARM A ONLY)" before it (0.18.0): another arm may fit,
+    # so the matcher reads a failure as checked by hand
+    from osteotrials.criteria import compile_criteria
+
+    from .conftest import criteria_texts
+
+    items = {i.text: i for i in compile_criteria(criteria_texts()["NCT00300781"])}
+    assert (
+        items[
+            "Progression following at least 6 weeks of standard doses of Herceptin (Arm A only)"
+        ].cohort
+        == "Arm A only"
+    )
+    assert items["Prior treatment with Herceptin (Arm B only)"].cohort == "Arm B only"
+    items = {i.text: i for i in compile_criteria(criteria_texts()["NCT01045421"])}
+    assert items["Measurable disease (Phase 2 only)"].cohort == "Phase 2 only"

@@ -52,6 +52,13 @@ _COHORT_COMMA = re.compile(
     r"^(?P<cohort>(?:for|in)\s+(?:the\s+)?(?:phase|cohort|arm|part|stage|group)\s*[\w/.-]{1,12}(?:\s+(?:only|patients|portion|part))?)\s*,\s+",
     re.IGNORECASE,
 )
+#: "Progression following at least 6 weeks of ... Herceptin (Arm A only)", "(ARM A ONLY)
+#: Interval between ...": a cohort named in a parenthesis at either end of the item
+_COHORT_PAREN = re.compile(
+    r"^\((?P<lead>(?:phase|cohort|arm|part|group|stage)\s*[\w/.-]{1,12}(?:\s+(?:and|or|&)\s+[\w/.-]{1,12})?\s+only)\)"
+    r"|\((?P<trail>(?:phase|cohort|arm|part|group|stage)\s*[\w/.-]{1,12}(?:\s+(?:and|or|&)\s+[\w/.-]{1,12})?\s+only)\)\W*$",
+    re.IGNORECASE,
+)
 _NOTE = re.compile(r"^\W*(?:note|nb|n\.b\.)\b\s*[:.-]?", re.IGNORECASE)
 _INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)(?P<n>\d{1,2})\s?\\?\.\s+(?=[A-Z(])")
 #: short labels that head the items below them even without a colon
@@ -162,6 +169,8 @@ def segment(text: str | None) -> list[Segment]:
         m = (_COHORT.match(body) or _COHORT_COMMA.match(body)) if role == "criterion" else None
         if m and len(body) > m.end() + 3:
             item_cohort = m.group("cohort").strip()
+        elif role == "criterion" and "only)" in body.lower() and (pm := _COHORT_PAREN.search(body)):
+            item_cohort = (pm.group("lead") or pm.group("trail")).strip()
         parent = None
         if depth > 0:  # only nested items have a parent
             for j in range(len(segments) - 1, -1, -1):
