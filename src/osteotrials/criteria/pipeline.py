@@ -249,7 +249,6 @@ _TO_STUDY_START = re.compile(
     r"\b(?:randomi[sz]\w*|registration|enrol\w*|study (?:entry|start|drug|treatment)|"
     r"first dose|cycle 1|day 1|c1d1|start of (?:study|protocol|treatment))\b"
 )
-#: "initiated at least 28 days prior to study enrollment": on it that long
 #: a window in the future or a wish ("planning to be on such for at least 8 weeks",
 #: "agrees that IV bisphosphonates will be withheld for the first 8 weeks", "Anticipation of
 #: need for major surgical procedures ... for at least 3 months"), or the lower end of a
@@ -262,6 +261,7 @@ _NOT_A_WASHOUT_BEFORE = re.compile(
 _RANGE_AFTER = re.compile(
     r"^\s*(?:and|but|to|-)\s*(?:</=|<=|≤|<|no more than|not more than|less than|within|\d)"
 )
+#: "initiated at least 28 days prior to study enrollment": on it that long (a duration)
 _STARTED_BEFORE = re.compile(r"\b(?:initiated|started|begun|began|commenced)\s*$")
 #: a washout stated for an exception ("unless in adjuvant setting at least 12 months ago",
 #: "Doxorubicin is allowed (>= 2 week washout period required)")
@@ -333,8 +333,8 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
     """Read "at least / more than N" windows of therapy rules for what they measure.
 
     - A length of treatment becomes ``min_duration_days`` (the window is dropped; for
-      radiotherapy, whose courses the matcher does not time, the rule keeps a low
-      confidence instead).
+      radiotherapy and surgery, whose courses and operations the matcher does not time,
+      the rule keeps a low confidence instead).
     - The length or date of something else (an age, amenorrhoea, a disease-free interval)
       is dropped, and the rule keeps a low confidence: what it asks of the therapy is not
       fully read.
@@ -905,8 +905,9 @@ def _non_measurable_definitions(items: list[CriterionItem]) -> None:
         if not (text.endswith(":") and _NON_MEASURABLE_HEAD.search(text.lower())):
             continue
         for item in items[i + 1 : i + 13]:
+            # its children, or (a head at the top level) the flat items after it
             if item.parent != head.index and not (
-                item.parent == head.parent and item.kind == head.kind
+                head.parent is None and item.parent is None and item.kind == head.kind
             ):
                 break
             if (

@@ -477,7 +477,7 @@ def extract(item: ItemText) -> list[Constraint]:
     if _UNREAD_ALTERNATIVE.search(norm):
         # "Have received HER-2 directed treatment; or are not a candidate for HER-2-directed
         # treatment if ...": the other way in is not read, so a failure is checked by hand
-        conf = min(conf, _CONCURRENT_CONFIDENCE)
+        conf = min(conf, _UNREAD_ALTERNATIVE_CONFIDENCE)
     left, _r = item.clause_bounds(a)
     _l, right = item.clause_bounds(max(a, b - 1))
     constraint = make(
@@ -615,6 +615,7 @@ _CONCURRENT_BEFORE = re.compile(
 )
 _CONCURRENT_AT = re.compile(r"(?:concurrent(?:ly)?|concomitant(?:ly)?|simultaneous)\b")
 _CONCURRENT_CONFIDENCE = 0.5
+_UNREAD_ALTERNATIVE_CONFIDENCE = 0.5
 _UNREAD_ALTERNATIVE = re.compile(
     r"\bor (?:(?:are|is|be|were|was) )?(?:not|no longer) (?:a )?"
     r"(?:candidates?|eligible|suitable|appropriate|fit)\b"

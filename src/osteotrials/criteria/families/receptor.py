@@ -345,9 +345,9 @@ def _definitions(item: ItemText, out: list[Constraint]) -> list[Constraint]:
     drop: set[int] = set()
     for c in out:
         end = c.span[1] - start
-        if not _DEFINED_AFTER.match(norm, end) and not norm.startswith(" (", end):
-            continue
         defines = bool(_DEFINED_AFTER.match(norm, end))
+        if not defines and not norm.startswith(" (", end):
+            continue
         if c.params.get("receptor") == "tnbc":
             stop = len(norm)
             for mark in (". ", "; "):
