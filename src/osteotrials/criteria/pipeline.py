@@ -279,7 +279,12 @@ def _window_reading(c: Constraint, item: ItemText) -> str:
     else) or "exception" (the washout of an exception the rule does not separate)."""
     tw = c.time_window
     assert tw is not None
-    at = item.text.find(tw.text) if tw.text else -1
+    # the window was read in the clause of the rule's words: look for it there first (the
+    # same words may stand earlier, in another clause)
+    left, _right = item.clause_bounds(c.span[0] - item.start)
+    at = item.text.find(tw.text, left) if tw.text else -1
+    if at < 0 and tw.text:
+        at = item.text.find(tw.text)
     if at < 0:
         return "washout"
     norm = item.norm

@@ -112,8 +112,9 @@ def prepare(c: Constraint) -> Prepared | None:
     except TypeError:
         return None
     tw = c.time_window
-    washout = None if tw is None or recent_days(tw) is not None else float(tw.days)
-    return wanted, classes, recent_days(tw), washout
+    recent = recent_days(tw)
+    washout = None if tw is None or recent is not None else float(tw.days)
+    return wanted, classes, recent, washout
 
 
 def codes(prepared: list[Prepared], ctx: Context) -> list[int | None]:
