@@ -58,6 +58,19 @@ def test_match_human_output_groups_by_verdict() -> None:
     assert "Next best question" in result.output
 
 
+def test_match_human_output_marks_trials_only_a_washout_blocks() -> None:
+    her2 = EXAMPLE_PATIENTS / "her2-positive-treated-brain-mets.yaml"
+    result = run("match", str(her2), "--limit", "400", "--as-of", "2026-01-05")
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())  # the terminal wraps lines
+    assert "of the not eligible are blocked only by a washout" in words
+    # the first ineligible row is such a trial (its cell wraps inside the table)
+    rows = result.output.split("Not eligible: at least one criterion fails")[1].splitlines()
+    first = next(i for i, line in enumerate(rows) if "NCT" in line)
+    cell = " ".join(line.split("│")[4].strip() for line in rows[first : first + 4])
+    assert cell.startswith("⏳ Not eligible today; may open")
+
+
 def test_match_filters() -> None:
     result = run(
         "match",

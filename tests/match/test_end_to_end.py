@@ -177,10 +177,17 @@ def test_whole_snapshot_verdicts_are_consistent(results: dict[str, MatchResult],
             assert t.blocking and all(b.status == "not_met" for b in t.blocking)
         else:
             assert "not_met" not in statuses and t.missing
-    # within each verdict the ranking is by score, best first
+    # within each verdict the ranking is by score, best first; among the ineligible, the
+    # trials that only a washout blocks come first (each group by score)
     for verdict in ("eligible", "possibly_eligible", "ineligible"):
-        scores = [t.score.total for t in r.trials if t.verdict == verdict]
-        assert scores == sorted(scores, reverse=True)
+        rows = [t for t in r.trials if t.verdict == verdict]
+        waiting = [t.after_washout is not None for t in rows]
+        assert waiting == sorted(waiting, reverse=True)
+        assert verdict == "ineligible" or not any(waiting)
+        for group in (True, False):
+            scores = [t.score.total for t, w in zip(rows, waiting, strict=True) if w is group]
+            assert scores == sorted(scores, reverse=True)
+    assert r.after_washout == sum(t.after_washout is not None for t in r.trials)
 
 
 def test_score_is_explained(results: dict[str, MatchResult]) -> None:

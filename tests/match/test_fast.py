@@ -96,6 +96,8 @@ def assert_same(
     assert fast.fast is not None and ref.fast is None
     # the ranking itself: same trials, same verdict groups, same order
     assert fast.order == ref.order
+    # the trials only a washout blocks (ranked first among the ineligible): the same waits
+    assert fast.after_washout == ref.after_washout
     # the arrays the ranking came from agree with the reference's objects
     items = index.items
     ref_item_status = [ref.item_results[i].status for i in range(len(items))]

@@ -340,3 +340,36 @@ def test_any_form_input_gives_an_answer_not_a_crash(web_db: object) -> None:
             assert client.get("/results").status_code == 200
 
         check()
+
+
+def test_trials_only_a_washout_blocks_say_when_they_may_open(browser_client: TestClient) -> None:
+    """The HER2 example is on capecitabine today: recruiting trials that ask for a break
+    from chemotherapy first are listed first among "probably not a fit", with when they
+    may open, and the visit sheet asks the oncologist about it."""
+    from paths import EXAMPLE_PATIENTS
+
+    example = EXAMPLE_PATIENTS / "her2-positive-treated-brain-mets.yaml"
+    token = csrf_of(browser_client.get("/").text)
+    response = browser_client.post(
+        "/load",
+        data={"csrf_token": token},
+        files={"file": ("patient.yaml", example.read_bytes(), "application/x-yaml")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    results = browser_client.get("/results").text
+    ineligible = results[results.index('id="group-ineligible"') :]
+    first_card = ineligible[ineligible.index('class="card"') :]
+    first_card = first_card[: first_card.index("</article>")]
+    assert 'class="after-washout"' in first_card
+    assert "may open" in first_card and "after stopping capecitabine" in first_card
+    nct = re.search(r'id="t-(NCT\d{8})"', first_card)
+    assert nct is not None
+    browser_client.post(
+        "/choose",
+        data={"csrf_token": token, "nct_id": nct.group(1), "back": "/results"},
+        follow_redirects=False,
+    )
+    sheet = browser_client.get("/visit-sheet").text
+    assert "asks for a break from capecitabine" in sheet
+    assert "after stopping capecitabine" in sheet

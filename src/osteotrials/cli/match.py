@@ -17,6 +17,7 @@ from rich.table import Table
 
 from osteotrials.cli._common import console, err_console, print_json, store_from
 from osteotrials.match import MatchIndex, match_patient
+from osteotrials.match.washout import describe
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import MatchResult, Question, TrialMatch
 from osteotrials.patient import PatientError, load_patient
@@ -108,6 +109,12 @@ def _print_human(result: MatchResult, snapshot: str | None) -> None:
         f"{result.counts.get('possibly_eligible', 0)} possibly eligible, "
         f"{result.counts.get('ineligible', 0)} not eligible "
         f"(of {result.considered} after filters)."
+        + (
+            f" {result.after_washout} of the not eligible are blocked only by a washout "
+            "not yet complete (listed first among them, marked ⏳)."
+            if result.after_washout
+            else ""
+        )
     )
     for warning in result.warnings:
         err_console.print(f"[yellow]warning[/yellow] {escape(warning)}")
@@ -124,6 +131,8 @@ def _print_human(result: MatchResult, snapshot: str | None) -> None:
         for t in rows:
             if verdict == "ineligible":
                 why = "\n".join(f"✗ {c.text[:90]} — {c.evidence[:80]}" for c in t.blocking[:3])
+                if t.after_washout is not None:
+                    why = f"⏳ {describe(t.after_washout)}\n{why}"
                 if len(t.blocking) > 3:
                     why += f"\n(+{len(t.blocking) - 3} more)"
             elif verdict == "possibly_eligible":

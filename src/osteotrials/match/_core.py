@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from math import floor
 from typing import Any, TypeVar, cast
 
 from osteotrials.model.criteria import Constraint, TimeWindow
@@ -20,6 +21,43 @@ from osteotrials.model.patient import Patient
 from osteotrials.patient.derive import DerivedFacts, DrugExposure
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """What time alone would turn in a truth: a washout not yet complete, or an exposure
+    inside a recency window ("no chemotherapy within 4 weeks"). The truth turns ``days``
+    after the last dose (or course, or operation); ``until`` is the first day it has
+    turned when every agent has been stopped (None while one is still given: then it
+    turns ``days`` after the ``ongoing`` ones stop)."""
+
+    days: float
+    until: date | None
+    #: what is waited out (drug names, "radiotherapy", "surgery")
+    agents: tuple[str, ...]
+    #: those among ``agents`` still given today
+    ongoing: tuple[str, ...] = ()
+
+
+def wait_for(
+    last_days: list[tuple[str, date | None]], days: float, as_of: date, *, inclusive: bool
+) -> Wait | None:
+    """The wait of a truth that turns ``days`` after the last of ``last_days`` (name, last
+    day; None for "still given"), or None when there is nothing to wait for.
+
+    The day it turns is the first day D on which the evaluator's own test turns. That test
+    puts a last day inside the window when ``last >= D - days`` (``inclusive``) or when
+    ``last > D - days``. ``date - timedelta`` drops a fraction of a day (only the whole
+    days of the timedelta count), hence ``floor``."""
+    if not last_days:
+        return None
+    ongoing = tuple(sorted({n for n, d in last_days if d is None}))
+    ends = [d for _, d in last_days if d is not None]
+    shift = timedelta(days=floor(days) + (1 if inclusive else 0))
+    until = None if ongoing else max(ends) + shift
+    if until is not None and until <= as_of:
+        return None  # already turned: nothing to wait for
+    return Wait(float(days), until, tuple(sorted({n for n, _ in last_days})), ongoing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +73,8 @@ class Truth:
     applicable: bool = True
     reference: str | None = None
     note: str | None = None
+    #: set when time alone would turn this truth (a washout, a recency window)
+    wait: Wait | None = None
 
 
 #: a truth as a small integer (the fast ranking path): the condition holds, does not

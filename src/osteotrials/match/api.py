@@ -20,10 +20,12 @@ from osteotrials.match.index import OPEN_SITE, OPEN_TRIAL, MatchIndex, Site, tak
 from osteotrials.match.questions import RECORD_INCOMPLETE, build_questions, fact_label
 from osteotrials.match.rank import ScoreCalc
 from osteotrials.match.rank import score as make_score
+from osteotrials.match.washout import first_after_washout
 from osteotrials.model.criteria import CompiledTrial, Polarity
 from osteotrials.model.patient import Patient
 from osteotrials.model.trial import Trial
 from osteotrials.model.verdict import (
+    AfterWashout,
     ConstraintEvaluation,
     CriterionEvaluation,
     Evidence,
@@ -88,6 +90,9 @@ class Ranked:
     fast: FastOutcome | None = None
     #: profile id -> its missing facts without building its outcome (the fast path)
     missing_of: Callable[[int], tuple[str, ...]] | None = None
+    #: profile id -> its wait, for ineligible profiles that only time blocks
+    #: (``match/washout.py``; ranked first among the ineligible)
+    after_washout: dict[int, AfterWashout] = field(default_factory=dict)
 
     def missing_keys(self, pid: int) -> tuple[str, ...]:
         """A profile's unknown facts (``ProfileOutcome.missing_keys``)."""
@@ -361,7 +366,9 @@ def _without_gc(
     **options: object,
 ) -> Ranked:
     with gc_paused():
-        return fn(index, patient, as_of=as_of, facts=facts, **options)
+        ranked = fn(index, patient, as_of=as_of, facts=facts, **options)
+        first_after_washout(ranked)
+        return ranked
 
 
 @contextmanager
@@ -547,6 +554,7 @@ def materialize(ranked: Ranked, tid: int) -> TrialMatch:
         criteria=criteria,
         blocking=blocking,
         missing=list(missing.values()),
+        after_washout=ranked.after_washout.get(entry.profile_id),
         nearest_site=site,
         tags=sorted(t.name for t in entry.compiled.tags),
         counts=counts,
@@ -604,6 +612,11 @@ def _match_patient(
         questions=build_questions(ranked, limit=questions),
         warnings=warnings,
         considered=len(ordered),
+        after_washout=sum(
+            1
+            for t in ranked.order["ineligible"]
+            if index.entries[t].profile_id in ranked.after_washout
+        ),
     )
 
 

@@ -152,6 +152,7 @@ class MatchIndex:
         #: the fast ranking path's patient-independent arrays (``match/fast.py``), built
         #: on first use and rebuilt when trials are added
         self.fast_plan: object | None = None
+        self._timed: tuple[int, frozenset[int]] = (0, frozenset())
 
     # ------------------------------------------------------------------ building
 
@@ -296,6 +297,22 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def timed_items(self) -> frozenset[int]:
+        """Item ids with a constraint that time alone can settle: a therapy, radiotherapy
+        or surgery rule with a time window (``match/washout.py``)."""
+        n, found = self._timed
+        if n != len(self.items):
+            found = found | frozenset(
+                iid
+                for iid in range(n, len(self.items))
+                if any(
+                    c.time_window is not None and c.family in TIMED_FAMILIES
+                    for c in self.items[iid].item.constraints
+                )
+            )
+            self._timed = (len(self.items), found)
+        return found
+
     def stats(self) -> dict[str, int]:
         return {
             "trials": len(self.entries),
@@ -306,6 +323,10 @@ class MatchIndex:
             "distinct_truths": len(self.truth_reps),
             "site_sets": len(self.site_sets),
         }
+
+
+#: families whose evaluators say when time alone turns a truth (``Truth.wait``)
+TIMED_FAMILIES = frozenset({"prior_therapy", "bone_agent", "radiotherapy", "surgery"})
 
 
 def takes_part(item: CriterionItem) -> bool:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "AfterWashout",
     "AnswerOption",
     "ConstraintEvaluation",
     "CriterionEvaluation",
@@ -128,6 +129,25 @@ class Score(_Model):
         )
 
 
+class AfterWashout(_Model):
+    """A trial that only time blocks today: every criterion it fails is a washout not yet
+    complete or an exposure inside a recency window ("at least 4 weeks since prior
+    chemotherapy", "no radiotherapy within 2 weeks"). The verdict stays ``ineligible``;
+    this says when those criteria would be met. The other criteria were checked as of
+    the match date, not as of then."""
+
+    #: what is waited out: drug names, "radiotherapy", "surgery"
+    agents: list[str]
+    #: those still given today: their wait starts the day they stop
+    after_stopping: list[str] = Field(default_factory=list)
+    #: the longest wait, in days after the last dose, course or operation
+    days: float
+    #: the first day every wait is over, when nothing is still given (else None)
+    from_date: date | None = None
+    #: the criteria that block today, in the trial's own words
+    criteria: list[str] = Field(default_factory=list)
+
+
 class TrialMatch(_Model):
     nct_id: str
     title: str
@@ -142,6 +162,8 @@ class TrialMatch(_Model):
     blocking: list[CriterionEvaluation] = Field(default_factory=list)
     #: every unknown patient fact and unparsed criterion (verdict possibly_eligible)
     missing: list[MissingFact] = Field(default_factory=list)
+    #: set when only washouts block (verdict ineligible): when they would be complete
+    after_washout: AfterWashout | None = None
     nearest_site: SiteDistance | None = None
     tags: list[str] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
@@ -175,3 +197,5 @@ class MatchResult(_Model):
     warnings: list[str] = Field(default_factory=list)
     #: trials considered after the status / distance filters
     considered: int = 0
+    #: of the ineligible trials, those that only washouts block (``TrialMatch.after_washout``)
+    after_washout: int = 0

@@ -107,6 +107,8 @@ class SheetTrial(BaseModel):
     unknowns: list[str] = Field(default_factory=list)
     #: criteria that may rule the person out, in the trial's own words
     blocking: list[str] = Field(default_factory=list)
+    #: when only washouts block: when they would be over, in plain words
+    after_washout: str | None = None
     #: trial-specific questions to ask
     questions: list[str] = Field(default_factory=list)
     url: str = ""

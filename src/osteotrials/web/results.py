@@ -20,6 +20,7 @@ from osteotrials.api.service import TrialService
 from osteotrials.match import Ranked, match_patient, materialize, rank_index
 from osteotrials.match.api import StatusFilter
 from osteotrials.match.questions import build_questions
+from osteotrials.match.washout import describe, describe_days
 from osteotrials.model import Trial
 from osteotrials.model.patient import Patient
 from osteotrials.model.verdict import MatchResult, Question, SiteDistance, TrialMatch
@@ -91,6 +92,13 @@ class Card:
     missing: list[str]
     score: float
     chosen: bool = False
+    #: "may open 4 weeks after stopping ..." when only washouts block (``match/washout.py``)
+    after_washout: str | None = None
+
+
+def washout_text(match: TrialMatch) -> str | None:
+    """The plain sentence for a trial that only washouts block, else None."""
+    return describe(match.after_washout) if match.after_washout is not None else None
 
 
 def card(svc: TrialService, match: TrialMatch, chosen: list[str]) -> Card:
@@ -111,6 +119,7 @@ def card(svc: TrialService, match: TrialMatch, chosen: list[str]) -> Card:
         missing=[m.label for m in match.missing],
         score=match.score.total,
         chosen=match.nct_id in chosen,
+        after_washout=washout_text(match),
     )
 
 
@@ -366,6 +375,7 @@ class TrialView:
     missing: list[str]
     blocking: list[str]
     raw_criteria: str | None
+    after_washout: str | None = None
 
 
 def trial_view(svc: TrialService, trial: Trial, patient: Patient | None) -> TrialView:
@@ -396,6 +406,7 @@ def trial_view(svc: TrialService, trial: Trial, patient: Patient | None) -> Tria
         missing=[m.label for m in match.missing] if match else [],
         blocking=[c.text for c in match.blocking] if match else [],
         raw_criteria=None if criteria else trial.eligibility.criteria,
+        after_washout=washout_text(match) if match else None,
     )
 
 
@@ -460,7 +471,15 @@ def trial_questions(trial: Trial, match: TrialMatch | None) -> list[str]:
             + "; ".join(m.label for m in match.missing[:5])
             + "?"
         )
-    if match is not None and match.blocking:
+    if match is not None and match.after_washout is not None:
+        wait = match.after_washout
+        stop = wait.after_stopping or wait.agents
+        questions.append(
+            f"This trial asks for a break from {', '.join(stop)} first "
+            f"({describe_days(wait.days)}). Could my treatment change so that I could join it, "
+            "and would that be safe for me?"
+        )
+    elif match is not None and match.blocking:
         questions.append("Does the rule that may rule me out really apply to me?")
     return questions
 
@@ -495,6 +514,7 @@ def build_sheet(svc: TrialService, patient: Patient | None, chosen: list[str]) -
                 record_version=plain.record_text(trial),
                 unknowns=[m.label for m in match.missing] if match else [],
                 blocking=[c.text for c in match.blocking] if match else [],
+                after_washout=washout_text(match) if match else None,
                 questions=trial_questions(trial, match),
                 url=f"https://clinicaltrials.gov/study/{nct}",
             )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from osteotrials.match._core import Wait, wait_for
 from osteotrials.model.criteria import TimeWindow
 from osteotrials.patient.derive import DrugExposure
 from osteotrials.vocab import drugs
@@ -53,6 +54,25 @@ def last_day(e: DrugExposure, as_of: date) -> date | None:
     if e.ongoing:
         return as_of
     return e.stop_date
+
+
+def exposures_wait(
+    exposures: Iterable[DrugExposure],
+    days: float,
+    as_of: date,
+    *,
+    inclusive: bool,
+    last: Callable[[DrugExposure, date], date | None] = last_day,
+) -> Wait | None:
+    """When time alone turns a truth about these exposures (``wait_for``): an agent still
+    given is waited out from the day it stops. None when an end is not known."""
+    ends: list[tuple[str, date | None]] = []
+    for e in exposures:
+        end = last(e, as_of)
+        if end is None:
+            return None
+        ends.append((e.canonical or e.name, None if end >= as_of and e.stop_date is None else end))
+    return wait_for(ends, days, as_of, inclusive=inclusive)
 
 
 def in_window(e: DrugExposure, window: TimeWindow, as_of: date) -> bool | None:

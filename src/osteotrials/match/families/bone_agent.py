@@ -16,6 +16,7 @@ from osteotrials.match._core import (
 )
 from osteotrials.match.families._therapy import (
     exposure_matches,
+    exposures_wait,
     lasting,
     min_duration,
     specific_classes,
@@ -74,19 +75,28 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         hits = [e for e in matched if _last(e, ctx.as_of) >= since]
         if hits:
             names = ", ".join(sorted({e.canonical or e.name for e in hits}))
-            return Truth(True, f"{names} within the last {days:g} days", fields=_FIELDS)
+            return Truth(
+                True,
+                f"{names} within the last {days:g} days",
+                fields=_FIELDS,
+                wait=exposures_wait(hits, days, ctx.as_of, inclusive=True, last=_last),
+            )
         return Truth(False, f"no {what} in the last {days:g} days", fields=_FIELDS)
     if window is not None:
         # a washout ("more than 30 days since prior bisphosphonates"): holds when the last
         # dose of every matching agent is at least that long ago
         since = ctx.as_of - timedelta(days=window.days)
-        recent = sorted({e.canonical or e.name for e in matched if _last(e, ctx.as_of) > since})
+        recent_exposures = [e for e in matched if _last(e, ctx.as_of) > since]
+        recent = sorted({e.canonical or e.name for e in recent_exposures})
         if recent:
             return Truth(
                 False,
                 f"{', '.join(recent)} less than {window.days:g} days ago",
                 fields=_FIELDS,
                 note="washout not complete",
+                wait=exposures_wait(
+                    recent_exposures, window.days, ctx.as_of, inclusive=False, last=_last
+                ),
             )
         return Truth(True, f"washout of {window.days:g} days complete for {what}", fields=_FIELDS)
     if matched:

@@ -24,6 +24,7 @@ from osteotrials.match._core import (
 )
 from osteotrials.match.families._therapy import (
     exposure_matches,
+    exposures_wait,
     in_window,
     in_window_days,
     in_window_since,
@@ -254,8 +255,12 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             names = ", ".join(
                 sorted({e.canonical or e.name for e, x in zip(kept, inside, strict=True) if x})
             )
+            hits = [e for e, x in zip(kept, inside, strict=True) if x]
             return Truth(
-                True, f"{names}{where} within the last {window.days:g} days", fields=_FIELDS
+                True,
+                f"{names}{where} within the last {window.days:g} days",
+                fields=_FIELDS,
+                wait=exposures_wait(hits, window.days, ctx.as_of, inclusive=True),
             )
         if any(x is None for x in inside) or setting_unknown:
             return unknown(f"{what}{where}: dates not recorded", "treatment_dates", fields=_FIELDS)
@@ -276,6 +281,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                 f"{names} less than {window.days:g} days ago",
                 fields=_FIELDS,
                 note="washout not complete",
+                wait=exposures_wait(recent, window.days, ctx.as_of, inclusive=False),
             )
         return Truth(True, f"washout of {window.days:g} days complete for {what}", fields=_FIELDS)
     if p.get("progression") or p.get("resistance"):

@@ -13,6 +13,7 @@ from osteotrials.match._core import (
     Context,
     Truth,
     unknown,
+    wait_for,
 )
 from osteotrials.model.criteria import Constraint
 from osteotrials.model.patient import RadiotherapyCourse
@@ -104,10 +105,30 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                 f"radiotherapy{where}: dates not recorded", "radiotherapy_history", fields=_FIELDS
             )
         recent = [e for e in ends if e is not None and e > since]
+        # a course the site of which is not known may be a recent one: then time does
+        # not settle it alone
+        wait = (
+            None
+            if site_unknown
+            else wait_for(
+                # a course without an end date may still be going on: waited out from its end
+                [
+                    ("radiotherapy", x.end_date)
+                    for x, e in zip(matched, ends, strict=True)
+                    if e is not None and e > since
+                ],
+                window.days,
+                ctx.as_of,
+                inclusive=False,
+            )
+        )
         if window.relation in ("within", "less_than"):
             if recent:
                 return Truth(
-                    True, f"radiotherapy{where} on {max(recent).isoformat()}", fields=_FIELDS
+                    True,
+                    f"radiotherapy{where} on {max(recent).isoformat()}",
+                    fields=_FIELDS,
+                    wait=wait,
                 )
         elif recent:  # washout not complete
             return Truth(
@@ -115,6 +136,7 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                 f"radiotherapy{where} on {max(recent).isoformat()}, "
                 f"less than {window.days:g} days ago",
                 fields=_FIELDS,
+                wait=wait,
             )
         elif site_unknown:
             # a course whose site is unknown (or a site not read) may be a recent one

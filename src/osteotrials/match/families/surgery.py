@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from osteotrials.match._core import (
     TRUTH_FAILS,
@@ -11,11 +11,18 @@ from osteotrials.match._core import (
     TRUTH_UNKNOWN,
     Context,
     Truth,
+    Wait,
     unknown,
+    wait_for,
 )
 from osteotrials.model.criteria import Constraint
 
 _FIELDS = ("surgeries",)
+
+
+def _wait(recent: list[date], days: float, ctx: Context) -> Wait | None:
+    """Recovery from surgery is waited out from the latest operation (``d > since``)."""
+    return wait_for([("surgery", d) for d in recent], days, ctx.as_of, inclusive=False)
 
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
@@ -43,12 +50,22 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
                         "surgery_history",
                         fields=_FIELDS,
                     )
-                return Truth(True, f"surgery on {max(recent).isoformat()}", fields=_FIELDS)
+                return Truth(
+                    True,
+                    f"surgery on {max(recent).isoformat()}",
+                    fields=_FIELDS,
+                    wait=None if undated else _wait(recent, window.days, ctx),
+                )
             if undated:
                 return unknown("surgery dates not recorded", "surgery_history", fields=_FIELDS)
             return Truth(False, f"no surgery in the last {window.days:g} days", fields=_FIELDS)
         if recent:
-            return Truth(False, f"surgery on {max(recent).isoformat()}", fields=_FIELDS)
+            return Truth(
+                False,
+                f"surgery on {max(recent).isoformat()}",
+                fields=_FIELDS,
+                wait=None if undated else _wait(recent, window.days, ctx),
+            )
         if undated:
             return unknown("surgery dates not recorded", "surgery_history", fields=_FIELDS)
         return Truth(True, f"no surgery in the last {window.days:g} days", fields=_FIELDS)
