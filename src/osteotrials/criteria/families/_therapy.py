@@ -127,6 +127,18 @@ _EXCEPT_AFTER = re.compile(
 _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:or|and/or)?\s*$")
 
 
+#: a parenthesis of examples: "(eg, goserelin)", "(e.g. zoledronic acid, denosumab)",
+#: "(such as ...)", "(including ...)"
+_EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\b\.?|for example\b|such as\b|including\b)")
+#: an agent followed by its own parenthesis of examples (at most four words before it)
+_EXAMPLES_AFTER = re.compile(
+    r"(?:[\w/+-]+\s+){0,4}?\(\s*(?:e\.?\s?g\b\.?|for example\b|such as\b|including\b)"
+)
+#: "... (eg, goserelin) and bone-stabilizing agents (eg, ...)": a parallel item of an
+#: exception list after a closed parenthesis of examples, its head words included
+_PARALLEL_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)\s+(?:[\w/+-]+\s+){0,4}?$")
+
+
 def is_exception(text: str, pos: int, *, stated_after: bool = True) -> bool:
     """Whether the mention at ``pos`` is named as an exception: an exception cue between it
     and the start of its parenthesis, or of its clause (";", ".", a closed parenthesis) when
@@ -149,7 +161,17 @@ def is_exception(text: str, pos: int, *, stated_after: bool = True) -> bool:
             start = max(text.rfind(";", 0, end), text.rfind(". ", 0, end), text.rfind(")", 0, end))
             if _EXCEPT_CUE.search(text, max(0, start), end):
                 return True
-            if start < 0 or text[start] != ")" or not _LIST_GAP.fullmatch(text, start + 1, end):
+            if start < 0 or text[start] != ")":
+                break
+            if not _LIST_GAP.fullmatch(text, start + 1, end) and not (
+                # "other than GnRHa (eg, goserelin) and bone-stabilizing agents (eg, ...)":
+                # two parallel items, each with its examples (not "other than trastuzumab
+                # (including ...) and capecitabine;", whose last agent joins the rule)
+                end == pos
+                and _EXAMPLES_AFTER.match(text, pos)
+                and _EXAMPLES_OPEN.match(text, _open_of(text, start))
+                and _PARALLEL_GAP.fullmatch(text, start + 1, end)
+            ):
                 break
             # "bisphosphonates (e.g. zoledronic acid) or RANKL inhibitors": skip the closed
             # group and read on before it
@@ -182,15 +204,30 @@ def _excepted(text: str, ms: list[TherapyMention], stated_after: bool) -> list[T
         if (m.drugs or m.classes) and is_exception(text, m.start, stated_after=stated_after)
     ]
     for m in ms:
-        if m in out or not m.classes or not paren_depth(text, m.start):
+        if m in out or not (m.classes or m.drugs) or not paren_depth(text, m.start):
             continue
         open_at = text.rfind("(", 0, m.start)
-        if any(
-            e.end <= open_at and not text[e.end : open_at].strip() and m.classes <= e.classes
-            for e in out
-        ):
+        heads = [e for e in out if e.end <= open_at and not text[e.end : open_at].strip()]
+        if not heads:
+            continue
+        if m.drugs:
+            # a named drug given as an example of an excepted class, its classes under the
+            # class's umbrella: "GnRHa (eg, goserelin)", "bone-stabilizing agents (eg,
+            # zoledronic acid, denosumab)"
+            found = [drugs.lookup(name, fuzzy=False) for name in m.drugs]
+            classes = set().union(*(d.classes for d in found if d is not None))
+            if classes and any(classes <= _with_members(e.classes) for e in heads):
+                out.append(m)
+        elif any(m.classes <= e.classes for e in heads):
             out.append(m)
     return out
+
+
+def _with_members(classes: set[str]) -> set[str]:
+    """``classes`` with the members of its umbrella classes (``drugs.yaml`` class_groups):
+    zoledronic acid (a bisphosphonate) is an example of "bone-stabilizing agents"."""
+    groups = drugs.class_groups()
+    return classes.union(*(groups.get(c, frozenset()) for c in classes))
 
 
 def _open_of(text: str, close: int) -> int:
