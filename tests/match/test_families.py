@@ -673,3 +673,24 @@ def test_a_required_bone_agent_is_checked_by_hand(finder: ItemFinder) -> None:
     ctx = context(patient(**base(bone_modifying_agents=[_bma("denosumab", "2024-02-05")])))
     statuses = {evaluate_constraint(c, ctx).status for c in rules}
     assert "not_met" not in statuses and "unknown" in statuses
+
+
+def _on(drug: str) -> list[dict[str, Any]]:
+    return [{"drugs": [drug], "setting": "metastatic", "start_date": "2024-03-01", "ongoing": True}]
+
+
+def test_steroidal_and_nonsteroidal_aromatase_inhibitors(finder: ItemFinder) -> None:
+    """drugs.yaml 2026.11.29-2: "a steroidal aromatase inhibitor" is exemestane, not
+    letrozole or anastrozole; "non-steroidal AI" the other way round."""
+    # NCT01963481 (exclusion): "Prior treatment for breast cancer with a steroidal aromatase
+    # inhibitor; with the exception of ..." (the exception's window is read as the rule's)
+    # (exemestane itself is named in the exception, so only the letrozole side is tested)
+    item = finder.item("NCT01963481", r"Prior treatment for breast cancer with a steroidal")
+    assert item.kind == "exclusion"
+    assert run(item, **base(regimens=_on("letrozole"))).status == "met"
+    assert run(item, **base(regimens=_on("anastrozole"))).status == "met"
+    # NCT00767520 (inclusion): "Prior therapy with a non-steroidal aromatase inhibitor"
+    item = finder.item("NCT00767520", r"^Prior therapy with a non-steroidal aromatase inhibitor")
+    assert run(item, **base(regimens=_on("anastrozole"))).status == "met"
+    assert run(item, **base(regimens=_on("exemestane"))).status == "not_met"
+    assert run(item, **base(regimens=_on("letrozole"))).status == "met"

@@ -58,6 +58,27 @@ def test_umbrella_classes() -> None:
     assert "chemotherapy" in drugs.lookup("capecitabine").classes  # type: ignore[union-attr]
     assert "chemotherapy" not in drugs.lookup("palbociclib").classes  # type: ignore[union-attr]
     assert "endocrine" not in drugs.lookup("paclitaxel").classes  # type: ignore[union-attr]
+    # aromatase inhibitors by kind, each still an aromatase inhibitor and endocrine
+    exemestane = drugs.lookup("exemestane").classes  # type: ignore[union-attr]
+    letrozole = drugs.lookup("Femara").classes  # type: ignore[union-attr]
+    assert {"steroidal_aromatase_inhibitor", "aromatase_inhibitor", "endocrine"} <= exemestane
+    assert "nonsteroidal_aromatase_inhibitor" in letrozole
+    assert "steroidal_aromatase_inhibitor" not in letrozole
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Prior treatment for breast cancer with a steroidal aromatase inhibitor;", "steroidal"),
+        ("Disease refractory to non steroidal aromatase inhibitors (NSAI),", "nonsteroidal"),
+        ("Prior therapy with a non-steroidal aromatase inhibitor", "nonsteroidal"),
+    ],
+)
+def test_aromatase_inhibitor_kinds_in_text(text: str, kind: str) -> None:
+    (found,) = {c for c, _s, _e in drugs.find_classes(text)}
+    assert f"{kind}_aromatase_inhibitor" in found
+    other = "steroidal" if kind == "nonsteroidal" else "nonsteroidal"
+    assert f"{other}_aromatase_inhibitor" not in found
 
 
 def test_adc_payload_classes() -> None:

@@ -172,6 +172,15 @@ def _harm_of(item: ItemText, c: Constraint) -> bool:
     return bool(_HARM.search(before) and _HARM_CAUSE_BEFORE.search(before))
 
 
+#: the treatment of another trial: "another clinical trial using an investigational
+#: anti-cancer treatment, including hormonal therapy, ..." (to the end of the clause)
+_OTHER_TRIAL_AGENTS = re.compile(
+    r"\banother (?:clinical )?(?:trial|study) (?:using|with|involving|testing)\b[^.;]*"
+)
+#: families of therapy rules (a drug, a class, a course)
+_THERAPY_FAMILIES = frozenset({"prior_therapy", "bone_agent", "medication", "radiotherapy"})
+
+
 def _causes(item: ItemText, toxicity: Constraint, c: Constraint) -> bool:
     """Whether therapy mention ``c`` is named as the cause of ``toxicity`` in one sentence:
     "toxicity of prior chemotherapy", "chemotherapy- or radiation-related toxicities"."""
@@ -393,6 +402,17 @@ def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
             for c in out
             if c.family not in ("prior_therapy", "medication", "bone_agent", "trial_participation")
         ]
+    if "trial_participation" in fams and "another" in item.norm:
+        # "Concurrent enrolment in another clinical trial using an investigational
+        # anti-cancer treatment, including hormonal therapy, bisphosphonate therapy ...":
+        # the agents describe the other trial, they are no therapy rules
+        for m in _OTHER_TRIAL_AGENTS.finditer(item.norm):
+            a, b = item.span(m.start(), m.end())
+            out = [
+                c
+                for c in out
+                if not (c.family in _THERAPY_FAMILIES and a <= c.span[0] and c.span[1] <= b)
+            ]
     if "lab" in fams:  # "if liver metastases" inside lab rules is a condition, not a site rule
         out = [c for c in out if c.family != "disease_sites"]
         out = [

@@ -59,6 +59,7 @@ _CHEMO = frozenset(
 )
 _ENDOCRINE = frozenset(
     {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
+    | {"steroidal_aromatase_inhibitor", "nonsteroidal_aromatase_inhibitor"}
 )
 
 
@@ -276,9 +277,11 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         if setting_unknown:
             return unknown(f"{what}: setting not recorded", "treatment_setting", fields=_FIELDS)
         if recent:
+            # the agents given too recently, not every matching one ever given
+            late = ", ".join(sorted({e.canonical or e.name for e in recent}))
             return Truth(
                 False,
-                f"{names} less than {window.days:g} days ago",
+                f"{late} less than {window.days:g} days ago",
                 fields=_FIELDS,
                 note="washout not complete",
                 wait=exposures_wait(recent, window.days, ctx.as_of, inclusive=False),
