@@ -18,4 +18,3 @@ def test_agents_of_another_trial_are_no_therapy_rules() -> None:
     assert [c.family for c in rules] == ["trial_participation"]
     (c,) = rules
     assert c.polarity == "exclude" and c.time_window is not None and c.time_window.days == 28
-
