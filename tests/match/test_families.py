@@ -7,6 +7,7 @@ expected status is right.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from osteotrials.match.evaluate import ItemResult, evaluate_constraint, evaluate_item, plan_item
 from osteotrials.model.criteria import CriterionItem
 
-from .conftest import ItemFinder, context, patient
+from .conftest import AS_OF, ItemFinder, context, patient
 
 BONE_ONLY: dict[str, Any] = {
     "bone_lesions": [{"site": "T8", "type": "blastic"}],
@@ -345,9 +346,12 @@ def test_a_generic_washout_is_not_narrowed_by_its_parenthesis(finder: ItemFinder
     # NCT05563220 (exclusion): "Anti-cancer therapy within 14 days (28 days for anticancer
     # antibody based treatment) ...": chemotherapy 10 days ago is excluded too, not only
     # antibodies (the 14-day washout went unchecked when the class in parentheses narrowed it)
+    # (parser 0.18.3: the antibodies' 28 days are a rule of their own)
     item = finder.item("NCT05563220", r"^Anti-cancer therapy within 14 days")
-    [c] = [c for c in item.constraints if c.family == "prior_therapy"]
-    assert c.params["any_anticancer"] and c.params["classes"] == ["biologic_therapy"]
+    general, antibodies = [c for c in item.constraints if c.family == "prior_therapy"]
+    assert general.params["any_anticancer"] and "classes" not in general.params
+    assert antibodies.params["classes"] == ["biologic_therapy"]
+    assert antibodies.time_window is not None and antibodies.time_window.days == 28
     recent = [
         {
             "drugs": ["capecitabine"],
@@ -694,3 +698,27 @@ def test_steroidal_and_nonsteroidal_aromatase_inhibitors(finder: ItemFinder) -> 
     assert run(item, **base(regimens=_on("anastrozole"))).status == "met"
     assert run(item, **base(regimens=_on("exemestane"))).status == "not_met"
     assert run(item, **base(regimens=_on("letrozole"))).status == "met"
+
+
+def test_each_agent_is_held_to_its_own_window(finder: ItemFinder) -> None:
+    """NCT02491892 (exclusion): "Chemotherapy, radiotherapy, or immunotherapy within 4 weeks;
+    or hormone therapy within 2 weeks of Day 1". Read as one rule (before parser 0.18.3)
+    letrozole stopped 3 weeks ago failed the 4 weeks."""
+    item = finder.item("NCT02491892", r"^Chemotherapy, radiotherapy, or immunotherapy within 4")
+
+    def stopped(drug: str, days_ago: int) -> list[dict[str, Any]]:
+        stop = AS_OF - timedelta(days=days_ago)
+        return [
+            {
+                "drugs": [drug],
+                "setting": "metastatic",
+                "start_date": "2025-01-06",
+                "stop_date": stop.isoformat(),
+                "stop_reason": "progression",
+            }
+        ]
+
+    assert run(item, **base(regimens=stopped("letrozole", 21), radiotherapy=[])).status == "met"
+    assert run(item, **base(regimens=stopped("letrozole", 10))).status == "not_met"
+    assert run(item, **base(regimens=stopped("capecitabine", 21))).status == "not_met"
+    assert run(item, **base(regimens=stopped("capecitabine", 35), radiotherapy=[])).status == "met"

@@ -179,9 +179,56 @@ _TIME_LITERALS = AnchorIndex([gate(_HAS_TIME.pattern)])
 
 def find_time_window(norm: str, original: str) -> TimeWindow | None:
     """First time condition in ``norm`` (normalised text), or None."""
+    found = _first_time_window(norm, original)
+    return found[2] if found else None
+
+
+def _first(found: tuple[int, int, TimeWindow]) -> int:
+    return found[0]
+
+
+def find_time_windows(norm: str, original: str) -> list[tuple[int, int, TimeWindow]]:
+    """Every time condition in ``norm``, in order, each with its start and end (as
+    ``find_time_window`` reads them, each read from where the previous one ended)."""
+    out: list[tuple[int, int, TimeWindow]] = []
+    at = 0
+    while found := _first_time_window(norm[at:], original[at:]):
+        start, end, window = found
+        out.append((at + start, at + end, window))
+        at += max(end, start + 1)
+    return out
+
+
+#: a bare length that names its own agents, in a parenthesis or a list: "(6 weeks for
+#: nitrosoureas or mitomycin C)", "(last 6 weeks for nitrosureas/mitomycin)", "...; 1 week
+#: for capecitabine)", "within two weeks, 4 weeks for nitrosoureas, mitomycin C"
+_PAREN_LENGTH = re.compile(
+    rf"(?:\(|[;,])\s*(?:the\s+)?(?:last\s+)?(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\s+(?=for\b|in case of\b)"
+)
+
+
+def paren_lengths(norm: str, original: str, relation: str) -> list[tuple[int, int, TimeWindow]]:
+    """The bare lengths of ``_PAREN_LENGTH`` in ``norm``, each read as a window of
+    ``relation`` (the rule's own: the parenthesis varies its length for some agents)."""
+    out: list[tuple[int, int, TimeWindow]] = []
+    for m in _PAREN_LENGTH.finditer(norm):
+        n = to_number(m.group("n"))
+        if n is None:
+            continue
+        unit = unit_name(m.group("u"))
+        days = round(n * _UNIT_DAYS[unit[:-1]], 2)
+        window = _build.time_window(
+            relation, n, unit, days, None, original[m.start("n") : m.end("u")]
+        )
+        out.append((m.start("n"), m.end("u"), window))
+    return out
+
+
+def _first_time_window(norm: str, original: str) -> tuple[int, int, TimeWindow] | None:
+    """The first time condition in ``norm`` with its span, or None."""
     if not _HAS_TIME.search(norm):
         return None
-    best: tuple[int, TimeWindow] | None = None
+    best: tuple[int, int, TimeWindow] | None = None
     for pattern, rel in ((_WITHIN, "within"), (_ATLEAST, "at_least"), (_BARE_PRIOR, "within")):
         m = pattern.search(norm)
         if not m:
@@ -216,8 +263,8 @@ def find_time_window(norm: str, original: str) -> TimeWindow | None:
             original[m.start() : m.end()],
         )
         if best is None or m.start() < best[0]:
-            best = (m.start(), tw)
-    return best[1] if best else None
+            best = (m.start(), m.end(), tw)
+    return best
 
 
 # ---------------------------------------------------------------- item context
@@ -417,3 +464,21 @@ class ItemText:
             return _build.copy_time_window(found) if found is not None else None
         found = self._windows[key] = find_time_window(self.norm[a:b], self.text[a:b])
         return _build.copy_time_window(found) if found is not None else None
+
+    def time_windows(
+        self, a: int, b: int, relation: str | None = None
+    ) -> list[tuple[int, int, TimeWindow]]:
+        """Every time condition between local positions ``a`` and ``b``, each with its local
+        start and end (``find_time_windows``), in order; with ``relation``, also the bare
+        lengths in parentheses read as windows of that relation (``paren_lengths``). Not
+        cached (rules with several agents)."""
+        norm, text = self.norm[a:b], self.text[a:b]
+        found = find_time_windows(norm, text)
+        if relation is not None:
+            taken = [(s, e) for s, e, _w in found]
+            found += [
+                w
+                for w in paren_lengths(norm, text, relation)
+                if not any(s < w[1] and w[0] < e for s, e in taken)
+            ]
+        return [(a + start, a + end, window) for start, end, window in sorted(found, key=_first)]

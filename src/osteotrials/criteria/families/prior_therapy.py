@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from osteotrials.criteria import _build
 from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import make, not_amenable_to
 from osteotrials.criteria.text import NOT_ELIGIBLE, NUM_ANY, ItemText, to_number
-from osteotrials.model.criteria import Constraint, Polarity
+from osteotrials.model.criteria import Constraint, Polarity, TimeWindow
 from osteotrials.vocab import drugs
 
 FAMILY = "prior_therapy"
@@ -497,7 +498,156 @@ def extract(item: ItemText) -> list[Constraint]:
         # exposure to cumulative doses of anthracyclines": whoever had the drug may be over
         # the limit, whoever did not is not; never a requirement to have had it
         constraint.polarity = "exclude"
-    out.append(constraint)
+    if (
+        len(kept) > 1
+        and constraint.time_window is not None
+        and not (lines or params.get("progression") or planned or dose_limit)
+    ):
+        out.extend(_by_window(item, constraint, kept, generic, left, right))
+    else:
+        out.append(constraint)
+    return out
+
+
+#: a window that names the agents after it: "less than 3 weeks since last dose of
+#: tamoxifen", "(6 weeks for nitrosoureas or mitomycin C)", "28 days from the last dose of"
+_WINDOW_FORWARD = re.compile(r"\s*(?:since|from|for|in case of)\b")
+_RECENCY = frozenset({"within", "less_than"})
+
+
+def _by_window(
+    item: ItemText,
+    constraint: Constraint,
+    kept: list[_therapy.TherapyMention],
+    generic: list[_therapy.TherapyMention],
+    left: int,
+    right: int,
+) -> list[Constraint]:
+    """One rule per time window when the rule's agents each have their own: "Chemotherapy,
+    radiotherapy, or immunotherapy within 4 weeks; or hormone therapy within 2 weeks",
+    "Less than 3 weeks since last dose of tamoxifen or fulvestrant, or less than 1 week since
+    the last dose of other hormonal therapy", "within 3 weeks (6 weeks for nitrosoureas or
+    mitomycin C)". Read as one rule, every agent had the first window: 4 weeks for a patient
+    who stopped hormone therapy 3 weeks ago.
+
+    A window binds the agents before it back to the previous window, or, followed by
+    "since", "from" or "for", the agents after it up to the next window (or to the end of
+    its parenthesis; not "after": "within 5 months after the final dose of atezolizumab"
+    is a time to come). Agents no window binds keep the rule's own window. Only windows
+    of the rule's own kind count (recency or washout): "... or those who have not recovered
+    from adverse events due to agents administered more than 4 weeks earlier" is another
+    rule's. When a part would name no agent ("investigational therapy within 4 weeks"),
+    the rule stays whole."""
+    default = constraint.time_window
+    assert default is not None  # the caller checks
+    recency = default.relation in _RECENCY
+    windows = [
+        w
+        for w in item.time_windows(left, right, default.relation)
+        if (w[2].relation in _RECENCY) == recency
+    ]
+    if len({(w.relation, w.days) for _s, _e, w in windows}) < 2:
+        return [constraint]
+    norm = item.norm
+    events: list[tuple[int, int, int]] = [(m.start, 0, i) for i, m in enumerate(kept)]
+    events += [(start, 1, i) for i, (start, _e, _w) in enumerate(windows)]
+    own: dict[int, int] = {}  # mention -> window index
+    pending: list[int] = []
+    forwarded: list[int] = []  # mentions the current forward window took
+    forward: int | None = None
+    reach = right
+    for pos, kind, i in sorted(events):
+        if forward is not None and pos >= reach:
+            forward, forwarded = None, []
+        if kind == 0:
+            if forward is not None:
+                own[i] = forward
+                forwarded.append(i)
+            else:
+                pending.append(i)
+            continue
+        start, end, _w = windows[i]
+        if _WINDOW_FORWARD.match(norm, end):
+            forward, forwarded = i, []
+            # inside a parenthesis it reaches to the parenthesis's end only
+            close = norm.find(")", end) if _therapy.paren_depth(norm, start) else -1
+            reach = close if close >= 0 else right
+            continue
+        # a window after its agents takes those since the last window, and those of a
+        # forward window's list after the last comma ("4 weeks for nitrosoureas,
+        # mitomycin C ..., hormone therapy within one week")
+        cut = max(norm.rfind(",", 0, start), norm.rfind(";", 0, start))
+        for j in pending + [j for j in forwarded if kept[j].start > cut]:
+            own[j] = i
+        pending, forward, forwarded = [], None, []
+    # a window binds only agents of its own clause: "... for at least three (3) weeks ...;
+    # no nitrosourea ... within the last six weeks. ... for at least 8 weeks" are other rules
+    for j, i in list(own.items()):
+        if item.clause_bounds(kept[j].start) != item.clause_bounds(windows[i][0]):
+            del own[j]
+    groups: dict[tuple[str, float], list[_therapy.TherapyMention]] = {}
+    chosen: dict[tuple[str, float], TimeWindow] = {}
+    for i, m in enumerate(kept):
+        w = windows[own[i]][2] if i in own else default
+        key: tuple[str, float] = (w.relation, w.days)
+        chosen.setdefault(key, w)
+        groups.setdefault(key, []).append(m)
+    if len(groups) < 2:
+        return [constraint]
+    umbrellas = drugs.class_groups()
+    seen: set[str] = set()
+    for ms in groups.values():
+        classes = {c for m in ms for c in m.classes}
+        # an umbrella beside its member names the member ("nitrosoureas" are chemotherapy)
+        specific = {c for c in classes if not umbrellas.get(c, frozenset()) & classes}
+        names = {d for m in ms for d in m.drugs} | specific
+        if names & seen:
+            # the same agents with two windows ("> 2 weeks from chemotherapy" for weekly
+            # regimens, "> 3 weeks" for 3-weekly ones): a condition the rule does not
+            # separate
+            return [constraint]
+        seen |= names
+    first_clause = item.clause_bounds(kept[0].start)
+    out: list[Constraint] = []
+    for group, members in groups.items():
+        params = dict(constraint.params)
+        params["drugs"] = sorted({d for m in members for d in m.drugs})
+        params["classes"] = sorted({c for m in members for c in m.classes})
+        params["payload_classes"] = sorted({p for m in members for p in m.payloads})
+        named = params["drugs"] or params["classes"] or params["payload_classes"]
+        # a part of generic anticancer therapy alone ("any other anticancer therapy within
+        # 2 weeks") is that rule; beside named agents it is the original's reading
+        anticancer = any(m in generic for m in members) and (
+            bool(params.get("any_anticancer")) or not named
+        )
+        params["any_anticancer"] = anticancer or None
+        if not (named or anticancer):
+            return [constraint]
+        a = min(m.start for m in members)
+        b = max(m.end for m in members)
+        window = _build.copy_time_window(chosen[group])
+        if item.clause_bounds(a) != first_clause:
+            # another sentence may say another thing: "Patients may continue to receive
+            # anti-estrogen therapy that has been initiated at least eight weeks prior"
+            out.append(
+                make(
+                    item, FAMILY, a, b, params, confidence=constraint.confidence, time_window=window
+                )
+            )
+            continue
+        clean = {k: v for k, v in params.items() if v is not None and v != [] and v != ""}
+        out.append(
+            _build.constraint(
+                constraint.family,
+                constraint.polarity,
+                clean,
+                constraint.logic.model_copy(deep=True),
+                window,
+                item.span(a, b),
+                item.text[a:b],
+                constraint.confidence,
+            )
+        )
     return out
 
 

@@ -55,7 +55,7 @@ def _setting_ok(e: DrugExposure, settings: list[str]) -> bool | None:
 
 _CHEMO = frozenset(
     {"chemotherapy", "taxane", "anthracycline", "platinum", "antimetabolite", "alkylating"}
-    | {"vinca_eribulin"}
+    | {"vinca_eribulin", "nitrosourea"}
 )
 _ENDOCRINE = frozenset(
     {"endocrine", "aromatase_inhibitor", "serd", "serm", "ovarian_suppression", "other_endocrine"}
