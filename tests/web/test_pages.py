@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from fastapi.testclient import TestClient
 
 from osteotrials.patient import derive, parse_patient
@@ -197,17 +198,23 @@ def test_plain_language_reading_level(browser_client: TestClient) -> None:
     assert all(grade <= 8.5 for grade in grades.values()), grades
 
 
-def test_load_a_saved_patient_file(browser_client: TestClient) -> None:
+def load_example(client: TestClient, name: str) -> tuple[str, httpx.Response]:
+    """Upload an example patient file on the home page: (the form token, the response)."""
     from paths import EXAMPLE_PATIENTS
 
-    example = EXAMPLE_PATIENTS / "hr-her2low-bone-only-post-cdk46.yaml"
-    token = csrf_of(browser_client.get("/").text)
-    response = browser_client.post(
+    example = EXAMPLE_PATIENTS / f"{name}.yaml"
+    token = csrf_of(client.get("/").text)
+    response = client.post(
         "/load",
         data={"csrf_token": token},
         files={"file": ("patient.yaml", example.read_bytes(), "application/x-yaml")},
         follow_redirects=False,
     )
+    return token, response
+
+
+def test_load_a_saved_patient_file(browser_client: TestClient) -> None:
+    token, response = load_example(browser_client, "hr-her2low-bone-only-post-cdk46")
     assert response.status_code == 303 and response.headers["location"] == "/results"
     results = browser_client.get("/results").text
     assert "Probably not a fit" in results and 'class="card"' in results
@@ -346,16 +353,7 @@ def test_trials_only_a_washout_blocks_say_when_they_may_open(browser_client: Tes
     """The HER2 example is on capecitabine today: recruiting trials that ask for a break
     from chemotherapy first are listed first among "probably not a fit", with when they
     may open, and the visit sheet asks the oncologist about it."""
-    from paths import EXAMPLE_PATIENTS
-
-    example = EXAMPLE_PATIENTS / "her2-positive-treated-brain-mets.yaml"
-    token = csrf_of(browser_client.get("/").text)
-    response = browser_client.post(
-        "/load",
-        data={"csrf_token": token},
-        files={"file": ("patient.yaml", example.read_bytes(), "application/x-yaml")},
-        follow_redirects=False,
-    )
+    token, response = load_example(browser_client, "her2-positive-treated-brain-mets")
     assert response.status_code == 303
     results = browser_client.get("/results").text
     ineligible = results[results.index('id="group-ineligible"') :]
