@@ -149,10 +149,9 @@ def test_off_therapy_for_a_time_is_a_washout(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        (
-            "No prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine is permitted if >6 months prior to treatment on study.",
-            "inclusion",
-        ),
+        # (parser 0.18.4: "No prior fluoropyrimidine in the metastatic setting. Adjuvant
+        # fluoropyrimidine is permitted if >6 months prior" keeps its metastatic part clear:
+        # tests/criteria/test_early_exceptions.py)
         (
             "Prior treatment with VEGF inhibitors (unless in adjuvant setting at least 12 months ago)",
             "exclusion",

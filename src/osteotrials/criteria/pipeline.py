@@ -50,7 +50,7 @@ from osteotrials.criteria.incidental import drop_incidental
 from osteotrials.criteria.segment import Segment, segment
 from osteotrials.criteria.text import ItemText
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
-from osteotrials.model.criteria import Constraint, CriterionItem, ItemRole
+from osteotrials.model.criteria import Constraint, CriterionItem, ItemRole, TimeWindow
 from osteotrials.vocab._regex import gate_module
 
 Component = Callable[[ItemText], list[Constraint]]
@@ -362,6 +362,7 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
       permitted if >6 months prior") is dropped and the exclusion kept at low confidence:
       a patient never treated is clear, one treated is checked by hand.
     """
+    early_parts: list[Constraint] = []
     for c in found:
         tw = c.time_window
         if (
@@ -378,8 +379,53 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
         c.time_window = None
         if reading == "duration" and c.family not in _UNTIMED_FAMILIES:
             c.params["min_duration_days"] = tw.days
+        elif reading in ("exception", "other") and (early := _early_exception(c, item, tw)):
+            # "No prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine
+            # is permitted if >6 months prior": the metastatic part is a clear exclusion;
+            # the early part, whose interval is not checked, is checked by hand
+            part = c.model_copy(deep=True)
+            part.params["setting"] = early
+            part.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)
+            c.params["setting"] = [s for s in c.params["setting"] if s not in _EARLY]
+            early_parts.append(part)
         else:
             c.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)
+    found.extend(early_parts)
+
+
+#: settings before metastatic disease, which a subset exception may permit
+_EARLY = frozenset({"adjuvant", "neoadjuvant", "early"})
+#: a later setting named in the exception ("recurrence", an event, is not one)
+_LATE_WORD = re.compile(r"\b(?:metasta\w*|advanced|recurrent|relapsed|palliative)\b")
+
+
+def _early_exception(c: Constraint, item: ItemText, tw: TimeWindow) -> list[str] | None:
+    """The early settings of a prior-therapy exclusion that its exception permits after an
+    interval ("Adjuvant fluoropyrimidine is permitted if >6 months prior", "... as part of
+    adjuvant therapy are eligible, as long as recurrence was first documented >12 months
+    after the last exposure": a washout or a disease-free interval), when the rule
+    also names a later setting and the exception's sentence names early settings only
+    (not "previous hormonal therapy is allowed for adjuvant, locally recurrent or
+    metastatic breast cancer, but must have been discontinued at least 3 weeks prior");
+    else None."""
+    settings = [str(s) for s in c.params.get("setting", [])]
+    early = [s for s in settings if s in _EARLY]
+    if c.family != "prior_therapy" or c.polarity != "exclude" or not early:
+        return None
+    if len(early) == len(settings):
+        return None
+    at = item.text.find(tw.text) if tw.text else -1
+    if at < 0:
+        return None
+    norm = item.norm
+    # the exception's own sentence, or its parenthesis ("(prior CDK4/6 inhibitors permitted
+    # in the adjuvant setting provided there was a ... free interval of at least 12 months)")
+    sentence = max(norm.rfind(".", 0, at), norm.rfind(";", 0, at), norm.rfind("(", 0, at)) + 1
+    before = norm[sentence:at]
+    cue = _WASHOUT_EXCEPTION_CUE.search(before)
+    if cue is None or not _SETTING_WORD.search(before) or _LATE_WORD.search(before):
+        return None
+    return early
 
 
 def resolve(found: list[Constraint], item: ItemText) -> list[Constraint]:
