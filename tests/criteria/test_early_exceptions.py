@@ -2,9 +2,10 @@
 """Parser 0.18.4: an exclusion in the metastatic setting with an early-setting exception
 permitted after an interval ("No prior fluoropyrimidine in the metastatic setting.
 Adjuvant fluoropyrimidine is permitted if >6 months prior") is two rules: the metastatic
-one clear, the early one checked by hand (its interval is not read). As one rule at low
-confidence, a patient clearly treated in the metastatic setting was only "check by hand".
-Real snapshot text."""
+one, and the early one with the interval as a window, counted back from the study's start
+or, when the text says so, from the metastatic diagnosis (``RECURRENCE_ANCHOR``). As one
+rule at low confidence, a patient clearly treated in the metastatic setting was only
+"check by hand". Real snapshot text."""
 
 from __future__ import annotations
 
@@ -12,33 +13,56 @@ import pytest
 from tests.criteria.conftest import fam
 
 from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
+from osteotrials.model.criteria import RECURRENCE_ANCHOR
 
 
 @pytest.mark.parametrize(
-    ("text", "kind"),
+    ("text", "kind", "days", "anchor"),
     [
         (
             "No prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine is permitted if >6 months prior to treatment on study.",
             "inclusion",
+            182.62,
+            None,
         ),
         (
             "Prior treatment with CDK4/6 inhibitors in the metastatic setting (prior CDK4/6 inhibitors permitted in the adjuvant setting provided there was a CDK4/6i treatment free interval of at least 12 months).",
             "exclusion",
+            365.25,
+            RECURRENCE_ANCHOR,
         ),
         (
             "Prior therapy with gemcitabine or carboplatin in the metastatic setting. Participants having received gemcitabine or carboplatin as part of adjuvant therapy are eligible, if recurrence was first documented >6 months after the last exposure to the drug(s)",
             "exclusion",
+            182.62,
+            RECURRENCE_ANCHOR,
         ),
     ],
 )
-def test_metastatic_part_is_clear_and_early_part_checked_by_hand(text: str, kind: str) -> None:
+def test_metastatic_part_and_early_part_with_its_interval(
+    text: str, kind: str, days: float, anchor: str | None
+) -> None:
     rules = fam(text, "prior_therapy", kind)
     by_setting = {tuple(c.params["setting"]): c for c in rules}
     assert set(by_setting) == {("metastatic",), ("adjuvant",)}
     late, early = by_setting[("metastatic",)], by_setting[("adjuvant",)]
     assert late.polarity == early.polarity == "exclude"
-    assert late.confidence >= MIN_CONFIDENCE_FOR_NOT_MET > early.confidence
-    assert late.time_window is None and early.time_window is None
+    assert late.confidence >= MIN_CONFIDENCE_FOR_NOT_MET
+    assert early.confidence >= MIN_CONFIDENCE_FOR_NOT_MET
+    assert late.time_window is None
+    assert early.time_window is not None and early.time_window.relation == "within"
+    assert early.time_window.days == days and early.time_window.anchor == anchor
+
+
+def test_an_interval_not_read_is_checked_by_hand() -> None:
+    """ "(carboplatin, cisplatin or gemcitabine only if > 12 months has passed since last
+    administration)": since what is not said, so the early part is checked by hand."""
+    rules = fam(
+        "Prior chemotherapy for advanced BC. Previous adjuvant/neoadjuvant chemotherapy is allowed (carboplatin, cisplatin or gemcitabine only if > 12 months has passed since last administration).",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert rules and all(c.confidence < MIN_CONFIDENCE_FOR_NOT_MET for c in rules)
 
 
 def test_an_exception_that_names_the_metastatic_setting_stays_one_rule() -> None:

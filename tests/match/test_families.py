@@ -727,16 +727,17 @@ def test_each_agent_is_held_to_its_own_window(finder: ItemFinder) -> None:
 def test_metastatic_exclusion_with_an_early_exception(finder: ItemFinder) -> None:
     """NCT04862663 (exclusion): "Prior treatment with CDK4/6 inhibitors in the metastatic
     setting (prior CDK4/6 inhibitors permitted in the adjuvant setting provided there was a
-    CDK4/6i treatment free interval of at least 12 months)" (parser 0.18.4)."""
+    CDK4/6i treatment free interval of at least 12 months)" (parser 0.18.4): the interval is
+    counted back from the metastatic diagnosis (2024-02-01 in ``base``)."""
     item = finder.item("NCT04862663", r"^Prior treatment with CDK4/6 inhibitors in the metastatic")
 
-    def given(setting: str) -> list[dict[str, Any]]:
+    def given(setting: str, stop: str) -> list[dict[str, Any]]:
         return [
             {
                 "drugs": ["palbociclib", "letrozole"],
                 "setting": setting,
-                "start_date": "2023-01-09",
-                "stop_date": "2024-06-03",
+                "start_date": "2021-01-11",
+                "stop_date": stop,
                 "stop_reason": "progression" if setting == "metastatic" else "completed",
             }
         ]
@@ -746,10 +747,18 @@ def test_metastatic_exclusion_with_an_early_exception(finder: ItemFinder) -> Non
     late, early = (c for c in item.constraints if c.family == "prior_therapy")
     assert late.params["setting"] == ["metastatic"] and early.params["setting"] == ["adjuvant"]
 
-    def statuses(setting: str | None) -> tuple[str, str]:
-        ctx = context(patient(**base(regimens=given(setting) if setting else [])))
+    def statuses(regimens: list[dict[str, Any]], **fields: Any) -> tuple[str, str]:
+        ctx = context(patient(**base(regimens=regimens, **fields)))
         return (evaluate_constraint(late, ctx).status, evaluate_constraint(early, ctx).status)
 
-    assert statuses("metastatic") == ("not_met", "met")
-    assert statuses("adjuvant") == ("met", "unknown")  # the interval is checked by hand
-    assert statuses(None) == ("met", "met")
+    assert statuses(given("metastatic", "2025-06-02")) == ("not_met", "met")
+    # adjuvant, stopped 25 months before the metastatic diagnosis: a long enough interval
+    assert statuses(given("adjuvant", "2022-01-10")) == ("met", "met")
+    # adjuvant, stopped 8 months before it: too short
+    assert statuses(given("adjuvant", "2023-06-01")) == ("met", "not_met")
+    # the date of the metastatic diagnosis not recorded: unknown, and asked
+    no_date = {"diagnosis": {"presentation": "recurrent"}}
+    ctx = context(patient(**{**base(regimens=given("adjuvant", "2023-06-01")), **no_date}))
+    truth = evaluate_constraint(early, ctx)
+    assert truth.status == "unknown" and "metastatic" in truth.truth.missing
+    assert statuses([]) == ("met", "met")

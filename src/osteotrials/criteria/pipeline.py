@@ -50,7 +50,13 @@ from osteotrials.criteria.incidental import drop_incidental
 from osteotrials.criteria.segment import Segment, segment
 from osteotrials.criteria.text import ItemText
 from osteotrials.criteria.triggers import FAMILY_BITS, candidate_mask
-from osteotrials.model.criteria import Constraint, CriterionItem, ItemRole, TimeWindow
+from osteotrials.model.criteria import (
+    RECURRENCE_ANCHOR,
+    Constraint,
+    CriterionItem,
+    ItemRole,
+    TimeWindow,
+)
 from osteotrials.vocab._regex import gate_module
 
 Component = Callable[[ItemText], list[Constraint]]
@@ -385,7 +391,21 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
             # the early part, whose interval is not checked, is checked by hand
             part = c.model_copy(deep=True)
             part.params["setting"] = early
-            part.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)
+            anchor = _interval_anchor(item, tw)
+            if anchor is None:
+                part.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)
+            else:
+                # "permitted if >6 months prior to treatment on study": excluded when given
+                # in the last 6 months; "if recurrence was >12 months after the last dose":
+                # when given in the 12 months before the metastatic diagnosis
+                part.time_window = _build.time_window(
+                    "within",
+                    tw.value,
+                    tw.unit,
+                    tw.days,
+                    RECURRENCE_ANCHOR if anchor == "recurrence" else tw.anchor,
+                    tw.text,
+                )
             c.params["setting"] = [s for s in c.params["setting"] if s not in _EARLY]
             early_parts.append(part)
         else:
@@ -397,6 +417,34 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
 _EARLY = frozenset({"adjuvant", "neoadjuvant", "early"})
 #: a later setting named in the exception ("recurrence", an event, is not one)
 _LATE_WORD = re.compile(r"\b(?:metasta\w*|advanced|recurrent|relapsed|palliative)\b")
+
+
+_FROM_RECURRENCE = re.compile(
+    r"\b(?:recurren\w*|relaps\w*|free interval|disease[- ]free|diagnosis of (?:metasta|advanced|recurren)\w*)"
+)
+_FROM_STUDY_START = re.compile(
+    r"^\s*(?:prior to|before)\s+(?:the\s+)?(?:treatment on study|study (?:entry|treatment|start|drug)|"
+    r"randomi[sz]ation|registration|enrol?l?ment|first dose|day 1|entry)\b"
+)
+
+
+def _interval_anchor(item: ItemText, tw: TimeWindow) -> str | None:
+    """What the interval of an early-setting exception counts from: "recurrence" ("as long
+    as recurrence was first documented >12 months after the last exposure", "a ... treatment
+    free interval of at least 12 months", "more than 12 months prior to first recurrence"),
+    "study" ("permitted if >6 months prior to treatment on study"), or None (not read)."""
+    at = item.text.find(tw.text) if tw.text else -1
+    if at < 0:
+        return None
+    norm = item.norm
+    start = max(norm.rfind(".", 0, at), norm.rfind(";", 0, at), norm.rfind("(", 0, at)) + 1
+    stops = [k for k in (norm.find(".", at), norm.find(";", at), norm.find(")", at)) if k >= 0]
+    end = min(stops) if stops else len(norm)
+    if _FROM_RECURRENCE.search(norm, start, end):
+        return "recurrence"
+    if _FROM_STUDY_START.match(norm[at + len(tw.text) : end]):
+        return "study"
+    return None
 
 
 def _early_exception(c: Constraint, item: ItemText, tw: TimeWindow) -> list[str] | None:

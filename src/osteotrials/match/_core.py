@@ -16,7 +16,7 @@ from functools import cached_property
 from math import floor
 from typing import Any, TypeVar, cast
 
-from osteotrials.model.criteria import Constraint, TimeWindow
+from osteotrials.model.criteria import RECURRENCE_ANCHOR, Constraint, TimeWindow
 from osteotrials.model.patient import Patient
 from osteotrials.patient.derive import DerivedFacts, DrugExposure
 
@@ -213,7 +213,7 @@ def constraint_key(c: Constraint) -> tuple[object, ...]:
         repr(sorted(c.params.items())),
         c.logic.connective,
         tuple(c.logic.conditions),
-        None if tw is None else (tw.relation, tw.days),
+        None if tw is None else (tw.relation, tw.days, tw.anchor == RECURRENCE_ANCHOR),
         c.confidence,
         _text_flag(c),
         tuple(c.logic.exceptions) if c.family in _USES_EXCEPTIONS else None,
@@ -249,7 +249,10 @@ def truth_key(c: Constraint) -> tuple[object, ...]:
         repr(sorted(params.items())),
         c.polarity if c.family in _USES_POLARITY else None,
         _text_flag(c),
-        None if tw is None or c.family not in _USES_WINDOW else (tw.relation, tw.days),
+        None
+        if tw is None or c.family not in _USES_WINDOW
+        # a window counted back from the metastatic diagnosis is another question
+        else (tw.relation, tw.days, tw.anchor == RECURRENCE_ANCHOR),
         tuple(c.logic.exceptions) if c.family in _USES_EXCEPTIONS else None,
     )
 

@@ -129,6 +129,12 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: ``TimeWindow.anchor`` of a window counted back from the metastatic diagnosis ("eligible
+#: if recurrence was first documented >12 months after the last exposure"); other anchors
+#: name the study's start, which the matcher takes as the match date
+RECURRENCE_ANCHOR = "recurrence"
+
+
 class TimeWindow(_Model):
     """A time condition: ``within`` N units (recent), or ``at_least`` N units ago (washout)."""
 

@@ -33,7 +33,7 @@ from osteotrials.match.families._therapy import (
     min_duration,
     specific_classes,
 )
-from osteotrials.model.criteria import Constraint
+from osteotrials.model.criteria import RECURRENCE_ANCHOR, Constraint
 from osteotrials.patient.derive import DrugExposure, LineCount
 
 _FIELDS = ("regimens",)
@@ -250,6 +250,8 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
         if setting_unknown:
             return unknown(f"{what}: setting not recorded", "treatment_setting", fields=_FIELDS)
         return Truth(False, f"no {what}{where}, so no cumulative dose", fields=_FIELDS)
+    if window is not None and window.anchor == RECURRENCE_ANCHOR:
+        return _before_recurrence(kept, window.days, ctx, f"{what}{where}", setting_unknown)
     if window is not None and window.relation in ("within", "less_than"):
         inside = [in_window(e, window, ctx.as_of) for e in kept]
         if any(x is True for x in inside):
@@ -342,6 +344,43 @@ class Prepared:
     progression: bool
 
 
+def _before_recurrence(
+    kept: list[DrugExposure], days: float, ctx: Context, what: str, setting_unknown: bool
+) -> Truth:
+    """Whether any of the exposures reached into the ``days`` before the metastatic
+    diagnosis ("adjuvant abemaciclib is allowed if the last treatment administration was
+    more than 12 months prior to first recurrence": the exclusion holds for a shorter
+    treatment-free interval)."""
+    diagnosed = ctx.patient.diagnosis.metastatic_diagnosis_date
+    if diagnosed is None:
+        if not kept and not setting_unknown:
+            return Truth(False, f"no {what}", fields=_FIELDS)
+        return unknown(
+            f"{what}: the date of the metastatic diagnosis is not recorded",
+            "metastatic",
+            fields=(*_FIELDS, "diagnosis.metastatic_diagnosis_date"),
+        )
+    cutoff = diagnosed - timedelta(days=days)
+    inside = [in_window_since(e, cutoff, diagnosed) for e in kept]
+    hits = sorted({e.canonical or e.name for e, x in zip(kept, inside, strict=True) if x})
+    if hits:
+        return Truth(
+            True,
+            f"{', '.join(hits)} within {days:g} days before the metastatic diagnosis "
+            f"({diagnosed.isoformat()})",
+            fields=_FIELDS,
+        )
+    if any(x is None for x in inside):
+        return unknown(f"{what}: dates not recorded", "treatment_dates", fields=_FIELDS)
+    if setting_unknown:
+        return unknown(f"{what}: setting not recorded", "treatment_setting", fields=_FIELDS)
+    return Truth(
+        False,
+        f"no {what} in the {days:g} days before the metastatic diagnosis ({diagnosed.isoformat()})",
+        fields=_FIELDS,
+    )
+
+
 def prepare(c: Constraint) -> Prepared | None:
     """The constraint read once; None when anything is unusual (then ``evaluate`` is used)."""
     p = c.params
@@ -351,6 +390,7 @@ def prepare(c: Constraint) -> Prepared | None:
         or p.get("planned")
         or p.get("dose_limit")
         or p.get("min_duration_days") is not None
+        or (c.time_window is not None and c.time_window.anchor == RECURRENCE_ANCHOR)
     ):
         # exceptions, planned treatments, dose caps and least durations are rare: the
         # evaluator reads them
