@@ -363,10 +363,16 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
       AND no concurrent tamoxifen", an exclusion for its "no"). Its rule is a requirement:
       as an exclusion it had barred every patient whose washout was complete, those never
       treated included.
-    - The washout of an exception the rule does not separate from what it excludes ("No
-      prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine is
-      permitted if >6 months prior") is dropped and the exclusion kept at low confidence:
-      a patient never treated is clear, one treated is checked by hand.
+    - The washout of an exception the rule does not separate from what it excludes
+      ("Prior treatment with VEGF inhibitors (unless in adjuvant setting at least 12 months
+      ago)") is dropped and the exclusion kept at low confidence: a patient never treated
+      is clear, one treated is checked by hand.
+    - When the rule names the metastatic setting and the exception early settings only
+      ("No prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine is
+      permitted if >6 months prior"), the rule is split (``_early_exception``): the
+      metastatic part keeps its confidence, the early part becomes an exclusion "within"
+      the interval, counted from the study's start or back from the metastatic diagnosis
+      (``_interval_anchor``), or stays at low confidence when the interval is not placed.
     """
     early_parts: list[Constraint] = []
     for c in found:
@@ -388,7 +394,8 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
         elif reading in ("exception", "other") and (early := _early_exception(c, item, tw)):
             # "No prior fluoropyrimidine in the metastatic setting. Adjuvant fluoropyrimidine
             # is permitted if >6 months prior": the metastatic part is a clear exclusion;
-            # the early part, whose interval is not checked, is checked by hand
+            # the early part keeps the interval when it can be placed, else is checked by
+            # hand
             part = c.model_copy(deep=True)
             part.params["setting"] = early
             anchor = _interval_anchor(item, tw)
@@ -417,11 +424,12 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
 _EARLY = frozenset({"adjuvant", "neoadjuvant", "early"})
 #: a later setting named in the exception ("recurrence", an event, is not one)
 _LATE_WORD = re.compile(r"\b(?:metasta\w*|advanced|recurrent|relapsed|palliative)\b")
-
-
+#: an interval counted back from the metastatic diagnosis (a recurrence, a relapse, a
+#: treatment-free interval)
 _FROM_RECURRENCE = re.compile(
     r"\b(?:recurren\w*|relaps\w*|free interval|disease[- ]free|diagnosis of (?:metasta|advanced|recurren)\w*)"
 )
+#: an interval counted back from the study's start ("prior to treatment on study")
 _FROM_STUDY_START = re.compile(
     r"^\s*(?:prior to|before)\s+(?:the\s+)?(?:treatment on study|study (?:entry|treatment|start|drug)|"
     r"randomi[sz]ation|registration|enrol?l?ment|first dose|day 1|entry)\b"
