@@ -7,7 +7,7 @@ goserelin and zoledronic acid failed a rule that permits both. Real snapshot tex
 
 from __future__ import annotations
 
-from tests.criteria.conftest import one
+from tests.criteria.conftest import fam, one
 
 WASHOUT = (
     "Any cytotoxic chemotherapy, investigational agents, or other anti-cancer drugs for the "
@@ -33,25 +33,19 @@ def test_a_last_agent_without_examples_joins_the_rule() -> None:
     """The list after "other than trastuzumab (including ...)" ends at a bare "and": the
     agent after it, with no examples of its own, is one the rule excludes; and the examples
     of a drug are no exceptions (neratinib is no trastuzumab)."""
-    (therapy,) = [
-        c
-        for c in one(
-            "Prior therapy with lapatinib or an ErbB2 inhibitor other than trastuzumab (including but not limited to trastuzumab-DM1 and neratinib) and capecitabine;",
-            "exclusion",
-        )
-        if c.family == "prior_therapy"
-    ]
+    (therapy,) = fam(
+        "Prior therapy with lapatinib or an ErbB2 inhibitor other than trastuzumab (including but not limited to trastuzumab-DM1 and neratinib) and capecitabine;",
+        "prior_therapy",
+        "exclusion",
+    )
     assert {"capecitabine", "lapatinib", "neratinib"} <= set(therapy.params["drugs"])
     assert therapy.params["except_drugs"] == ["trastuzumab"]
 
 
 def test_gnrha_is_a_gnrh_agonist() -> None:
-    (rule,) = [
-        c
-        for c in one(
-            "Allergic to active or inactive excipients of GnRHa is an exclusion criterion.",
-            "exclusion",
-        )
-        if c.family == "hypersensitivity"
-    ]
+    (rule,) = fam(
+        "Allergic to active or inactive excipients of GnRHa is an exclusion criterion.",
+        "hypersensitivity",
+        "exclusion",
+    )
     assert "ovarian_suppression" in rule.params["classes"]

@@ -189,13 +189,13 @@ def _first(found: tuple[int, int, TimeWindow]) -> int:
 
 def find_time_windows(norm: str, original: str) -> list[tuple[int, int, TimeWindow]]:
     """Every time condition in ``norm``, in order, each with its start and end (as
-    ``find_time_window`` reads them, each read from where the previous one ended)."""
+    ``find_time_window`` reads them, each searched from where the previous one ended, with
+    the text before it as its context)."""
     out: list[tuple[int, int, TimeWindow]] = []
     at = 0
-    while found := _first_time_window(norm[at:], original[at:]):
-        start, end, window = found
-        out.append((at + start, at + end, window))
-        at += max(end, start + 1)
+    while found := _first_time_window(norm, original, at):
+        out.append(found)
+        at = max(found[1], found[0] + 1)
     return out
 
 
@@ -212,11 +212,10 @@ def paren_lengths(norm: str, original: str, relation: str) -> list[tuple[int, in
     ``relation`` (the rule's own: the parenthesis varies its length for some agents)."""
     out: list[tuple[int, int, TimeWindow]] = []
     for m in _PAREN_LENGTH.finditer(norm):
-        n = to_number(m.group("n"))
-        if n is None:
+        length = _length(m)
+        if length is None:
             continue
-        unit = unit_name(m.group("u"))
-        days = round(n * _UNIT_DAYS[unit[:-1]], 2)
+        n, unit, days = length
         window = _build.time_window(
             relation, n, unit, days, None, original[m.start("n") : m.end("u")]
         )
@@ -224,18 +223,30 @@ def paren_lengths(norm: str, original: str, relation: str) -> list[tuple[int, in
     return out
 
 
-def _first_time_window(norm: str, original: str) -> tuple[int, int, TimeWindow] | None:
-    """The first time condition in ``norm`` with its span, or None."""
-    if not _HAS_TIME.search(norm):
+def _length(
+    m: re.Match[str],
+) -> tuple[float, Literal["days", "weeks", "months", "years"], float] | None:
+    """The number, unit and days of a match with groups ``n`` and ``u`` (None: no number)."""
+    n = to_number(m.group("n"))
+    if n is None:
+        return None
+    unit = unit_name(m.group("u"))
+    return n, unit, round(n * _UNIT_DAYS[unit[:-1]], 2)
+
+
+def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int, TimeWindow] | None:
+    """The first time condition in ``norm`` from position ``at``, with its span, or None."""
+    if not _HAS_TIME.search(norm, at):
         return None
     best: tuple[int, int, TimeWindow] | None = None
     for pattern, rel in ((_WITHIN, "within"), (_ATLEAST, "at_least"), (_BARE_PRIOR, "within")):
-        m = pattern.search(norm)
+        m = pattern.search(norm, at)
         if not m:
             continue
-        n = to_number(m.group("n"))
-        if n is None:
+        length = _length(m)
+        if length is None:
             continue
+        n, unit, days = length
         relation: Literal["within", "at_least", "more_than", "less_than"] = (
             "within" if rel == "within" else "at_least"
         )
@@ -252,13 +263,12 @@ def _first_time_window(norm: str, original: str) -> tuple[int, int, TimeWindow] 
             # "must have completed all prior radiotherapy  3 weeks prior to registration"
             # (the "≥" lost), "discontinued 2 weeks before": a time since the end
             relation = "at_least"
-        unit = unit_name(m.group("u"))
         anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
         tw = _build.time_window(
             relation,
             n,
             unit,
-            round(n * _UNIT_DAYS[unit[:-1]], 2),
+            days,
             anchor_m.group("a") if anchor_m else None,
             original[m.start() : m.end()],
         )

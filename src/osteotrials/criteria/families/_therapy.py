@@ -131,9 +131,7 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:or|and/or)?\s*$")
 #: "(such as ...)", "(including ...)"
 _EXAMPLES_OPEN = re.compile(r"\(\s*(?:e\.?\s?g\b\.?|for example\b|such as\b|including\b)")
 #: an agent followed by its own parenthesis of examples (at most four words before it)
-_EXAMPLES_AFTER = re.compile(
-    r"(?:[\w/+-]+\s+){0,4}?\(\s*(?:e\.?\s?g\b\.?|for example\b|such as\b|including\b)"
-)
+_EXAMPLES_AFTER = re.compile(r"(?:[\w/+-]+\s+){0,4}?" + _EXAMPLES_OPEN.pattern)
 #: "... (eg, goserelin) and bone-stabilizing agents (eg, ...)": a parallel item of an
 #: exception list after a closed parenthesis of examples, its head words included
 _PARALLEL_GAP = re.compile(r"\s*(?:,\s*)?(?:and|or|and/or)\s+(?:[\w/+-]+\s+){0,4}?$")
