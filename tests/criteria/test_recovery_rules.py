@@ -1,0 +1,101 @@
+"""Parser 0.18.5: recovery from earlier treatment is a toxicity rule, in the word orders
+the snapshot uses. Before, "Recovered from all prior chemotherapy or radiotherapy to NCI
+CTC grade 1" read as a requirement to have had chemotherapy (every chemotherapy-naive
+patient failed it), and "who has not recovered (i.e., =< grade 1 or at baseline) from
+adverse events" lost its toxicity rule at the full stop of "i.e.". Real snapshot text."""
+
+from __future__ import annotations
+
+import pytest
+from tests.criteria.conftest import fam, one
+
+
+@pytest.mark.parametrize(
+    ("text", "grade"),
+    [
+        ("Recovered from all prior chemotherapy or radiotherapy to NCI CTC grade  1", 1),
+        (
+            "Have recovered from the acute effects of prior chemotherapy, hormonal therapy, "
+            "and radiation prior to study enrollment.",
+            None,
+        ),
+        (
+            "All acute toxic effects of any prior treatment have resolved to NCI-CTCAE v4.0 "
+            "Grade 1 or less at the time of signing the Informed Consent Form (ICF).",
+            1,
+        ),
+        (
+            "Resolved acute effects of any prior therapy to baseline severity or CTCAE Grade 1 "
+            "except for adverse events (AEs) not constituting a safety risk by investigator "
+            "judgment.",
+            1,
+        ),
+    ],
+)
+def test_recovery_from_treatment_is_a_toxicity_rule_not_a_therapy_requirement(
+    text: str, grade: int | None
+) -> None:
+    rules = one(text)
+    assert [c.family for c in rules if c.family != "administrative"] == ["toxicity"]
+    (c,) = fam(text, "toxicity")
+    assert c.params["aspect"] == "unresolved_toxicity" and c.params.get("max_grade") == grade
+
+
+def test_abbreviation_inside_the_recovery_clause() -> None:
+    text = (
+        "Has had prior chemotherapy, targeted small molecule therapy, or radiation therapy "
+        "within 2 weeks prior to study day 1 or who has not recovered (i.e., =\\< grade 1 or "
+        "at baseline) from adverse events due to a previously administered agent"
+    )
+    families = [c.family for c in one(text, "exclusion")]
+    # the washout rules stay; the recovery rule is added
+    assert families == ["prior_therapy", "radiotherapy", "toxicity"]
+    (tox,) = fam(text, "toxicity", "exclusion")
+    assert tox.params == {"aspect": "unresolved_toxicity", "max_grade": 1}
+
+
+def test_effects_named_before_the_recovery() -> None:
+    text = (
+        "PRE-REGISTRATION: Acute, reversible effect(s) of prior therapy not recovered to "
+        "baseline regardless of interval since last treatment"
+    )
+    assert [(c.family, c.polarity) for c in one(text, "exclusion")] == [("toxicity", "exclude")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "polarity", "grade"),
+    [
+        (
+            "Participants must have recovered to Grade 1 toxicity from prior cancer therapy "
+            "(a participant with Grade 2 neuropathy or Grade 2 alopecia is an exception to "
+            "this criterion and may qualify for this study).",
+            "inclusion",
+            "allow",
+            2,
+        ),
+        (
+            "Experienced resolution of toxic effect(s) of the most recent prior anti-cancer "
+            "therapy to Grade ≤ 2 (except alopecia and Grade 3 neuropathy).",
+            "inclusion",
+            "allow",
+            3,
+        ),
+        (
+            "Any unresolved toxicities of Grade ≥ 2 from prior anti-cancer therapy (with the "
+            "exception of alopecia). Participants with stable ≤ Grade 2 neuropathy are eligible.",
+            "exclusion",
+            "allow",
+            2,
+        ),
+    ],
+)
+def test_neuropathy_excepted_from_a_recovery_rule_keeps_its_own_grade(
+    text: str, kind: str, polarity: str, grade: int
+) -> None:
+    rules = one(text, kind)
+    # the neuropathy is no comorbidity rule (it had excluded patients with any neuropathy)
+    assert "comorbidity" not in {c.family for c in rules}
+    recovery, neuropathy = fam(text, "toxicity", kind)
+    assert recovery.params["aspect"] == "unresolved_toxicity"
+    assert neuropathy.params == {"aspect": "neuropathy", "max_grade": grade}
+    assert neuropathy.polarity == polarity
