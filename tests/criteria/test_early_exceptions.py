@@ -75,3 +75,73 @@ def test_an_exception_that_names_the_metastatic_setting_stays_one_rule() -> None
         "exclusion",
     )
     assert not any(c.params.get("setting") == ["metastatic"] for c in rules)
+
+
+# --- parser 0.18.5: a rule of early settings only whose whole rule is the interval --------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "days"),
+    [
+        (
+            "Prior adjuvant trastuzumab (Herceptin®) allowed if > 6 months elapsed before disease recurrence",
+            "inclusion",
+            182.62,
+        ),
+        (
+            "Prior trastuzumab therapy in the adjuvant setting is also allowed, providing that relapse occured at least 12 months following the last dose",
+            "inclusion",
+            365.25,
+        ),
+        (
+            "Prior taxane (including paclitaxel) in the adjuvant or neoadjuvant setting is allowed, provided that the interval between the completion of (neo)adjuvant therapy and disease recurrence is > 12 months",
+            "inclusion",
+            365.25,
+        ),
+        (
+            "Treatment with a taxane in the adjuvant setting unless disease free interval >12 months after end of treatment.",
+            "exclusion",
+            365.25,
+        ),
+        (
+            "Participants previously treated for early-stage breast cancer must have completed all prior therapy for early-stage breast cancer with curative intent at least 6 months before the first disease recurrence",
+            "inclusion",
+            182.62,
+        ),
+    ],
+)
+def test_early_rule_with_an_interval_to_recurrence_excludes_therapy_within_it(
+    text: str, kind: str, days: float
+) -> None:
+    # before: an allowance the matcher never evaluated, or a rule at low confidence
+    (c,) = fam(text, "prior_therapy", kind)
+    # (at the rule's own confidence, not the 0.5 of a dropped window; the generic "all prior
+    # therapy" of the last one keeps its 0.7)
+    assert c.polarity == "exclude" and c.confidence >= 0.7
+    assert c.time_window is not None
+    assert (c.time_window.relation, c.time_window.days) == ("within", days)
+    assert c.time_window.anchor == RECURRENCE_ANCHOR
+    assert set(c.params["setting"]) <= {"adjuvant", "neoadjuvant"}
+    # the interval's words are read: they are part of the rule's span
+    assert c.time_window.text in c.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # another way to meet a requirement, not an exclusion of those who relapsed sooner
+        (
+            "Subjects who relapse >6 months after completion of adjuvant anthracycline-containing chemotherapy, and for whom further anthracycline is not indicated, will be considered to have met the anthracycline prior exposure requirement.",
+            "inclusion",
+        ),
+        # the allowance and its condition are in different clauses (taxanes only)
+        (
+            "Prior Adjuvant chemotherapy allowed; if taxane-based a disease-free interval after completion of >/=12 months is required",
+            "inclusion",
+        ),
+    ],
+)
+def test_interval_to_recurrence_that_is_not_the_whole_rule(text: str, kind: str) -> None:
+    for c in fam(text, "prior_therapy", kind):
+        assert c.time_window is None or c.time_window.anchor != RECURRENCE_ANCHOR
+        assert c.polarity != "exclude" or c.confidence < MIN_CONFIDENCE_FOR_NOT_MET

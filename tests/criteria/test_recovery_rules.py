@@ -99,3 +99,37 @@ def test_neuropathy_excepted_from_a_recovery_rule_keeps_its_own_grade(
     assert recovery.params["aspect"] == "unresolved_toxicity"
     assert neuropathy.params == {"aspect": "neuropathy", "max_grade": grade}
     assert neuropathy.polarity == polarity
+
+
+# --- a bare "N weeks since": a time elapsed ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # the "≥" lost: it had read as a requirement to have had these agents
+        (
+            "chemotherapy (  6 weeks since therapy if a nitrosourea, mitomycin, or monoclonal "
+            "antibodies such as bevacizumab);",
+            42,
+        ),
+        (
+            "Prior neoadjuvant or adjuvant taxanes regimen is allowed if 12 months since "
+            "completion of the regimen.",
+            365.25,
+        ),
+    ],
+)
+def test_bare_time_since_is_a_washout(text: str, days: float) -> None:
+    (c,) = fam(text, "prior_therapy")
+    assert c.time_window is not None
+    assert (c.time_window.relation, c.time_window.days) == ("at_least", days)
+    assert "min_duration_days" not in c.params  # "chemotherapy (6 weeks" is no course length
+
+
+def test_a_comparison_before_time_since_is_not_read_as_at_least() -> None:
+    text = (
+        "It had not been longer than 84 days since the date of definitive surgery (eg, "
+        "mastectomy or in the case of a breast-sparing procedure, axillary dissection)."
+    )
+    assert all(c.time_window is None or c.time_window.relation != "at_least" for c in one(text))

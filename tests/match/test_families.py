@@ -762,3 +762,31 @@ def test_metastatic_exclusion_with_an_early_exception(finder: ItemFinder) -> Non
     truth = evaluate_constraint(early, ctx)
     assert truth.status == "unknown" and "metastatic" in truth.truth.missing
     assert statuses([]) == ("met", "met")
+
+
+def test_early_allowance_with_an_interval_to_recurrence(finder: ItemFinder) -> None:
+    """NCT00086957 (inclusion): "Prior adjuvant trastuzumab (Herceptin®) allowed if > 6
+    months elapsed before disease recurrence" (parser 0.18.5). Before, an allowance the
+    matcher never evaluated; now adjuvant trastuzumab stopped less than 6 months before the
+    metastatic diagnosis (2024-02-01 in ``base``) fails it."""
+    item = finder.item("NCT00086957", r"^Prior adjuvant trastuzumab \(Herceptin")
+    (rule,) = item.constraints
+    assert rule.polarity == "exclude" and rule.time_window is not None
+
+    def adjuvant(stop: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "drugs": ["trastuzumab"],
+                "setting": "adjuvant",
+                "start_date": "2022-03-01",
+                "stop_date": stop,
+                "stop_reason": "completed",
+            }
+        ]
+
+    assert run(item, **base(regimens=adjuvant("2023-11-15"))).status == "not_met"
+    assert run(item, **base(regimens=adjuvant("2023-03-01"))).status == "met"
+    assert run(item, **base(regimens=[])).status == "met"
+    no_date = {"diagnosis": {"presentation": "recurrent"}}
+    status = run(item, **{**base(regimens=adjuvant("2023-11-15")), **no_date}).status
+    assert status == "unknown"

@@ -325,6 +325,8 @@ def _window_reading(c: Constraint, item: ItemText) -> str:
     if _STARTED_BEFORE.search(before) or (
         (_DURATION_BEFORE.search(before[-40:]) or _DURATION_AFTER.search(after[:20]))
         and not (_ABSENT.search(before) or _NEGATED_NEAR.search(before[-60:]))
+        # "chemotherapy (  6 weeks since therapy if a nitrosourea ...)": a time since
+        and not tw.text.lower().endswith("since")
     ):
         reading = "duration"
     if c.polarity == "exclude":
@@ -413,11 +415,61 @@ def _exposure_windows(found: list[Constraint], item: ItemText) -> None:
                     RECURRENCE_ANCHOR if anchor == "recurrence" else tw.anchor,
                     tw.text,
                 )
+                _span_through_interval(part, item, tw)
             c.params["setting"] = [s for s in c.params["setting"] if s not in _EARLY]
             early_parts.append(part)
+        elif reading in ("exception", "other") and _early_interval_rule(c, item, tw):
+            # "Prior adjuvant trastuzumab allowed if > 6 months elapsed before disease
+            # recurrence": early-setting therapy given in the 6 months before the
+            # metastatic diagnosis is excluded
+            c.polarity = "exclude"
+            c.time_window = _build.time_window(
+                "within", tw.value, tw.unit, tw.days, RECURRENCE_ANCHOR, tw.text
+            )
+            _span_through_interval(c, item, tw)
         else:
             c.confidence = min(c.confidence, _DROPPED_WINDOW_CONFIDENCE)
     found.extend(early_parts)
+
+
+#: the conditions under which an early-setting therapy rule with an interval to recurrence
+#: states that interval as its whole rule: an allowance on a condition ("allowed if",
+#: "provided that", "as long as"), an exclusion with an exception ("unless disease free
+#: interval >12 months"), or a requirement of those so treated ("In case of adjuvant
+#: treatment, ...", "Participants previously treated for early-stage breast cancer must")
+_INTERVAL_ALLOWANCE = re.compile(
+    r"\b(?:allowed|permitted|eligible|acceptable)\b[^.;]{0,40}?\b(?:if|provided|providing|as long as|only if)\b"
+)
+_INTERVAL_UNLESS = re.compile(r"\b(?:unless|except if|except when)\b")
+_INTERVAL_SUBJECT = re.compile(
+    r"^\W*(?:in (?:the )?case of|if|for (?:patients|participants|subjects) (?:who|previously|treated)|"
+    r"(?:patients|participants|subjects|those) (?:who (?:have )?(?:received|had)|previously treated|treated))\b"
+)
+#: "... will be considered to have met the ... requirement": another way to meet a rule
+_MEETS_ANOTHER_RULE = re.compile(r"\b(?:considered|deemed) to (?:have )?(?:met|fulfill|satisf)")
+
+
+def _early_interval_rule(c: Constraint, item: ItemText, tw: TimeWindow) -> bool:
+    """Whether a prior-therapy rule of early settings only, whose window is an interval to
+    the recurrence ("allowed if > 6 months elapsed before disease recurrence", "unless
+    disease free interval >12 months after end of treatment", "must have completed all prior
+    therapy ... at least 6 months before the first disease recurrence"), is that interval:
+    an exclusion of the therapy given within it before the metastatic diagnosis."""
+    settings = [str(s) for s in c.params.get("setting", [])]
+    if c.family != "prior_therapy" or not settings or any(s not in _EARLY for s in settings):
+        return False
+    if _THERAPY_RULE_PARAMS & c.params.keys() - {"except_drugs", "except_classes"}:
+        return False  # a count of lines or a progression is a rule of its own
+    if c.params.get("dose_limit"):
+        return False  # a cumulative dose limit read with it: the interval is not its whole rule
+    if _interval_anchor(item, tw) != "recurrence" or _MEETS_ANOTHER_RULE.search(item.norm):
+        return False
+    norm = item.norm
+    if c.polarity == "allow":
+        return bool(_INTERVAL_ALLOWANCE.search(norm))
+    if c.polarity == "exclude":
+        return bool(_INTERVAL_UNLESS.search(norm))
+    return bool(_INTERVAL_SUBJECT.search(norm))
 
 
 #: settings before metastatic disease, which a subset exception may permit
@@ -436,20 +488,44 @@ _FROM_STUDY_START = re.compile(
 )
 
 
-def _interval_anchor(item: ItemText, tw: TimeWindow) -> str | None:
-    """What the interval of an early-setting exception counts from: "recurrence" ("as long
-    as recurrence was first documented >12 months after the last exposure", "a ... treatment
-    free interval of at least 12 months", "more than 12 months prior to first recurrence"),
-    "study" ("permitted if >6 months prior to treatment on study"), or None (not read)."""
+def _interval_bounds(item: ItemText, tw: TimeWindow) -> tuple[int, int] | None:
+    """The local bounds of the sentence (or parenthesis) of window ``tw`` in ``item``."""
     at = item.text.find(tw.text) if tw.text else -1
     if at < 0:
         return None
     norm = item.norm
     start = max(norm.rfind(".", 0, at), norm.rfind(";", 0, at), norm.rfind("(", 0, at)) + 1
     stops = [k for k in (norm.find(".", at), norm.find(";", at), norm.find(")", at)) if k >= 0]
-    end = min(stops) if stops else len(norm)
+    return start, min(stops) if stops else len(norm)
+
+
+def _span_through_interval(c: Constraint, item: ItemText, tw: TimeWindow) -> None:
+    """Widen ``c`` to the sentence of the interval it now reads ("allowed if > 6 months
+    elapsed before disease recurrence"): its words are read, not left over."""
+    bounds = _interval_bounds(item, tw)
+    if bounds is None:
+        return
+    a = min(c.span[0] - item.start, bounds[0])
+    b = max(c.span[1] - item.start, bounds[1])
+    while a < b and item.text[a].isspace():
+        a += 1
+    c.span = item.span(a, b)
+    c.text = item.text[a:b]
+
+
+def _interval_anchor(item: ItemText, tw: TimeWindow) -> str | None:
+    """What the interval of an early-setting exception counts from: "recurrence" ("as long
+    as recurrence was first documented >12 months after the last exposure", "a ... treatment
+    free interval of at least 12 months", "more than 12 months prior to first recurrence"),
+    "study" ("permitted if >6 months prior to treatment on study"), or None (not read)."""
+    bounds = _interval_bounds(item, tw)
+    if bounds is None:
+        return None
+    start, end = bounds
+    norm = item.norm
     if _FROM_RECURRENCE.search(norm, start, end):
         return "recurrence"
+    at = item.text.find(tw.text)
     if _FROM_STUDY_START.match(norm[at + len(tw.text) : end]):
         return "study"
     return None

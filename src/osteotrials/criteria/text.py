@@ -153,6 +153,14 @@ _ATLEAST = re.compile(
 _BARE_PRIOR = re.compile(
     rf"(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\s+(?:prior to|before|of|preceding|from)\b"
 )
+#: a bare "N weeks since ...": a time elapsed, at least that long ("Must be 4 weeks since all
+#: of the following treatments", "chemotherapy (  6 weeks since therapy if a nitrosourea"
+#: with its "≥" lost); a bound before it ("less than 3 weeks since") starts earlier and wins
+_BARE_SINCE = re.compile(
+    rf"(?<![\w.])(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\s+since\b"
+)
+#: a comparison the window patterns do not read, just before a bare "N weeks since"
+_COMPARED_BEFORE = re.compile(r"(?:\bthan|\bto|\bup to|[<>≤≥=])\s*$")
 #: a completion just before a bare "N weeks prior to" makes it a time since the end, with
 #: nothing but the words of one clause between (not "complete staging workup 8 weeks prior")
 _COMPLETED_BEFORE = re.compile(
@@ -239,10 +247,19 @@ def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int,
     if not _HAS_TIME.search(norm, at):
         return None
     best: tuple[int, int, TimeWindow] | None = None
-    for pattern, rel in ((_WITHIN, "within"), (_ATLEAST, "at_least"), (_BARE_PRIOR, "within")):
+    for pattern, rel in (
+        (_WITHIN, "within"),
+        (_ATLEAST, "at_least"),
+        (_BARE_PRIOR, "within"),
+        (_BARE_SINCE, "at_least"),
+    ):
         m = pattern.search(norm, at)
         if not m:
             continue
+        if pattern is _BARE_SINCE and _COMPARED_BEFORE.search(
+            norm, max(0, m.start() - 30), m.start()
+        ):
+            continue  # "It had not been longer than 84 days since the date of surgery"
         length = _length(m)
         if length is None:
             continue
@@ -250,7 +267,7 @@ def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int,
         relation: Literal["within", "at_least", "more_than", "less_than"] = (
             "within" if rel == "within" else "at_least"
         )
-        if rel == "at_least" and m.group("rel") in {">", "more than", "greater than"}:
+        if rel == "at_least" and m.groupdict().get("rel") in {">", "more than", "greater than"}:
             relation = "more_than"
         if rel == "within" and m.groupdict().get("rel") in {"<", "less than", "fewer than"}:
             relation = "less_than"
