@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from tests.criteria.conftest import fam, one
 
+from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
+
 
 @pytest.mark.parametrize(
     ("text", "grade"),
@@ -133,3 +135,14 @@ def test_a_comparison_before_time_since_is_not_read_as_at_least() -> None:
         "mastectomy or in the case of a breast-sparing procedure, axillary dissection)."
     )
     assert all(c.time_window is None or c.time_window.relation != "at_least" for c in one(text))
+
+
+def test_washout_with_a_progression_as_the_alternative_is_checked_by_hand() -> None:
+    # the washout bound the hormonal therapy too: a patient progressing on letrozole failed
+    text = (
+        "Four weeks since the last cytotoxic chemotherapy or clear evidence of progression on "
+        "hormonal therapy"
+    )
+    (c,) = fam(text, "prior_therapy")
+    assert c.time_window is not None and c.time_window.relation == "at_least"
+    assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET

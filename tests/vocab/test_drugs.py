@@ -240,3 +240,24 @@ def test_snapshot_intervention_names_mostly_resolve() -> None:
                     resolved += 1
     assert total > 50
     assert resolved / total > 0.6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # heart scans that measure LVEF, not radiopharmaceutical therapy: read as one, "LVEF
+        # >= 50% ... by radionuclide ventriculography" required a radiopharmaceutical and
+        # failed every patient (snapshot text, NCT01004172 and NCT00721630)
+        "Left ventricular ejection fraction >/= 50%, as determined by radionuclide "
+        "ventriculography (RVG) or echocardiogram within 60 days prior to initiation of "
+        "protocol therapy",
+        "as measured by multigated radionuclide angiography (MUGA) scan",
+    ],
+)
+def test_radionuclide_heart_scans_are_no_radiopharmaceutical(text: str) -> None:
+    assert not any("radiopharmaceutical" in c for c, _s, _e in drugs.find_classes(text))
+
+
+def test_radionuclide_treatment_is_a_radiopharmaceutical() -> None:
+    text = "Radiation therapy within 4 weeks or radionuclide treatment within 6 weeks"
+    assert any("radiopharmaceutical" in c for c, _s, _e in drugs.find_classes(text))

@@ -493,6 +493,16 @@ def extract(item: ItemText) -> list[Constraint]:
     )
     if constraint.polarity == "require" and _naive(norm, a, b):
         constraint.polarity = "exclude"  # "Be chemotherapy naive": no prior chemotherapy
+    tw = constraint.time_window
+    if (
+        tw is not None
+        and tw.relation in ("at_least", "more_than")
+        and _PROGRESSION_ALTERNATIVE.search(norm)
+    ):
+        # "Four weeks since the last cytotoxic chemotherapy or clear evidence of progression
+        # on hormonal therapy": the progression is the other way in, not read as one; the
+        # washout bound both (a patient progressing on letrozole failed it)
+        constraint.confidence = min(constraint.confidence, _UNREAD_ALTERNATIVE_CONFIDENCE)
     if dose_limit:
         # "the cumulative dose of anthracyclines should not exceed 360 mg/m2", "History of
         # exposure to cumulative doses of anthracyclines": whoever had the drug may be over
@@ -769,6 +779,12 @@ _UNREAD_ALTERNATIVE_CONFIDENCE = 0.5
 _UNREAD_ALTERNATIVE = re.compile(
     r"\bor (?:(?:are|is|be|were|was) )?(?:not|no longer) (?:a )?"
     r"(?:candidates?|eligible|suitable|appropriate|fit)\b"
+)
+
+
+#: a progression given as the alternative to a washout
+_PROGRESSION_ALTERNATIVE = re.compile(
+    r"\bor (?:\w+ ){0,2}?(?:evidence of )?(?:disease )?progression (?:on|after|during|while)\b"
 )
 
 
