@@ -58,3 +58,31 @@ def test_a_share_of_the_marrow_written_in_words() -> None:
         "exclusion",
     )
     assert c.params["site"] == ["other"]
+
+
+# --- parser 0.18.5 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Participants must have at least 1 measurable lesion as defined by RECIST version 1.1 that has not been previously irradiated.",
+        "For biomarker analysis, adequate newly obtained core or excisional biopsy of a not-previously-irradiated metastatic tumor lesion (mandatory)",
+        "Site of measurable disease must not have been irradiated (except chest wall recurrence treated with adjuvant radiation therapy)",
+    ],
+)
+def test_lesion_not_previously_irradiated_asks_for_a_non_irradiated_lesion(text: str) -> None:
+    # read as an exclusion of prior radiotherapy, it failed every patient with a course
+    (c,) = fam(text, "radiotherapy")
+    assert c.polarity == "require" and "non_irradiated_lesion" in c.params["aspect"]
+
+
+def test_radiotherapy_excepted_with_its_abbreviation_is_no_rule() -> None:
+    text = "No prior anti-cancer treatment in previous 4 weeks, other than palliative radiotherapy (RT)."
+    assert fam(text, "radiotherapy") == []
+    (c,) = fam(text, "prior_therapy")
+    # "in previous 4 weeks" (no "the") is a window too
+    assert c.time_window is not None and (c.time_window.relation, c.time_window.days) == (
+        "within",
+        28,
+    )

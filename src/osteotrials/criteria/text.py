@@ -145,7 +145,7 @@ def unit_name(token: str) -> Literal["days", "weeks", "months", "years"]:
 
 
 _WITHIN = re.compile(
-    rf"(?P<rel>within(?: the)?(?: (?:last|past|previous|prior))?|in the (?:last|past|previous|prior)|during the (?:last|past|previous|prior)|<|≤|less than|fewer than|no more than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
+    rf"(?P<rel>within(?: the)?(?: (?:last|past|previous|prior))?|in (?:the )?(?:last|past|previous|prior)|during the (?:last|past|previous|prior)|<|≤|less than|fewer than|no more than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"
 )
 _ATLEAST = re.compile(
     rf"(?P<rel>at least|greater than or equal to|more than or equal to|equal to or (?:greater|more) than|\(?>/=\)?|=>|≥|>=|>|more than|greater than|minimum of|a minimum of|no less than|no sooner than)\s*(?P<n>{NUM_ANY})(?:\s*\(\d+\))?\s*(?P<u>{TIME_UNIT})\b"

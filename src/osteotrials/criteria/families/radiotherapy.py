@@ -15,10 +15,11 @@ _MENTION = re.compile(
     r"\b(?:radiation(?: therapy| treatment)?|radiotherapy|radio-therapy|irradiat\w*|\brt\b|sbrt|sabr|stereotactic|wbrt|whole[- ]brain|radiosurgery|srs|brachytherapy|gamma knife|radiated|radiation field|radiation port|external beam)\b"
 )
 _NON_IRRADIATED = re.compile(
-    r"non-?irradiated|not (?:been |previously )?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?(?:ir)?radiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|(?:ir)?radiated (?:area|lesion|site|field)(?:s|\(s\))?\W+(?:must not|cannot|are not|is not|should not) (?:be )?the only|only (?:qualifying |measurable |target |evaluable )?lesions?(?:\s*\(s\))? (?:has|have) been (?:previously )?(?:ir)?radiated"
+    r"non-?irradiated|not[\s-]+(?:have[\s-]+)?(?:been[\s-]+)?(?:previously[\s-]+)?(?:irradiated|radiated)|outside (?:of )?(?:the|a|any) (?:prior )?(?:radiation|radiotherapy|rt) (?:field|port)|not (?:in|within) (?:a|the) (?:previously )?(?:ir)?radiated|previously irradiated (?:area|lesion|field)s? (?:must not|cannot|can not|are not)|(?:ir)?radiated (?:area|lesion|site|field)(?:s|\(s\))?\W+(?:must not|cannot|are not|is not|should not) (?:be )?the only|only (?:qualifying |measurable |target |evaluable )?lesions?(?:\s*\(s\))? (?:has|have) been (?:previously )?(?:ir)?radiated"
 )
 
 
+_ABBREVIATION_GAP = re.compile(r"\s*\(\s*")
 _CAUSED_CONDITION_AFTER = re.compile(
     r"[\s-]*(?:induced\s+|related\s+)?(?:pneumonitis|dermatitis|fibrosis|recall|proctitis|enteritis|esophagitis|oesophagitis|cystitis|necrosis|mucositis)\b|\s+portal areas?\b"
 )
@@ -84,7 +85,12 @@ def extract(item: ItemText) -> list[Constraint]:
             r"(?:except|unless|other than|excluding)\W+(?:for\s+)?(?:\w+\W+){0,2}$",
             norm[max(0, m.start() - 30) : m.start()],
         )
-        and len(_MENTION.findall(norm)) == 1
+        # (its abbreviation after it is no other mention: "other than palliative
+        # radiotherapy (RT)")
+        and not any(
+            x.start() > m.start() and not _ABBREVIATION_GAP.fullmatch(norm, m.end(), x.start())
+            for x in _MENTION.finditer(norm)
+        )
     ):
         return []  # "(except palliative radiation)": an exception, not a radiotherapy rule
     if m.group(0) == "rt" and not re.search(r"\bprior|\bpalliative|\bweeks?|\bdays?", norm):
