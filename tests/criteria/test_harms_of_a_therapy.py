@@ -9,7 +9,7 @@ therapy constraint had skipped it. Every text is real snapshot text."""
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import fam, one
 
 from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
 
@@ -39,3 +39,24 @@ def test_a_therapy_rule_with_a_window_stays() -> None:
         "exclusion",
     )
     assert c.time_window is not None
+
+
+# --- parser 0.18.5: bone-modifying agents (found in the criteria failing all six example
+# patients, each of whom is treated for bone metastases) -------------------------------------
+
+
+def test_osteonecrosis_from_bone_agents_is_no_bone_agent_rule() -> None:
+    text = "Participant has ongoing osteonecrosis of the jaw from previous or concurrent treatment with bisphosphonates or denosumab"
+    assert [c.family for c in one(text, "exclusion")] == ["comorbidity"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Current treatment with intravenous bisphosphonate or denosumab with elevated serum calcium corrected for albumin or ionized calcium levels outside institutional normal limits at screening",
+        "Chronic concomitant therapy with bisphosphonates or denosumab for the prevention of bone metastases. Concomitant treatment with bisphosphonates or denosumab is permitted for treatment of osteoporosis or management of existing bone metastases if initiated at least 4 weeks before administration of the first dose of MLN0128.",
+    ],
+)
+def test_bone_agent_exclusion_with_an_unread_condition_is_checked_by_hand(text: str) -> None:
+    excluded = [c for c in fam(text, "bone_agent", "exclusion") if c.polarity == "exclude"]
+    assert excluded and all(c.confidence < MIN_CONFIDENCE_FOR_NOT_MET for c in excluded)

@@ -143,7 +143,7 @@ _CAUSE_BEFORE = re.compile(
 #: a harm named before a therapy in one clause: an adverse event, a heart or nerve injury
 _HARM = re.compile(
     r"\b(?:lvef|ejection fraction|heart failure|chf|cardiac (?:toxicit\w*|dysfunction|events?)|"
-    r"cardiotoxic\w*|neuropath\w*|toxicit\w*|adverse (?:events?|reactions?)|"
+    r"cardiotoxic\w*|neuropath\w*|toxicit\w*|adverse (?:events?|reactions?)|osteonecrosis|"
     r"(?:allergic|hypersensitivity|infusion) reactions?|intoleran\w*|"
     # "Grade 3 irAEs with prior immunotherapy", "could not tolerate the prescribed dose of
     # ribociclib": read as rules on the therapy, they failed every patient who had it

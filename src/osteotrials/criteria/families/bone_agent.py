@@ -12,6 +12,24 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "bone_agent"
 
+#: a harm the agent caused, named before it: "ongoing osteonecrosis of the jaw from previous
+#: or concurrent treatment with bisphosphonates or denosumab" is a rule on the harm; read as
+#: one on the agents, it failed every patient treated for bone metastases
+_HARM_BEFORE = re.compile(
+    r"\b(?:osteonecrosis|onj|atypical (?:femoral )?fractures?)\b[^.;]{0,60}\b(?:from|due to|"
+    r"related to|secondary to|caused by|associated with|induced by|following)\b[^.;]{0,80}$"
+)
+#: a condition or purpose after the agent that the rule does not read: "Current treatment
+#: with intravenous bisphosphonate or denosumab with elevated serum calcium ...", "Chronic
+#: concomitant therapy with bisphosphonates or denosumab for the prevention of bone
+#: metastases" (given to treat bone metastases, they are not what the rule excludes)
+_UNREAD_CONDITION_AFTER = re.compile(
+    r"[^.;]{0,30}?\b(?:with (?:\w+\s+){0,3}?(?:calcium|hypercalc\w*|hypocalc\w*|creatinine)|"
+    r"for (?:the )?(?:prevention|prophylaxis) of|to prevent)\b"
+)
+#: confidence of a rule whose condition is not read (a failure is checked by hand)
+_UNREAD_CONDITION_CONFIDENCE = 0.5
+
 
 def extract(item: ItemText) -> list[Constraint]:
     if re.search(r"hypersensitiv|allerg", item.norm):
@@ -21,6 +39,8 @@ def extract(item: ItemText) -> list[Constraint]:
     for m in _therapy.mentions(item):
         if not m.bone:
             continue
+        if _HARM_BEFORE.search(item.norm, max(0, m.start - 120), m.start):
+            continue
         window = item.norm[max(0, m.start - 25) : m.end + 5]
         route = None
         if re.search(r"\b(?:iv|intravenous)\b", window):
@@ -28,7 +48,10 @@ def extract(item: ItemText) -> list[Constraint]:
         elif re.search(r"\boral\b", window):
             route = "oral"
         params = {"drugs": sorted(m.drugs), "classes": sorted(m.classes), "route": route}
-        constraint = make(item, FAMILY, m.start, m.end, params, confidence=0.85)
+        conf = 0.85
+        if _UNREAD_CONDITION_AFTER.match(item.norm, m.end):
+            conf = _UNREAD_CONDITION_CONFIDENCE
+        constraint = make(item, FAMILY, m.start, m.end, params, confidence=conf)
         if m in excepted:
             # "No other concurrent therapy ... except for bisphosphonates": the agent is the
             # exception the trial allows, not one it excludes or requires
