@@ -81,12 +81,14 @@ def compare(
         moves: Counter[str] = Counter()
         criteria: Counter[str] = Counter()
         shown: list[str] = []
+        moved: list[str] = []
         for nct, old in before[name].items():
             if nct in hidden or nct not in after[name]:
                 continue
             new = after[name][nct]
             if old["verdict"] != new["verdict"]:
                 moves[f"{old['verdict']} -> {new['verdict']}"] += 1
+                moved.append(f"  {nct}: {old['verdict']} -> {new['verdict']}")
             # paired by item index and text, not by position: a criterion that leaves the
             # list (a "Not specified" line since 0.17.0) would shift every later one
             new_by_key = {_key(y): y for y in new["criteria"]}
@@ -99,7 +101,7 @@ def compare(
                     if show is not None and y["status"] == show:
                         shown.append(f"    {nct} ({x['status']}): {y['text'][:140]}")
         print(f"{name}: trials {dict(moves)}; criteria {dict(criteria)}")
-        print("\n".join(shown))
+        print("\n".join(moved + shown))
 
 
 def all_fail(after: dict[str, Verdicts], hidden: set[str]) -> None:

@@ -60,3 +60,23 @@ def test_osteonecrosis_from_bone_agents_is_no_bone_agent_rule() -> None:
 def test_bone_agent_exclusion_with_an_unread_condition_is_checked_by_hand(text: str) -> None:
     excluded = [c for c in fam(text, "bone_agent", "exclusion") if c.polarity == "exclude"]
     assert excluded and all(c.confidence < MIN_CONFIDENCE_FOR_NOT_MET for c in excluded)
+
+
+def test_bone_agents_of_those_taking_them_are_no_exclusion() -> None:
+    text = "Other concurrent anti-cancer therapy. Note: ovarian function suppression drugs (goserelin, leuprolide, or triptorelin) and/or bone modifying agents (bisphosphonates, denosumab) do not count as anti-cancer therapy for this criteria. If taking bisphosphonates or denosumab, must have been on these agents prior to signing consent"
+    # it had excluded every patient on a bone-modifying agent
+    assert [c for c in fam(text, "bone_agent", "exclusion") if c.polarity == "exclude"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the group the exclusion names
+        "Patients receiving bisphosphonates for more than 3 months before randomization.",
+        # a washout for those on it stays a rule
+        "Patients currently receiving oral bisphosphonates must discontinue these at least 3 weeks prior to study start.",
+    ],
+)
+def test_bone_agent_rules_on_those_taking_them_that_stay(text: str) -> None:
+    (c,) = fam(text, "bone_agent", "exclusion")
+    assert c.polarity != "allow"

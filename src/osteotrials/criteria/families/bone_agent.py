@@ -27,6 +27,24 @@ _UNREAD_CONDITION_AFTER = re.compile(
     r"[^.;]{0,30}?\b(?:with (?:\w+\s+){0,3}?(?:calcium|hypercalc\w*|hypocalc\w*|creatinine)|"
     r"for (?:the )?(?:prevention|prophylaxis) of|to prevent)\b"
 )
+#: a rule for those on the agent: "If taking bisphosphonates or denosumab, must have been on
+#: these agents prior to signing consent" (in an exclusion list it had excluded them),
+#: "Participants receiving bisphosphonate or denosumab therapy must be on stable doses"
+_IF_ON_IT_BEFORE = re.compile(
+    r"\b(?:if|when)\s+(?:(?:already|currently)\s+)?(?:taking|receiving|on|using|treated with)\s+"
+    r"(?:(?:an?|the|any)\s+)?(?:[\w/-]+,?\s+(?:(?:or|and|and/or)\s+)?){0,3}$"
+)
+_THOSE_ON_IT_BEFORE = re.compile(
+    r"\b(?:those|patients|participants|subjects)\s+(?:who are\s+|who\s+)?"
+    r"(?:already\s+|currently\s+)?"
+    r"(?:taking|receiving|on|using|treated with)\s+(?:(?:an?|the|any)\s+)?"
+    r"(?:[\w/-]+,?\s+(?:(?:or|and|and/or)\s+)?){0,3}$"
+)
+#: ... whose rule follows ("Patients receiving bisphosphonates for more than 3 months" in an
+#: exclusion list is the group excluded)
+_RULE_FOR_THEM_AFTER = re.compile(
+    r"[^.;]{0,80}?\b(?:must|should|need to|are required|is required|may continue|can continue)\b"
+)
 #: confidence of a rule whose condition is not read (a failure is checked by hand)
 _UNREAD_CONDITION_CONFIDENCE = 0.5
 
@@ -52,6 +70,19 @@ def extract(item: ItemText) -> list[Constraint]:
         if _UNREAD_CONDITION_AFTER.match(item.norm, m.end):
             conf = _UNREAD_CONDITION_CONFIDENCE
         constraint = make(item, FAMILY, m.start, m.end, params, confidence=conf)
+        norm = item.norm
+        # "Patients currently receiving oral bisphosphonates must discontinue these at least 3
+        # weeks prior to study start": a washout for those on it stays a rule
+        window = constraint.time_window
+        washout = window is not None and window.relation in ("at_least", "more_than")
+        if not washout and (
+            _IF_ON_IT_BEFORE.search(norm, max(0, m.start - 60), m.start)
+            or (
+                _THOSE_ON_IT_BEFORE.search(norm, max(0, m.start - 60), m.start)
+                and _RULE_FOR_THEM_AFTER.match(norm, m.end)
+            )
+        ):
+            constraint.polarity = "allow"
         if m in excepted:
             # "No other concurrent therapy ... except for bisphosphonates": the agent is the
             # exception the trial allows, not one it excludes or requires
