@@ -219,6 +219,10 @@ def extract(item: ItemText) -> list[Constraint]:
             )
         ):
             return []
+        if noun.group(0).startswith("metasta") and _SITE_BEFORE.search(
+            norm, max(0, noun.start() - 30), noun.start()
+        ):
+            return []  # "Known cardiac metastases": a site of the disease, not its stage
         best = noun
     # other malignancy rules ("history of other cancer within 5 years") are not this trial's diagnosis
     if re.search(
@@ -267,7 +271,23 @@ def extract(item: ItemText) -> list[Constraint]:
         # cancer excluded", every patient of a breast cancer trial failed (174 exclusion
         # items); the feature is not read, so the matcher leaves the rule unknown
         constraint.params = {}
+    if constraint.polarity == "exclude" and _INABILITY.match(norm):
+        # "Inability to obtain histologic proof of metastatic breast cancer": the proof is
+        # required (read as an exclusion of metastatic breast cancer, every patient failed)
+        constraint.polarity = "require"
     return [constraint]
+
+
+#: an organ before "metastases": where the disease is ("cardiac metastases")
+_SITE_BEFORE = re.compile(
+    r"\b(?:cardiac|heart|pericardial|ocular|orbital|choroidal|skin|cutaneous|adrenal|splenic|"
+    r"renal|bowel|peritoneal|pleural|marrow|spinal|vertebral|brain|cns|liver|hepatic|lung|"
+    r"pulmonary|leptomeningeal|meningeal|osseous|bone|nodal|visceral)\s+$"
+)
+#: the rule bars those without the proof: "Inability to obtain histologic proof of ..."
+_INABILITY = re.compile(
+    r"^\W*(?:inability|unable|failure) to (?:obtain|provide|submit|confirm|document)\b"
+)
 
 
 #: "History of breast cancer", "Women that have had prior invasive breast cancer", "Women

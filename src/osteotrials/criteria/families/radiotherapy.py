@@ -35,7 +35,12 @@ _UNREAD_SITE_WORDS = (
     r"(?:pelv|abdom|mediastin|axill|lymph node|nodal|kidney|renal|bladder|vagin|marrow|"
     r"head and neck|liver|hepat|primary (?:tumou?r|site)|area of interest|ipsilateral|"
     r"contralateral|spleen|o?esophag|heart|cardiac|skin|extremit|limb|bowel|rect|prostat|"
-    r"ovar|uter|chest)"
+    r"ovar|uter|chest|"
+    # the study's own target: "Prior radiation therapy to the current target site", "to the
+    # area to be treated"; fields of their own: "mantle cell lymphoma field", "hemi- or
+    # total-body radiation"
+    r"target|area to be treated|same (?:area|site|lesion|region)|index lesion|intended|"
+    r"mantle(?: cell lymphoma)? field|(?:total|hemi|half)[- ]?body)"
 )
 _RADIATION_WORDS = r"(?:radiation|radiotherapy|irradiation|radiated|rt)"
 _UNREAD_SITE = re.compile(

@@ -1,0 +1,41 @@
+# ruff: noqa: E501  (real criteria text is long)
+"""Parser 0.18.5: readings found in the criteria that fail all six example patients, in
+trials that are recruiting. Each had failed every patient; real snapshot text."""
+
+from __future__ import annotations
+
+import pytest
+from tests.criteria.conftest import fam, one
+
+
+def test_inability_to_obtain_proof_requires_the_proof() -> None:
+    # read as an exclusion of metastatic breast cancer
+    (c,) = fam(
+        "Inability to obtain histologic proof of metastatic breast cancer", "diagnosis", "exclusion"
+    )
+    assert c.polarity == "require"
+
+
+def test_metastases_at_a_site_are_no_metastatic_setting() -> None:
+    assert [c.family for c in one("Known cardiac metastases,", "exclusion")] == []
+
+
+def test_what_patients_can_continue_is_allowed() -> None:
+    text = "Have received prior chemotherapy, definitive radiation, biological cancer therapy or any investigational agent within 21 days before the first dose of study treatment, or have any AEs that have failed to recover to baseline. In patients with prostate cancer, continuance of systemic therapies to maintain castration levels of testosterone is allowed. Pre-menopausal patients with hormone-dependent breast cancer can continue on therapies used for suppression of ovarian function."
+    # "hormone-dependent breast cancer" had excluded breast cancer itself
+    assert all(c.polarity != "exclude" for c in fam(text, "diagnosis", "exclusion"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior radiation therapy to the current target site.",
+        "Previous radiation therapy to the area to be treated with radiation therapy",
+        "Prior exposure to mantle cell lymphoma field radiation.",
+        "Had previous hemi- or total-body radiation.",
+    ],
+)
+def test_radiotherapy_to_a_site_of_its_own_is_not_any_radiotherapy(text: str) -> None:
+    # any course on file had failed it; now "check by hand" when one is
+    (c,) = fam(text, "radiotherapy", "exclusion")
+    assert c.params.get("site") == ["other"]
