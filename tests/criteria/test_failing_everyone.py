@@ -39,3 +39,8 @@ def test_radiotherapy_to_a_site_of_its_own_is_not_any_radiotherapy(text: str) ->
     # any course on file had failed it; now "check by hand" when one is
     (c,) = fam(text, "radiotherapy", "exclusion")
     assert c.params.get("site") == ["other"]
+
+
+def test_lesions_a_study_cannot_treat_are_no_site_exclusion() -> None:
+    text = "Bone lesions in the calvarium are not eligible for the dose-finding or expansion portions of the study."
+    assert fam(text, "disease_sites", "exclusion") == []

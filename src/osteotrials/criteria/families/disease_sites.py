@@ -84,9 +84,20 @@ _MEASURABLE_SIZE = re.compile(r"measurab")
 _SIZE_AFTER = re.compile(r"[^.;]{0,70}?\b\d+(?:\.\d+)?\s*(?:cm|mm)\b")
 
 
+#: a rule on which lesions the study may treat or follow, not on the patient: "Bone lesions
+#: in the calvarium are not eligible for the dose-finding or expansion portions of the study"
+#: (an exclusion of bone metastases, it failed every patient the trial is for)
+_LESION_NOT_ELIGIBLE = re.compile(
+    r"^\W*(?:[\w-]+\s+){0,2}lesions?\s+(?:in|of|at|within|involving)\s+(?:the\s+)?(?:[\w-]+\s+){1,3}"
+    r"(?:are|is)\s+not\s+(?:eligible|allowed|permitted|acceptable)\b"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
+    if _LESION_NOT_ELIGIBLE.match(norm):
+        return []
     if item.kind == "exclusion" and (m := _METASTASES_OTHER_THAN_BONE.search(norm)):
         # "Any metastatic disease other than skeletal metastases" (an exclusion): only bone
         # metastases are allowed, a bone-only rule; excluding "bone" here would shut out the
