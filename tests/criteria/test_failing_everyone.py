@@ -44,3 +44,12 @@ def test_radiotherapy_to_a_site_of_its_own_is_not_any_radiotherapy(text: str) ->
 def test_lesions_a_study_cannot_treat_are_no_site_exclusion() -> None:
     text = "Bone lesions in the calvarium are not eligible for the dose-finding or expansion portions of the study."
     assert fam(text, "disease_sites", "exclusion") == []
+
+
+def test_an_irradiated_lesion_that_may_count_is_no_radiotherapy_requirement() -> None:
+    text = "Radiologically measurable disease by RECIST v1.1, 4 weeks before C1D1, that can include a lesion in an irradiated field that shows progression according to RECIST v1.1 after irradiation."
+    # read as "radiotherapy within 4 weeks required"
+    (rt,) = fam(text, "radiotherapy")
+    assert rt.polarity == "allow"
+    (measurable,) = fam(text, "measurable_disease")
+    assert measurable.polarity == "require"

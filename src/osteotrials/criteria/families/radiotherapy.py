@@ -20,6 +20,12 @@ _NON_IRRADIATED = re.compile(
 
 
 _ABBREVIATION_GAP = re.compile(r"\s*\(\s*")
+#: an irradiated lesion the rule lets count: "Radiologically measurable disease ... that can
+#: include a lesion in an irradiated field that shows progression"
+_MAY_INCLUDE_BEFORE = re.compile(
+    r"\b(?:can|may) (?:include|be)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:in|within|from)\s+"
+    r"(?:an?\s+|the\s+)?(?:previously\s+)?$"
+)
 _CAUSED_CONDITION_AFTER = re.compile(
     r"[\s-]*(?:induced\s+|related\s+)?(?:pneumonitis|dermatitis|fibrosis|recall|proctitis|enteritis|esophagitis|oesophagitis|cystitis|necrosis|mucositis)\b|\s+portal areas?\b"
 )
@@ -143,6 +149,7 @@ def extract(item: ItemText) -> list[Constraint]:
         sites = ["other"]
     if sites:
         params["site"] = sites
+    allowed = bool(_MAY_INCLUDE_BEFORE.search(norm, max(0, m.start() - 70), m.start()))
     last = list(_MENTION.finditer(norm))[-1]
     return [
         make(
@@ -156,6 +163,8 @@ def extract(item: ItemText) -> list[Constraint]:
             # "at least one lesion not within a previously radiated field", "irradiated
             # lesions must not be the only site": whatever the negations around it, the rule
             # asks for a non-irradiated lesion (what the matcher checks for this aspect)
-            polarity="require" if "non_irradiated_lesion" in aspects else None,
+            polarity="require"
+            if "non_irradiated_lesion" in aspects
+            else ("allow" if allowed else None),
         )
     ]
