@@ -53,3 +53,20 @@ def test_an_irradiated_lesion_that_may_count_is_no_radiotherapy_requirement() ->
     assert rt.polarity == "allow"
     (measurable,) = fam(text, "measurable_disease")
     assert measurable.polarity == "require"
+
+
+def test_measurability_of_bone_lesions_is_no_site_requirement() -> None:
+    text = "For bone lesions, lytic bone lesions or mixed lytic-blastic lesions, with identifiable soft tissue components, that can be evaluated by cross-sectional imaging techniques such as computed tomography (CT) or magnetic resonance imaging (MRI) can be considered as measurable lesions if the soft tissue component meets the definition of measurability per RECIST 1.1. Blastic bone lesions are non-measurable."
+    sites = fam(text, "disease_sites")
+    # the soft-tissue component of a bone lesion is no soft-tissue site, and the bone
+    # lesions name what the definition is for (they had been required of every patient)
+    assert [c.params["site"] for c in sites] == ["bone"]
+    assert sites[0].polarity == "allow"
+    (measurable,) = fam(text, "measurable_disease")
+    assert measurable.polarity == "require"
+
+
+def test_a_visceral_crisis_stays_excluded() -> None:
+    text = "In visceral crisis at risk of immediately life-threatening complications in the short term."
+    (c,) = fam(text, "disease_sites", "exclusion")
+    assert c.polarity == "exclude"

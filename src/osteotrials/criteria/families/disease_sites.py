@@ -93,6 +93,14 @@ _LESION_NOT_ELIGIBLE = re.compile(
 )
 
 
+#: the subgroup a rule is for: "For participants with bone only disease,", "For bone lesions,"
+_SUBGROUP_BEFORE = re.compile(
+    r"(?:^|[.;:,]\s*)\W*(?:for\s+(?:(?:patients|participants|subjects|those|women|individuals)"
+    r"\s+(?:with|who have)\s+)?|in\s+(?:patients|participants|subjects|those|women|individuals)"
+    r"\s+(?:with|who have)\s+)(?:[\w-]+\s+){0,2}$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
@@ -140,6 +148,8 @@ def extract(item: ItemText) -> list[Constraint]:
         # nodal involvement": regional nodes as part of the staging are no site rule
         if site == "lymph_node" and _TNM.search(norm):
             continue
+        if site == "skin_soft_tissue" and m.group(0).endswith("component") and "bone" in norm:
+            continue  # the soft-tissue component of a bone lesion (the bone rule's parameter)
         text = m.group(0)
         params: dict[str, object] = {"site": site}
         extent = extent_default
@@ -172,5 +182,11 @@ def extract(item: ItemText) -> list[Constraint]:
             norm[max(0, m.start() - 12) : m.start()]
         )
         confidence = 0.5 if partial else 0.8
-        out.append(make(item, FAMILY, m.start(), m.end(), params, confidence=confidence))
+        constraint = make(item, FAMILY, m.start(), m.end(), params, confidence=confidence)
+        if _SUBGROUP_BEFORE.search(norm, max(0, m.start() - 50), m.start()):
+            # "For participants with bone only disease, lesions: must be lytic or mixed ...",
+            # "For bone lesions, lytic ... lesions ... can be considered as measurable": the
+            # site names whom (or which lesions) the rule is for
+            constraint.polarity = "allow"
+        out.append(constraint)
     return out
