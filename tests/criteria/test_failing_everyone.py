@@ -70,3 +70,10 @@ def test_a_visceral_crisis_stays_excluded() -> None:
     text = "In visceral crisis at risk of immediately life-threatening complications in the short term."
     (c,) = fam(text, "disease_sites", "exclusion")
     assert c.polarity == "exclude"
+
+
+def test_sites_counted_as_too_many_metastases_are_checked_by_hand() -> None:
+    text = r"The presence of metastatic breast cancer at the time of study entry with progression in 1-4 lesions (including new lesions). Patients that have disease progression in the breast and/or ipsilateral axilla will be considered to have only 1 site of progression even if multiple nodules/lymph nodes are present. Patients with progression in \> 4 lesions are not allowed. Patients with current progression of malignant pleural effusions, malignant ascites, abdominal carcinomatosis, and/or lymphangitic pulmonary involvement are considered to have \> 4 metastases (Note that patients with a history of these conditions earlier in the disease course with no evidence of progression of these conditions are eligible.)"
+    # they had been required of every patient
+    sites = fam(text, "disease_sites")
+    assert sites and all(c.polarity == "exclude" and c.confidence <= 0.5 for c in sites)

@@ -101,6 +101,15 @@ _SUBGROUP_BEFORE = re.compile(
 )
 
 
+#: a site counted as something the rule defines: "... are considered to have > 4 metastases"
+_COUNTED_AS_AFTER = re.compile(
+    r"[^.;]{0,150}?\b(?:are|is) (?:considered|deemed|counted) (?:to have|as)\b"
+)
+_PATIENTS_WITH_BEFORE = re.compile(
+    r"\b(?:patients|participants|subjects|those) with\s+(?:[\w/-]+,?\s+){0,12}$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
@@ -183,7 +192,15 @@ def extract(item: ItemText) -> list[Constraint]:
         )
         confidence = 0.5 if partial else 0.8
         constraint = make(item, FAMILY, m.start(), m.end(), params, confidence=confidence)
-        if _SUBGROUP_BEFORE.search(norm, max(0, m.start() - 50), m.start()):
+        if _COUNTED_AS_AFTER.match(norm, m.end()) and _PATIENTS_WITH_BEFORE.search(
+            norm, max(0, m.start() - 160), m.start()
+        ):
+            # "Patients with current progression of malignant pleural effusions ... are
+            # considered to have > 4 metastases" (and > 4 are not allowed): an exclusion of
+            # the progression, which the rule does not read; checked by hand
+            constraint.polarity = "exclude"
+            constraint.confidence = min(constraint.confidence, 0.5)
+        elif _SUBGROUP_BEFORE.search(norm, max(0, m.start() - 50), m.start()):
             # "For participants with bone only disease, lesions: must be lytic or mixed ...",
             # "For bone lesions, lytic ... lesions ... can be considered as measurable": the
             # site names whom (or which lesions) the rule is for
