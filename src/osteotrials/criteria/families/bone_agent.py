@@ -73,8 +73,8 @@ def extract(item: ItemText) -> list[Constraint]:
         norm = item.norm
         # "Patients currently receiving oral bisphosphonates must discontinue these at least 3
         # weeks prior to study start": a washout for those on it stays a rule
-        window = constraint.time_window
-        washout = window is not None and window.relation in ("at_least", "more_than")
+        tw = constraint.time_window
+        washout = tw is not None and tw.relation in ("at_least", "more_than")
         if not washout and (
             _IF_ON_IT_BEFORE.search(norm, max(0, m.start - 60), m.start)
             or (
