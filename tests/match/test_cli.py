@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -169,3 +170,15 @@ def test_bad_patient_file_gives_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     assert "receptors.er_percent" in result.output
     assert "performance.ecog" in result.output
+
+
+def test_washout_count_agrees_with_its_verb() -> None:
+    # one such trial for this patient on this date, many for the HER2-positive example
+    for name in ("hr-her2low-bone-only-post-cdk46", "her2-positive-treated-brain-mets"):
+        path = EXAMPLE_PATIENTS / f"{name}.yaml"
+        result = run("match", str(path), "--limit", "5", "--as-of", "2026-11-29")
+        assert result.exit_code == 0, result.output
+        words = " ".join(result.output.split())
+        m = re.search(r"(\d+) of the not eligible (is|are) blocked only by a washout", words)
+        assert m is not None, words[:400]
+        assert (m.group(2) == "is") == (m.group(1) == "1")

@@ -110,7 +110,8 @@ def _print_human(result: MatchResult, snapshot: str | None) -> None:
         f"{result.counts.get('ineligible', 0)} not eligible "
         f"(of {result.considered} after filters)."
         + (
-            f" {result.after_washout} of the not eligible are blocked only by a washout "
+            f" {result.after_washout} of the not eligible "
+            f"{'is' if result.after_washout == 1 else 'are'} blocked only by a washout "
             "not yet complete (listed first among them, marked ⏳)."
             if result.after_washout
             else ""
