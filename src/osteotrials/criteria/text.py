@@ -253,6 +253,8 @@ def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int,
         (_BARE_PRIOR, "within"),
         (_BARE_SINCE, "at_least"),
     ):
+        if pattern is _BARE_SINCE and "since" not in norm:
+            continue  # most windows: no regex scan for a word the text does not hold
         m = pattern.search(norm, at)
         if not m:
             continue
@@ -302,7 +304,7 @@ _NEG_BEFORE = re.compile(
     r"(?:\bno(?! (?:more|less|greater|longer|later|fewer) than)|\bnot|\bwithout|\bnever|\babsence of|\bfree of|\bmust not have|\bhas not|\bhave not|\bhad not|\bnor|\bno evidence of|\bnegative for|\blacking|\black of)\b[^.;:]{0,50}$"
 )
 _PERMISSIVE = re.compile(
-    r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible|accrued|currently receiving|receiving)|participate|have|enroll|receive|(?:also )?be initiated)|(?:may|can) (?:be continued|continue)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible|including (?:patients|those|participants|subjects) with|(?:are|is) not (?:required|mandatory|necessary|obligatory)|(?:does|do) not need to|need not)\b"
+    r"\b(?:(?:is|are|will be|be|is also|are also) (?:allowed|permitted|acceptable|eligible)|allowed|permitted|(?:may|can) (?:be (?:enrolled|included|eligible|accrued|currently receiving|receiving|continued)|participate|have|enroll|receive|continue|(?:also )?be initiated)|eligible if|eligible provided|acceptable|are not excluded|will not be excluded|is not an exclusion|are eligible|is eligible|including (?:patients|those|participants|subjects) with|(?:are|is) not (?:required|mandatory|necessary|obligatory)|(?:does|do) not need to|need not)\b"
 )
 _UNFIT_FOR = (
     r"(?! (?:to receive|to undergo|for (?:chemotherapy|surgery|radiotherapy|radiation|transplant"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import make
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
@@ -27,8 +28,8 @@ _GRADE = re.compile(
     r"grade\s*(?P<op>≥|>/=|>=|=>|>|≤|</=|<=|=<|<|=|of|(?:less|greater|lower|higher) than(?: or equal to)?(?:\s*\([<>/=≤≥]{1,3}\))?)?\s*(?P<g>[0-4])|(?P<op2>≥|>/=|>=|=>|>|≤|</=|<=|=<|<)\s*grade\s*(?P<g2>[0-4])"
 )
 
-#: a neuropathy limit named as an exception to the recovery rule is an allowance
-_EXCEPTED_BEFORE = re.compile(r"\bexcept(?:ion|ing)?\b[^.;]*$|\bexcluding\b[^.;]*$")
+#: a neuropathy limit named as an exception to the recovery rule is an allowance: after an
+#: exception cue (``_therapy.is_exception``) or called one after it
 _EXCEPTED_AFTER = re.compile(
     r"[^.;]{0,40}?\b(?:(?:is|are) (?:an )?exceptions?|(?:is|are) (?:eligible|acceptable|allowed|permitted)|may (?:qualify|participate|be (?:eligible|included|enrolled)))\b"
 )
@@ -62,8 +63,8 @@ def extract(item: ItemText) -> list[Constraint]:
         for later in _MENTION.finditer(norm, m.end()):
             if "neuropath" in later.group(0):
                 near = _max_grade(norm, max(0, later.start() - 25), later.end() + 40)
-                excepted = _EXCEPTED_BEFORE.search(
-                    norm, max(0, later.start() - 60), later.start()
+                excepted = _therapy.is_exception(
+                    norm, later.start(), stated_after=False
                 ) or _EXCEPTED_AFTER.match(norm, later.end())
                 out.append(
                     make(
