@@ -9,7 +9,9 @@ trials). Every text is real snapshot text."""
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import fam, snapshot_records
+
+from osteotrials.criteria import compile_criteria
 
 
 @pytest.mark.parametrize(
@@ -60,3 +62,45 @@ def test_a_feature_of_the_cancer_does_not_exclude_breast_cancer(text: str, kind:
 def test_having_had_breast_cancer_stays_a_rule(text: str, kind: str) -> None:
     (c,) = fam(text, "diagnosis", kind)
     assert c.polarity == "exclude" and c.params.get("cancer") == "breast"
+
+
+# --- parser 0.18.6
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Must have a documented deleterious Breast Cancer Gene BRCA1 or BRCA2 germline mutation.",
+            "inclusion",
+        ),
+        ("Patients with known BReast CAncer gene (BRCA)1/BRCA 2 mutations.", "exclusion"),
+        (
+            "Known mutation in breast cancer susceptibility gene 1 (BRCA1) or breast cancer susceptibility gene 2 (BRCA2)",
+            "inclusion",
+        ),
+        ("Either cancer antigen (CA) 15-3 or CA 27-29 allowed", "inclusion"),
+        # the tumour names a sample: "confirmed" confirms its availability
+        ("Confirmed availability of formalin-fixed, paraffin-embedded tumor tissue", "inclusion"),
+    ],
+)
+def test_cancer_naming_a_gene_an_antigen_or_a_sample_is_no_diagnosis(text: str, kind: str) -> None:
+    assert fam(text, "diagnosis", kind) == []
+
+
+def test_breast_cancer_resistance_protein_inhibitors_are_a_medication_class() -> None:
+    # sub-items of a concomitant-medication exclusion: compiled in their trial's text
+    texts = {
+        r["protocolSection"]["identificationModule"]["nctId"]: r["protocolSection"][
+            "eligibilityModule"
+        ]["eligibilityCriteria"]
+        for r in snapshot_records()
+    }
+    for nct, text in (
+        ("NCT05455619", "Inhibitors of breast cancer resistance protein (BCRP)"),
+        ("NCT06130254", "Strong inhibitor of BCRP"),
+    ):
+        (item,) = [i for i in compile_criteria(texts[nct]) if i.text == text]
+        assert [(c.family, c.polarity, c.params["classes"]) for c in item.constraints] == [
+            ("medication", "exclude", ["bcrp"])
+        ]

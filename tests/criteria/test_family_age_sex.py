@@ -215,3 +215,17 @@ def test_bounds_with_the_age_word_beside_them_stay_ages(
 ) -> None:
     (c,) = fam(text, "age", kind)
     assert {k: c.params[k] for k in ("min", "max") if k in c.params} == bounds
+
+
+# --- parser 0.18.6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Women treated with adjuvant LHRH (luteinizing hormone-releasing hormone) analog are eligible",
+        "Women having a vaginal pH above 5 at baseline",
+    ],
+)
+def test_women_as_the_subject_of_another_rule_is_no_sex_rule(text: str) -> None:
+    assert fam(text, "sex") == []

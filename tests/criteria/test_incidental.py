@@ -113,10 +113,12 @@ def test_examples_of_another_kind_add_no_family(text: str, kind: str, expected: 
             "inclusion",
             {"comorbidity", "medication"},
         ),
+        # (the contraindicated denosumab itself is no bone-agent rule since parser 0.18.6:
+        # tests/criteria/test_contraindications.py)
         (
             "For CRPC patients - Definite contraindication for denosumab at baseline (e.g. hypocalcaemia [Albumin-corrected serum calcium < 2.0 mmol/l]).",
             "exclusion",
-            {"bone_agent", "lab"},
+            {"lab"},
         ),
     ],
 )
@@ -368,3 +370,123 @@ def test_treatment_of_another_cancer_is_part_of_the_other_malignancy_rule() -> N
         )
     }
     assert {"prior_therapy", "surgery"} <= got
+
+
+# --- parser 0.18.6
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "absent", "kept"),
+    [
+        # a leading subgroup condition, up to its comma or the rule's modal verb
+        (
+            "if HER2-neu positive must have progressed on trastuzumab, lapatinib, or similar agent",
+            "inclusion",
+            "receptor",
+            "prior_therapy",
+        ),
+        (
+            "For triple-negative breast cancer, a minimum of 1 prior cytotoxic chemotherapy regimen must have been administered for the indication of metastatic disease.",
+            "inclusion",
+            "receptor",
+            "prior_therapy",
+        ),
+        # read as rules, these required or excluded the subgroup's therapy of every patient
+        (
+            "For subjects who have received prior anthracycline-based therapy, documentation of left ventricular ejection fraction < 50% by either multiple gated acquisition (MUGA) or echocardiogram (ECHO).",
+            "exclusion",
+            "prior_therapy",
+            "cardiac",
+        ),
+        (
+            "If prior ipsilateral DCIS was treated with lumpectomy and XRT (ionizing radiation therapy), a mastectomy must have been performed for the current cancer.",
+            "exclusion",
+            "radiotherapy",
+            "surgery",
+        ),
+    ],
+)
+def test_leading_subgroup_condition_creates_no_family(
+    text: str, kind: str, absent: str, kept: str
+) -> None:
+    families = _families(text, kind)
+    assert absent not in families
+    assert kept in families
+
+
+def test_leading_condition_on_childbearing_potential_is_the_topic() -> None:
+    text = "For women of child-bearing age, effective contraception must be used. A written statement must be obtained that the patient is not pregnant. If there is any question of pregnancy at time of therapeutic RT or at time of each SPECT-CT scan, a pregnancy test will be done to confirm the patient is not pregnant."
+    assert "administrative" in _families(text)
+    # no comma and no modal verb within a few words: no leading scope
+    text = "For women of childbearing potential a pregnancy test will be done and an agreement to use a highly-effective non hormonal form of contraception."
+    assert "pregnancy" in _families(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "absent", "kept"),
+    [
+        # "(i.e., ...)" restates the condition before it in other words
+        (
+            "Evidence that the cancer is metastatic or locally advanced and not curable by local measures (i.e., surgery, radiation).",
+            "inclusion",
+            "radiotherapy",
+            "diagnosis",
+        ),
+        (
+            "Is of child-bearing potential who has not had a recent negative pregnancy test done outside of this clinical trial (i.e., as part of standard preparation for diagnosis and treatment for her cancer)",
+            "exclusion",
+            "prior_therapy",
+            "pregnancy",
+        ),
+    ],
+)
+def test_restatement_in_other_words_adds_no_family_of_another_kind(
+    text: str, kind: str, absent: str, kept: str
+) -> None:
+    families = _families(text, kind)
+    assert absent not in families
+    assert kept in families
+
+
+def test_restatement_that_is_the_rule_itself_is_kept() -> None:
+    # "(i.e., patients with HER-2 positive disease ... are ineligible ...)": the rule
+    text = "Patients must not be a candidate for Herceptin therapy (i.e., patients with HER-2 positive disease (gene amplification by fluorescence in situ hybridization (FISH) or 3 + overexpression by ICH) and patients with unknown HER-2 status are ineligible unless the treating physicians has determined that Herceptin-based therapy would be inappropriate or not indicated)."
+    assert "receptor" in _families(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "absent", "kept"),
+    [
+        # the time of a planned procedure anchors the rule ("at the time of proposed ...")
+        (
+            "Pregnancy or lactation at the time of proposed radiation. Women of reproductive potential must agree to use an effective non-hormonal method of contraception during therapy.",
+            "exclusion",
+            "radiotherapy",
+            "pregnancy",
+        ),
+        (
+            "Willing to undergo mandatory intraoperative small excisional and core biopsies (4-6 passes) of tumor and normal tissue for research purposes at the time of proposed surgical resection.",
+            "inclusion",
+            "surgery",
+            "administrative",
+        ),
+        # what a condition rules out is no rule of its own ("precluding transplant")
+        (
+            "Patients with significant active infection precluding transplant",
+            "exclusion",
+            "comorbidity",
+            "infection",
+        ),
+    ],
+)
+def test_time_of_a_planned_procedure_and_what_is_precluded_create_no_family(
+    text: str, kind: str, absent: str, kept: str
+) -> None:
+    families = _families(text, kind)
+    assert absent not in families
+    assert kept in families
+
+
+def test_precluding_informed_consent_stays_a_consent_rule() -> None:
+    text = "History of uncontrolled seizures, central nervous system disorders or psychiatric disability judged by the investigator to be clinically significant, precluding informed consent, or interfering with compliance of oral drug intake."
+    assert "administrative" in _families(text, "exclusion")

@@ -19,7 +19,7 @@ from osteotrials.model import Trial
 from osteotrials.model.criteria import CompiledTrial, CriterionItem
 from osteotrials.vocab import versions
 
-PARSER_VERSION = "0.18.5"
+PARSER_VERSION = "0.18.6"
 
 
 def compile_criteria(text: str | None) -> list[CriterionItem]:

@@ -36,15 +36,19 @@ ScopeKind = Literal[
     "condition",
     "abbreviation",
     "subgroup",
+    "lead",
     "trial",
     "indication",
     "treatment",
 ]
 
 #: "(e.g. ...", "(such as ...", "(for example ...": examples of the condition before them,
-#: up to the closing parenthesis
+#: up to the closing parenthesis; "(i.e. ...)" restates it in other words ("not curable by
+#: local measures (i.e., surgery, radiation)"), which names no rule of another kind either,
+#: unless it restates the rule as its own condition ("not a candidate for Herceptin (i.e.,
+#: patients with HER-2 positive disease ... are ineligible)", "(i.e., absence of ...)")
 _EXAMPLE_PARENS = re.compile(
-    r"\(\s*(?:e\.?\s?g\.?|for example|for instance|such as|including(?: but not limited to)?)(?=[\s,:])"
+    r"\(\s*(?:e\.?\s?g\.?|(?:i\.\s?e\.?|ie\.)(?![,:]?\s*(?:patients|participants|subjects|absence|presence|no|without|having|those)\b)|for example|for instance|such as|including(?: but not limited to)?)(?=[\s,:])"
 )
 #: "such as ...", "e.g. ...", "for example ..." outside parentheses: up to the clause end
 _EXAMPLE_BARE = re.compile(r"(?<!\()\b(?:e\.g\.|such as|for example|for instance)(?=[\s,:])")
@@ -56,6 +60,7 @@ _ANCHOR = re.compile(
     r"|\b(?:prior to|before|preceding|until|at|of)\s+(?:the\s+)?(?:first|1st|initial)\s+(?:\w+\s+){1,2}?(?:dose|cycle|infusion|administration)s?\b"
     r"|\b(?:prior to|before|preceding|after|following|until|at)\s+(?:the\s+)?(?:start|initiation|beginning|commencement)\s+of\s+(?:the\s+)?(?:study|protocol|trial|randomi[sz]ed)\b"
     r"|\bduring\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:portion|phase|part)\s+of\s+(?:the\s+|this\s+)?(?:study|trial|protocol)\b"
+    r"|\bat\s+the\s+time\s+of\s+(?:the\s+)?(?:proposed|planned|definitive|scheduled)\b"
     r"|\b(?:after|following|until|post)\s+(?:the\s+)?(?:last|final)\s+(?:dose|administration|infusion)s?\s+of\s+(?:the\s+)?(?:study|protocol|trial|investigational|randomi[sz]ed)\b"
 )
 #: the duration of an obligation ("contraception for at least 30 days after surgery"): the
@@ -85,6 +90,9 @@ _STUDY_TREATMENT_GROUPS = ("a", "a2", "a3", "a4", "a5", "a6")
 #: is the purpose of the rule, not a rule of its own
 _PURPOSE = re.compile(
     r"\b(?:that|which)\s+(?:would|might|could|may|will|can)\s+(?:\w+\s+){0,2}?(?:preclude|prevent|interfere with|limit|compromise|contraindicate|jeopardi[sz]e)\s+(?:the\s+)?(?:\w+\s+){0,6}?(?:use of|receiving|receive|administration of|treatment with|tolerat\w*)\b"
+    # "significant active infection precluding transplant": what the condition rules out
+    # (not "precluding informed consent": the ability to consent is a rule of its own)
+    r"|\bprecluding\b(?!\s+(?:\w+\s+){0,2}?(?:consent|complian\w*|participat\w*|follow))"
 )
 #: the reason given for a rule: "must not be pregnant due to the potential harm to the
 #: fetus from radiation exposure", "due to bleeding risks", "because of the unknown effects
@@ -122,6 +130,20 @@ _SUBGROUP = re.compile(
 _AGE_SUBGROUP = re.compile(
     r"(?<=[\w)%*])\s*,?\s+\*?(?P<kw>for|in)\s+(?:patients|participants|subjects|women|men)\s+(?:aged\s+)?(?:younger than|older than|under|over|<|>|≤|≥|<=|>=)\s*\d+\s*(?:years?|yrs?)(?:\s+(?:of age|old))?"
 )
+#: a leading condition naming the subgroup the rule is for ("if HER2-neu positive must have
+#: progressed on trastuzumab", "For triple-negative breast cancer, a minimum of 1 prior
+#: cytotoxic chemotherapy regimen ..."), up to its comma or the rule's verb: the rule is the
+#: rest (the matcher reads such wording as a subgroup rule, ``match.evaluate``)
+_LEADING_CONDITION = re.compile(
+    r"^\W*(?P<kw>if|for)\s+(?!example\b|instance\b|at least\b|a (?:minimum|maximum|period|total)\b|the (?:purpose|duration|first|last)\b|more\b|less\b|up to\b|\d)"
+)
+#: its end: a comma, or the rule's modal verb a few words on ("if HER2-neu positive must")
+_LEADING_CONDITION_END = re.compile(r",|^(?:\S+\s+){0,6}?\S+\s(?=(?:must|should|shall)\s)")
+#: a leading condition about another cancer ("If the patient has a history of a prior
+#: non-breast cancer, all treatment for this cancer must have been completed ...") or about
+#: childbearing potential ("For women of child-bearing age, effective contraception must
+#: be used") is the item's topic, not a subgroup
+_LEADING_TOPICS = frozenset({"other_malignancy", "pregnancy", "administrative"})
 #: a literature reference: "(Allison et al, 2020, Wolff et al, 2018)" names authors, not
 #: conditions (Wolff read as Wolff-Parkinson-White)
 _CITATION = re.compile(r"\([^()]*\bet al\b[^()]*\)")
@@ -324,6 +346,10 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         found.append((m.start(), _anchor_end(norm, m.end()), "condition"))
     for m in _SUBGROUP.finditer(norm):
         found.append((m.start("kw"), _anchor_end(norm, m.end()), "subgroup"))
+    if (lead := _LEADING_CONDITION.match(norm)) and (
+        lead_end := _LEADING_CONDITION_END.search(norm[lead.end() : lead.end() + 100])
+    ):
+        found.append((lead.start("kw"), lead.end() + lead_end.end(), "lead"))
     for m in _AGE_SUBGROUP.finditer(norm):
         found.append((m.start("kw"), m.end(), "subgroup"))
     for m in _CITATION.finditer(norm):
@@ -411,6 +437,8 @@ def _incidental_in(
         return False  # nothing said outside it: leave it as it was; or the head's family
     if scope[2] == "treatment" and (not head & _TREATED_HEADS or _domain(c.family) != "therapy"):
         return False  # "infection requiring IV antibiotics": left to the families
+    if scope[2] == "lead" and c.family in _LEADING_TOPICS:
+        return False
     if scope[2] == "indication" and c.family in _CANCER_FACTS:
         return False  # "corticosteroids for control of symptoms of brain metastases"
     if scope[2] in ("example", "abbreviation"):

@@ -489,6 +489,7 @@ STEMS: dict[str, tuple[str, ...]] = {
         "viral",
     ),
     "comorbidity": (
+        "contraindicat",
         "vascular",
         "claudica",
         "peripheral",
@@ -695,6 +696,8 @@ STEMS: dict[str, tuple[str, ...]] = {
         "p",
         "pgp",
         "glycoprotein",
+        "bcrp",
+        "resistance",
         "cortico",
         "steroid",
         "predniso",

@@ -38,6 +38,33 @@ _STUDY_TREATMENT_PARENS = re.compile(
 _ET = re.compile(r"\b(?:ET|HT)\b")
 
 
+#: a therapy named as what the patient must be able to take: "Definite contraindications for
+#: the use of corticosteroids", "No contraindication to anti-hormonal treatment", "Any
+#: contraindications for therapy with vinorelbine or trastuzumab", "co-morbidities
+#: contraindicating the use of tamoxifen" (read as a therapy rule, each excluded the
+#: patients who had or took the drug)
+_CONTRAINDICATION_BEFORE = re.compile(
+    r"\bcontraindicat(?:ions?|ed|ing)\s+(?:(?:to|for|with|of|against)\s+)?(?:(?:the|a|an|any|receiving|use|using|of|therapy|treatment|with|administration|selected|standard-of-care|standard|care|local|course|study)\s+)*(?:[\w/-]+\s+(?:or|and|and/or)\s+)?$"
+)
+#: "Patients for whom docetaxel is contraindicated", "Capecitabine is contraindicated in
+#: patients with a creatinine clearance of < 30 ml/min"
+_CONTRAINDICATED_AFTER = re.compile(
+    r"^\s*(?:(?:therapy|treatment|use)\s+)?(?:is|are|was|were|be)\s+(?:medically\s+|clinically\s+)?contraindicated\b"
+)
+
+
+def contraindicated(norm: str, start: int, end: int) -> bool:
+    """Whether the therapy at [start, end) is named as contraindicated (a condition of the
+    patient, ``comorbidity`` "contraindication"), not as a therapy the patient had."""
+    if "contraindicat" not in norm:
+        return False
+    before = re.split(r"[.;]\s", norm[max(0, start - 80) : start])[-1]
+    return bool(
+        _CONTRAINDICATION_BEFORE.search(before)
+        or _CONTRAINDICATED_AFTER.match(norm[end : end + 50])
+    )
+
+
 @dataclass
 class TherapyMention:
     start: int

@@ -55,7 +55,7 @@ def extract(item: ItemText) -> list[Constraint]:
     out: list[Constraint] = []
     excepted = _therapy.excepted(item)
     for m in _therapy.mentions(item):
-        if not m.bone:
+        if not m.bone or _therapy.contraindicated(item.norm, m.start, m.end):
             continue
         if _HARM_BEFORE.search(item.norm, max(0, m.start - 120), m.start):
             continue

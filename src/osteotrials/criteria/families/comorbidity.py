@@ -81,6 +81,13 @@ _CONDITIONS: list[tuple[str, str]] = [
         r"(?:condition|illness|disease|disorder|patholog(?:y|ie)|abnormalit(?:y|ie))s?\s+(?:that|which)\s+(?:would|could|might|may)|(?:conditions?|illness\w*|diseases?|disorders?|patholog(?:y|ies)|abnormalit(?:y|ies))\s*,?\s+(?:that|which)\s*,?\s+(?:(?:in|based on|per|according to)\s+(?:the\s+)?(?:\w+\s+){0,2}?\w+'?s?'?\s+(?:clinical\s+)?(?:opinion|judge?ment|discretion|assessment)(?:\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?(?:investigators?|physicians?|clinicians?|doctors?))?\s*,?\s+)(?:would|could|might|may|will|places?|makes?|poses?|indicates?)\b|(?:condition|illness|disease|disorder)s?\b[^.;]{0,120}?\b(?:that|which)\s+contraindicates?\b|(?:would|could|might|may)\s+(?:compromise|interfere|jeopardi\w*|preclude|limit|put)",
     ),
     ("hematologic", r"anemia|anaemia|hematologic (?:disease|disorder|malignancy)"),
+    # a contraindication to a therapy as the rule ("Contraindications for corticosteroid
+    # administration", "Patients for whom docetaxel is contraindicated"): a condition of the
+    # patient that the therapy families leave alone (``_therapy.contraindicated``)
+    (
+        "contraindication",
+        r"\bcontraindications?\s+(?:to|for)\b|\bcontraindicating\b|\b(?:is|are)\s+(?:medically\s+|clinically\s+)?contraindicated\b",
+    ),
     ("hypertension_pulmonary", r"pulmonary hypertension"),
 ]
 _COMPILED = MultiPattern(_CONDITIONS)
@@ -124,6 +131,11 @@ def _outside_exception(name: str, m: re.Match[str], norm: str) -> re.Match[str] 
     ):
         found = _PATTERN_OF[name].search(norm, found.end())
     return found
+
+
+_RADIATION_CONTRAINDICATED = re.compile(
+    r"contraindications?\s+(?:to|for)\s+(?:\w+\s+){0,4}?(?:radiation|radiotherapy|irradiation|rt)\b"
+)
 
 
 def extract(item: ItemText) -> list[Constraint]:
@@ -179,7 +191,20 @@ def extract(item: ItemText) -> list[Constraint]:
     # sits between two conditions ("uncontrolled conditions, active infection, myocardial
     # infarction, ..., psychiatric illness/social situations"), so that the specific
     # families keep their words and the other illnesses are not lost with them
-    return [
-        make(item, FAMILY, a, b, {"condition": names}, confidence=0.75)
-        for names, a, b in runs_between(found, norm, _SPECIFIC_BETWEEN)
-    ]
+    out: list[Constraint] = []
+    for run_names, a, b in runs_between(found, norm, _SPECIFIC_BETWEEN):
+        c = make(item, FAMILY, a, b, {"condition": run_names}, confidence=0.75)
+        if "contraindication" in run_names and (
+            c.polarity != "exclude"
+            # "Contraindications to radiation": the radiotherapy rule's own aspect
+            or _RADIATION_CONTRAINDICATED.search(norm)
+        ):
+            # "required unless there is a contraindication for trastuzumab", "If obtaining
+            # fresh tumor tissue is medically contraindicated, ...": an exception to another
+            # rule, not a rule on contraindications
+            rest = [n for n in run_names if n != "contraindication"]
+            if not rest:
+                continue
+            c.params["condition"] = rest
+        out.append(c)
+    return out

@@ -43,9 +43,10 @@ _THERAPY_OBJECT = re.compile(
 _SETTING_AFTER = re.compile(
     r"^(?:\s*(?:,\s*(?:and/or|and|or)?|or|and|and/or)\s*(?:[\w-]+\s+){0,3}?[\w-]+)?\s+settings?\b"
 )
-#: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain"
+#: the disease as a modifier of another noun: "breast cancer treatment", "tumor-related pain",
+#: "Breast Cancer Gene BRCA1", "breast cancer susceptibility gene", "cancer antigen 15-3"
 _MODIFIER_AFTER = re.compile(
-    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material|bed|modules?|questionnaires?|subscales?)\b"
+    r"^(?:[- ](?:related|directed|specific|associated))?[- ](?:treatments?|therap\w*|regimens?|pain|care|screening|prevention|centers?|centres?|clinics?|staff|services?|related|directed|surgery|tissues?|specimens?|samples?|blocks?|material|bed|modules?|questionnaires?|subscales?|genes?|susceptibility|predisposition|antigens?|resistance protein)\b"
 )
 #: tumours that are not cancers ("pituitary secreting tumors", "benign tumour")
 _NOT_CANCER_TUMOUR = re.compile(
@@ -185,8 +186,19 @@ def extract(item: ItemText) -> list[Constraint]:
         ):
             continue
         # "HER2-positive confirmed by FISH", "hepatitis ... confirmed by RNA": no disease named nearby
-        if re.match(r"confirmed|proven|documented", m.group(0)) and not _CANCER_AFTER.match(
-            norm[m.end() : m.end() + 80]
+        if (
+            re.match(r"confirmed|proven|documented", m.group(0))
+            and (
+                not (after := _CANCER_AFTER.match(norm[m.end() : m.end() + 80]))
+                # "Confirmed availability of ... tumor tissue": the tumour names a sample
+                or _MODIFIER_AFTER.match(
+                    re.sub(
+                        r"^\W+(?:cancer|carcinoma|tumou?r)\b",
+                        "",
+                        norm[m.end() + after.end() : m.end() + after.end() + 40],
+                    )
+                )
+            )
         ):
             continue
         # "pathologic proof of progressive disease" in an irradiated lesion: a response rule

@@ -23,7 +23,7 @@ _AGENTS: list[tuple[str, str]] = [
     ("covid19", r"covid|sars-?cov-?2"),
     (
         "active",
-        r"(?:active|serious|severe|uncontrolled|ongoing|systemic|acute|significant|current|clinically significant|intercurrent)\s+(?:(?:and|or|,)\s+|\w+\s+){0,3}?infections?|infections? requiring (?:\w+\s+){0,3}(?:antibiotics|antimicrobial|antiviral|antifungal|treatment|therapy)|(?:bacterial|fungal|viral)(?:,|\s+or|\s+and)?\s+(?:\w+\s+){0,3}infections?|unexplained fever|febrile|sepsis",
+        r"(?:active|serious|severe|uncontrolled|ongoing|systemic|acute|significant|current|clinically significant|intercurrent)\s+(?:(?:and|or|,)\s+|\w+\s+){0,3}?infections?|infections? requir\w* (?:\w+\s+){0,3}(?:antibiotics?|antimicrobials?|antivirals?|antifungals?|treatment|therapy)|(?:bacterial|fungal|viral)(?:,|\s+or|\s+and)?\s+(?:\w+\s+){0,3}infections?|unexplained fever|febrile|sepsis",
     ),
 ]
 _SEPARATE = [(n, re.compile(p)) for n, p in _AGENTS]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from osteotrials.criteria.families import _therapy
 from osteotrials.criteria.families._base import MultiPattern, make
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
@@ -22,6 +23,7 @@ _CLASSES: list[tuple[str, str]] = [
     ),
     ("cyp_other", r"cyp\s*2c8|cyp\s*2d6|cyp\s*2c9|cyp\s*1a2|cyp\s*2c19"),
     ("pgp", r"p-?gp|p-?glycoprotein"),
+    ("bcrp", r"\bbcrp\b|breast cancer resistance protein"),
     (
         "corticosteroid",
         r"corticosteroids?|\bsteroids?\b|prednisone|prednisolone|dexamethasone|methylprednisolone|hydrocortisone",
@@ -88,12 +90,30 @@ _ON_DRUG_BEFORE = re.compile(
 )
 
 
+#: the drug defines the condition before it: "infection requiring intravenous antibiotic
+#: use", "organ allograft requiring immunosuppression" (the infection or transplant rule)
+_DEFINES_CONDITION = re.compile(
+    r"\b(?:infections?|allografts?|transplant\w*)\b[^.;]{0,30}?\b(?:requiring|requires?|required|needing)\s+(?:\w+\s+){0,4}$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
-    found = [(name, m.start(), m.end()) for name, m in _COMPILED.first_matches(norm)]
+    found = [
+        (name, m.start(), m.end())
+        for name, m in _COMPILED.first_matches(norm)
+        if not _therapy.contraindicated(norm, m.start(), m.end())
+        and not _DEFINES_CONDITION.search(norm, max(0, m.start() - 70), m.start())
+    ]
     short = len(re.findall(r"[a-z]+", norm)) <= 4
     if not found or not (
-        _CUE.search(norm) or short or re.search(r"concurrent|concomitant", item.context.lower())
+        _CUE.search(norm)
+        or short
+        or re.search(
+            # a sub-item of "currently receiving any of the following medications:"
+            r"concurrent|concomitant|\b(?:receiving|taking)\b[^.;]{0,60}\bmedications?\b",
+            item.context.lower(),
+        )
     ):
         return []
     if re.search(r"hypersensitiv|allerg", norm) and not re.search(
@@ -128,7 +148,7 @@ def extract(item: ItemText) -> list[Constraint]:
     found.sort(key=lambda f: f[1])
     classes = sorted({n for n, *_ in found})
     interaction = [
-        c for c in classes if c in ("cyp3a_inhibitor", "cyp_other", "pgp", "qt_prolonging")
+        c for c in classes if c in ("cyp3a_inhibitor", "cyp_other", "pgp", "bcrp", "qt_prolonging")
     ]
     params = {"classes": classes, "interaction": interaction}
     return [make(item, FAMILY, found[0][1], found[-1][2], params, confidence=0.8)]

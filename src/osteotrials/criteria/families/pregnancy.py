@@ -14,7 +14,7 @@ _ASPECTS: list[tuple[str, str]] = [
     ("pregnant", r"pregnan\w*(?! test)|gravid"),
     (
         "breastfeeding",
-        r"breast[- ]?feed\w*|lactat\w*|nursing (?:women|mothers?|patients|infants?)|(?:pregnant|pregnancy) (?:or|and|and/or|/) nursing|\bor nursing\b|\bnursing\b(?=[^.;]{0,20}$)",
+        r"breast[- ]?feed\w*|lactat(?:ion|ing)\w*|nursing (?:women|mothers?|patients|infants?)|(?:pregnant|pregnancy) (?:or|and|and/or|/) nursing|\bor nursing\b|\bnursing\b(?!\s+(?:homes?|facilit\w*|care|staff|units?|services?))(?=[^.;]{0,20}$)",
     ),
     ("pregnancy_test", r"pregnancy test\w*|hcg|β-hcg|beta-hcg"),
 ]

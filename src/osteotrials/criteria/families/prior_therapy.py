@@ -280,7 +280,9 @@ def extract(item: ItemText) -> list[Constraint]:
     ms = [
         m
         for m in _therapy.mentions(item)
-        if not m.bone and "radiopharmaceutical_only" not in m.classes
+        if not m.bone
+        and "radiopharmaceutical_only" not in m.classes
+        and not _therapy.contraindicated(norm, m.start, m.end)
     ]
     ms = [
         m

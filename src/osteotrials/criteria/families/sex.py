@@ -13,7 +13,9 @@ FAMILY = "sex"
 _LEAD = r"^\W*(?:adult\s+|postmenopausal\s+|post-menopausal\s+)?(?:(?:patients?|participants?|subjects?|individuals?)\s+(?:must\s+be|is|are)\s+|(?:be|is|are|must be)\s+(?:an?\s+)?|(?:the\s+)?(?:participant|patient|subject)\s+is\s+(?:an?\s+)?)?"
 _FEMALE_START = re.compile(
     _LEAD
-    + r"(?P<w>females?|wom[ae]n)\b(?!'s\b|\s+(?:of|who|with|must|should|need|participants? of|partners?)\b)"
+    # not the subject of another rule ("Women having a vaginal pH above 5", "Women treated
+    # with adjuvant LHRH analog are eligible")
+    + r"(?P<w>females?|wom[ae]n)\b(?!'s\b|\s+(?:of|who|with|must|should|need|participants? of|partners?|having|treated|receiving|taking)\b)"
 )
 _MALE_START = re.compile(
     _LEAD + r"(?P<w>males?|men)\b(?!'s\b|\s+(?:of|who|with|must|should|and wom|or wom|partners?)\b)"
