@@ -104,3 +104,30 @@ def test_breast_cancer_resistance_protein_inhibitors_are_a_medication_class() ->
         assert [(c.family, c.polarity, c.params["classes"]) for c in item.constraints] == [
             ("medication", "exclude", ["bcrp"])
         ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior chemotherapy for unresectable, locally advanced breast cancer or metastatic disease.",
+        "Previous radiotherapy for the treatment of unresectable, locally advanced or metastatic breast cancer is not allowed if more than 25% of marrow-bearing bone has been irradiated or the last fraction of radiotherapy has been administered within approximately 3 weeks prior to randomization.",
+    ],
+)
+def test_the_setting_of_an_excluded_therapy_is_no_diagnosis_rule(text: str) -> None:
+    # the disease after a comma-separated list of settings is what the therapy was for;
+    # read as an exclusion of the metastatic setting, every patient of the trial failed
+    assert fam(text, "diagnosis", "exclusion") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rapidly progressive or life-threatening metastatic disease",
+        "4. Patients with myeloid malignancies and myelodysplasia or evidence of metastatic disease in bone marrow or brain",
+    ],
+)
+def test_excluded_metastases_with_a_site_or_a_feature_are_not_the_metastatic_setting(
+    text: str,
+) -> None:
+    for c in fam(text, "diagnosis", "exclusion"):
+        assert "metastatic" not in c.params.get("setting", [])

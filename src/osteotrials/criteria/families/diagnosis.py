@@ -38,7 +38,7 @@ _DIAGNOSIS_ANCHOR = re.compile(
 #: metastatic or locally recurrent breast cancer", "regimens given in a metastatic or
 #: locally advanced setting"): the setting of that therapy, not this trial's diagnosis
 _THERAPY_OBJECT = re.compile(
-    r"\b(?:therap\w*|treatments?|treated|chemotherap\w*|regimens?|lines?|agents?|drugs?|prevention|radiotherapy|radiation|surgery|hormonal|endocrine)\s+(?:\w+\s+){0,3}?(?:for|in|of)\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+[\s-]+){0,6}$"
+    r"\b(?:therap\w*|treatments?|treated|chemotherap\w*|regimens?|lines?|agents?|drugs?|prevention|radiotherapy|radiation|surgery|hormonal|endocrine)\s+(?:\w+\s+){0,3}?(?:for|in|of)\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+,?[\s-]+){0,6}$"
 )
 _SETTING_AFTER = re.compile(
     r"^(?:\s*(?:,\s*(?:and/or|and|or)?|or|and|and/or)\s*(?:[\w-]+\s+){0,3}?[\w-]+)?\s+settings?\b"
@@ -264,6 +264,20 @@ def extract(item: ItemText) -> list[Constraint]:
         params["confirmation"] = c.group(0)
     a = best.start()
     constraint = make(item, FAMILY, a, best.end(), params, confidence=0.8)
+    if (
+        constraint.polarity == "exclude"
+        and "metastatic" in settings
+        and _METASTASES_QUALIFIED.search(norm)
+    ):
+        # "evidence of metastatic disease in bone marrow or brain", "Rapidly progressive or
+        # life-threatening metastatic disease": a site or a feature of the metastases is
+        # what is excluded (read as the metastatic setting, every patient of a metastatic
+        # trial failed); the feature is not read, so the matcher leaves the rule unknown
+        rest = [s for s in settings if s != "metastatic"]
+        if rest:
+            constraint.params["setting"] = rest
+        else:
+            del constraint.params["setting"]
     if constraint.polarity == "exclude" and list(params) == ["confirmation"]:
         # "Index cancer has predominantly neuroendocrine histology", "No histologically
         # proven bone marrow metastasis": how a finding is proven is not what is excluded
@@ -290,6 +304,11 @@ def extract(item: ItemText) -> list[Constraint]:
     return [constraint]
 
 
+#: metastases qualified by where they are or how they behave
+_METASTASES_QUALIFIED = re.compile(
+    r"\bmetasta\w*\s+(?:disease\s+|lesions?\s+|spread\s+)?(?:in|to|of|involving)\s+(?:the\s+)?(?:bone marrow|marrow|brain|central nervous system|cns|leptomeninges|meninges|liver|lungs?|skin)\b"
+    r"|\b(?:rapidly progressive|life-threatening|symptomatic visceral)\s+(?:(?:or|and)\s+(?:[\w-]+\s+){1,2})?metasta"
+)
 #: an organ before "metastases": where the disease is ("cardiac metastases")
 _SITE_BEFORE = re.compile(
     r"\b(?:cardiac|heart|pericardial|ocular|orbital|choroidal|skin|cutaneous|adrenal|splenic|"
