@@ -7,8 +7,12 @@ postmenopausal women is a definition, checked by hand. Every text is real snapsh
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.criteria.conftest import fam
+
+from osteotrials.criteria import compile_criteria
 
 
 @pytest.mark.parametrize(
@@ -85,3 +89,39 @@ def test_postmenopausal_women_exempt_from_a_pregnancy_test() -> None:
         "Be premenopausal or perimenopausal with a negative serum pregnancy test.", "menopause"
     )
     assert c.polarity == "require" and c.params["status"] == ["peri", "pre"]
+
+
+# --- parser 0.18.6
+
+
+def test_an_age_line_of_a_postmenopausal_definition_is_a_way_to_be_postmenopausal(
+    records: tuple[dict[str, Any], ...],
+) -> None:
+    # "Postmenopausal status is defined by any one of the following criteria: ... Age ≥ 60
+    # years." (NCT05095207, nested) and the flat PDQ list under "Menopausal status"
+    # (NCT00075764): read as age rules, "Age ≥ 60" failed every younger patient and the
+    # flat list required both "at least 55" and "under 55" years
+    texts = {
+        r["protocolSection"]["identificationModule"]["nctId"]: r["protocolSection"][
+            "eligibilityModule"
+        ]["eligibilityCriteria"]
+        for r in records
+    }
+    for nct, line in (
+        ("NCT05095207", "Age ≥ 60 years."),
+        ("NCT00075764", "At least 55 years of age with prior hysterectomy"),
+        (
+            "NCT00075764",
+            "Under 55 years of age with a prior hysterectomy without oophorectomy and with estradiol and follicle-stimulating hormone levels consistent with menopause",
+        ),
+    ):
+        (item,) = [i for i in compile_criteria(texts[nct]) if i.text == line]
+        assert [(c.family, c.params.get("status")) for c in item.constraints] == [
+            ("menopause", ["post"])
+        ]
+        assert item.constraints[0].confidence < 0.75  # a definition: a failure is checked by hand
+
+
+def test_an_age_rule_outside_a_definition_stays_an_age_rule() -> None:
+    (c,) = fam("Age ≥ 18 years", "age")
+    assert c.params["min"] == 18

@@ -38,6 +38,13 @@ _MENOPAUSE_SUBITEM = re.compile(
 )
 _MENOPAUSE_SUBITEM_START = re.compile(
     r"^\W*(?:age|aged)\b|(?:deemed|considered|defined as|be)\s+post-?\s?menopausal\s+(?:by|if|when)\b"
+    # "At least 55 years of age with prior hysterectomy", "Under 55 years of age with ..."
+    r"|^\W*(?:at least|under|over|older than|younger than|less than|greater than|more than|[<>≤≥]=?)\s*\d+\s*(?:years?|yrs?)\b"
+)
+#: the item is a line of a postmenopausal definition given by its parent ("Postmenopausal
+#: status is defined by any one of the following criteria: ... Age ≥ 60 years.")
+_MENOPAUSE_PARENT = re.compile(
+    r"post-?\s?menopaus\w*[^|]{0,120}?\b(?:defined|definition|one of the following|following criteria)[^|]*$"
 )
 #: the age names the group a rule applies to: "... 55 years old or younger must have ..."
 _SUBGROUP_AFTER = re.compile(
@@ -93,6 +100,8 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     if _MENOPAUSE_SUBITEM.search(norm) and _MENOPAUSE_SUBITEM_START.search(norm):
         return []
+    if _MENOPAUSE_PARENT.search(item.context.lower()):
+        return []  # an age that makes a woman postmenopausal: the menopause rule's
     if d := _MENOPAUSE_DEFINITION.search(norm):
         # ages inside a definition of postmenopausal status are not an age rule; an age
         # written before the definition still is ("Women over 18 years of age ... Women

@@ -87,7 +87,7 @@ def extract(item: ItemText) -> list[Constraint]:
         and not _PURPOSE_BEFORE.search(norm[max(0, m.start() - 20) : m.start()])
     ]
     if not found:
-        return []
+        return _definition_line(item)
     # "women of childbearing potential ... (postmenopausal defined as ...)": a definition
     # inside a contraception rule still names the status; keep it, at lower confidence
     statuses = sorted({n for n, _ in found})
@@ -113,3 +113,25 @@ def extract(item: ItemText) -> list[Constraint]:
         # estradiol levels in postmenopausal range"); a "not met" is checked by hand
         constraint.confidence = min(constraint.confidence, 0.5)
     return [constraint]
+
+
+#: the parent (or label) defines postmenopausal status by alternatives: "Postmenopausal
+#: status is defined by any one of the following criteria:", "Menopausal status"
+_DEFINITION_CONTEXT = re.compile(
+    r"(?:post-?\s?menopaus\w*[^|]{0,120}?\b(?:defined|definition|one of the following|following criteria)[^|]*|menopausal status\s*)$"
+)
+#: ... and the line gives one: an age, menses, a hysterectomy, FSH
+_DEFINITION_LINE = re.compile(
+    r"\b(?:age|aged|years?|menses|menstrua\w*|amenorrh\w*|hysterectomy|fsh|follicle[- ]stimulating)\b"
+)
+
+
+def _definition_line(item: ItemText) -> list[Constraint]:
+    """A line of a postmenopausal definition ("Age ≥ 60 years.", "At least 55 years of age
+    with prior hysterectomy"): a way to be postmenopausal, at the confidence of a
+    definition (read as an age rule, it failed every younger patient)."""
+    if not (
+        _DEFINITION_CONTEXT.search(item.context.lower()) and _DEFINITION_LINE.search(item.norm)
+    ):
+        return []
+    return [make(item, FAMILY, 0, len(item.norm), {"status": ["post"]}, confidence=0.6)]
