@@ -149,3 +149,18 @@ def test_ulrr_is_the_upper_limit_of_normal() -> None:
     )
     assert {c.params["analyte"] for c in cs} == {"alt", "ast"}
     assert all(c.params.get("uln_multiple") == 2.5 for c in cs)
+
+
+# --- parser 0.18.6
+
+
+def test_organ_function_named_as_an_exception_is_no_lab_rule() -> None:
+    text = "Hepatitis B and/or hepatitis C carriers (unless with normal hepatic function)."
+    assert fam(text, "lab", "exclusion") == []
+    assert fam(text, "infection", "exclusion")
+
+
+def test_a_limit_on_a_pair_of_analytes_is_checked_by_hand() -> None:
+    text = "Alkaline phosphatase and AST may not both be greater than the ULN. For example, if the alkaline phosphatase is greater than the ULN but less than/equal to 2.5 x ULN, then the AST must be less than/equal to the ULN. If the AST is greater than the ULN but less than/equal to 1.5 x ULN, then the alkaline phosphatase must be less than/equal to ULN."
+    labs = fam(text, "lab")
+    assert labs and all(c.confidence < 0.75 for c in labs)

@@ -61,3 +61,15 @@ def test_a_definition_of_the_other_status_is_no_rule() -> None:
 def test_exclusions_keep_and() -> None:
     for c in fam("Erbb2 negative and/or ER and PgR negative", "receptor", "exclusion"):
         assert c.logic.connective == "and"
+
+
+# --- parser 0.18.6
+
+
+def test_both_statuses_are_either_status_and_a_status_as_subject_names_a_subgroup() -> None:
+    text = "Both HER2-positive and HER2-negative disease (as defined by IHC or by fluorescence in situ hybridization [FISH]). HER2+ must have had prior treatment with trastuzumab and/or lapatinib."
+    found = fam(text, "receptor")
+    # read as two requirements, every patient failed one of them
+    assert {c.params["status"] for c in found} == {"any", "positive"}
+    (positive,) = [c for c in found if c.params["status"] == "positive"]
+    assert positive.confidence < MIN_CONFIDENCE_FOR_NOT_MET

@@ -146,3 +146,22 @@ def test_washout_with_a_progression_as_the_alternative_is_checked_by_hand() -> N
     (c,) = fam(text, "prior_therapy")
     assert c.time_window is not None and c.time_window.relation == "at_least"
     assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET
+
+
+# --- parser 0.18.6
+
+
+def test_effects_of_treatment_that_did_not_resolve_are_a_toxicity_rule() -> None:
+    text = "Any significant side effects related to prior chemo, radiation, biology or hormonal therapy that did not resolve in the judgment of the investigator"
+    families = {c.family for c in one(text, "exclusion")}
+    # read as exclusions of those therapies, every treated patient failed
+    assert families == {"toxicity"}
+
+
+def test_unresolved_toxicity_with_an_excepted_neuropathy() -> None:
+    text = "Adverse events from prior anti-cancer therapy that have not resolved to Grade ≤1 or better, with the exception of alopecia of any grade and Grade ≤2 peripheral neuropathy"
+    found = {
+        (c.params["aspect"], c.polarity, c.params.get("max_grade"))
+        for c in fam(text, "toxicity", "exclusion")
+    }
+    assert found == {("unresolved_toxicity", "exclude", 1), ("neuropathy", "allow", 2)}

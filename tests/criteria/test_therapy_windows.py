@@ -252,3 +252,14 @@ def test_tests_done_n_days_prior_stay_recent() -> None:
         "cardiac",
     )
     assert c.time_window is not None and c.time_window.relation == "within"
+
+
+# --- parser 0.18.6
+
+
+def test_weeks_from_the_completion_of_a_treatment_is_a_time_since_it() -> None:
+    text = "4 weeks from completion of chemotherapy or radiation therapy, where appropriate."
+    (c,) = fam(text, "prior_therapy")
+    assert c.time_window is not None
+    # read as "within", it required a course in the last 4 weeks
+    assert c.time_window.relation == "at_least" and c.time_window.days == 28

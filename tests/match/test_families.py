@@ -790,3 +790,24 @@ def test_early_allowance_with_an_interval_to_recurrence(finder: ItemFinder) -> N
     no_date = {"diagnosis": {"presentation": "recurrent"}}
     status = run(item, **{**base(regimens=adjuvant("2023-11-15")), **no_date}).status
     assert status == "unknown"
+
+
+def test_a_status_as_the_subject_of_a_later_sentence_is_a_subgroup_rule(
+    finder: ItemFinder,
+) -> None:
+    # NCT01216176: "Both HER2-positive and HER2-negative disease (...). HER2+ must have had
+    # prior treatment with trastuzumab and/or lapatinib." (parser 0.18.6). Read as two
+    # requirements of status the item failed every patient; the trastuzumab rule is for the
+    # HER2-positive only, so a HER2-negative patient without it is not failed
+    item = finder.item("NCT01216176", r"^Both HER2-positive and HER2-negative disease")
+    negative = run(
+        item,
+        **base(
+            receptors={"er_percent": 90, "her2_ihc": "0"},
+            regimens=[_line("letrozole", "2024-02-10", "2025-06-01")],
+        ),
+    )
+    statuses = {c.family: r.status for c, r in zip(item.constraints, negative.results, strict=True)}
+    assert statuses["prior_therapy"] == "not_met"
+    assert negative.status == "unknown"
+    assert negative.note is not None and "subgroup" in negative.note

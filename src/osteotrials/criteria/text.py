@@ -161,6 +161,10 @@ _BARE_SINCE = re.compile(
 )
 #: a comparison the window patterns do not read, just before a bare "N weeks since"
 _COMPARED_BEFORE = re.compile(r"(?:\bthan|\bto|\bup to|[<>≤≥=])\s*$")
+#: the end of a treatment after a bare "N weeks from"
+_END_OF_AFTER = re.compile(
+    r"\s+(?:the\s+)?(?:completion|end|last\s+(?:dose|administration|fraction|cycle))\s+of\b"
+)
 #: a completion just before a bare "N weeks prior to" makes it a time since the end, with
 #: nothing but the words of one clause between (not "complete staging workup 8 weeks prior")
 _COMPLETED_BEFORE = re.compile(
@@ -281,6 +285,15 @@ def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int,
         ):
             # "must have completed all prior radiotherapy  3 weeks prior to registration"
             # (the "≥" lost), "discontinued 2 weeks before": a time since the end
+            relation = "at_least"
+        if (
+            pattern is _BARE_PRIOR
+            and m.group(0).endswith(" from")
+            and _END_OF_AFTER.match(norm, m.end())
+            and not _COMPARED_BEFORE.search(norm, max(0, m.start() - 30), m.start())
+        ):
+            # "4 weeks from completion of chemotherapy or radiation therapy": a time since
+            # the end (read as within, it required a course in the last 4 weeks)
             relation = "at_least"
         anchor_m = _ANCHOR.search(norm, m.end(), m.end() + 60)
         tw = _build.time_window(

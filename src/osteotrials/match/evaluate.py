@@ -63,6 +63,13 @@ CONDITIONAL_WORDING = re.compile(
     r"(?:pre|peri)-?menopausal\b[^.;:]{0,80}\bmust\b)",
     re.IGNORECASE,
 )
+#: a later sentence whose subject is a tumour status: "Both HER2-positive and HER2-negative
+#: disease ... HER2+ must have had prior treatment with trastuzumab and/or lapatinib"
+STATUS_AS_SUBJECT = re.compile(
+    r"(?:^|[.;:]\s+)(?:her2|her-2|hr|er|pr|pgr)[\s-]*(?:\+|positive|negative)\s+"
+    r"(?:(?:patients|participants|subjects|disease|tumou?rs)\s+)?(?:must|should)\b",
+    re.IGNORECASE,
+)
 #: a parent item introducing alternatives or exceptions: its sub-items do not each apply
 ALTERNATIVES_PARENT = re.compile(
     r"unless|except|defined as|definition|one of the following|any of the following|either|"
@@ -378,6 +385,7 @@ def plan_item(item: CriterionItem, parent_text: str | None = None) -> ItemPlan:
         line_positions=lines,
         partial=bool(constraints) and len(uncovered_words(item)) >= PARTIAL_WORDS,
         subgroup=bool(CONDITIONAL_WORDING.search(item.text))
+        or bool(STATUS_AS_SUBJECT.search(item.text))
         or bool(parent_text and ALTERNATIVES_PARENT.search(parent_text)),
     )
 

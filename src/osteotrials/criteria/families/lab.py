@@ -403,6 +403,12 @@ def _eligible_side(c: Constraint) -> bool:
     return op in ("<", "<=")
 
 
+_EXCEPTION_BEFORE_ADEQUATE = re.compile(
+    r"\b(?:unless|except(?: for| if| when)?|other than)\s+(?:\w+\s+){0,3}$"
+)
+_JOINT_LIMIT = re.compile(r"\b(?:may|must|should|can)\s*not\s+both\s+be\b")
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     mentions = _mentions(item)
@@ -540,6 +546,11 @@ def extract(item: ItemText) -> list[Constraint]:
                 y.logic.connective = "or"
                 x.logic.group = y.logic.group = 1
     m = _ADEQUATE.search(norm)
+    if m and _EXCEPTION_BEFORE_ADEQUATE.search(norm, max(0, m.start() - 30), m.start()):
+        # "Hepatitis B and/or hepatitis C carriers (unless with normal hepatic function)":
+        # the organ function is the exception to another rule (read as a rule, the
+        # exclusion barred every patient with normal liver function)
+        m = None
     if not out and m and _ORGAN_WORD.search(m.group(0)):
         organs = [name for name, pat in _ORGANS.items() if re.search(pat, m.group(0))]
         adequate = not re.match(r"inadequate|impaired|poor|abnormal|insufficient", m.group(0))
@@ -553,6 +564,11 @@ def extract(item: ItemText) -> list[Constraint]:
                 confidence=0.75,
             )
         )
+    if out and _JOINT_LIMIT.search(norm):
+        # "Alkaline phosphatase and AST may not both be greater than the ULN": the limit is
+        # on the pair, which the lab rules do not read; a failure is checked by hand
+        for c in out:
+            c.confidence = min(c.confidence, _UNREAD_ALTERNATIVE_CONFIDENCE)
     for c in out:
         # In an inclusion item a limit's direction is its operator. A negation elsewhere in
         # the clause belongs to something else ("In absence of liver metastases, ALT <= 3 x

@@ -102,6 +102,10 @@ def _status(word: str) -> str:
     return "positive"
 
 
+_SENTENCE_START_BEFORE = re.compile(r"(?:^|[.;:]\s+)$")
+_SUBJECT_OF_RULE_AFTER = re.compile(
+    r"\s*(?:(?:patients|participants|subjects|disease|tumou?rs|breast cancer)\s+)?(?:must|should|need to|are required to)\b"
+)
 _SUBGROUP_BEFORE = re.compile(
     r"(?:\bif|\bwhen|\bwhether|\bin case of|\bfor (?:those|patients|participants|subjects|women) "
     r"(?:with|who are)|\bin)\s+(?:(?:the|a|an|their|her|patients?|participants?|subjects?|"
@@ -153,7 +157,12 @@ def extract(item: ItemText) -> list[Constraint]:
         # older if HER2 negative", "(+trastuzumab in HER2-positive patients)": the status
         # names the subgroup a rule is for, not a rule on every patient (a "not met" from it
         # is checked by hand)
-        if _SUBGROUP_BEFORE.search(norm[max(0, a - 45) : a]):
+        if _SUBGROUP_BEFORE.search(norm[max(0, a - 45) : a]) or (
+            # "HER2+ must have had prior treatment with trastuzumab": the status as the
+            # subject of a sentence names whom its rule is for
+            _SENTENCE_START_BEFORE.search(norm[max(0, a - 3) : a])
+            and _SUBJECT_OF_RULE_AFTER.match(norm, b)
+        ):
             conf = min(conf, 0.5)
         taken.append((a, b))
         out.append(make(item, FAMILY, a, b, params, confidence=conf))
@@ -502,15 +511,29 @@ def _both_negative(item: ItemText, out: list[Constraint]) -> list[Constraint]:
 
 
 def _either_status(item: ItemText, out: list[Constraint]) -> list[Constraint]:
-    """ "Hormone receptor positive or hormone receptor negative": either status."""
+    """ "Hormone receptor positive or hormone receptor negative", "Both HER2-positive and
+    HER2-negative disease": either status."""
     for x, y in itertools.combinations(sorted(out, key=lambda c: c.span[0]), 2):
         if (
             x.params.get("receptor") == y.params.get("receptor")
             and {x.params.get("status"), y.params.get("status")} == {"positive", "negative"}
             and x.polarity == y.polarity != "exclude"
-            and re.fullmatch(
-                r"\W*(?:or|and/or)\W*",
-                item.norm[x.span[1] - item.start : y.span[0] - item.start],
+            and (
+                re.fullmatch(
+                    r"\W*(?:or|and/or)\W*",
+                    item.norm[x.span[1] - item.start : y.span[0] - item.start],
+                )
+                # "Both HER2-positive and HER2-negative disease": read as two requirements,
+                # every patient failed one
+                or (
+                    re.fullmatch(
+                        r"\W*and\W*", item.norm[x.span[1] - item.start : y.span[0] - item.start]
+                    )
+                    and re.search(
+                        r"\bboth\W*$",
+                        item.norm[max(0, x.span[0] - item.start - 12) : x.span[0] - item.start],
+                    )
+                )
             )
         ):
             either = _spanning(item, x, y, {"receptor": x.params["receptor"], "status": "any"})
