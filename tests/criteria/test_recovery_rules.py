@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (real criteria text is long)
 """Parser 0.18.5: recovery from earlier treatment is a toxicity rule, in the word orders
 the snapshot uses. Before, "Recovered from all prior chemotherapy or radiotherapy to NCI
 CTC grade 1" read as a requirement to have had chemotherapy (every chemotherapy-naive
