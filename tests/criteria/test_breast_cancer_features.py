@@ -131,3 +131,9 @@ def test_excluded_metastases_with_a_site_or_a_feature_are_not_the_metastatic_set
 ) -> None:
     for c in fam(text, "diagnosis", "exclusion"):
         assert "metastatic" not in c.params.get("setting", [])
+
+
+def test_a_relapse_dating_another_therapy_rule_is_no_diagnosis_rule() -> None:
+    text = "Patients must have no history of prior therapy with trastuzumab (Herceptin), Ixabepilone (BMS-247550) or carboplatin for metastatic disease; patients who develop metastatic disease =< 6 months after completing adjuvant trastuzumab (Herceptin), paclitaxel, docetaxel, carboplatin, or Ixabepilone (BMS-247550) are considered to have had prior therapy for metastatic disease and are excluded from study"
+    assert fam(text, "diagnosis") == []
+    assert fam(text, "prior_therapy")

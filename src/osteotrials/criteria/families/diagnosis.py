@@ -101,6 +101,12 @@ def _after_drug(norm: str, therapy_ends: list[int], a: int) -> bool:
     )
 
 
+_DEVELOP_BEFORE = re.compile(r"\b(?:develop|develops|developed|developing|relapsed? with)\s+$")
+_AFTER_TREATMENT_END = re.compile(
+    r"[^.;]{0,40}?\b(?:after|following|of|from|since)\s+(?:completing|completion|the end|ending|stopping|discontinu\w*|the last dose)\b"
+)
+
+
 def _context_only(norm: str, a: int, b: int) -> bool:
     """The disease words at [a, b) are context of another rule, not a diagnosis."""
     before = norm[max(0, a - 90) : a]
@@ -123,6 +129,11 @@ def _context_only(norm: str, a: int, b: int) -> bool:
     ):
         return True
     if _THERAPY_OBJECT.search(before) or _SETTING_AFTER.match(norm[b : b + 50]):
+        return True
+    if _DEVELOP_BEFORE.search(before) and _AFTER_TREATMENT_END.match(norm, b):
+        # "patients who develop metastatic disease =< 6 months after completing adjuvant
+        # trastuzumab": the relapse dates another therapy rule (read as an exclusion of
+        # metastatic disease, every patient of the metastatic trial failed)
         return True
     if _MODIFIER_AFTER.match(norm[b : b + 25]):
         return True
