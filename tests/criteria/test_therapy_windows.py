@@ -263,3 +263,10 @@ def test_weeks_from_the_completion_of_a_treatment_is_a_time_since_it() -> None:
     assert c.time_window is not None
     # read as "within", it required a course in the last 4 weeks
     assert c.time_window.relation == "at_least" and c.time_window.days == 28
+
+
+def test_a_range_of_weeks_from_completion_is_not_read_as_a_time_since() -> None:
+    # the second number of "between 3-12 weeks" is no lower bound (the range is not read)
+    text = "Must start study treatment (receive first Herceptin infusion) 15between 3-12 weeks from completion of standard of care therapy."
+    for c in fam(text, "prior_therapy"):
+        assert c.time_window is None or c.time_window.relation != "at_least"

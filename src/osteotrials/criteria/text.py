@@ -161,6 +161,8 @@ _BARE_SINCE = re.compile(
 )
 #: a comparison the window patterns do not read, just before a bare "N weeks since"
 _COMPARED_BEFORE = re.compile(r"(?:\bthan|\bto|\bup to|[<>≤≥=])\s*$")
+#: the first number of a range ("between 3-12 weeks from completion of ...")
+_RANGE_BEFORE = re.compile(r"(?:\d\s*(?:-|–|to|and)|\bbetween)\s*$")
 #: the end of a treatment after a bare "N weeks from"
 _END_OF_AFTER = re.compile(
     r"\s+(?:the\s+)?(?:completion|end|last\s+(?:dose|administration|fraction|cycle))\s+of\b"
@@ -291,6 +293,7 @@ def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int,
             and m.group(0).endswith(" from")
             and _END_OF_AFTER.match(norm, m.end())
             and not _COMPARED_BEFORE.search(norm, max(0, m.start() - 30), m.start())
+            and not _RANGE_BEFORE.search(norm, max(0, m.start() - 30), m.start())
         ):
             # "4 weeks from completion of chemotherapy or radiation therapy": a time since
             # the end (read as within, it required a course in the last 4 weeks)
