@@ -137,3 +137,21 @@ def test_a_relapse_dating_another_therapy_rule_is_no_diagnosis_rule() -> None:
     text = "Patients must have no history of prior therapy with trastuzumab (Herceptin), Ixabepilone (BMS-247550) or carboplatin for metastatic disease; patients who develop metastatic disease =< 6 months after completing adjuvant trastuzumab (Herceptin), paclitaxel, docetaxel, carboplatin, or Ixabepilone (BMS-247550) are considered to have had prior therapy for metastatic disease and are excluded from study"
     assert fam(text, "diagnosis") == []
     assert fam(text, "prior_therapy")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Histologically-confirmed Her2neu positive breast cancer, by either Immunohistochemistry (IHC) 3+ or Fluorescence In Situ Hybridization (FISH)+",
+        "Documented diagnosis of metastatic breast carcinoma (stage IV) Human Epidermal Growth Factor Receptor 2 (HER2) overexpressing (Immunohistochemistry (IHC) 3+ or Fluorescence In Situ Hybridization(FISH) +).",
+    ],
+)
+def test_in_situ_hybridization_is_no_carcinoma_in_situ(text: str) -> None:
+    # read as the in-situ setting, the requirement failed every metastatic patient
+    (c,) = fam(text, "diagnosis")
+    assert "in_situ" not in c.params.get("setting", [])
+
+
+def test_the_college_of_american_pathologists_confirms_nothing() -> None:
+    text = "The tumor must be HER2-negative by current ASCO/CAP (American Society of Clinical Oncology/College of American Pathologists) guidelines based on local testing results."
+    assert fam(text, "diagnosis") == []

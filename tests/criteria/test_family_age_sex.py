@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.criteria.conftest import fam
+
+from osteotrials.criteria import compile_criteria
 
 
 @pytest.mark.parametrize(
@@ -229,3 +233,19 @@ def test_bounds_with_the_age_word_beside_them_stay_ages(
 )
 def test_women_as_the_subject_of_another_rule_is_no_sex_rule(text: str) -> None:
     assert fam(text, "sex") == []
+
+
+def test_ages_of_a_contraception_rule_say_whom_it_is_for(
+    records: tuple[dict[str, Any], ...],
+) -> None:
+    # NCT06130254: "... must agree to use two highly effective forms of contraception ...
+    # This includes all female participants, between the onset of menses between 18 and 55
+    # years, unless ...": read as an age rule, every patient over 55 failed
+    (record,) = [
+        r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT06130254"
+    ]
+    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    (item,) = [i for i in compile_criteria(text) if i.text.startswith("The effects of adagrasib")]
+    families = {c.family for c in item.constraints}
+    assert "age" not in families
+    assert "administrative" in families  # the contraception rule stays

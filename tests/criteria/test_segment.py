@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.criteria.conftest import criteria_texts
 
 from osteotrials.criteria import compile_criteria
@@ -100,3 +102,18 @@ def test_a_cohort_in_a_parenthesis_at_either_end() -> None:
     assert items["Prior treatment with Herceptin (Arm B only)"].cohort == "Arm B only"
     items = {i.text: i for i in compile_criteria(criteria_texts()["NCT01045421"])}
     assert items["Measurable disease (Phase 2 only)"].cohort == "Phase 2 only"
+
+
+def test_a_head_whose_items_define_a_word_is_a_header(
+    records: tuple[dict[str, Any], ...],
+) -> None:
+    # NCT05386108: "Any of the following qualifies brain metastases as active:" (parser
+    # 0.18.6); read as a rule, active brain metastases were required of every patient
+    (record,) = [
+        r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT05386108"
+    ]
+    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    (item,) = [
+        i for i in compile_criteria(text) if i.text.startswith("Any of the following qualifies")
+    ]
+    assert item.role == "header" and item.constraints == []

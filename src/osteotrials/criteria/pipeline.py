@@ -889,6 +889,11 @@ _STATES_NO_CONDITION = re.compile(
 
 #: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
 #: chemotherapy of every patient)
+#: a head whose items define a word: "Any of the following qualifies brain metastases as
+#: active:", "One of the following defines ...", "Each of the following is considered ..."
+_DEFINITION_HEAD = re.compile(
+    r"^\W*(?:any|one|each|all|either)\s+(?:one\s+)?of\s+the\s+following\s+(?:\w+\s+){0,2}?(?:qualif(?:y|ies)|defines?|(?:is|are)\s+(?:considered|defined))\b"
+)
 _INLINE_NOT_SPECIFIED = re.compile(
     rf"^\W*(?P<label>[a-z][a-z /-]{{1,40}}?)\s*:\s*(?P<words>{_NOT_SPECIFIED_WORDS})\W*$"
 )
@@ -1014,6 +1019,11 @@ def _compile_item(
         label = inline.group("label").strip()
         if label in LABEL_FAMILIES or inline.group("words") != "none":
             return [], "no_condition", f"states there is no condition on {label}"
+    if seg.text.rstrip().endswith(":") and _DEFINITION_HEAD.match(item.norm):
+        # "Any of the following qualifies brain metastases as active:": the lines below
+        # define a word of another rule (read as a rule, active brain metastases were
+        # required of every patient)
+        return [], "header", "introduces the items below (a definition)"
     constraints = _item_constraints(seg, item, use_triggers, use_memo)
     role: ItemRole = seg.role
     reason: str | None = None

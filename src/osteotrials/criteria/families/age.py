@@ -41,6 +41,8 @@ _MENOPAUSE_SUBITEM_START = re.compile(
     # "At least 55 years of age with prior hysterectomy", "Under 55 years of age with ..."
     r"|^\W*(?:at least|under|over|older than|younger than|less than|greater than|more than|[<>≤≥]=?)\s*\d+\s*(?:years?|yrs?)\b"
 )
+#: a contraception rule: ages after it define whom it is for
+_CONTRACEPTION_RULE = re.compile(r"\bcontracepti\w*|\bbirth control\b")
 #: the item is a line of a postmenopausal definition given by its parent ("Postmenopausal
 #: status is defined by any one of the following criteria: ... Age ≥ 60 years.")
 _MENOPAUSE_PARENT = re.compile(
@@ -102,6 +104,14 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     if _MENOPAUSE_PARENT.search(item.context.lower()):
         return []  # an age that makes a woman postmenopausal: the menopause rule's
+    if (c := _CONTRACEPTION_RULE.search(norm)) and re.search(
+        rf"\d\s*(?:-|to|and)?\s*\d*\s*{_YEARS}", norm[c.end() :]
+    ):
+        # "... must agree to use two highly effective forms of contraception ... This
+        # includes all female participants, between the onset of menses between 18 and 55
+        # years": the ages say whom the contraception rule is for (read as an age rule,
+        # every patient over 55 failed)
+        norm = norm[: c.start()]
     if d := _MENOPAUSE_DEFINITION.search(norm):
         # ages inside a definition of postmenopausal status are not an age rule; an age
         # written before the definition still is ("Women over 18 years of age ... Women

@@ -17,7 +17,7 @@ _DISEASE = re.compile(
     r"cancer|carcinoma|myeloma|hyperplasia|atypia|tumou?r|malignan\w*|neoplas\w*|disease|metasta\w*|\bstage\b|lesions?|mass\b|dcis|lymphoma|melanoma|sarcoma|leukemia|\btnbc\b|\bmbc\b|\bbc\b|nsclc|\bcrc\b|hnscc|scchn|dlbcl|\bhcc\b"
 )
 _STRONG = re.compile(
-    r"histolog\w*|cytolog\w*|patholog\w*|biops\w*[- ](?:proven|confirmed)|confirmed|proven|documented|diagnos(?!tic)\w*|\bstage\s*(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b|\b[cyp]?t[0-4x][a-d]?\b(?!/2)|\bt[0-4][a-d]?\s*n[0-3x]|\blabc\b|\b[cyp]?n[0-3x]\b|\bm[01x]\b|\bajcc\b|carcinoma in situ|\bdcis\b|\bsolid tumou?r|inoperable|unresectable|not amenable to (?:curative )?(?:resection|surgery)|de novo|locally advanced|metastatic (?:breast )?(?:cancer|carcinoma|disease)|advanced (?:breast )?(?:cancer|carcinoma|disease|solid)|recurrent (?:breast )?(?:cancer|carcinoma|disease)|(?:breast )?(?:cancer|carcinoma) (?:that is|which is) (?:metastatic|advanced|recurrent)|relapsed|refractory (?:\w+ )?(?:cancer|tumou?r|lymphoma)|bilateral breast cancer|inflammatory breast|invasive (?:ductal|lobular|breast|adenocarcinoma|carcinoma)|adenocarcinoma of the breast|breast (?:cancer|carcinoma|adenocarcinoma)|\bmbc\b|\btnbc\b"
+    r"histolog\w*|cytolog\w*|patholog(?!ists)\w*|biops\w*[- ](?:proven|confirmed)|confirmed|proven|documented|diagnos(?!tic)\w*|\bstage\s*(?:0|i{1,3}[abc]?|iv|[1-4][abc]?)\b|\b[cyp]?t[0-4x][a-d]?\b(?!/2)|\bt[0-4][a-d]?\s*n[0-3x]|\blabc\b|\b[cyp]?n[0-3x]\b|\bm[01x]\b|\bajcc\b|carcinoma in situ|\bdcis\b|\bsolid tumou?r|inoperable|unresectable|not amenable to (?:curative )?(?:resection|surgery)|de novo|locally advanced|metastatic (?:breast )?(?:cancer|carcinoma|disease)|advanced (?:breast )?(?:cancer|carcinoma|disease|solid)|recurrent (?:breast )?(?:cancer|carcinoma|disease)|(?:breast )?(?:cancer|carcinoma) (?:that is|which is) (?:metastatic|advanced|recurrent)|relapsed|refractory (?:\w+ )?(?:cancer|tumou?r|lymphoma)|bilateral breast cancer|inflammatory breast|invasive (?:ductal|lobular|breast|adenocarcinoma|carcinoma)|adenocarcinoma of the breast|breast (?:cancer|carcinoma|adenocarcinoma)|\bmbc\b|\btnbc\b"
 )
 _SHORT_NOUN = re.compile(
     r"cancer|carcinoma|adenocarcinoma|neoplas\w*|myeloma|lymphoma|leuk(?:a)?emia|melanoma|sarcoma|glioma|glioblastoma|tumou?rs?|distant metasta\w*|metastas[ie]s|pancreatitis(?!)|metastatic disease|hyperplasia|atypia|mesothelioma"
@@ -158,7 +158,8 @@ _SETTINGS = [
         r"early[- ](?:stage )?breast|stage\s*(?:0|i|ii|iia|iib|1|2)\b|operable|non-?metastatic|\bm0\b",
     ),
     ("de_novo", r"de[- ]novo"),
-    ("in_situ", r"\bdcis\b|in situ"),
+    # not "fluorescence in situ hybridization"
+    ("in_situ", r"\bdcis\b|in situ(?! hybridi[sz]ation)"),
 ]
 _TUMOURS = re.compile(
     r"lung|nsclc|gastric|colorectal|\bcrc\b|pancrea\w*|ovarian|melanoma|prostate|bladder|urothelial|head and neck|hnscc|scchn|esophag\w*|hepatocellular|\bhcc\b|cervical|endometrial|lymphoma|dlbcl|sarcoma|biliary|renal cell|merkel|glioblastoma|mesothelioma|solid tumou?rs?"
