@@ -65,3 +65,26 @@ def test_a_contraindication_excepted_from_a_therapy_requirement_keeps_the_requir
 )
 def test_nursing_home_and_lactate_are_no_breastfeeding(text: str) -> None:
     assert "pregnancy" not in {c.family for c in one(text, "exclusion")}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Patient with symptomatic visceral disease or any disease burden that makes the patient ineligible for endocrine therapy per the investigator's best judgment.",
+            "exclusion",
+        ),
+        (
+            "The disease must be deemed unsuitable for curative treatments including surgery, radiotherapy, systemic therapy, including checkpoint inhibitors, or any combination of the above modalities by the referring oncology physician and confirmed by the senior oncologists leading the protocol.",
+            "inclusion",
+        ),
+    ],
+)
+def test_a_therapy_the_patient_is_unsuitable_for_is_no_therapy_rule(text: str, kind: str) -> None:
+    assert not [c for c in one(text, kind) if c.family == "prior_therapy"]
+
+
+def test_a_new_predicate_ends_the_unsuitable_clause() -> None:
+    text = "Histologically proven recurrent or persistent endometrial cancer that is not amenable to curative treatment with surgery and/or radiation therapy AND has failed 2 previous treatment regimens"
+    (c,) = [c for c in one(text) if c.family == "prior_therapy"]
+    assert c.params["min_lines"] == 2

@@ -709,3 +709,28 @@ def test_current_and_haematological_other_malignancy() -> None:
         c.family for c in one("Prior anti-cancer therapies for current malignancy.", "exclusion")
     }
     assert "other_malignancy" not in got
+
+
+# --- parser 0.18.6
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "qualified"),
+    [
+        ("Uncontrolled hypertension.", "cardiac", ["hypertension"]),
+        ("No cardiac arrhythmia not controlled with medication", "cardiac", ["arrhythmia"]),
+        ("Poorly controlled diabetes mellitus", "comorbidity", ["diabetes"]),
+    ],
+)
+def test_an_uncontrolled_condition_is_marked_so(
+    text: str, family: str, qualified: list[str]
+) -> None:
+    (c,) = fam(text, family, "exclusion")
+    assert c.params["uncontrolled"] == qualified
+
+
+def test_uncontrolled_qualifies_only_its_own_condition() -> None:
+    text = "Subjects with active or uncontrolled infection and/ or with history of uncontrolled or symptomatic angina, arrhythmias, or congestive heart failure."
+    (c,) = fam(text, "cardiac", "exclusion")
+    assert "angina" in c.params["uncontrolled"]
+    assert "heart_failure" not in c.params["uncontrolled"]

@@ -73,3 +73,9 @@ def test_both_statuses_are_either_status_and_a_status_as_subject_names_a_subgrou
     assert {c.params["status"] for c in found} == {"any", "positive"}
     (positive,) = [c for c in found if c.params["status"] == "positive"]
     assert positive.confidence < MIN_CONFIDENCE_FOR_NOT_MET
+
+
+def test_the_status_of_the_cancer_an_excepted_therapy_was_for_is_no_rule() -> None:
+    text = "Any anticancer therapy within 14 days prior to the first dose of study drug, including: small molecules, immunotherapy, chemotherapy, monoclonal antibody therapy, radiotherapy, or any other agents to treat cancer (anti-hormonal therapy given for advanced prostate cancer or as adjuvant therapy for early stage, HR positive breast cancer is not considered cancer therapy for the purpose of this protocol)."
+    # read as an exclusion of HR-positive disease, every HR-positive patient failed
+    assert fam(text, "receptor", "exclusion") == []

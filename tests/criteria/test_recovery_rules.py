@@ -166,3 +166,19 @@ def test_unresolved_toxicity_with_an_excepted_neuropathy() -> None:
         for c in fam(text, "toxicity", "exclusion")
     }
     assert found == {("unresolved_toxicity", "exclude", 1), ("neuropathy", "allow", 2)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "side-effects" with a hyphen
+        "Unresolved or unstable serious toxic side-effects of prior chemotherapy or radiotherapy",
+        # the treatments in a parenthesis of the recovery rule
+        "Patients should have recovered from toxicity related to previous anticancer treatments (including surgery and radiation) to Grade 0/1 or baseline (except alopecia and peripheral neuropathy). Patients with endocrinopathies should have stable replacement treatment.",
+    ],
+)
+def test_treatments_named_as_the_cause_of_a_toxicity_are_no_rules(text: str) -> None:
+    families = {c.family for c in one(text, "exclusion")}
+    assert "toxicity" in families
+    # read as exclusions, every patient with radiotherapy or chemotherapy failed
+    assert not families & {"prior_therapy", "radiotherapy", "surgery"}

@@ -811,3 +811,17 @@ def test_a_status_as_the_subject_of_a_later_sentence_is_a_subgroup_rule(
     assert statuses["prior_therapy"] == "not_met"
     assert negative.status == "unknown"
     assert negative.note is not None and "subgroup" in negative.note
+
+
+@pytest.mark.parametrize(
+    ("controlled", "status"), [(True, "met"), (False, "not_met"), (None, "unknown")]
+)
+def test_uncontrolled_hypertension_counts_only_uncontrolled_hypertension(
+    finder: ItemFinder, controlled: bool | None, status: str
+) -> None:
+    # NCT06188520 (exclusion): "Uncontrolled hypertension." Before parser 0.18.6 the
+    # constraint's text was "hypertension" alone, so a patient whose hypertension is
+    # treated and controlled failed it
+    item = finder.item("NCT06188520", r"^Uncontrolled hypertension\.$")
+    comorbidities = [{"name": "hypertension", "controlled": controlled}]
+    assert run(item, **base(comorbidities=comorbidities)).status == status

@@ -133,7 +133,7 @@ _THERAPY_RULE_PARAMS = frozenset(
 _RECOVERY = re.compile(r"resol\w*|recover\w*|unresolved|persist\w*|ongoing|residual")
 _CAUSE_AFTER = re.compile(
     r"^[^.;]{0,60}\b(?:of|from|to|related to|due to|caused by|induced by|following|after|associated"
-    r" with|attributed to)\b[^.;]{0,50}$"
+    r" with|attributed to)\b[^.;]{0,70}$"
 )
 _CAUSE_BEFORE = re.compile(
     r"^(?![^.;]*\band (?:any|all|the)\b)[^.;]{0,40}[- ](?:related|induced|associated)\b[^.;]{0,30}$"

@@ -109,13 +109,15 @@ PARAM_KEYS: dict[str, frozenset[str]] = {
             "unit_inferred",
         }
     ),
-    "cardiac": frozenset({"measure", "op", "value", "unit", "condition", "nyha_class"}),
+    "cardiac": frozenset(
+        {"measure", "op", "value", "unit", "condition", "nyha_class", "uncontrolled"}
+    ),
     "menopause": frozenset({"status", "ovarian_suppression"}),
     "pregnancy": frozenset({"aspect"}),
     "life_expectancy": frozenset({"op", "value", "unit", "months"}),
     "other_malignancy": frozenset({"years", "exceptions", "active_only"}),
     "infection": frozenset({"agent"}),
-    "comorbidity": frozenset({"condition"}),
+    "comorbidity": frozenset({"condition", "uncontrolled"}),
     "medication": frozenset({"drugs", "classes", "interaction"}),
     "trial_participation": frozenset({"aspect"}),
     "surgery": frozenset({"aspect"}),

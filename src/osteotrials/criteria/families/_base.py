@@ -65,6 +65,28 @@ def make(
     )
 
 
+#: "Uncontrolled hypertension", "poorly controlled diabetes mellitus", "hypertension not
+#: adequately controlled": only the uncontrolled condition is the rule
+_UNCONTROLLED_BEFORE = re.compile(
+    r"\b(?:uncontrolled|uncontrollable|poorly[- ]controlled|inadequately[- ]controlled)\s+"
+    r"(?:(?:and|or|/|,)\s*)?(?:[\w-]+\s+){0,2}$"
+)
+_UNCONTROLLED_AFTER = re.compile(
+    r"^\s*(?:(?:that|which)\s+(?:is|are)\s+uncontrolled|(?:(?:that|which)\s+)?(?:is|are)?\s*"
+    r"(?:not\s+(?:well\s+|adequately\s+|optimally\s+)?controlled|poorly\s+controlled))\b"
+)
+
+
+def uncontrolled_near(norm: str, a: int, b: int) -> bool:
+    """Whether the condition at [a, b) is qualified as uncontrolled: the qualifier just
+    before it (at most two words between) or just after it (the matcher then counts only
+    a comorbidity the patient file does not mark controlled)."""
+    return bool(
+        _UNCONTROLLED_BEFORE.search(norm, max(0, a - 60), a)
+        or _UNCONTROLLED_AFTER.match(norm[b : b + 40])
+    )
+
+
 def first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return pattern.search(text)
 

@@ -53,15 +53,31 @@ _CONTRAINDICATED_AFTER = re.compile(
 )
 
 
+#: a therapy the disease or the patient is unsuitable for: "The disease must be deemed
+#: unsuitable for curative treatments including surgery, radiotherapy, systemic therapy,
+#: including checkpoint inhibitors" (read as requirements, every patient without adjuvant
+#: immunotherapy failed)
+_UNSUITABLE_FOR_BEFORE = re.compile(
+    r"\b(?:unsuitable|ineligible|unfit|not (?:a )?candidates?|not amenable|not eligible)\s+(?:for|to)\s+"
+    # up to a new predicate: "not amenable to curative treatment ... AND has failed 2
+    # previous treatment regimens" keeps its line count
+    r"(?:(?!\b(?:and|or)\s+(?:has|have|had|is|are|was|were|must|will|who)\b)[^.;()]){0,90}$"
+)
+
+
 def contraindicated(norm: str, start: int, end: int) -> bool:
-    """Whether the therapy at [start, end) is named as contraindicated (a condition of the
-    patient, ``comorbidity`` "contraindication"), not as a therapy the patient had."""
-    if "contraindicat" not in norm:
+    """Whether the therapy at [start, end) is named as contraindicated or unsuitable (a
+    condition of the patient, ``comorbidity`` "contraindication"), not as a therapy the
+    patient had."""
+    if "contraindicat" not in norm and not any(
+        w in norm for w in ("unsuitable", "ineligible", "unfit", "candidate", "amenable")
+    ):
         return False
-    before = re.split(r"[.;]\s", norm[max(0, start - 80) : start])[-1]
+    before = re.split(r"[.;]\s", norm[max(0, start - 100) : start])[-1]
     return bool(
         _CONTRAINDICATION_BEFORE.search(before)
         or _CONTRAINDICATED_AFTER.match(norm[end : end + 50])
+        or _UNSUITABLE_FOR_BEFORE.search(before)
     )
 
 

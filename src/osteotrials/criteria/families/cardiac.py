@@ -11,6 +11,7 @@ from osteotrials.criteria.families._base import (
     make,
     named_as_not_measurable,
     runs_between,
+    uncontrolled_near,
 )
 from osteotrials.criteria.text import NUM, OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint, Polarity
@@ -176,6 +177,13 @@ def extract(item: ItemText) -> list[Constraint]:
             # with CHF or angina are NOT eligible. Patients with hypertension ... must have a
             # MUGA"); consecutive sentences with one verdict make one constraint
             kept = [(n, m) for n, m in conditions if n in names]
+            # "Uncontrolled hypertension": the matcher counts only a comorbidity the
+            # patient file does not mark controlled (read as any hypertension, a patient
+            # whose blood pressure is treated and controlled failed)
+            if qualified := sorted(
+                {n for n, m in kept if uncontrolled_near(norm, m.start(), m.end())}
+            ):
+                cond_params["uncontrolled"] = qualified
             runs = runs_between(kept, norm, _SENTENCE_BREAK)
             if len(runs) == 1:
                 out.append(make(item, FAMILY, runs[0][1], runs[0][2], cond_params, confidence=0.8))
@@ -190,5 +198,7 @@ def extract(item: ItemText) -> list[Constraint]:
                         groups.append((pol, run_names, a, b))
                 for pol, group_names, a, b in groups:
                     params = dict(cond_params, condition=group_names)
+                    if qualified:
+                        params["uncontrolled"] = [n for n in qualified if n in group_names] or None
                     out.append(make(item, FAMILY, a, b, params, confidence=0.8, polarity=pol))
     return out

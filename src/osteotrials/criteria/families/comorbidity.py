@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import re
 
-from osteotrials.criteria.families._base import MultiPattern, make, runs_between
+from osteotrials.criteria.families._base import (
+    MultiPattern,
+    make,
+    runs_between,
+    uncontrolled_near,
+)
 from osteotrials.criteria.families.cardiac import IMPLANT_CONTEXT
 from osteotrials.criteria.text import ItemText
 from osteotrials.model.criteria import Constraint
@@ -192,8 +197,17 @@ def extract(item: ItemText) -> list[Constraint]:
     # infarction, ..., psychiatric illness/social situations"), so that the specific
     # families keep their words and the other illnesses are not lost with them
     out: list[Constraint] = []
+    # "uncontrolled diabetes": only a comorbidity the patient file does not mark controlled
+    qualified = {
+        n
+        for n, m in found
+        if n != "uncontrolled_illness" and uncontrolled_near(norm, m.start(), m.end())
+    }
     for run_names, a, b in runs_between(found, norm, _SPECIFIC_BETWEEN):
-        c = make(item, FAMILY, a, b, {"condition": run_names}, confidence=0.75)
+        params: dict[str, object] = {"condition": run_names}
+        if run_qualified := [n for n in run_names if n in qualified]:
+            params["uncontrolled"] = run_qualified
+        c = make(item, FAMILY, a, b, params, confidence=0.75)
         if "contraindication" in run_names and (
             c.polarity != "exclude"
             # "Contraindications to radiation": the radiotherapy rule's own aspect
@@ -206,5 +220,9 @@ def extract(item: ItemText) -> list[Constraint]:
             if not rest:
                 continue
             c.params["condition"] = rest
+            if "uncontrolled" in c.params:
+                c.params["uncontrolled"] = [n for n in c.params["uncontrolled"] if n in rest]
+                if not c.params["uncontrolled"]:
+                    del c.params["uncontrolled"]
         out.append(c)
     return out

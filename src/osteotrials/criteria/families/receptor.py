@@ -22,7 +22,9 @@ _TNBC = re.compile(
     r"\btriple[- ]negative|\btnbc\b|\ber[-/ ]*,?\s*pr[-/ ]*,?\s*(?:and\s+)?her2[- ]?negative|\ber\s*-\s*/\s*pr\s*-\s*/\s*her2\s*-"
 )
 _THERAPY_OBJECT = re.compile(
-    r"\b(?:prior|previous|no)\s+(?:\w+\s+){0,6}?(?:therap\w*|treatments?|chemotherap\w*|regimens?)\s+(?:\w+\s+){0,2}?for\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+[\s-]+){0,6}$"
+    # ("... or as adjuvant therapy for early stage, HR positive breast cancer is not
+    # considered cancer therapy": a list of settings with commas)
+    r"\b(?:prior|previous|no|as)\s+(?:\w+\s+){0,6}?(?:therap\w*|treatments?|chemotherap\w*|regimens?)\s+(?:\w+\s+){0,2}?for\s+(?:(?:any|the|a|an|their|her|his)\s+)?(?:[\w/+]+,?[\s-]+){0,6}$"
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _name, _rx in (("her2", _HER2), ("hr", _HR), ("er", _ER), ("pr", _PR)):

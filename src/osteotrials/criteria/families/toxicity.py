@@ -18,12 +18,12 @@ _THERAPY_WORD = (
     r"(?:therap\w*|treatments?|chemo\w*|radiation|radiotherapy|anti-?cancer \w+|agents?)"
 )
 _MENTION = re.compile(
-    rf"(?:unresolved|persistent|residual|ongoing|recover\w*|resolution|resolved)\b{_CLAUSE_CHAR}{{0,80}}?(?:toxicit\w*|toxic effects?|adverse (?:events?|effects?|reactions?)|\baes?\b|side effects?|(?:acute|reversible) effects? of (?:\w+\s+){{0,3}}?{_THERAPY_WORD})|(?:toxicit\w*|toxic effects?|side effects?|adverse (?:events?|effects?)|\baes?\b|\beffect(?:s|\(s\))? of (?:\w+\s+){{0,3}}?{_THERAPY_WORD})\s+(?:\w+\s+){{0,8}}?(?:resolved|recovered|grade|≤|<=|>|≥|ctcae)|"
+    rf"(?:unresolved|persistent|residual|ongoing|recover\w*|resolution|resolved)\b{_CLAUSE_CHAR}{{0,80}}?(?:toxicit\w*|toxic effects?|adverse (?:events?|effects?|reactions?)|\baes?\b|side[- ]effects?|(?:acute|reversible) effects? of (?:\w+\s+){{0,3}}?{_THERAPY_WORD})|(?:toxicit\w*|toxic effects?|side[- ]effects?|adverse (?:events?|effects?)|\baes?\b|\beffect(?:s|\(s\))? of (?:\w+\s+){{0,3}}?{_THERAPY_WORD})\s+(?:\w+\s+){{0,8}}?(?:resolved|recovered|grade|≤|<=|>|≥|ctcae)|"
     # "Recovered from all prior chemotherapy or radiotherapy to NCI CTC grade 1": recovery
     # from a treatment, to a grade or to baseline
     # "Any significant side effects related to prior chemo, radiation, biology or hormonal
     # therapy that did not resolve": effects of treatment that have not resolved
-    r"\b(?:side effects?|toxicit\w*|adverse (?:events?|effects?))\b[^.;]{0,100}?\b(?:did|has|have|had)\s+not\s+(?:resolved?|recovered?)\b|"
+    r"\b(?:side[- ]effects?|toxicit\w*|adverse (?:events?|effects?))\b[^.;]{0,100}?\b(?:did|has|have|had)\s+not\s+(?:resolved?|recovered?)\b|"
     rf"\brecover\w* from (?:(?:all|any|the|prior|previous|of|or|and|acute|effects?|[\w-]+al),?\s+){{0,6}}{_THERAPY_WORD}\b[^.;]{{0,40}}?\bto\s+(?:(?:nci|ctc|ctcae|v?[\d.]+|a|an)\s+){{0,4}}(?:grade|baseline|≤|<=|=<|<)|"
     r"\bneuropath\w*\s+(?:\w+\s+){0,4}?grade|grade\s*(?:≥|>=|>|≤|<=|<)?\s*[1-4]\s+(?:or (?:higher|greater|worse)\s+)?(?:\w+\s+){0,3}neuropath\w*|(?:sensory|motor|peripheral)(?:/motor)? neuropath\w*\s+(?:\w+\s+){0,6}?(?:grade|ctcae)|\bneuropath\w*\s+(?:\w+\s+){0,3}?(?:ctcae|common terminology criteria)"
 )

@@ -88,6 +88,12 @@ def _uncontrolled(text: str) -> bool:
     return "uncontrolled" in lowered or "poorly controlled" in lowered
 
 
+def _uncontrolled_for(c: Constraint, cond: str) -> bool:
+    """Whether only an uncontrolled ``cond`` counts: the parser's ``uncontrolled`` list
+    ("Uncontrolled hypertension"), or the word inside the constraint's own text."""
+    return cond in (c.params.get("uncontrolled") or ()) or _uncontrolled(c.text)
+
+
 def condition_hit(
     cond: str,
     comorbidities: Sequence[Comorbidity],
@@ -130,10 +136,10 @@ def _conditions(c: Constraint, ctx: Context) -> Truth:
     comorbidities = ctx.patient.comorbidities
     if comorbidities is None:
         return unknown("heart conditions not recorded", "comorbidities", fields=("comorbidities",))
-    uncontrolled = _uncontrolled(c.text)
     days = recent_days(c.time_window)
     found = [
-        condition_hit(cond, comorbidities, uncontrolled, days, ctx.as_of) for cond in conditions
+        condition_hit(cond, comorbidities, _uncontrolled_for(c, cond), days, ctx.as_of)
+        for cond in conditions
     ]
     first = min((i for i, _ in found if i is not None), default=None)
     if first is not None:
@@ -188,9 +194,10 @@ def prepare(c: Constraint) -> Prepared | Measure | None:
         conditions = _condition_list(c)
     except TypeError:
         return None
-    uncontrolled = _uncontrolled(c.text)
     days = recent_days(c.time_window)
-    return Prepared(tuple((str(cond), uncontrolled, days) for cond in conditions))
+    return Prepared(
+        tuple((str(cond), _uncontrolled_for(c, str(cond)), days) for cond in conditions)
+    )
 
 
 def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:

@@ -75,8 +75,15 @@ def condition_state(
     return None, unsettled
 
 
-def _uncontrolled_only(c: Constraint, conditions: Sequence[str]) -> bool:
-    return "uncontrolled" in c.text.lower() or "uncontrolled_illness" in conditions
+def _uncontrolled_only(c: Constraint, conditions: Sequence[str], cond: str) -> bool:
+    """Whether only an uncontrolled ``cond`` counts: the parser's ``uncontrolled`` list
+    ("uncontrolled diabetes"), the word inside the constraint's own text, or an
+    uncontrolled-illness rule."""
+    return (
+        cond in (c.params.get("uncontrolled") or ())
+        or "uncontrolled" in c.text.lower()
+        or "uncontrolled_illness" in conditions
+    )
 
 
 def evaluate(c: Constraint, ctx: Context) -> Truth:
@@ -85,10 +92,11 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
     if comorbidities is None:
         return unknown("comorbidities not recorded", "comorbidities", fields=_FIELDS)
     unsettled: list[str] = []
-    uncontrolled_only = _uncontrolled_only(c, conditions)
     days = recent_days(c.time_window)
     for cond in conditions:
-        name, n_unsettled = condition_state(cond, comorbidities, uncontrolled_only, days, ctx.as_of)
+        name, n_unsettled = condition_state(
+            cond, comorbidities, _uncontrolled_only(c, conditions, cond), days, ctx.as_of
+        )
         if name is not None:
             label = "uncontrolled" if cond == "uncontrolled_illness" else "comorbidity"
             return Truth(True, f"{label}: {name}", fields=_FIELDS)
@@ -123,9 +131,10 @@ def prepare(c: Constraint) -> Prepared | None:
     if not isinstance(raw, list | tuple):
         return None
     conditions = [str(x) for x in raw]
-    uncontrolled_only = _uncontrolled_only(c, conditions)
     days = recent_days(c.time_window)
-    return Prepared(tuple((cond, uncontrolled_only, days) for cond in conditions))
+    return Prepared(
+        tuple((cond, _uncontrolled_only(c, conditions, cond), days) for cond in conditions)
+    )
 
 
 def _state(q: Query, comorbidities: Sequence[Comorbidity], as_of: date) -> int:
