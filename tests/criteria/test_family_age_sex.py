@@ -249,3 +249,17 @@ def test_ages_of_a_contraception_rule_say_whom_it_is_for(
     families = {c.family for c in item.constraints}
     assert "age" not in families
     assert "administrative" in families  # the contraception rule stays
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patient is male or postmenopausal female. Postmenopausal is defined as any of the following:",
+        "Male and pre- or peri-menopausal female participants must be willing to take a GnRH (or LHRH) agonist.",
+        "Men or women age ≥ 18 years.",
+    ],
+)
+def test_both_sexes_with_a_menopausal_status_or_with_or(text: str) -> None:
+    # read as "male" or as nothing, every woman failed (or the item read no sex at all)
+    (c,) = fam(text, "sex")
+    assert c.params == {"no_restriction": True}

@@ -16,9 +16,12 @@ Every text is real snapshot text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.criteria.conftest import fam
 
+from osteotrials.criteria import compile_criteria
 from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
 
 
@@ -270,3 +273,20 @@ def test_a_range_of_weeks_from_completion_is_not_read_as_a_time_since() -> None:
     text = "Must start study treatment (receive first Herceptin infusion) 15between 3-12 weeks from completion of standard of care therapy."
     for c in fam(text, "prior_therapy"):
         assert c.time_window is None or c.time_window.relation != "at_least"
+
+
+def test_a_washout_line_takes_its_window_from_its_head(
+    records: tuple[dict[str, Any], ...],
+) -> None:
+    # NCT05123482: "Any other anticancer treatment within the following time periods prior
+    # to the first dose of study intervention:" then "Cytotoxic treatment: 21 days". Read
+    # alone, the line excluded any chemotherapy ever
+    (record,) = [
+        r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT05123482"
+    ]
+    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
+    (item,) = [i for i in compile_criteria(text) if i.text == "Cytotoxic treatment: 21 days"]
+    (c,) = item.constraints
+    assert c.family == "prior_therapy" and c.polarity == "exclude"
+    assert c.time_window is not None
+    assert (c.time_window.relation, c.time_window.days) == ("within", 21.0)

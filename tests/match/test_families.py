@@ -825,3 +825,14 @@ def test_uncontrolled_hypertension_counts_only_uncontrolled_hypertension(
     item = finder.item("NCT06188520", r"^Uncontrolled hypertension\.$")
     comorbidities = [{"name": "hypertension", "controlled": controlled}]
     assert run(item, **base(comorbidities=comorbidities)).status == status
+
+
+def test_a_rule_for_men_and_premenopausal_women_does_not_fail_a_postmenopausal_woman(
+    finder: ItemFinder,
+) -> None:
+    # NCT06016738: "Male and pre- or peri-menopausal female participants must be willing to
+    # take a GnRH (or LHRH) agonist." Read as "male" and "premenopausal" requirements, every
+    # postmenopausal woman failed it (parser 0.18.6; match.evaluate.CONDITIONAL_WORDING)
+    item = finder.item("NCT06016738", r"^Male and pre- or peri-menopausal female participants")
+    result = run(item, **base(menopause={"status": "post"}))
+    assert result.status != "not_met"

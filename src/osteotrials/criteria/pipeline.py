@@ -889,6 +889,36 @@ _STATES_NO_CONDITION = re.compile(
 
 #: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
 #: chemotherapy of every patient)
+#: a line of a washout list: "Cytotoxic treatment: 21 days", "Non-cytotoxic drugs: 21 days
+#: or 5 half-lives (whichever is shorter)" ...
+_LABEL_PERIOD = re.compile(
+    r"^\W*[^:]{2,80}:\s*(?:at least\s+|≥\s*|>=\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?P<u>days?|weeks?|months?)\b"
+)
+#: ... under a head that gives the lengths as washouts: "Any other anticancer treatment
+#: within the following time periods prior to the first dose of study intervention:"
+_WASHOUT_HEAD = re.compile(
+    r"\bwithin the following\b|\bwash-?out\b|\btime periods?\b|\bthe following (?:intervals|periods)\b"
+)
+
+
+def _window_from_parent(item: ItemText, constraints: list[Constraint]) -> list[Constraint]:
+    """A washout line's length, read with its head: "within" that long before the study
+    (read alone, "Cytotoxic treatment: 21 days" excluded any chemotherapy ever)."""
+    m = _LABEL_PERIOD.match(item.norm)
+    if m is None or not _WASHOUT_HEAD.search(item.context.lower()):
+        return constraints
+    unit = _text_module.unit_name(m.group("u"))
+    value = float(m.group("n"))
+    days = round(value * {"days": 1.0, "weeks": 7.0, "months": 30.4375}[unit], 2)
+    window = _build.time_window(
+        "within", value, unit, days, None, item.text[m.start("n") : m.end("u")]
+    )
+    for c in constraints:
+        if c.family in _THERAPY_FAMILIES and c.time_window is None and c.polarity == "exclude":
+            c.time_window = window
+    return constraints
+
+
 #: a head whose items define a word: "Any of the following qualifies brain metastases as
 #: active:", "One of the following defines ...", "Each of the following is considered ..."
 _DEFINITION_HEAD = re.compile(
@@ -1025,6 +1055,8 @@ def _compile_item(
         # required of every patient)
         return [], "header", "introduces the items below (a definition)"
     constraints = _item_constraints(seg, item, use_triggers, use_memo)
+    if constraints and ":" in item.norm:
+        constraints = _window_from_parent(item, constraints)
     role: ItemRole = seg.role
     reason: str | None = None
     if not constraints:

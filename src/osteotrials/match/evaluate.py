@@ -60,7 +60,10 @@ CONDITIONAL_WORDING = re.compile(
     r"taking|of|having)\b|\w+-infected|\w+-positive participants|male (?:subjects|patients|"
     r"participants)|note\b|[\w+/-]+\s+(?:patients|participants|subjects)\s+(?:should|must|may|will)\b|"
     # "Premenopausal and perimenopausal women (who ...) and men must be receiving ..."
-    r"(?:pre|peri)-?menopausal\b[^.;:]{0,80}\bmust\b)",
+    # ... and "Male and pre- or peri-menopausal female participants must be willing to take
+    # a GnRH (or LHRH) agonist"
+    r"(?:(?:males?|men)\s+(?:and|or)\s+)?(?:pre|peri)-?\s*(?:(?:or|and|/)\s*(?:pre|peri)-?\s*)?"
+    r"menopausal\b[^.;:]{0,80}\bmust\b)",
     re.IGNORECASE,
 )
 #: a later sentence whose subject is a tumour status: "Both HER2-positive and HER2-negative

@@ -24,7 +24,10 @@ _EXPLICIT = re.compile(
     r"\b(?P<w>female|male)\s+(?:patients|participants|subjects|sex|gender|only|individuals)\b|\b(?:sex|gender)\s*:\s*(?P<w2>female|male|wom[ae]n|men)"
 )
 _BOTH = re.compile(
-    r"\b(?:men and women|women and men|male(?:s)?\s?(?: and| or| and/or|/)\s?female(?:s)?|female(?:s)?\s?(?: and| or| and/or|/)\s?male(?:s)?|both sexes|either sex|any gender|any sex)\b"
+    r"\b(?:men (?:and|or|and/or) women|women (?:and|or|and/or) men|male(?:s)?\s?(?: and| or| and/or|/)\s?female(?:s)?|female(?:s)?\s?(?: and| or| and/or|/)\s?male(?:s)?|both sexes|either sex|any gender|any sex)\b"
+    # "Patient is male or postmenopausal female", "Male and pre- or peri-menopausal female
+    # participants": both sexes, the women of one menopausal status (the menopause rule)
+    r"|\bmales?\s+(?:and|or|and/or)\s+(?:(?:pre|peri|post)-?\s*(?:(?:or|and|/)\s*(?:pre|peri|post)-?\s*)?menopausal\s+)(?:females?|women)\b"
 )
 
 
