@@ -199,3 +199,18 @@ def test_nodal_involvement_inside_tnm_staging_is_no_site_rule() -> None:
         "node-positive: T1-3, N1-2, M0 (level of T [tumor involvement], N [lymph node involvement], & M [matastases]) OR",
     ):
         assert "disease_sites" not in {c.family for c in one(text, "exclusion")}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Symptomatic visceral disease, imminent organ failure, or any other reason that makes the participant ineligible for endocrine monotherapy.",
+        "Rapidly progressive visceral disease",
+    ],
+)
+def test_symptomatic_or_life_threatening_visceral_disease_is_a_clinical_judgement(
+    text: str,
+) -> None:
+    # parser 0.18.6: read as any visceral metastasis, every patient with one failed
+    (c,) = fam(text, "disease_sites", "exclusion")
+    assert c.params["extent"] == "crisis"

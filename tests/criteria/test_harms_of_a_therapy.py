@@ -80,3 +80,14 @@ def test_bone_agents_of_those_taking_them_are_no_exclusion() -> None:
 def test_bone_agent_rules_on_those_taking_them_that_stay(text: str) -> None:
     (c,) = fam(text, "bone_agent", "exclusion")
     assert c.polarity != "allow"
+
+
+def test_a_harm_when_receiving_a_therapy_is_checked_by_hand() -> None:
+    # parser 0.18.6: "when receiving" joins "while receiving"; read as a clear rule, every
+    # patient who had any antibody-drug conjugate failed
+    (c,) = fam(
+        "History of Grade ≥3 skin toxicity when receiving enfortumab vedotin",
+        "prior_therapy",
+        "exclusion",
+    )
+    assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET

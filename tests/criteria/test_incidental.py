@@ -490,3 +490,9 @@ def test_time_of_a_planned_procedure_and_what_is_precluded_create_no_family(
 def test_precluding_informed_consent_stays_a_consent_rule() -> None:
     text = "History of uncontrolled seizures, central nervous system disorders or psychiatric disability judged by the investigator to be clinically significant, precluding informed consent, or interfering with compliance of oral drug intake."
     assert "administrative" in _families(text, "exclusion")
+
+
+def test_a_rationale_leading_its_sentence_runs_to_the_rules_subject() -> None:
+    text = "Age ≥18 years. Because no dosing or adverse event data are currently available on the use of trastuzumab, pertuzumab, paclitaxel, trastuzumab deruxtecan, T-DM1 and tucatinib in Participants \\&lt;18 years of age, children are excluded from this study, but will be eligible for future pediatric trials."
+    # read as an exclusion of the drugs (within "18 years"), every treated patient failed
+    assert _families(text) == {"age"}

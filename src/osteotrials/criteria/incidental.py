@@ -153,6 +153,11 @@ _CITATION = re.compile(r"\([^()]*\bet al\b[^()]*\)")
 _RATIONALE = re.compile(
     r"\b(?:reason|rationale|justification)\s*:|\bthe effects? of\b(?=[^.;]{0,150}\b(?:fetus|foetus|unborn|embryo))"
 )
+#: the comma that ends a leading rationale, before the rule's subject
+_MAIN_CLAUSE_AFTER = re.compile(
+    r",\s+(?=(?:children|patients|participants|subjects|women|men|females?|males?|those|"
+    r"pregnant|hiv|any|all)\b)"
+)
 #: the rationale of a rule ("... are excluded because lapatinib is ...")
 _BECAUSE = re.compile(r"\bbecause\b(?!\s+of\b)")
 #: what another trial is about ("participation in any other cancer prevention study or
@@ -293,6 +298,12 @@ def _clause_end(norm: str, start: int, *, comma: bool) -> int:
     return len(norm)
 
 
+def _sentence_end(norm: str, start: int, limit: int) -> int:
+    """The full stop ending the sentence from ``start`` (or ``limit``, or the text's end)."""
+    stop = norm.find(". ", start, limit)
+    return min(len(norm), limit) if stop < 0 else stop
+
+
 def _anchor_end(norm: str, start: int) -> int:
     end = min(_clause_end(norm, start, comma=True), start + _MAX_SCOPE)
     m = _NEW_PREDICATE.search(norm, start, end)
@@ -358,6 +369,18 @@ def scopes(item: ItemText) -> list[tuple[int, int, ScopeKind]]:
         end = min(_clause_end(norm, m.end(), comma=False), m.end() + _MAX_SCOPE)
         found.append((m.start(), end, "cause"))
     for m in _BECAUSE.finditer(norm):
+        if (m.start() == 0 or norm[max(0, m.start() - 2) : m.start()] == ". ") and (
+            # (to the sentence's full stop: a ";" may be an escaped "&lt;")
+            main := _MAIN_CLAUSE_AFTER.search(
+                norm, m.end(), _sentence_end(norm, m.end(), m.end() + 300)
+            )
+        ):
+            # "Because no dosing or adverse event data are currently available on the use of
+            # trastuzumab, pertuzumab, paclitaxel ... in participants < 18 years of age,
+            # children are excluded": a rationale leading its sentence runs past its list's
+            # commas, up to the comma before the rule's subject
+            found.append((m.start(), main.start(), "cause"))
+            continue
         found.append((m.start(), _anchor_end(norm, m.end()), "cause"))
     for m in _TRIAL.finditer(norm):
         found.append((m.start(), _anchor_end(norm, m.end()), "trial"))

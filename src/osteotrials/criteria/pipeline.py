@@ -152,7 +152,7 @@ _HARM = re.compile(
 #: the therapy the harm came with: "with previous trastuzumab treatment", "during or after
 #: prior trastuzumab", "following induction chemotherapy", "not associated with chemotherapy"
 _HARM_CAUSE_BEFORE = re.compile(
-    r"\b(?:during|after|following|with|on|while (?:on|receiving)|due to|secondary to|"
+    r"\b(?:during|after|following|with|on|(?:while|when) (?:on|receiving|taking|treated with)|due to|secondary to|"
     r"associated with|related to|attributed to|caused by|induced by|from|to|"
     r"(?:permanent\s+)?discontinuation of|(?:the\s+)?(?:prescribed\s+)?dose of)\s+(?:or after\s+)?"
     r"(?:(?:the|a|an|any|prior|previous|previously|earlier|1st|first|second|2nd|line|"

@@ -110,6 +110,11 @@ _PATIENTS_WITH_BEFORE = re.compile(
 )
 
 
+_CRISIS_WORDS_BEFORE = re.compile(
+    r"\b(?:symptomatic|life-threatening|rapidly progressive|impending)\s+(?:[\w-]+\s+){0,2}$"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
     norm = item.norm
     out: list[Constraint] = []
@@ -167,7 +172,13 @@ def extract(item: ItemText) -> list[Constraint]:
             extent = "only"
         elif re.search(r"dominant|predominant", window):
             extent = "dominant"
-        elif re.search(r"crisis", text):
+        elif re.search(r"crisis", text) or (
+            site in ("visceral", "liver", "lung")
+            and _CRISIS_WORDS_BEFORE.search(norm, max(0, m.start() - 40), m.start())
+        ):
+            # "Symptomatic visceral disease", "life-threatening metastatic visceral disease":
+            # a clinical judgement like a visceral crisis (read as any visceral metastasis,
+            # every patient with one failed)
             extent = "crisis"
         elif pct := re.search(r"(?:more than|>|≥|>=|at least)\s*\d+\s*%", window):
             extent = pct.group(0)
