@@ -263,3 +263,8 @@ def test_both_sexes_with_a_menopausal_status_or_with_or(text: str) -> None:
     # read as "male" or as nothing, every woman failed (or the item read no sex at all)
     (c,) = fam(text, "sex")
     assert c.params == {"no_restriction": True}
+
+
+def test_a_statement_about_the_women_of_a_trial_for_both_sexes_is_no_sex_rule() -> None:
+    # NCT06016738 admits men; read as "female", the male patient failed it
+    assert fam("Female participants can be pre-, peri- or postmenopausal.", "sex") == []

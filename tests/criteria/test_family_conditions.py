@@ -734,3 +734,37 @@ def test_uncontrolled_qualifies_only_its_own_condition() -> None:
     (c,) = fam(text, "cardiac", "exclusion")
     assert "angina" in c.params["uncontrolled"]
     assert "heart_failure" not in c.params["uncontrolled"]
+
+
+def test_the_examples_of_an_uncontrolled_illness_are_uncontrolled() -> None:
+    text = "Uncontrolled intercurrent illness including, but not limited to, ongoing or active infection, symptomatic congestive heart failure, unstable angina pectoris, cardiac arrhythmia, or psychiatric illness/social situations that would limit compliance with study requirements."
+    (c,) = fam(text, "cardiac", "exclusion")
+    # read as any arrhythmia, a patient with controlled atrial fibrillation failed the
+    # standard NCI exclusion
+    assert set(c.params["uncontrolled"]) == {"angina", "arrhythmia", "heart_failure"}
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "params"),
+    [
+        (
+            "Known hypercoaguable disorder requiring use of anticoagulant",
+            "comorbidity",
+            {"condition": ["bleeding_thrombosis"]},
+        ),
+        (
+            "Concurrent coumarin-type anticoagulation therapy",
+            "medication",
+            {"classes": ["coumarin_anticoagulant"]},
+        ),
+    ],
+)
+def test_clotting_rules_name_what_they_exclude(
+    text: str, family: str, params: dict[str, list[str]]
+) -> None:
+    found = one(text, "exclusion")
+    assert [(c.family, {k: c.params[k] for k in params}) for c in found] == [(family, params)]
+
+
+def test_cancer_genetic_testing_is_no_other_malignancy() -> None:
+    assert fam("Prior cancer genetic testing", "other_malignancy", "exclusion") == []

@@ -836,3 +836,10 @@ def test_a_rule_for_men_and_premenopausal_women_does_not_fail_a_postmenopausal_w
     item = finder.item("NCT06016738", r"^Male and pre- or peri-menopausal female participants")
     result = run(item, **base(menopause={"status": "post"}))
     assert result.status != "not_met"
+
+
+def test_only_liver_metastases_is_not_liver_and_bone_metastases(finder: ItemFinder) -> None:
+    # NCT06260033 (exclusion): "Patients that have only liver metastases will not be
+    # allowed"; read as presence, every patient with liver and bone metastases failed
+    item = finder.item("NCT06260033", r"^Patients that have only liver metastases")
+    assert run(item, **base(disease=LIVER)).status == "met"

@@ -490,6 +490,7 @@ STEMS: dict[str, tuple[str, ...]] = {
     ),
     "comorbidity": (
         "contraindicat",
+        "hypercoag",
         "vascular",
         "claudica",
         "peripheral",
@@ -698,6 +699,8 @@ STEMS: dict[str, tuple[str, ...]] = {
         "glycoprotein",
         "bcrp",
         "resistance",
+        "coumarin",
+        "vitamin",
         "cortico",
         "steroid",
         "predniso",

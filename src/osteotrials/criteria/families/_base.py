@@ -77,10 +77,23 @@ _UNCONTROLLED_AFTER = re.compile(
 )
 
 
+#: a head that makes every condition it lists uncontrolled: "Uncontrolled intercurrent
+#: illness including, but not limited to, ... symptomatic congestive heart failure, unstable
+#: angina pectoris, cardiac arrhythmia"
+_UNCONTROLLED_LIST_HEAD = re.compile(
+    r"\b(?:uncontrolled|poorly[- ]controlled)\s+(?:[\w-]+\s+){0,2}?(?:illness\w*|diseases?|"
+    r"conditions?|disorders?)\s*,?\s*\(?(?:including|such as|e\.g\.|for example)\b"
+)
+
+
 def uncontrolled_near(norm: str, a: int, b: int) -> bool:
     """Whether the condition at [a, b) is qualified as uncontrolled: the qualifier just
     before it (at most two words between) or just after it (the matcher then counts only
     a comorbidity the patient file does not mark controlled)."""
+    if (head := _UNCONTROLLED_LIST_HEAD.search(norm, 0, a)) and not re.search(
+        r"[.;]\s", norm[head.end() : a]
+    ):
+        return True  # one of the examples of an uncontrolled illness
     return bool(
         _UNCONTROLLED_BEFORE.search(norm, max(0, a - 60), a)
         or _UNCONTROLLED_AFTER.match(norm[b : b + 40])

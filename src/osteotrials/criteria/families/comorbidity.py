@@ -54,7 +54,7 @@ _CONDITIONS: list[tuple[str, str]] = [
     ),
     (
         "bleeding_thrombosis",
-        r"(?<!menstrual )(?<!menstruation )bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|thrombo\w*|(?<!chemo)(?<!radio)(?<!tumor )(?<!tumour )embol\w*|deep vein|dvt\b|clotting disorder",
+        r"(?<!menstrual )(?<!menstruation )bleeding|hemorrhag\w*|haemorrhag\w*|coagulopath\w*|hypercoag\w*|thrombo\w*|(?<!chemo)(?<!radio)(?<!tumor )(?<!tumour )embol\w*|deep vein|dvt\b|clotting disorder",
     ),
     (
         "bone",

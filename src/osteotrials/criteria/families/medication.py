@@ -28,6 +28,8 @@ _CLASSES: list[tuple[str, str]] = [
         "corticosteroid",
         r"corticosteroids?|\bsteroids?\b|prednisone|prednisolone|dexamethasone|methylprednisolone|hydrocortisone",
     ),
+    # "coumarin-derivative anticoagulants such as warfarin": not apixaban or heparin
+    ("coumarin_anticoagulant", r"coumarin[- ](?:derivative|type|based)|vitamin k antagonists?"),
     (
         "anticoagulant",
         r"anticoagula\w*|warfarin|coumadin|heparin|enoxaparin|low[- ]molecular[- ]weight heparin|lmwh|doac|apixaban|rivaroxaban|anti-?platelet|clopidogrel|\baspirin\b",
@@ -91,9 +93,10 @@ _ON_DRUG_BEFORE = re.compile(
 
 
 #: the drug defines the condition before it: "infection requiring intravenous antibiotic
-#: use", "organ allograft requiring immunosuppression" (the infection or transplant rule)
+#: use", "organ allograft requiring immunosuppression", "hypercoagulable disorder requiring
+#: use of anticoagulant" (the infection, transplant or clotting rule)
 _DEFINES_CONDITION = re.compile(
-    r"\b(?:infections?|allografts?|transplant\w*)\b[^.;]{0,30}?\b(?:requiring|requires?|required|needing)\s+(?:\w+\s+){0,4}$"
+    r"\b(?:infections?|allografts?|transplant\w*|disorders?|diseases?|thrombos[ie]s|embolism)\b[^.;]{0,30}?\b(?:requiring|requires?|required|needing)\s+(?:\w+\s+){0,4}$"
 )
 
 
@@ -146,6 +149,8 @@ def extract(item: ItemText) -> list[Constraint]:
         if not found:
             return []
     found.sort(key=lambda f: f[1])
+    if any(n == "coumarin_anticoagulant" for n, *_ in found):
+        found = [f for f in found if f[0] != "anticoagulant"]  # the narrower class names it
     classes = sorted({n for n, *_ in found})
     interaction = [
         c for c in classes if c in ("cyp3a_inhibitor", "cyp_other", "pgp", "bcrp", "qt_prolonging")

@@ -11,7 +11,7 @@ from osteotrials.model.criteria import Constraint
 
 FAMILY = "other_malignancy"
 _MENTION = re.compile(
-    r"\b(?:other|another|second|secondary|prior|previous|concurrent|additional|synchronous|history of (?:a |any )?(?:other |prior |previous )?|active|(?<!the )(?<!for )(?<!of )current)\s+(?:primary\s+|known\s+|invasive\s+|active\s+|current\s+|non-breast\s+|ha?ematolog\w*\s+)*(?:malignan\w*|cancers?|carcinomas?|neoplasms?|tumou?rs?)(?![\s-]+(?:therap\w*|treatments?|agents?|drugs?|medications?|regimens?|directed))"
+    r"\b(?:other|another|second|secondary|prior|previous|concurrent|additional|synchronous|history of (?:a |any )?(?:other |prior |previous )?|active|(?<!the )(?<!for )(?<!of )current)\s+(?:primary\s+|known\s+|invasive\s+|active\s+|current\s+|non-breast\s+|ha?ematolog\w*\s+)*(?:malignan\w*|cancers?|carcinomas?|neoplasms?|tumou?rs?)(?![\s-]+(?:therap\w*|treatments?|agents?|drugs?|medications?|regimens?|directed|genetic|screening|risk|susceptibility|predisposition))"
     r"|(?<!underlying )\bmalignan\w* (?:other than|except|within|in the (?:last|past))|\bnon-breast (?:malignan\w*|cancers?)|\bhistory of (?:invasive )?(?:malignan\w*|cancer)|\binvasive cancers?\b(?=[^.;]{0,60}(?:years|eligible|definitive))|\bprevious history of invasive cancers?"
 )
 _YEARS = re.compile(

@@ -51,7 +51,16 @@ _QUALIFIED_AFTER = re.compile(
 )
 
 
+#: "Female participants can be pre-, peri- or postmenopausal", "Female participants may be of
+#: any menopausal status": a statement about the women of a trial open to both sexes
+_WOMEN_MAY_BE = re.compile(
+    r"^\W*(?:female|women)\s+(?:participants|patients|subjects)?\s*(?:can|may)\s+(?:be|have)\b"
+)
+
+
 def extract(item: ItemText) -> list[Constraint]:
+    if _WOMEN_MAY_BE.match(item.norm):
+        return []
     out = _extract(item)
     if out and out[0].polarity == "exclude" and "sex" in out[0].params:
         end = out[0].span[1] - item.start

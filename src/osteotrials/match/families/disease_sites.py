@@ -13,6 +13,7 @@ from osteotrials.match._core import (
     unknown,
 )
 from osteotrials.model.criteria import Constraint
+from osteotrials.patient.derive import DerivedFacts
 
 _SITE_FIELDS = ("disease.bone_lesions", "disease.visceral_lesions", "disease.nodal_lesions")
 
@@ -22,6 +23,23 @@ def _organs(ctx: Context, organs: set[str]) -> bool | None:
     if lesions is None:
         return None
     return any(lesion.organ in organs for lesion in lesions)
+
+
+#: sites whose "only" the facts can settle in one direction, and the fact of each
+_ONLY_SITES = {
+    "liver": "liver_metastases",
+    "lung": "lung_metastases",
+    "visceral": "visceral_metastases",
+    "lymph_node": "nodal_metastases",
+}
+
+
+def _confined(present: bool | None, f: DerivedFacts) -> bool | None:
+    """Disease confined to a non-bone site: no when the site is free or bone metastases
+    are recorded too; otherwise not settled (the file lists no complete set of sites)."""
+    if present is False or f.bone_metastases is True:
+        return False
+    return None
 
 
 def _bone(c: Constraint, ctx: Context) -> Truth:
@@ -102,6 +120,16 @@ def evaluate(c: Constraint, ctx: Context) -> Truth:
             f"spinal cord compression: {'yes' if hit else 'none recorded'}",
             fields=("skeletal_events",),
         )
+    if extent == "only" and site in _ONLY_SITES:
+        # "Patients that have only liver metastases will not be allowed": confined to the
+        # site, not merely present there (read as presence, every patient with liver and
+        # bone metastases failed)
+        value = _confined(getattr(f, _ONLY_SITES[site]), f)
+        if value is None:
+            return unknown(
+                f"{site} metastases only: not settled by the file", "visceral_metastases"
+            )
+        return Truth(value, f"{site}-only disease: {'yes' if value else 'no'}", fields=_SITE_FIELDS)
     if site == "visceral":
         return _fact(f.visceral_metastases, "visceral metastases", "visceral_metastases")
     if site == "liver":
@@ -179,6 +207,8 @@ def _code(prep: Prepared, ctx: Context) -> int:
         if events is None:
             return TRUTH_UNKNOWN
         return holds_code(any(e.type == "spinal_cord_compression" for e in events))
+    if extent == "only" and site in _ONLY_SITES:
+        return holds_code(_confined(getattr(f, _ONLY_SITES[site]), f))
     if site == "visceral":
         return holds_code(f.visceral_metastases)
     if site == "liver":
