@@ -42,3 +42,16 @@ def test_a_drug_rule_of_its_own_stays_a_medication_rule() -> None:
         c.family for c in one("Patients requiring full systemic anticoagulation", "exclusion")
     }
     assert "medication" in families
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prior history of DVT/PE or embolic stroke, unless currently on therapeutic anticoagulation",
+    ],
+)
+def test_a_drug_that_makes_a_condition_acceptable_is_no_medication_rule(text: str) -> None:
+    # parser 0.18.6: read as a rule, every patient on an anticoagulant failed
+    families = {c.family for c in one(text, "exclusion")}
+    assert "medication" not in families
+    assert "comorbidity" in families

@@ -92,6 +92,14 @@ _ON_DRUG_BEFORE = re.compile(
 )
 
 
+#: the drug is the exception that makes a condition acceptable: "History of deep vein
+#: thrombosis or pulmonary embolism (unless on anticoagulation)", "Prior history of DVT/PE
+#: or embolic stroke, unless currently on therapeutic anticoagulation" (read as a rule,
+#: every patient on an anticoagulant failed)
+_UNLESS_ON_BEFORE = re.compile(
+    r"\bunless\s+(?:currently\s+|already\s+)?(?:on|receiving|taking|treated with|using)\s+"
+    r"(?:(?:a|an|the|therapeutic|stable|full[- ]dose|adequate|prophylactic)\s+)*$"
+)
 #: the drug defines the condition before it: "infection requiring intravenous antibiotic
 #: use", "organ allograft requiring immunosuppression", "hypercoagulable disorder requiring
 #: use of anticoagulant" (the infection, transplant or clotting rule)
@@ -107,6 +115,7 @@ def extract(item: ItemText) -> list[Constraint]:
         for name, m in _COMPILED.first_matches(norm)
         if not _therapy.contraindicated(norm, m.start(), m.end())
         and not _DEFINES_CONDITION.search(norm, max(0, m.start() - 70), m.start())
+        and not _UNLESS_ON_BEFORE.search(norm, max(0, m.start() - 40), m.start())
     ]
     short = len(re.findall(r"[a-z]+", norm)) <= 4
     if not found or not (
