@@ -8,6 +8,7 @@ import pytest
 from tests.criteria.conftest import criteria_texts, fam, one
 
 from osteotrials.criteria import compile_criteria
+from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
 
 
 def test_lvef_and_qtc() -> None:
@@ -768,3 +769,26 @@ def test_clotting_rules_name_what_they_exclude(
 
 def test_cancer_genetic_testing_is_no_other_malignancy() -> None:
     assert fam("Prior cancer genetic testing", "other_malignancy", "exclusion") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Known additional malignancy that is progressing or has required active treatment within the past 5 years.",
+            "exclusion",
+        ),
+        ("Patients must not have another active malignancy that requires treatment.", "inclusion"),
+    ],
+)
+def test_another_cancer_that_needs_treatment_is_checked_by_hand(text: str, kind: str) -> None:
+    # an active cancer that is neither progressing nor treated (on active surveillance)
+    # does not bar the patient, and the patient file does not say which (parser 0.18.6)
+    (c,) = fam(text, "other_malignancy", kind)
+    assert c.params["active_only"] is True
+    assert c.confidence < MIN_CONFIDENCE_FOR_NOT_MET
+
+
+def test_any_active_other_cancer_stays_a_clear_rule() -> None:
+    (c,) = fam("Active second primary malignancy", "other_malignancy", "exclusion")
+    assert c.confidence >= MIN_CONFIDENCE_FOR_NOT_MET

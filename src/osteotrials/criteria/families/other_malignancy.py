@@ -100,6 +100,26 @@ def extract(item: ItemText) -> list[Constraint]:
             item.text[m.end() + s.start() : m.end() + s.end()]
             for s in _SKIN_CERVIX.finditer(norm[m.end() :])
         ]
+    confidence = 0.85
     if re.search(r"\bactive|progressing|requir\w* (?:active )?treatment", norm):
         params["active_only"] = True
-    return [make(item, FAMILY, m.start(), m.end(), params, confidence=0.85, time_window=None)]
+        if _NEEDS_TREATMENT.search(norm) and not _ACTIVE_ALONE.search(norm):
+            # "Known additional malignancy that is progressing or requires active
+            # treatment": an active cancer that is neither (one on active surveillance)
+            # does not bar the patient, and the file does not say which; a failure is
+            # checked by hand
+            confidence = _UNREAD_QUALIFIER_CONFIDENCE
+    return [make(item, FAMILY, m.start(), m.end(), params, confidence=confidence, time_window=None)]
+
+
+#: "progressing or requires active treatment", "that requires treatment"
+_NEEDS_TREATMENT = re.compile(
+    r"\b(?:progressing|requir\w*\s+(?:active\s+|systemic\s+|ongoing\s+)?(?:treatment|therapy))\b"
+)
+#: ... unless the item also bars any active cancer on its own ("active malignancy")
+_ACTIVE_ALONE = re.compile(
+    r"\bactive\s+(?:\w+\s+){0,2}?(?:malignan\w*|cancers?|neoplasms?)\b"
+    r"(?!\s+(?:(?:that|which)\s+(?:is\s+|are\s+)?(?:requires?|required|progressing)|requiring))"
+)
+#: below the matcher's ``min_confidence_for_not_met`` (0.75)
+_UNREAD_QUALIFIER_CONFIDENCE = 0.5
