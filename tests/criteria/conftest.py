@@ -13,7 +13,7 @@ import pytest
 
 from osteotrials.criteria import compile_criteria
 from osteotrials.model import Trial
-from osteotrials.model.criteria import Constraint
+from osteotrials.model.criteria import Constraint, CriterionItem
 from osteotrials.sources.ctgov_json import trial_from_study
 from paths import SNAPSHOT_JSONL
 
@@ -40,6 +40,14 @@ def criteria_texts() -> dict[str, str]:
         )
         for r in snapshot_records()
     }
+
+
+def trial_item(nct_id: str, start: str) -> CriterionItem:
+    """The one item of a snapshot trial whose text starts with ``start``, compiled with the
+    rest of its trial's criteria (sub-items read with their parents and labels)."""
+    items = [i for i in compile_criteria(criteria_texts()[nct_id]) if i.text.startswith(start)]
+    assert len(items) == 1, (nct_id, start, [i.text for i in items])
+    return items[0]
 
 
 @cache

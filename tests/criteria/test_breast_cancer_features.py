@@ -9,9 +9,7 @@ trials). Every text is real snapshot text."""
 from __future__ import annotations
 
 import pytest
-from tests.criteria.conftest import fam, snapshot_records
-
-from osteotrials.criteria import compile_criteria
+from tests.criteria.conftest import fam, trial_item
 
 
 @pytest.mark.parametrize(
@@ -90,17 +88,11 @@ def test_cancer_naming_a_gene_an_antigen_or_a_sample_is_no_diagnosis(text: str, 
 
 def test_breast_cancer_resistance_protein_inhibitors_are_a_medication_class() -> None:
     # sub-items of a concomitant-medication exclusion: compiled in their trial's text
-    texts = {
-        r["protocolSection"]["identificationModule"]["nctId"]: r["protocolSection"][
-            "eligibilityModule"
-        ]["eligibilityCriteria"]
-        for r in snapshot_records()
-    }
     for nct, text in (
         ("NCT05455619", "Inhibitors of breast cancer resistance protein (BCRP)"),
         ("NCT06130254", "Strong inhibitor of BCRP"),
     ):
-        (item,) = [i for i in compile_criteria(texts[nct]) if i.text == text]
+        item = trial_item(nct, text)
         assert [(c.family, c.polarity, c.params["classes"]) for c in item.constraints] == [
             ("medication", "exclude", ["bcrp"])
         ]

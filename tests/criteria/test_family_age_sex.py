@@ -3,12 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from tests.criteria.conftest import fam
-
-from osteotrials.criteria import compile_criteria
+from tests.criteria.conftest import fam, trial_item
 
 
 @pytest.mark.parametrize(
@@ -235,17 +231,11 @@ def test_women_as_the_subject_of_another_rule_is_no_sex_rule(text: str) -> None:
     assert fam(text, "sex") == []
 
 
-def test_ages_of_a_contraception_rule_say_whom_it_is_for(
-    records: tuple[dict[str, Any], ...],
-) -> None:
+def test_ages_of_a_contraception_rule_say_whom_it_is_for() -> None:
     # NCT06130254: "... must agree to use two highly effective forms of contraception ...
     # This includes all female participants, between the onset of menses between 18 and 55
     # years, unless ...": read as an age rule, every patient over 55 failed
-    (record,) = [
-        r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT06130254"
-    ]
-    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
-    (item,) = [i for i in compile_criteria(text) if i.text.startswith("The effects of adagrasib")]
+    item = trial_item("NCT06130254", "The effects of adagrasib")
     families = {c.family for c in item.constraints}
     assert "age" not in families
     assert "administrative" in families  # the contraception rule stays

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.criteria.conftest import criteria_texts
+from tests.criteria.conftest import criteria_texts, trial_item
 
 from osteotrials.criteria import compile_criteria
 from osteotrials.criteria.segment import segment
@@ -104,16 +102,8 @@ def test_a_cohort_in_a_parenthesis_at_either_end() -> None:
     assert items["Measurable disease (Phase 2 only)"].cohort == "Phase 2 only"
 
 
-def test_a_head_whose_items_define_a_word_is_a_header(
-    records: tuple[dict[str, Any], ...],
-) -> None:
+def test_a_head_whose_items_define_a_word_is_a_header() -> None:
     # NCT05386108: "Any of the following qualifies brain metastases as active:" (parser
     # 0.18.6); read as a rule, active brain metastases were required of every patient
-    (record,) = [
-        r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT05386108"
-    ]
-    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
-    (item,) = [
-        i for i in compile_criteria(text) if i.text.startswith("Any of the following qualifies")
-    ]
+    item = trial_item("NCT05386108", "Any of the following qualifies")
     assert item.role == "header" and item.constraints == []

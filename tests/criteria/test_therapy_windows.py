@@ -16,12 +16,9 @@ Every text is real snapshot text."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from tests.criteria.conftest import fam
+from tests.criteria.conftest import fam, trial_item
 
-from osteotrials.criteria import compile_criteria
 from osteotrials.match.evaluate import MIN_CONFIDENCE_FOR_NOT_MET
 
 
@@ -275,17 +272,11 @@ def test_a_range_of_weeks_from_completion_is_not_read_as_a_time_since() -> None:
         assert c.time_window is None or c.time_window.relation != "at_least"
 
 
-def test_a_washout_line_takes_its_window_from_its_head(
-    records: tuple[dict[str, Any], ...],
-) -> None:
+def test_a_washout_line_takes_its_window_from_its_head() -> None:
     # NCT05123482: "Any other anticancer treatment within the following time periods prior
     # to the first dose of study intervention:" then "Cytotoxic treatment: 21 days". Read
     # alone, the line excluded any chemotherapy ever
-    (record,) = [
-        r for r in records if r["protocolSection"]["identificationModule"]["nctId"] == "NCT05123482"
-    ]
-    text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
-    (item,) = [i for i in compile_criteria(text) if i.text == "Cytotoxic treatment: 21 days"]
+    item = trial_item("NCT05123482", "Cytotoxic treatment: 21 days")
     (c,) = item.constraints
     assert c.family == "prior_therapy" and c.polarity == "exclude"
     assert c.time_window is not None

@@ -887,8 +887,6 @@ _STATES_NO_CONDITION = re.compile(
 )
 
 
-#: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
-#: chemotherapy of every patient)
 #: a line of a washout list: "Cytotoxic treatment: 21 days", "Non-cytotoxic drugs: 21 days
 #: or 5 half-lives (whichever is shorter)" ...
 _LABEL_PERIOD = re.compile(
@@ -907,9 +905,10 @@ def _window_from_parent(item: ItemText, constraints: list[Constraint]) -> list[C
     m = _LABEL_PERIOD.match(item.norm)
     if m is None or not _WASHOUT_HEAD.search(item.context.lower()):
         return constraints
-    unit = _text_module.unit_name(m.group("u"))
-    value = float(m.group("n"))
-    days = round(value * {"days": 1.0, "weeks": 7.0, "months": 30.4375}[unit], 2)
+    length = _text_module.length_of(m)
+    if length is None:
+        return constraints
+    value, unit, days = length
     window = _build.time_window(
         "within", value, unit, days, None, item.text[m.start("n") : m.end("u")]
     )
@@ -924,6 +923,8 @@ def _window_from_parent(item: ItemText, constraints: list[Constraint]) -> list[C
 _DEFINITION_HEAD = re.compile(
     r"^\W*(?:any|one|each|all|either)\s+(?:one\s+)?of\s+the\s+following\s+(?:\w+\s+){0,2}?(?:qualif(?:y|ies)|defines?|(?:is|are)\s+(?:considered|defined))\b"
 )
+#: the same written inline: "Chemotherapy: Not specified" (read as a therapy rule it required
+#: chemotherapy of every patient)
 _INLINE_NOT_SPECIFIED = re.compile(
     rf"^\W*(?P<label>[a-z][a-z /-]{{1,40}}?)\s*:\s*(?P<words>{_NOT_SPECIFIED_WORDS})\W*$"
 )

@@ -226,7 +226,7 @@ def paren_lengths(norm: str, original: str, relation: str) -> list[tuple[int, in
     ``relation`` (the rule's own: the parenthesis varies its length for some agents)."""
     out: list[tuple[int, int, TimeWindow]] = []
     for m in _PAREN_LENGTH.finditer(norm):
-        length = _length(m)
+        length = length_of(m)
         if length is None:
             continue
         n, unit, days = length
@@ -237,7 +237,7 @@ def paren_lengths(norm: str, original: str, relation: str) -> list[tuple[int, in
     return out
 
 
-def _length(
+def length_of(
     m: re.Match[str],
 ) -> tuple[float, Literal["days", "weeks", "months", "years"], float] | None:
     """The number, unit and days of a match with groups ``n`` and ``u`` (None: no number)."""
@@ -268,7 +268,7 @@ def _first_time_window(norm: str, original: str, at: int = 0) -> tuple[int, int,
             norm, max(0, m.start() - 30), m.start()
         ):
             continue  # "It had not been longer than 84 days since the date of surgery"
-        length = _length(m)
+        length = length_of(m)
         if length is None:
             continue
         n, unit, days = length

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from osteotrials.criteria.families import menopause
 from osteotrials.criteria.families._base import make
 from osteotrials.criteria.text import OP_RE, ItemText, to_number, to_op
 from osteotrials.model.criteria import Constraint
@@ -43,11 +44,6 @@ _MENOPAUSE_SUBITEM_START = re.compile(
 )
 #: a contraception rule: ages after it define whom it is for
 _CONTRACEPTION_RULE = re.compile(r"\bcontracepti\w*|\bbirth control\b")
-#: the item is a line of a postmenopausal definition given by its parent ("Postmenopausal
-#: status is defined by any one of the following criteria: ... Age ≥ 60 years.")
-_MENOPAUSE_PARENT = re.compile(
-    r"post-?\s?menopaus\w*[^|]{0,120}?\b(?:defined|definition|one of the following|following criteria)[^|]*$"
-)
 #: the age names the group a rule applies to: "... 55 years old or younger must have ..."
 _SUBGROUP_AFTER = re.compile(
     rf"\s*(?:{_YEARS})?(?:\s+(?:of age|old))?(?:\s+or\s+(?:older|younger|less|more))?\s+(?:must|should|need|are required|will need)\b"
@@ -102,8 +98,10 @@ def extract(item: ItemText) -> list[Constraint]:
         return []
     if _MENOPAUSE_SUBITEM.search(norm) and _MENOPAUSE_SUBITEM_START.search(norm):
         return []
-    if _MENOPAUSE_PARENT.search(item.context.lower()):
-        return []  # an age that makes a woman postmenopausal: the menopause rule's
+    if menopause.DEFINITION_PARENT.search(item.context.lower()):
+        # an age that makes a woman postmenopausal ("Age ≥ 60 years." under "Postmenopausal
+        # status is defined by any one of the following criteria:"): the menopause rule's
+        return []
     if (c := _CONTRACEPTION_RULE.search(norm)) and re.search(
         rf"\d\s*(?:-|to|and)?\s*\d*\s*{_YEARS}", norm[c.end() :]
     ):

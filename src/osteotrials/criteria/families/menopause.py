@@ -115,11 +115,15 @@ def extract(item: ItemText) -> list[Constraint]:
     return [constraint]
 
 
-#: the parent (or label) defines postmenopausal status by alternatives: "Postmenopausal
-#: status is defined by any one of the following criteria:", "Menopausal status"
-_DEFINITION_CONTEXT = re.compile(
-    r"(?:post-?\s?menopaus\w*[^|]{0,120}?\b(?:defined|definition|one of the following|following criteria)[^|]*|menopausal status\s*)$"
+#: the parent defines postmenopausal status by alternatives: "Postmenopausal status is
+#: defined by any one of the following criteria:" (the last part of an item's context)
+_DEFINITION_PARENT = (
+    r"post-?\s?menopaus\w*[^|]{0,120}?\b(?:defined|definition|one of the following|"
+    r"following criteria)[^|]*$"
 )
+DEFINITION_PARENT = re.compile(_DEFINITION_PARENT)
+#: ... or the label is "Menopausal status" (old PDQ lists)
+_DEFINITION_CONTEXT = re.compile(rf"{_DEFINITION_PARENT}|menopausal status\s*$")
 #: ... and the line gives one: an age, menses, a hysterectomy, FSH
 _DEFINITION_LINE = re.compile(
     r"\b(?:age|aged|years?|menses|menstrua\w*|amenorrh\w*|hysterectomy|fsh|follicle[- ]stimulating)\b"

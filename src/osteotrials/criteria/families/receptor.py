@@ -516,31 +516,27 @@ def _either_status(item: ItemText, out: list[Constraint]) -> list[Constraint]:
     """ "Hormone receptor positive or hormone receptor negative", "Both HER2-positive and
     HER2-negative disease": either status."""
     for x, y in itertools.combinations(sorted(out, key=lambda c: c.span[0]), 2):
-        if (
+        if not (
             x.params.get("receptor") == y.params.get("receptor")
             and {x.params.get("status"), y.params.get("status")} == {"positive", "negative"}
             and x.polarity == y.polarity != "exclude"
-            and (
-                re.fullmatch(
-                    r"\W*(?:or|and/or)\W*",
-                    item.norm[x.span[1] - item.start : y.span[0] - item.start],
-                )
-                # "Both HER2-positive and HER2-negative disease": read as two requirements,
-                # every patient failed one
-                or (
-                    re.fullmatch(
-                        r"\W*and\W*", item.norm[x.span[1] - item.start : y.span[0] - item.start]
-                    )
-                    and re.search(
-                        r"\bboth\W*$",
-                        item.norm[max(0, x.span[0] - item.start - 12) : x.span[0] - item.start],
-                    )
-                )
-            )
+        ):
+            continue
+        x0, x1, y0 = (x.span[0] - item.start, x.span[1] - item.start, y.span[0] - item.start)
+        # "Both HER2-positive and HER2-negative disease": read as two requirements, every
+        # patient failed one
+        if _EITHER_BETWEEN.fullmatch(item.norm, x1, y0) or (
+            _AND_BETWEEN.fullmatch(item.norm, x1, y0)
+            and _BOTH_BEFORE.search(item.norm, max(0, x0 - 12), x0)
         ):
             either = _spanning(item, x, y, {"receptor": x.params["receptor"], "status": "any"})
             return [c for c in out if c is not x and c is not y] + [either]
     return out
+
+
+_EITHER_BETWEEN = re.compile(r"\W*(?:or|and/or)\W*")
+_AND_BETWEEN = re.compile(r"\W*and\W*")
+_BOTH_BEFORE = re.compile(r"\bboth\W*$")
 
 
 def _either_hormone_receptor(item: ItemText, out: list[Constraint]) -> list[Constraint]:
